@@ -1,0 +1,13 @@
+"""The test suite: fast hashing, tasks run at once, fixed keys."""
+
+from sabeel.config.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-secret-key-not-for-any-real-deployment-0123456789"  # noqa: S105
+SABEEL_AUDIT_KEY = "test-audit-key-not-for-any-real-deployment"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]

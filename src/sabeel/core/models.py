@@ -1,0 +1,145 @@
+"""Shared base model and the platform-wide records: audit trail, API tokens, sign-in attempts,
+protection-case assignments and break-glass openings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Every Sabeel row knows when it was created and last changed (UTC)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ActorKind(models.TextChoices):
+    USER = "user", _("Staff user")
+    REFUGEE = "refugee", _("Refugee (self-service)")
+    SYSTEM = "system", _("System job")
+    ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class AuditEntry(models.Model):
+    """One row of the append-only, hash-chained audit trail.
+
+    Rows hold ids and action names only, never a person's name, phone or documents. ``mac`` is an
+    HMAC (key outside the database) over the row's content and the previous row's ``mac``.
+    """
+
+    seq = models.BigIntegerField(_("sequence number"), primary_key=True)
+    at = models.DateTimeField(_("at"))
+    actor_kind = models.CharField(_("actor kind"), max_length=16, choices=ActorKind.choices)
+    actor_id = models.CharField(_("actor id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    working_group_id = models.BigIntegerField(_("working group id"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_mac = models.CharField(_("previous row's MAC"), max_length=64)
+    mac = models.CharField(_("MAC"), max_length=64)
+
+    sabeel_scope = "working_group_id"
+    sabeel_view_action = "audit.view"
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["working_group_id", "seq"]),
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor_kind", "actor_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The chain's head (last sequence number and MAC), itself keyed, so that truncating the tail
+    of the trail is detected."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(_("last sequence number"))
+    mac = models.CharField(_("last MAC"), max_length=64)
+    head_mac = models.CharField(_("head MAC"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit head")
+
+
+class ApiToken(BaseModel):
+    """A personal API token. Only a SHA-256 of the secret is stored; the token carries its
+    owner's scope, nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+
+class SignInAttempt(models.Model):
+    """A sign-in attempt, kept to throttle guessing (per account and per address)."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, db_index=True)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    stage = models.CharField(_("stage"), max_length=16, default="password")
+
+    class Meta:
+        verbose_name = _("sign-in attempt")
+
+
+class CaseAssignment(BaseModel):
+    """A protection officer assigned to a person-level case (any model, by label and id)."""
+
+    target_type = models.CharField(_("target type"), max_length=64)
+    target_id = models.CharField(_("target id"), max_length=64)
+    working_group_id = models.BigIntegerField(_("working group id"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments", verbose_name=_("officer")
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case assignment")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+
+class BreakGlass(BaseModel):
+    """A protection officer who is not assigned opened a protection-sensitive case, with a reason.
+
+    Shown to the assigned officers; valid for a limited time."""
+
+    target_type = models.CharField(_("target type"), max_length=64)
+    target_id = models.CharField(_("target id"), max_length=64)
+    working_group_id = models.BigIntegerField(_("working group id"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glasses", verbose_name=_("officer")
+    )
+    reason = models.TextField(_("reason"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        indexes = [models.Index(fields=["target_type", "target_id"])]

@@ -1,0 +1,17 @@
+"""Pages that hold no record: the home page (per role) and the language switch lives in Django."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sabeel.core.roles import POLICY
+from sabeel.core.views_helpers import staff_view
+from sabeel.workgroups.selectors import my_memberships
+
+
+@staff_view
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(my_memberships(actor=request.user))
+    cards = [{"membership": m, "actions": sorted(POLICY[m.role].actions)} for m in memberships]  # type: ignore[index]
+    return render(request, "core/home.html", {"cards": cards})

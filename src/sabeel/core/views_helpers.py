@@ -1,0 +1,35 @@
+"""The one gate for staff pages: signed in, second factor verified, and service errors mapped."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from sabeel.core.exceptions import NotSignedIn
+
+
+def is_fully_signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    verified: Callable[[], bool] | None = getattr(user, "is_verified", None)
+    return bool(verified and verified())
+
+
+def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages for staff: anonymous (or not yet past the second factor) → the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_fully_signed_in(request):
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except NotSignedIn:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sabeel.core.views_helpers import staff_view
+from sabeel.workgroups import selectors
+
+
+@staff_view
+def working_group_list(request: HttpRequest) -> HttpResponse:
+    groups = selectors.working_group_list(actor=request.user)
+    return render(request, "workgroups/working_group_list.html", {"groups": groups})
+
+
+@staff_view
+def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.working_group_get(actor=request.user, pk=pk)
+    members = selectors.membership_list(actor=request.user, working_group=group)
+    return render(request, "workgroups/working_group_detail.html", {"group": group, "members": members})
+
+
+@staff_view
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.audit_entries(actor=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "workgroups/audit_trail.html", {"page": page})
