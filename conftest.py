@@ -15,3 +15,19 @@ def cast(db):  # type: ignore[no-untyped-def]
     from sabeel.core.testing import create_cast
 
     return create_cast()
+
+
+@pytest.fixture
+def reference_dir():  # type: ignore[no-untyped-def]
+    """The reference data directory (``SABEEL_REFERENCE_DIR`` or ``../shared/data``).
+
+    Skipped with the reason where there is none; a failure in CI, where it must be present."""
+    from django.conf import settings
+
+    path = settings.SABEEL_REFERENCE_DIR
+    if path is None:
+        message = "no reference data: set SABEEL_REFERENCE_DIR or put shared/data beside the clone"
+        if settings.SABEEL_REQUIRE_REFERENCE:
+            pytest.fail(message + " (required in CI)")
+        pytest.skip(message)
+    return path
