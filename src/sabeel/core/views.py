@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sabeel.core.roles import POLICY
+from sabeel.core.selectors import break_glass_on_my_cases
 from sabeel.core.views_helpers import staff_view
 from sabeel.workgroups.selectors import my_memberships
 
@@ -14,4 +15,5 @@ from sabeel.workgroups.selectors import my_memberships
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(my_memberships(actor=request.user))
     cards = [{"membership": m, "actions": sorted(POLICY[m.role].actions)} for m in memberships]  # type: ignore[index]
-    return render(request, "core/home.html", {"cards": cards})
+    openings = list(break_glass_on_my_cases(actor=request.user)[:20])
+    return render(request, "core/home.html", {"cards": cards, "break_glass": openings})

@@ -7,12 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sabeel.core.models import AuditEntry
-from sabeel.core.permissions import get_visible, visible_to
+from sabeel.core.permissions import get_visible, require, visible_to
 from sabeel.workgroups.models import Membership, WorkingGroup
 
 
 
 def working_group_list(*, actor: Any) -> QuerySet[WorkingGroup]:
+    require(actor, "workgroup.view")
     return visible_to(actor, WorkingGroup.objects.filter(is_active=True))
 
 
@@ -40,7 +41,5 @@ def my_memberships(*, actor: Any) -> QuerySet[Membership]:
 
 def audit_entries(*, actor: Any) -> QuerySet[AuditEntry]:
     """Audit rows of the working groups in which the actor is an auditor, newest first."""
-    from sabeel.core.permissions import require
-
     require(actor, "audit.view")
     return visible_to(actor, AuditEntry.objects.all()).order_by("-seq")

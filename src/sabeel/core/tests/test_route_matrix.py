@@ -1,0 +1,190 @@
+"""The permission matrix, generated from the URL list and the API schema: no route escapes it.
+
+For every page and API operation the table below says how it is protected. A route that is not in
+the table fails the test, so adding a page means saying who may open it. Each scoped route is
+tried as: anonymous, a wrong role in the same group, the same role in the other host-country
+group, and a permitted persona. Routes that hold no record are listed with their anonymous and
+signed-in expectations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sabeel.core.routes import api_operations, page_routes
+from sabeel.core.testing import Cast, sign_in
+
+pytestmark = pytest.mark.django_db
+
+Kwargs = Callable[[Cast, str], dict[str, Any]]  # (cast, group key "lb"/"jo") → URL kwargs
+Marker = Callable[[Cast], str]  # creates a Lebanon-only row, returns text that reveals it
+
+
+@dataclass(frozen=True)
+class Open:
+    """A route that holds no record."""
+
+    anonymous: int
+    signed_in: int
+    method: str = "get"
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A route that shows or changes records of a working group (or reference data)."""
+
+    action: str
+    permitted: str  # role of the permitted persona, in the Lebanon group
+    wrong_role: str | None  # a Lebanon role without the action; None when every role has it
+    kwargs: Kwargs | None = None  # for a detail route: the record of the given group
+    marker: Marker | None = None  # for a list route: Lebanon's row, absent for Jordan's persona
+    group_scoped: bool = True
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    ok: int = 200
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Covered by its own tests; the reason is required."""
+
+    reason: str
+
+
+def _group(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": cast.groups[group].pk}
+
+
+def _lebanon_audit_row(cast: Cast) -> str:
+    from sabeel.core import audit
+    from sabeel.core.actors import system
+
+    audit.record(actor=system("matrix"), action="matrix.lebanon_marker", working_group_id=cast.groups["lb"].pk)
+    return "matrix.lebanon_marker"
+
+
+def _lebanon_group_name(cast: Cast) -> str:
+    return cast.groups["lb"].name
+
+
+PAGES: dict[str, Open | Scoped | Skip] = {
+    "core:home": Open(anonymous=302, signed_in=200),
+    "core:sign_in": Open(anonymous=200, signed_in=200),
+    "core:sign_out": Open(anonymous=302, signed_in=302, method="post"),
+    "set_language": Open(anonymous=302, signed_in=302, method="post"),
+    "api:openapi-json": Open(anonymous=200, signed_in=200),
+    "api:openapi-view": Open(anonymous=200, signed_in=200),
+    "api:api-root": Skip("the API root only redirects to the documentation"),
+    "workgroups:list": Scoped("workgroup.view", "registration_officer", None, marker=_lebanon_group_name),
+    "workgroups:detail": Scoped("workgroup.view", "registration_officer", None, kwargs=_group),
+    "workgroups:audit": Scoped("audit.view", "auditor", "registration_officer", marker=_lebanon_audit_row),
+    "geo:admin_unit_list": Open(anonymous=302, signed_in=200),
+}
+ADMIN_PREFIX = "admin/"  # Django admin: checked below and in core/tests/test_auth*.py
+
+API: dict[tuple[str, str], Open | Scoped | Skip] = {
+    ("get", "/api/working-groups/"): Scoped("workgroup.view", "registration_officer", None, marker=_lebanon_group_name),
+    ("get", "/api/working-groups/{pk}"): Scoped("workgroup.view", "registration_officer", None, kwargs=_group),
+    ("get", "/api/working-groups/{pk}/members"): Scoped("workgroup.view", "registration_officer", None, kwargs=_group),
+}
+
+
+def _page_cases() -> list[str]:
+    return sorted({r.name for r in page_routes() if not r.pattern.startswith(("api/", ADMIN_PREFIX))} | {
+        r.name for r in page_routes() if r.name in ("api:openapi-json", "api:openapi-view", "api:api-root")
+    })
+
+
+def test_every_page_route_has_an_expectation():
+    missing = [name for name in _page_cases() if name not in PAGES]
+    assert not missing, f"routes without a permission expectation: {missing}"
+    stale = set(PAGES) - set(_page_cases())
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def test_every_api_operation_has_an_expectation():
+    operations = {(o.method, o.path) for o in api_operations()}
+    assert operations - API.keys() == set(), "API operations without a permission expectation"
+    assert API.keys() - operations == set(), "expectations for API operations that no longer exist"
+
+
+def _call(client: Client, method: str, url: str, data: dict[str, Any], *, api: bool) -> Any:
+    if method == "get":
+        return client.get(url)
+    if api:
+        return getattr(client, method)(url, data=data, content_type="application/json")
+    return getattr(client, method)(url, data=data)
+
+
+def _check(spec: Open | Scoped | Skip, url_for: Callable[[dict[str, Any]], str], cast: Cast, *, api: bool) -> None:
+    anonymous_status = 401 if api else 302
+    if isinstance(spec, Skip):
+        assert spec.reason
+        return
+    if isinstance(spec, Open):
+        url = url_for({})
+        assert _call(Client(), spec.method, url, {}, api=api).status_code == spec.anonymous, url
+        signed = sign_in(Client(), cast["lb_registration_officer"])
+        assert _call(signed, spec.method, url, {}, api=api).status_code == spec.signed_in, url
+        return
+
+    lebanon_url = url_for(spec.kwargs(cast, "lb") if spec.kwargs else {})
+    marker = spec.marker(cast) if spec.marker else None
+
+    anon = _call(Client(), spec.method, lebanon_url, spec.data, api=api)
+    assert anon.status_code == anonymous_status, f"anonymous {lebanon_url}"
+    if not api:
+        assert reverse("core:sign_in") in anon["Location"]
+
+    permitted = sign_in(Client(), cast[f"lb_{spec.permitted}"])
+    response = _call(permitted, spec.method, lebanon_url, spec.data, api=api)
+    assert response.status_code == spec.ok, f"permitted {lebanon_url}: {response.status_code}"
+    if marker:
+        assert marker in response.content.decode(), f"permitted persona does not see its own group's row at {lebanon_url}"
+
+    if spec.wrong_role:
+        wrong = sign_in(Client(), cast[f"lb_{spec.wrong_role}"])
+        assert _call(wrong, spec.method, lebanon_url, spec.data, api=api).status_code == 403, f"wrong role {lebanon_url}"
+
+    outsider = sign_in(Client(), cast["outsider"])
+    outsider_status = _call(outsider, spec.method, lebanon_url, spec.data, api=api).status_code
+    assert outsider_status in (403, 404), f"outsider {lebanon_url}: {outsider_status}"
+
+    if spec.group_scoped:
+        other = sign_in(Client(), cast[f"jo_{spec.permitted}"])
+        response = _call(other, spec.method, lebanon_url, spec.data, api=api)
+        if spec.kwargs:
+            assert response.status_code == 404, f"same role, other group {lebanon_url}: {response.status_code}"
+        else:
+            assert response.status_code == spec.ok
+            assert marker is not None and marker not in response.content.decode(), (
+                f"Jordan's {spec.permitted} sees Lebanon's row at {lebanon_url}"
+            )
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_permission_matrix(name, cast):
+    _check(PAGES[name], lambda kwargs: reverse(name, kwargs=kwargs), cast, api=False)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(API))
+def test_api_permission_matrix(method, path, cast):
+    spec = API[(method, path)]
+    if isinstance(spec, Scoped):
+        spec = Scoped(**{**spec.__dict__, "method": method})
+    _check(spec, lambda kwargs: path.format(**kwargs), cast, api=True)
+
+
+def test_admin_is_closed_to_everyone_but_verified_superusers(cast):
+    assert Client().get("/admin/").status_code == 302
+    officer = sign_in(Client(), cast["lb_administrator"])  # a group administrator is not a superuser
+    assert officer.get("/admin/").status_code == 302
+    superuser = sign_in(Client(), cast["platform_admin"])
+    assert superuser.get("/admin/").status_code == 200
