@@ -73,6 +73,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit head")
 
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
 
 class ApiToken(BaseModel):
     """A personal API token. Only a SHA-256 of the secret is stored; the token carries its
@@ -108,6 +111,9 @@ class SignInAttempt(models.Model):
     class Meta:
         verbose_name = _("sign-in attempt")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.stage} {'ok' if self.succeeded else 'failed'}"
+
 
 class CaseAssignment(BaseModel):
     """A protection officer assigned to a person-level case (any model, by label and id)."""
@@ -123,6 +129,9 @@ class CaseAssignment(BaseModel):
     class Meta:
         verbose_name = _("case assignment")
         indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id} → officer {self.officer_id}"
 
 
 class BreakGlass(BaseModel):
@@ -143,3 +152,6 @@ class BreakGlass(BaseModel):
         verbose_name = _("break-glass access")
         verbose_name_plural = _("break-glass accesses")
         indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id} opened by officer {self.officer_id}"

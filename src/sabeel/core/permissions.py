@@ -13,7 +13,7 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
-from sabeel.core.actors import Actor, as_actor
+from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn
 from sabeel.core.models import ActorKind, BreakGlass, CaseAssignment
 from sabeel.core.roles import ACTIONS, POLICY, FieldGroup, Role
@@ -96,7 +96,7 @@ def visible_to(who: Any, queryset: models.QuerySet[M], action: str | None = None
     ``"household__working_group"``) and its view action in ``sabeel_view_action``.
     """
     model = queryset.model
-    action = action or getattr(model, "sabeel_view_action", "workgroup.view")
+    action = action or str(getattr(model, "sabeel_view_action", "workgroup.view"))
     path = getattr(model, "sabeel_scope", None)
     actor = as_actor(who)
     if actor.kind == ActorKind.SYSTEM:
@@ -117,7 +117,7 @@ def get_visible(who: Any, queryset: models.QuerySet[M], action: str | None = Non
         raise NotSignedIn
     try:
         return visible_to(actor, queryset, action).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except queryset.model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
 
 

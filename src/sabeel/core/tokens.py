@@ -13,7 +13,7 @@ from sabeel.core import audit
 from sabeel.core.models import ApiToken
 from sabeel.core.permissions import require
 
-TOKEN_PREFIX = "sbl_"
+TOKEN_PREFIX = "sbl_"  # noqa: S105 - a public prefix, not a secret
 
 
 def _hash(raw: str) -> str:

@@ -11,7 +11,6 @@ from sabeel.core.permissions import get_visible, require, visible_to
 from sabeel.workgroups.models import Membership, WorkingGroup
 
 
-
 def working_group_list(*, actor: Any) -> QuerySet[WorkingGroup]:
     require(actor, "workgroup.view")
     return visible_to(actor, WorkingGroup.objects.filter(is_active=True))
@@ -23,8 +22,7 @@ def working_group_get(*, actor: Any, pk: int) -> WorkingGroup:
 
 def membership_list(*, actor: Any, working_group: WorkingGroup) -> QuerySet[Membership]:
     return (
-        visible_to(actor, Membership.objects.filter(working_group=working_group))
-        .current()
+        visible_to(actor, Membership.objects.current().filter(working_group=working_group))
         .select_related("user", "organisation")
         .order_by("role", "user__username")
     )

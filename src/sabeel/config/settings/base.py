@@ -142,7 +142,8 @@ TASKS = {
 
 SABEEL_AUDIT_KEY = env.AUDIT_KEY
 SABEEL_REFERENCE_DIR = env.reference_dir()
-SABEEL_REQUIRE_REFERENCE = env.CI  # in CI a missing reference set is a failure, never a skip
+SABEEL_CI = env.CI  # in CI a missing reference set or Chromium is a failure, never a skip
+SABEEL_REQUIRE_REFERENCE = env.CI
 SABEEL_CHROMIUM = env.CHROMIUM_PATH_ENV
 SABEEL_PRODUCTION = False
 

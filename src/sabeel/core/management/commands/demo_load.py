@@ -1,0 +1,57 @@
+"""Load the demo data set that `make demo` serves. Refuses to run against production settings.
+
+Every later capability extends it (registry households, consents, movements, the fund)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sabeel.core import audit
+from sabeel.core.actors import system
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, working groups, users and geography (never in production)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.SABEEL_PRODUCTION:
+            raise CommandError("demo_load refuses to run against production settings.")
+        from sabeel.core.testing import PASSWORD, create_cast
+
+        with transaction.atomic():
+            cast = create_cast()
+            audit.record(actor=system("demo_load"), action="demo.loaded", data={"users": len(cast.users)})
+        self._geography()
+        self._print_users(cast, PASSWORD)
+
+    def _geography(self) -> None:
+        from sabeel.geo import loader
+
+        reference = settings.SABEEL_REFERENCE_DIR
+        if reference is not None:
+            report = loader.geo_load(reference, actor=system("demo_load"))
+            self.stdout.write(f"Geography: loaded the full reference set from {reference} ({report.summary()}).")
+        else:
+            loader.load_gazetteer(actor=system("demo_load"))
+            self.stdout.write(
+                "Geography: loaded the built-in gazetteer (14 Syrian governorates, Lebanon and Jordan first level).\n"
+                "  The full geography loads from SABEEL_REFERENCE_DIR: `python manage.py geo_load DIR`."
+            )
+
+    def _print_users(self, cast: Any, password: str) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from sabeel.core.otp import otpauth_uri
+
+        self.stdout.write("")
+        self.stdout.write(f"Demo users (password for all: {password!r})")
+        self.stdout.write("Second factor: add the otpauth URI to an authenticator app, or run")
+        self.stdout.write("  .venv/bin/python manage.py demo_totp USERNAME   to print the current code.")
+        for username in sorted(cast.users):
+            device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+            uri = otpauth_uri(device) if device else "(no device)"
+            self.stdout.write(f"  {username:34} {uri}")
