@@ -41,3 +41,8 @@ def audit_entries(*, actor: Any) -> QuerySet[AuditEntry]:
     """Audit rows of the working groups in which the actor is an auditor, newest first."""
     require(actor, "audit.view")
     return visible_to(actor, AuditEntry.objects.all()).order_by("-seq")
+
+
+def time_zones_by_group() -> dict[int, str]:
+    """Each working group's time zone (reference data, not scoped: it reveals no record)."""
+    return dict(WorkingGroup.objects.values_list("pk", "time_zone"))

@@ -24,4 +24,6 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def audit_trail(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.audit_entries(actor=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "workgroups/audit_trail.html", {"page": page})
+    zones = selectors.time_zones_by_group()
+    rows = [(row, zones.get(row.working_group_id, "UTC")) for row in page]
+    return render(request, "workgroups/audit_trail.html", {"page": page, "rows": rows})

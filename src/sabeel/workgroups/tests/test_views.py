@@ -1,0 +1,53 @@
+"""Working-group pages: the home page per role, the group page, the auditor's trail in local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sabeel.core import audit
+from sabeel.core.actors import system
+from sabeel.core.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_each_membership_of_the_user(client, cast):
+    sign_in(client, cast["jo_protection_officer"])
+    page = client.get("/").content.decode()
+    assert 'data-testid="membership-jo-protection_officer"' in page
+    assert "membership-lb" not in page
+
+
+def test_home_links_the_audit_trail_for_auditors_only(client, cast):
+    sign_in(client, cast["lb_auditor"])
+    assert "/groups/audit/" in client.get("/").content.decode()
+    sign_in(client, cast["lb_registration_officer"])
+    assert "/groups/audit/" not in client.get("/").content.decode()
+
+
+def test_group_page_lists_current_members_only(client, cast):
+    from sabeel.workgroups.models import Membership
+
+    ended = Membership.objects.get(user=cast["lb_monitor"])
+    ended.ends_on = ended.starts_on
+    ended.save()
+    sign_in(client, cast["lb_registration_officer"])
+    page = client.get(f"/groups/{cast.groups['lb'].pk}/").content.decode()
+    assert str(cast["lb_movement_officer"]) in page
+    assert str(cast["lb_monitor"]) not in page
+    assert str(cast["jo_movement_officer"]) not in page
+
+
+def test_audit_trail_shows_times_in_the_group_time_zone(client, cast, monkeypatch):
+    from django.utils import timezone
+
+    moment = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    audit.record(actor=system("test"), action="tz.check", working_group_id=cast.groups["lb"].pk)
+    monkeypatch.undo()
+    sign_in(client, cast["lb_auditor"])
+    page = client.get("/groups/audit/").content.decode()
+    assert "12:30" in page  # Beirut is UTC+3 in summer
+    assert "EEST" in page or "+03" in page
