@@ -6,6 +6,11 @@ sequence number. ``verify()`` therefore detects an edited, deleted, inserted or 
 when the person tampering has database access but not the key. Writers are serialised: on
 PostgreSQL by a transaction-level advisory lock, on SQLite by IMMEDIATE transactions (WAL mode).
 
+What the key cannot show on its own: someone who wipes every row *and* the head, or who puts back
+a head saved earlier together with the rows after it removed, leaves a chain that is valid as far
+as it goes. An ``Anchor`` (the ``seq`` and ``mac`` of a row, as printed by ``audit_verify`` and kept
+outside the database) closes that gap: ``verify(anchor=...)`` fails unless that row is still there.
+
 Rows hold ids and action names, never names, phone numbers or documents; ``record`` refuses data
 keys that look like personal data, and searches are recorded as a keyed hash of the query.
 """
@@ -16,30 +21,56 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
-
-UTC = dt.UTC
+from django.utils.translation import gettext as _
 
 from sabeel.core.actors import Actor, as_actor
 from sabeel.core.models import AuditEntry, AuditHead
 
+__all__ = [
+    "GENESIS",
+    "Anchor",
+    "VerifyResult",
+    "compute_mac",
+    "keyed_hash",
+    "record",
+    "record_search",
+    "verify",
+]
+
 GENESIS = "0" * 64
 _ADVISORY_LOCK_ID = 0x5AB_EE1  # any constant shared by all writers of the chain
 _FORBIDDEN_KEY_PARTS = ("name", "phone", "document", "query", "email", "address", "birth", "dob", "text")
+_ALLOWED_KEY_SUFFIXES = ("_id", "_ids", "_hmac", "_count")
+_VERIFY_BATCH = 5000
+_FIELDS = (
+    "seq",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "action",
+    "target_type",
+    "target_id",
+    "working_group_id",
+    "data",
+    "prev_mac",
+    "mac",
+)
 
 
 def _key() -> bytes:
     key = getattr(settings, "SABEEL_AUDIT_KEY", "")
     if not key:
         raise ImproperlyConfigured("SABEEL_AUDIT_KEY is not set; the audit trail cannot be written or checked.")
-    return key.encode()
+    return str(key).encode()
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:
@@ -47,38 +78,66 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     return hmac.new(_key(), f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _canonical(entry: AuditEntry) -> bytes:
-    at = entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    body = [
-        entry.seq,
-        at,
-        entry.actor_kind,
-        entry.actor_id,
-        entry.action,
-        entry.target_type,
-        entry.target_id,
-        entry.working_group_id,
-        entry.data,
-        entry.prev_mac,
-    ]
+def _canonical(
+    seq: int,
+    at: dt.datetime,
+    actor_kind: str,
+    actor_id: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    working_group_id: int | None,
+    data: Any,
+    prev_mac: str,
+) -> bytes:
+    stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    body = [seq, stamp, actor_kind, actor_id, action, target_type, target_id, working_group_id, data, prev_mac]
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _mac(key: bytes, row: tuple[Any, ...]) -> str:
+    # ``row`` is the tuple of _FIELDS without the final ``mac``.
+    return hmac.new(key, _canonical(*row), hashlib.sha256).hexdigest()
+
+
 def compute_mac(entry: AuditEntry) -> str:
-    return hmac.new(_key(), _canonical(entry), hashlib.sha256).hexdigest()
+    """The MAC a row should carry, from its content and ``prev_mac``."""
+    return _mac(_key(), tuple(getattr(entry, name) for name in _FIELDS[:-1]))
+
+
+def _same(a: Any, b: str) -> bool:
+    # Byte comparison: a tampered column may hold text that compare_digest refuses as str.
+    return hmac.compare_digest(str(a).encode(), b.encode())
 
 
 def _head_mac(seq: int, mac: str) -> str:
     return hmac.new(_key(), f"head\x00{seq}\x00{mac}".encode(), hashlib.sha256).hexdigest()
 
 
-def _check_data(data: dict[str, Any]) -> None:
+def _json_ready(value: Any) -> Any:
+    # What the row will hold once read back: JSON types only, string keys, and no float that the
+    # database may hand back as an integer (PostgreSQL's jsonb prints 1e16 as 10000000000000000).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return value
+
+
+def _check_data(data: Any) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _check_data(item)
+        return
+    if not isinstance(data, dict):
+        return
     for key, value in data.items():
         lowered = key.lower()
-        if any(part in lowered for part in _FORBIDDEN_KEY_PARTS) and not lowered.endswith(("_id", "_ids", "_hmac", "_count")):
+        if any(part in lowered for part in _FORBIDDEN_KEY_PARTS) and not lowered.endswith(_ALLOWED_KEY_SUFFIXES):
             raise ValueError(f"audit data key {key!r} looks like personal data; record ids or keyed hashes instead")
-        if isinstance(value, dict):
-            _check_data(value)
+        _check_data(value)
 
 
 def _lock_chain() -> None:
@@ -96,28 +155,32 @@ def record(
     data: dict[str, Any] | None = None,
     working_group_id: int | None = None,
 ) -> AuditEntry:
-    """Append one row to the trail, in the caller's transaction (or a new one)."""
+    """Append one row to the trail, in the caller's transaction (or a new one).
+
+    No savepoint: if the row cannot be written, the caller's transaction cannot commit either, so
+    an audited change never lands without its row. The chain lock is held until that transaction
+    ends, so services record last and keep audited transactions short."""
     from sabeel.core.permissions import group_of, target_ref
 
     who: Actor = as_actor(actor)
-    payload = dict(data or {})
+    payload = _json_ready(json.loads(json.dumps(data or {})))
     _check_data(payload)
     target_type, target_id = target_ref(target) if target is not None else ("", "")
     if working_group_id is None and target is not None:
         working_group_id = group_of(target)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         head = AuditHead.objects.filter(pk=1).first()
         prev_seq, prev_mac = (head.seq, head.mac) if head else (0, GENESIS)
         entry = AuditEntry(
             seq=prev_seq + 1,
             at=timezone.now(),
-            actor_kind=who.kind,
-            actor_id=who.id,
+            actor_kind=str(who.kind),
+            actor_id=str(who.id),
             action=action,
             target_type=target_type,
             target_id=str(target_id),
-            working_group_id=working_group_id,
+            working_group_id=int(working_group_id) if working_group_id is not None else None,
             data=payload,
             prev_mac=prev_mac,
         )
@@ -131,7 +194,9 @@ def record(
     return entry
 
 
-def record_search(*, actor: Any, scope: str, query: str, result_count: int, working_group_id: int | None = None) -> AuditEntry:
+def record_search(
+    *, actor: Any, scope: str, query: str, result_count: int, working_group_id: int | None = None
+) -> AuditEntry:
     """A search: the trail keeps a keyed hash of the query and the number of results."""
     return record(
         actor=actor,
@@ -141,49 +206,144 @@ def record_search(*, actor: Any, scope: str, query: str, result_count: int, work
     )
 
 
+class Anchor(NamedTuple):
+    """A row's ``seq`` and ``mac`` kept outside the database (``"<seq>:<mac>"`` on the command line)."""
+
+    seq: int
+    mac: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        seq, _sep, mac = text.strip().partition(":")
+        if not seq.isdigit() or int(seq) < 1 or len(mac) != 64 or mac.strip(string.hexdigits):
+            raise ValueError(f"an anchor reads '<seq>:<64 hex characters>', not {text!r}")
+        return cls(int(seq), mac.lower())
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.mac}"
+
+
 @dataclass(frozen=True)
 class VerifyResult:
+    """``checked`` counts the rows found good before the first bad one (all of them when ``ok``);
+    ``last`` is the last good row, to keep outside the database as a future anchor."""
+
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     reason: str = ""
+    last: Anchor | None = None
 
 
-def _rows(batch: int = 5000) -> Iterator[AuditEntry]:
-    last = 0
-    while True:
-        chunk = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
-        if not chunk:
-            return
-        yield from chunk
-        last = chunk[-1].seq
+class _Walk:
+    """The chain checked so far; ``advance`` reads the rows committed since the last call."""
+
+    def __init__(self) -> None:
+        self.key = _key()
+        self.last_seq = 0
+        self.prev_mac = GENESIS
+        self.checked = 0
+        self.macs_seen: dict[int, str] = {}
+        self.bad: VerifyResult | None = None
+
+    def fail(self, seq: int, reason: str) -> VerifyResult:
+        self.bad = VerifyResult(False, self.checked, seq, reason, self.last)
+        return self.bad
+
+    @property
+    def last(self) -> Anchor | None:
+        return Anchor(self.last_seq, self.prev_mac) if self.last_seq else None
+
+    def _batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        # The first read has no lower bound, so a forged row numbered 0 or below is seen too.
+        rows = AuditEntry.objects.order_by("seq").values_list(*_FIELDS)
+        after: int | None = self.last_seq or None
+        while True:
+            chunk = list((rows if after is None else rows.filter(seq__gt=after))[:_VERIFY_BATCH])
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1][0]
+
+    def advance(self, watch: set[int]) -> int:
+        found = 0
+        for chunk in self._batches():
+            for row in chunk:
+                seq, prev_mac, mac = row[0], row[-2], row[-1]
+                expected = self.last_seq + 1
+                found += 1
+                if seq != expected:
+                    if seq < expected:
+                        self.fail(seq, _("row %(seq)s is out of sequence: the trail starts at row 1") % {"seq": seq})
+                    else:
+                        self.fail(
+                            expected,
+                            _("row %(seq)s is missing (the next row is %(next)s)") % {"seq": expected, "next": seq},
+                        )
+                    return found
+                if prev_mac != self.prev_mac:
+                    self.fail(seq, _("row %(seq)s does not link to the row before it") % {"seq": seq})
+                    return found
+                if not _same(mac, _mac(self.key, row[:-1])):
+                    self.fail(seq, _("row %(seq)s does not match its MAC: its content was changed") % {"seq": seq})
+                    return found
+                if seq in watch:
+                    self.macs_seen[seq] = mac
+                self.last_seq, self.prev_mac = seq, mac
+                self.checked += 1
+        return found
 
 
-def verify() -> VerifyResult:
-    """Walk the chain from the first row; name the first row that does not hold."""
-    expected_seq = 1
-    prev_mac = GENESIS
-    checked = 0
-    for entry in _rows():
-        if entry.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"row {expected_seq} is missing (next row is {entry.seq})")
-        if entry.prev_mac != prev_mac:
-            return VerifyResult(False, checked, entry.seq, "the link to the previous row is broken")
-        if not hmac.compare_digest(entry.mac, compute_mac(entry)):
-            return VerifyResult(False, checked, entry.seq, "the row's content does not match its MAC")
-        prev_mac = entry.mac
-        expected_seq += 1
-        checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    last_seq = expected_seq - 1
-    if head is None:
-        if checked:
-            return VerifyResult(False, checked, last_seq, "the chain head is missing")
-        return VerifyResult(True, 0)
-    if not hmac.compare_digest(head.head_mac, _head_mac(head.seq, head.mac)):
-        return VerifyResult(False, checked, head.seq, "the chain head has been altered")
-    if head.seq != last_seq or head.mac != prev_mac:
-        return VerifyResult(
-            False, checked, min(head.seq, last_seq + 1), f"the trail ends at row {last_seq} but the head says {head.seq}: rows were removed"
-        )
-    return VerifyResult(True, checked)
+def verify(*, anchor: Anchor | None = None) -> VerifyResult:
+    """Walk the chain from the first row and name the first row that does not hold.
+
+    Safe beside live writers: if the head has moved on while the rows were read, the rows written
+    since are read and checked too. With ``anchor``, the anchored row must still be in the chain."""
+    walk = _Walk()
+    watch = {anchor.seq} if anchor else set()
+    walk.advance(watch)
+    while walk.bad is None:
+        head = AuditHead.objects.filter(pk=1).first()
+        if head is None:
+            if walk.checked:
+                return walk.fail(walk.last_seq, _("the chain head is missing"))
+            break
+        if not _same(head.head_mac, _head_mac(head.seq, head.mac)):
+            return walk.fail(
+                walk.last_seq + 1,
+                _("the chain head has been altered (rows 1 to %(last)s hold; rows after them may be missing)")
+                % {"last": walk.last_seq},
+            )
+        # Rows and head are committed together, so rows up to head.seq exist unless removed.
+        if head.seq > walk.last_seq and walk.advance(watch):
+            continue
+        if head.seq > walk.last_seq:
+            return walk.fail(
+                walk.last_seq + 1,
+                _("the trail ends at row %(last)s but the head says %(head)s: rows were removed")
+                % {"last": walk.last_seq, "head": head.seq},
+            )
+        if head.seq < walk.last_seq:
+            return walk.fail(
+                head.seq + 1,
+                _("rows after %(head)s are not covered by the head: it was set back, or rows were added")
+                % {"head": head.seq},
+            )
+        if head.mac != walk.prev_mac:
+            return walk.fail(head.seq, _("the chain head does not match row %(seq)s") % {"seq": head.seq})
+        break
+    if walk.bad is not None:
+        return walk.bad
+    if anchor is not None:
+        if walk.last_seq < anchor.seq:
+            return walk.fail(
+                walk.last_seq + 1,
+                _("the trail ends at row %(last)s but row %(anchor)s was seen before: rows were removed")
+                % {"last": walk.last_seq, "anchor": anchor.seq},
+            )
+        if not _same(walk.macs_seen.get(anchor.seq, ""), anchor.mac):
+            return walk.fail(
+                anchor.seq,
+                _("row %(seq)s is not the row that was anchored: the trail was rebuilt") % {"seq": anchor.seq},
+            )
+    return VerifyResult(True, walk.checked, last=walk.last)

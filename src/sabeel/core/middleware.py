@@ -1,16 +1,46 @@
-"""Session lifetime: 30 minutes idle, 12 hours at most after sign-in."""
+"""Session lifetime: ``SESSION_IDLE_SECONDS`` idle (30 minutes), ``SESSION_ABSOLUTE_SECONDS`` at
+most after sign-in (12 hours), whatever the activity.
+
+The sign-in page stamps the session with ``mark_signed_in``; a signed-in session without a stamp
+(made some other way) is stamped on its first request. An expired session is audited (ids only),
+signed out, and the sign-in page then says why.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 SESSION_SIGNED_IN_AT = "sabeel_signed_in_at"
 SESSION_LAST_SEEN = "sabeel_last_seen"
+SESSION_EXPIRED = "sabeel_session_expired"  # set on the fresh anonymous session: "idle" or "absolute"
+
+
+def _now() -> float:
+    return timezone.now().timestamp()
+
+
+def mark_signed_in(request: HttpRequest) -> None:
+    """Stamp the session at sign-in: both clocks start now."""
+    now = _now()
+    request.session[SESSION_SIGNED_IN_AT] = now
+    request.session[SESSION_LAST_SEEN] = now
+
+
+def expiry_reason(session: SessionBase, now: float) -> str | None:
+    """``"absolute"`` or ``"idle"`` when the session has outlived its limits, else None."""
+    signed_in_at = session.get(SESSION_SIGNED_IN_AT)
+    last_seen = session.get(SESSION_LAST_SEEN)
+    if isinstance(signed_in_at, int | float) and now - signed_in_at >= settings.SESSION_ABSOLUTE_SECONDS:
+        return "absolute"
+    if isinstance(last_seen, int | float) and now - last_seen >= settings.SESSION_IDLE_SECONDS:
+        return "idle"
+    return None
 
 
 class SessionLifetimeMiddleware:
@@ -20,21 +50,16 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = time.time()
-            signed_in_at = request.session.get(SESSION_SIGNED_IN_AT, now)
-            last_seen = request.session.get(SESSION_LAST_SEEN, now)
-            idle = now - last_seen > settings.SESSION_IDLE_SECONDS
-            too_old = now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
-            if idle or too_old:
+            now = _now()
+            reason = expiry_reason(request.session, now)
+            if reason is not None:
                 from sabeel.core import audit
 
-                audit.record(
-                    actor=user,
-                    action="auth.session_expired",
-                    data={"reason": "idle" if idle else "absolute"},
-                )
+                audit.record(actor=user, action="auth.session_expired", target=user, data={"reason": reason})
                 logout(request)
+                request.session[SESSION_EXPIRED] = reason
             else:
+                if not isinstance(request.session.get(SESSION_SIGNED_IN_AT), int | float):
+                    request.session[SESSION_SIGNED_IN_AT] = now
                 request.session[SESSION_LAST_SEEN] = now
-                request.session.setdefault(SESSION_SIGNED_IN_AT, now)
         return self.get_response(request)

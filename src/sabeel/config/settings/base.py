@@ -130,6 +130,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SIGNIN_WINDOW_SECONDS = 15 * 60
 SIGNIN_MAX_FAILURES_PER_ACCOUNT = 5
 SIGNIN_MAX_FAILURES_PER_ADDRESS = 20
+# Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
+SABEEL_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 
 OTP_TOTP_ISSUER = "Sabeel"
 

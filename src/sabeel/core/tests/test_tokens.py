@@ -1,0 +1,142 @@
+"""Personal API tokens: created on the tokens page (secret shown once, stored hashed), carrying
+their owner's scope, refused with the error envelope once revoked, expired or deactivated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from unittest import mock
+
+import pytest
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sabeel.core.models import ApiToken, AuditEntry
+from sabeel.core.testing import sign_in
+from sabeel.core.tokens import api_token_create, api_token_revoke
+from sabeel.workgroups import services
+
+pytestmark = pytest.mark.django_db
+
+TOKENS = reverse("core:tokens")
+GROUPS_API = "/api/working-groups/"
+
+
+def bearer(raw: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def assert_refused(response) -> None:
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": {"code": "unauthenticated", "message": "Sign in or send a valid API token.", "fields": {}}
+    }
+
+
+def test_officer_creates_a_token_and_sees_its_secret_once(client, cast):
+    officer = cast["lb_registration_officer"]
+    sign_in(client, officer)
+
+    created = client.post(TOKENS, {"name": "Kobo sync", "expires_in_days": "30"})
+
+    assert created.status_code == 200
+    [raw] = re.findall(r'data-testid="new-token">(sbl_[\w-]+)<', created.content.decode())
+    token = ApiToken.objects.get(user=officer)
+    assert token.key_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in str(ApiToken.objects.filter(pk=token.pk).values().get())
+    assert token.expires_at.date() == (timezone.now() + dt.timedelta(days=30)).date()
+    later = client.get(TOKENS).content.decode()
+    assert raw not in later and token.prefix in later
+    assert AuditEntry.objects.filter(action="apitoken.created", target_id=str(token.pk), actor_id=str(officer.pk)).exists()
+
+
+def test_token_carries_exactly_its_owners_scope(cast):
+    _token, raw = api_token_create(actor=cast["lb_registration_officer"], name="script")
+
+    response = bearer(raw).get(GROUPS_API)
+
+    assert response.status_code == 200
+    assert [g["code"] for g in response.json()] == ["lb"]
+    assert bearer(raw).get(f"{GROUPS_API}{cast.groups['jo'].pk}").status_code == 404
+
+
+def test_officer_revokes_a_token_on_the_page_and_the_api_refuses_it(client, cast):
+    officer = cast["jo_registration_officer"]
+    token, raw = api_token_create(actor=officer, name="script")
+    assert bearer(raw).get(GROUPS_API).status_code == 200
+    sign_in(client, officer)
+
+    response = client.post(reverse("core:token_revoke", args=[token.pk]))
+
+    assert response["Location"] == TOKENS
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert_refused(bearer(raw).get(GROUPS_API))
+    assert AuditEntry.objects.filter(action="apitoken.revoked", target_id=str(token.pk)).exists()
+
+
+def test_deactivated_user_token_is_refused(cast):
+    officer = cast["lb_movement_officer"]
+    _token, raw = api_token_create(actor=officer, name="script")
+    assert bearer(raw).get(GROUPS_API).status_code == 200
+
+    services.user_deactivate(actor=cast["platform_admin"], user=officer)
+
+    assert_refused(bearer(raw).get(GROUPS_API))
+
+
+def test_expired_token_is_refused(cast):
+    _token, raw = api_token_create(actor=cast["lb_monitor"], name="script", expires_in_days=30)
+    later = timezone.now() + dt.timedelta(days=30, minutes=1)
+
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = bearer(raw).get(GROUPS_API)
+
+    assert_refused(response)
+
+
+def test_unknown_or_malformed_token_is_refused(cast):
+    assert_refused(bearer("sbl_not-a-real-token").get(GROUPS_API))
+    assert_refused(bearer("something-else").get(GROUPS_API))
+
+
+def test_officer_cannot_revoke_someone_elses_token(client, cast):
+    token, raw = api_token_create(actor=cast["lb_finance_officer"], name="script")
+    sign_in(client, cast["lb_registration_officer"])
+
+    assert client.post(reverse("core:token_revoke", args=[token.pk])).status_code == 404
+    with pytest.raises(Http404):
+        api_token_revoke(actor=cast["lb_registration_officer"], token=token)
+    assert bearer(raw).get(GROUPS_API).status_code == 200
+
+
+def test_tokens_page_lists_only_ones_own_tokens(client, cast):
+    mine, _ = api_token_create(actor=cast["lb_auditor"], name="mine")
+    theirs, _ = api_token_create(actor=cast["jo_auditor"], name="theirs")
+    sign_in(client, cast["lb_auditor"])
+
+    page = client.get(TOKENS).content.decode()
+
+    assert f'data-testid="token-{mine.pk}"' in page
+    assert f'data-testid="token-{theirs.pk}"' not in page
+
+
+def test_tokens_page_needs_a_full_sign_in(client, cast):
+    response = client.get(TOKENS)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("core:sign_in"))
+
+    client.force_login(cast["lb_auditor"])  # password only, no second factor
+    assert client.get(TOKENS).status_code == 302
+    assert client.post(TOKENS, {"name": "x", "expires_in_days": "30"}).status_code == 302
+    assert not ApiToken.objects.exists()
+
+
+def test_user_without_membership_cannot_create_tokens(client, cast):
+    sign_in(client, cast["outsider"])
+
+    assert "You need a current membership" in client.get(TOKENS).content.decode()
+    assert client.post(TOKENS, {"name": "x", "expires_in_days": "30"}).status_code == 403
+    assert not ApiToken.objects.exists()

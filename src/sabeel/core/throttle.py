@@ -1,0 +1,112 @@
+"""Sign-in throttling, shared by every worker through the ``SignInAttempt`` table.
+
+An account (keyed by a keyed hash of the typed username, so unknown and known accounts behave the
+same) may fail ``SIGNIN_MAX_FAILURES_PER_ACCOUNT`` times and an address
+``SIGNIN_MAX_FAILURES_PER_ADDRESS`` times within ``SIGNIN_WINDOW_SECONDS``; failures at the
+password and at the code stage both count. An attempt is written as a failure *before* it is
+checked and settled afterwards, so concurrent guesses on several workers cannot slip past the
+limit between the count and the write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from sabeel.core import audit
+from sabeel.core.models import SignInAttempt
+
+
+class Stage(StrEnum):
+    PASSWORD = "password"  # noqa: S105 - a stage name; a failure at the password stage (also the state before it is settled)
+    CODE = "code"  # a failure at the second factor (sign-in code or enrolment confirmation)
+    PASSED = "passed"  # the password was right; the code is still to come
+    SIGNED_IN = "signed_in"
+    THROTTLED = "throttled"  # refused unchecked; not counted again, so the lock lifts on time
+
+
+FAILURE_STAGES = (Stage.PASSWORD, Stage.CODE)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    row: SignInAttempt
+    throttled: bool
+
+
+def account_key(username: str) -> str:
+    """What the table stores for the account: a keyed hash of the username, never the username
+    (a password typed into the wrong field must not be kept)."""
+    return audit.keyed_hash(get_user_model().normalize_username(username), purpose="sign-in-account")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address. Behind ``SABEEL_TRUSTED_PROXY_COUNT`` reverse proxies, the entry
+    that many places from the right of ``X-Forwarded-For``; otherwise ``REMOTE_ADDR``."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "SABEEL_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def window_minutes() -> int:
+    return max(1, round(settings.SIGNIN_WINDOW_SECONDS / 60))
+
+
+def throttled_message() -> str:
+    minutes = window_minutes()
+    return ngettext(
+        "Too many failed sign-in attempts. Wait %(minutes)d minute and try again.",
+        "Too many failed sign-in attempts. Wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _failures(since: dt.datetime) -> Q:
+    return Q(at__gte=since, succeeded=False, stage__in=[s.value for s in FAILURE_STAGES])
+
+
+def attempt_begin(*, username: str, address: str | None, stage: Stage) -> Attempt:
+    """Write the attempt (as a failure until settled) and say whether it is over a limit."""
+    now = timezone.now()
+    key = account_key(username)
+    row = SignInAttempt.objects.create(at=now, username=key, address=address, stage=stage.value, succeeded=False)
+    since = now - dt.timedelta(seconds=settings.SIGNIN_WINDOW_SECONDS)
+    throttled = SignInAttempt.objects.filter(_failures(since), username=key).count() > settings.SIGNIN_MAX_FAILURES_PER_ACCOUNT
+    if not throttled and address is not None:
+        throttled = (
+            SignInAttempt.objects.filter(_failures(since), address=address).count()
+            > settings.SIGNIN_MAX_FAILURES_PER_ADDRESS
+        )
+    if throttled:
+        _settle(row, Stage.THROTTLED)
+    return Attempt(row=row, throttled=throttled)
+
+
+def attempt_passed(attempt: Attempt) -> None:
+    """The password was right: the attempt is not a failure (the code stage is a new attempt)."""
+    _settle(attempt.row, Stage.PASSED)
+
+
+def attempt_signed_in(attempt: Attempt) -> None:
+    _settle(attempt.row, Stage.SIGNED_IN, succeeded=True)
+
+
+def _settle(row: SignInAttempt, stage: Stage, *, succeeded: bool = False) -> None:
+    SignInAttempt.objects.filter(pk=row.pk).update(stage=stage.value, succeeded=succeeded)
+    row.stage, row.succeeded = stage.value, succeeded

@@ -1,0 +1,136 @@
+"""The platform administrators' admin pages: organisations, working groups, users, memberships.
+
+Registered on ``sabeel.core.admin.admin_site`` only. Writes are audited by ``AuditedModelAdmin``;
+nothing is deleted. The actions call the services, so they are checked and audited like any write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from sabeel.core import audit
+from sabeel.core.admin import AuditedModelAdmin, admin_site
+from sabeel.core.exceptions import ServiceError
+from sabeel.workgroups import services
+from sabeel.workgroups.forms import UserCreateForm, UserEditForm
+from sabeel.workgroups.models import Membership, Organisation, User, WorkingGroup
+
+
+def _apply(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    rows: Iterable[Any],
+    service: Callable[[Any], Any],
+    done: Callable[[int], str],
+) -> None:
+    count = 0
+    for row in rows:
+        try:
+            service(row)
+        except ServiceError as exc:
+            model_admin.message_user(request, f"{row}: {exc.message}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        model_admin.message_user(request, done(count), messages.SUCCESS)
+
+
+@admin.register(Organisation, site=admin_site)
+class OrganisationAdmin(AuditedModelAdmin):
+    list_display = ("name", "name_ar", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "name_ar")
+
+
+@admin.register(WorkingGroup, site=admin_site)
+class WorkingGroupAdmin(AuditedModelAdmin):
+    list_display = ("code", "name", "name_ar", "kind", "host_country", "time_zone", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "name_ar")
+
+
+@admin.register(User, site=admin_site)
+class SabeelUserAdmin(AuditedModelAdmin, UserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("display_name", "first_name", "last_name", "email", "preferred_language")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "display_name", "email", "preferred_language", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    list_display = ("username", "display_name", "is_active", "is_superuser", "last_login")
+    list_filter = ("is_active", "is_superuser")
+    search_fields = ("username", "display_name")
+    filter_horizontal = ()
+    actions = ("deactivate_users", "reset_otp_devices")
+
+    @admin.action(description=_("Deactivate the selected users"))
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda user: services.user_deactivate(actor=request.user, user=user),
+            lambda n: ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", n) % {"count": n},
+        )
+
+    @admin.action(description=_("Reset the second factor (lost phone) of the selected users"))
+    def reset_otp_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda user: services.otp_device_reset(actor=request.user, user=user),
+            lambda n: ngettext(
+                "Second factor reset for %(count)d user; they enrol again at their next sign-in.",
+                "Second factor reset for %(count)d users; they enrol again at their next sign-in.",
+                n,
+            )
+            % {"count": n},
+        )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit.record(actor=request.user, action="admin.user.password_set", target=user)
+        return response
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(AuditedModelAdmin):
+    list_display = ("user", "working_group", "role", "organisation", "starts_on", "ends_on", "is_active")
+    list_filter = ("working_group", "role", "is_active")
+    search_fields = ("user__username", "user__display_name")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "working_group", "organisation")
+    actions = ("end_memberships",)
+
+    @admin.action(description=_("End the selected memberships today"))
+    def end_memberships(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        _apply(
+            self,
+            request,
+            queryset.select_related("user"),
+            lambda membership: services.membership_end(actor=request.user, membership=membership),
+            lambda n: ngettext("%(count)d membership ended.", "%(count)d memberships ended.", n) % {"count": n},
+        )
