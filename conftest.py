@@ -31,3 +31,13 @@ def reference_dir():  # type: ignore[no-untyped-def]
             pytest.fail(message + " (required in CI)")
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def committed_db(transactional_db):  # type: ignore[no-untyped-def]
+    """A database whose writes commit (threads, live server); the audit trail is emptied before
+    Django's flush, which the append-only triggers would refuse."""
+    from sabeel.core.testing import audit_trail_wipe_for_tests
+
+    yield
+    audit_trail_wipe_for_tests()

@@ -147,3 +147,27 @@ def sign_in(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def audit_trail_wipe_for_tests() -> None:
+    """Empty the audit trail as only a database owner could (triggers off, then on again).
+
+    For tests whose writes commit (``transaction=True``, browser tests): Django's flush at teardown
+    would otherwise hit the append-only triggers. Never used outside tests."""
+    import importlib
+
+    from django.db import connection, transaction
+
+    migration = importlib.import_module("sabeel.core.migrations.0003_audit_append_only")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
+            cursor.execute("DELETE FROM core_auditentry")
+            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
+        else:
+            for sql in migration.SQLITE_REVERSE:
+                cursor.execute(sql)
+            cursor.execute("DELETE FROM core_auditentry")
+            for sql in migration.SQLITE:
+                cursor.execute(sql)
+        cursor.execute("DELETE FROM core_audithead")

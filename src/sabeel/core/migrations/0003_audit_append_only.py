@@ -22,13 +22,25 @@ POSTGRES = [
     """,
     "CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE OR DELETE ON core_auditentry "
     "FOR EACH ROW EXECUTE FUNCTION core_auditentry_append_only();",
+    # TRUNCATE of a non-empty trail is refused; an empty one may be truncated (test teardown).
+    """
+    CREATE OR REPLACE FUNCTION core_auditentry_no_truncate() RETURNS trigger AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM core_auditentry) THEN
+            RAISE EXCEPTION 'audit rows are append-only';
+        END IF;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
     "CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry "
-    "FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_append_only();",
+    "FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_no_truncate();",
 ]
 POSTGRES_REVERSE = [
     "DROP TRIGGER IF EXISTS core_auditentry_no_update ON core_auditentry;",
     "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;",
     "DROP FUNCTION IF EXISTS core_auditentry_append_only();",
+    "DROP FUNCTION IF EXISTS core_auditentry_no_truncate();",
 ]
 
 

@@ -496,17 +496,6 @@ def test_audit_verify_command_checks_an_anchor_kept_outside(intruder: Intruder) 
 # --- Concurrent writers ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def trail_emptied_afterwards() -> Any:
-    """For a test whose writes commit: empties the trail afterwards, as only a database owner can."""
-    yield
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
-        cursor.execute("DELETE FROM core_auditentry")
-        cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
-        cursor.execute("DELETE FROM core_audithead")
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason=(
@@ -515,11 +504,9 @@ def trail_emptied_afterwards() -> Any:
         "writers on a SQLite file database"
     ),
 )
-# Threads must see each other's commits, hence transaction=True. available_apps=[] keeps the
-# teardown's flush away from core_auditentry, whose trigger refuses TRUNCATE; the fixture above
-# empties the trail instead.
-@pytest.mark.django_db(transaction=True, available_apps=[])
-def test_concurrent_writers_on_postgresql_build_one_gap_free_chain(trail_emptied_afterwards: None) -> None:
+# Threads must see each other's commits: committed_db (conftest.py) empties the trail before
+# Django's flush, which the append-only triggers would refuse.
+def test_concurrent_writers_on_postgresql_build_one_gap_free_chain(committed_db: None) -> None:
     writers, per_writer = 8, 30
     start = threading.Barrier(writers)
     errors: list[BaseException] = []

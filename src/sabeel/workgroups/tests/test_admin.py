@@ -50,8 +50,11 @@ def test_admin_login_page_sends_people_to_the_throttled_sign_in(cast):
     assert "next=/admin/workgroups/user/" in response["Location"]
 
 
-def test_admin_holds_organisations_groups_users_and_memberships_only():
-    assert set(admin_site._registry) == {Organisation, WorkingGroup, User, Membership}
+def test_admin_holds_organisations_groups_users_memberships_and_reference_data_only():
+    registered = set(admin_site._registry)
+    assert {Organisation, WorkingGroup, User, Membership} <= registered
+    others = {model._meta.app_label for model in registered - {Organisation, WorkingGroup, User, Membership}}
+    assert others <= {"geo"}, f"only reference data may join them in the admin, not {others}"
 
 
 def test_admin_change_is_audited_with_field_names_only(administrator, cast):
