@@ -9,54 +9,21 @@ signed-in expectations.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+import sabeel
 from sabeel.core.routes import api_operations, page_routes
 from sabeel.core.testing import Cast, sign_in
+from sabeel.core.testing_routes import Open, Scoped, Skip
 
 pytestmark = pytest.mark.django_db
-
-Kwargs = Callable[[Cast, str], dict[str, Any]]  # (cast, group key "lb"/"jo") → URL kwargs
-Marker = Callable[[Cast], str]  # creates a Lebanon-only row, returns text that reveals it
-
-
-@dataclass(frozen=True)
-class Open:
-    """A route that holds no record."""
-
-    anonymous: int
-    signed_in: int
-    method: str = "get"
-
-
-@dataclass(frozen=True)
-class Scoped:
-    """A route that shows or changes records of a working group (or reference data)."""
-
-    action: str
-    permitted: str  # role of the permitted persona, in the Lebanon group
-    wrong_role: str | None  # a Lebanon role without the action; None when every role has it
-    kwargs: Kwargs | None = None  # for a detail route: the record of the given group
-    marker: Marker | None = None  # for a list route: Lebanon's row, absent for Jordan's persona
-    group_scoped: bool = True
-    method: str = "get"
-    data: dict[str, Any] = field(default_factory=dict)
-    ok: int = 200
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Covered by its own tests; the reason is required."""
-
-    reason: str
-
 
 def _group(cast: Cast, group: str) -> dict[str, Any]:
     return {"pk": cast.groups[group].pk}
@@ -90,7 +57,6 @@ PAGES: dict[str, Open | Scoped | Skip] = {
     "workgroups:list": Scoped("workgroup.view", "registration_officer", None, marker=_lebanon_group_name),
     "workgroups:detail": Scoped("workgroup.view", "registration_officer", None, kwargs=_group),
     "workgroups:audit": Scoped("audit.view", "auditor", "registration_officer", marker=_lebanon_audit_row),
-    "geo:admin_unit_list": Open(anonymous=302, signed_in=200),
 }
 ADMIN_PREFIX = "admin/"  # Django admin: checked below and in core/tests/test_auth*.py
 
@@ -99,6 +65,24 @@ API: dict[tuple[str, str], Open | Scoped | Skip] = {
     ("get", "/api/working-groups/{pk}"): Scoped("workgroup.view", "registration_officer", None, kwargs=_group),
     ("get", "/api/working-groups/{pk}/members"): Scoped("workgroup.view", "registration_officer", None, kwargs=_group),
 }
+
+
+def _collect() -> None:
+    """Merge every app's ``tests/route_expectations.py`` into PAGES and API."""
+    for module in pkgutil.iter_modules(sabeel.__path__):
+        try:
+            expectations = importlib.import_module(f"sabeel.{module.name}.tests.route_expectations")
+        except ModuleNotFoundError:
+            continue
+        for name, spec in getattr(expectations, "PAGES", {}).items():
+            assert name not in PAGES, f"{name} declared twice"
+            PAGES[name] = spec
+        for key, spec in getattr(expectations, "API", {}).items():
+            assert key not in API, f"{key} declared twice"
+            API[key] = spec
+
+
+_collect()
 
 
 def _page_cases() -> list[str]:
