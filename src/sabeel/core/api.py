@@ -75,7 +75,11 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        loc = [str(p) for p in item.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "path", "form", "cookie", "header"):
+            loc = loc[1:]  # the location part, not a field
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(item.get("msg", "")))
     return error(request, 422, "invalid", _("Some fields are not valid."), fields)
 

@@ -1,7 +1,12 @@
 from django.urls import path
 
-from sabeel.core import views
+from sabeel.geo import views
 
 app_name = "geo"
-# Placeholder until the geography pages land; the geo app replaces this list.
-urlpatterns = [path("", views.home, name="admin_unit_list")]
+urlpatterns = [
+    path("", views.admin_unit_list, name="admin_unit_list"),
+    path("units/<int:pk>/", views.admin_unit_detail, name="admin_unit_detail"),
+    path("lookup/", views.admin_unit_lookup, name="admin_unit_lookup"),
+    path("crossings/", views.crossing_list, name="crossing_list"),
+    path("crossings/<int:pk>/edit/", views.crossing_edit, name="crossing_edit"),
+]
