@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("sabeel.core.urls")),
     path("groups/", include("sabeel.workgroups.urls")),
     path("geo/", include("sabeel.geo.urls")),
+    path("registry/", include("sabeel.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),

@@ -96,14 +96,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from sabeel.geo.api import router as geo_router
+    from sabeel.registry.api import router as registry_router
     from sabeel.workgroups.api import router as workgroups_router
 
     api.add_router("/working-groups", workgroups_router)
-    try:
-        from sabeel.geo.api import router as geo_router
-    except ImportError:  # the geography API is added by the geo app
-        return
     api.add_router("/geo", geo_router)
+    api.add_router("/registry", registry_router)
 
 
 _register_routers()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sabeel.core",
     "sabeel.workgroups",
     "sabeel.geo",
+    "sabeel.registry",
 ]
 
 MIDDLEWARE = [

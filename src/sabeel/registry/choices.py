@@ -1,0 +1,62 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HouseholdStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNKNOWN = "U", _("Not recorded")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month only")
+    YEAR = "year", _("Year only")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    SON = "son", _("Son")
+    DAUGHTER = "daughter", _("Daughter")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Sibling")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    NOT_RELATED = "not_related", _("Not related")
+
+
+class Language(models.TextChoices):
+    ARABIC = "ar", _("Arabic")
+    ENGLISH = "en", _("English")
+    KURDISH = "ku", _("Kurdish")
+
+
+class IdScheme(models.TextChoices):
+    UNHCR_CASE = "unhcr_case", _("UNHCR case number")
+    UNHCR_INDIVIDUAL = "unhcr_individual", _("UNHCR individual number")
+    HOST_GOVERNMENT = "host_government", _("Host-government id")
+    SYRIAN_NATIONAL = "syrian_national", _("Syrian national id")
+    OTHER = "other", _("Other")
+
+
+class CivilDocument(models.TextChoices):
+    NATIONAL_ID = "national_id", _("Syrian national ID card")
+    FAMILY_BOOKLET = "family_booklet", _("Family booklet")
+    PASSPORT = "passport", _("Passport")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    MARRIAGE_CERTIFICATE = "marriage_certificate", _("Marriage certificate")
+    CIVIL_REGISTRY_EXTRACT = "civil_registry_extract", _("Civil registry extract")
+    RESIDENCY_PERMIT = "residency_permit", _("Host-country residency permit")
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("In the household")
+    REMOVED = "removed", _("Removed from the household")
+    MOVED = "moved", _("Moved to another household")

@@ -1,0 +1,213 @@
+"""Households and individuals (capability C2). Every change is versioned; nothing is deleted."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sabeel.core.models import BaseModel
+from sabeel.registry.choices import (
+    DatePrecision,
+    HouseholdStatus,
+    IdScheme,
+    Language,
+    MemberStatus,
+    Relationship,
+    Sex,
+)
+
+
+class RegistrationCounter(models.Model):
+    """The next registration number per host country (rows locked while numbers are taken)."""
+
+    country = models.CharField(_("host country"), max_length=2, primary_key=True)
+    next_value = models.BigIntegerField(_("next value"), default=1)
+
+    class Meta:
+        verbose_name = _("registration counter")
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.next_value}"
+
+
+class Household(BaseModel):
+    """A household registered in one host country's working group.
+
+    ``registration_number`` (e.g. ``LB-00123456-7``, last digit a Luhn check digit) is printed on
+    every document. ``version`` increases with every saved change and guards against two officers
+    overwriting each other."""
+
+    registration_number = models.CharField(_("registration number"), max_length=16, unique=True)
+    working_group = models.ForeignKey(
+        "workgroups.WorkingGroup", on_delete=models.PROTECT, related_name="households", verbose_name=_("working group")
+    )
+    host_country = models.CharField(_("host country"), max_length=2)
+    current_location = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("current location")
+    )
+    origin = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("place of origin")
+    )
+    destination = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chosen destination")
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default=Language.ARABIC)
+    status = models.CharField(_("status"), max_length=8, choices=HouseholdStatus.choices, default=HouseholdStatus.OPEN)
+    closed_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    protection_notes = models.TextField(_("protection notes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+
+    sabeel_scope = "working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["working_group", "status", "-id"], name="hh_group_status"),
+            models.Index(fields=["origin"], name="hh_origin"),
+            models.Index(fields=["current_location"], name="hh_location"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(closed_reason=""),
+                name="household_closed_has_reason",
+                violation_error_message=_("A closed household needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+
+class Individual(BaseModel):
+    """A person in a household. Names in Arabic script and Latin transliteration."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household"))
+    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100, blank=True)
+    father_name_ar = models.CharField(_("father's name (Arabic)"), max_length=100, blank=True)
+    grandfather_name_ar = models.CharField(_("grandfather's name (Arabic)"), max_length=100, blank=True)
+    family_name_ar = models.CharField(_("family name (Arabic)"), max_length=100, blank=True)
+    first_name_lat = models.CharField(_("first name (Latin)"), max_length=100, blank=True)
+    father_name_lat = models.CharField(_("father's name (Latin)"), max_length=100, blank=True)
+    grandfather_name_lat = models.CharField(_("grandfather's name (Latin)"), max_length=100, blank=True)
+    family_name_lat = models.CharField(_("family name (Latin)"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    dob_precision = models.CharField(
+        _("precision of the date of birth"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    relationship = models.CharField(_("relationship to the head"), max_length=16, choices=Relationship.choices)
+    documents_held = models.JSONField(_("civil documents held"), default=list, blank=True)
+    documents_missing = models.JSONField(_("civil documents missing"), default=list, blank=True)
+    specific_needs = models.JSONField(_("specific needs"), default=list, blank=True)
+    sensitive_needs = models.JSONField(_("protection-sensitive needs"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
+        indexes = [models.Index(fields=["household", "status"], name="ind_household")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Phone(BaseModel):
+    """A household's phone in E.164. The same number may belong to several households."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="phones", verbose_name=_("household"))
+    number = models.CharField(_("phone number"), max_length=16)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        indexes = [models.Index(fields=["number"], name="phone_number")]
+
+    def __str__(self) -> str:
+        return f"phone #{self.pk}"
+
+
+class ExternalId(BaseModel):
+    """An identifier another system gave a household or a person (UNHCR case number, …)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="external_ids", verbose_name=_("household"))
+    individual = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, null=True, blank=True, related_name="external_ids", verbose_name=_("individual")
+    )
+    scheme = models.CharField(_("scheme"), max_length=24, choices=IdScheme.choices)
+    value = models.CharField(_("value"), max_length=64)
+    normalised = models.CharField(_("normalised value"), max_length=64)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("external id")
+        verbose_name_plural = _("external ids")
+        indexes = [models.Index(fields=["normalised"], name="extid_normalised")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} #{self.pk}"
+
+
+class NameKey(models.Model):
+    """Search index: normalised name tokens and their consonant skeletons, per person.
+
+    Rebuilt for a person whenever a name changes; scoped by the working group it carries."""
+
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+", verbose_name=_("individual"))
+    working_group_id = models.BigIntegerField(_("working group id"))
+    key = models.CharField(_("key"), max_length=64)
+
+    class Meta:
+        verbose_name = _("name key")
+        indexes = [models.Index(fields=["working_group_id", "key"], name="namekey_lookup")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class RecordVersion(models.Model):
+    """One saved change of a household or an individual: who, when, what changed (old → new).
+
+    Versions are scoped like the household they belong to and obey the same field groups."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="versions", verbose_name=_("household"))
+    individual = models.ForeignKey(
+        Individual, on_delete=models.PROTECT, null=True, blank=True, related_name="versions", verbose_name=_("individual")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    at = models.DateTimeField(_("at"))
+    actor_kind = models.CharField(_("actor kind"), max_length=16)
+    actor_id = models.CharField(_("actor id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=32)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.history"
+
+    class Meta:
+        verbose_name = _("record version")
+        verbose_name_plural = _("record versions")
+        ordering = ["household", "at", "pk"]
+        indexes = [models.Index(fields=["household", "at"], name="version_household")]
+
+    def __str__(self) -> str:
+        return f"{self.action} v{self.version}"
