@@ -25,5 +25,5 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_trail(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.audit_entries(actor=request.user), 50).get_page(request.GET.get("page"))
     zones = selectors.time_zones_by_group()
-    rows = [(row, zones.get(row.working_group_id, "UTC")) for row in page]
+    rows = [(row, zones.get(row.working_group_id or 0, "UTC")) for row in page]
     return render(request, "workgroups/audit_trail.html", {"page": page, "rows": rows})
