@@ -34,7 +34,9 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 messages: $(VENV)/.installed
-	@cd src/sabeel && ../../$(PY) ../../manage.py compilemessages --settings=sabeel.config.settings.test -v 0
+	@if ls src/sabeel/locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+	  cd src/sabeel && ../../$(PY) ../../manage.py compilemessages --settings=sabeel.config.settings.test -v 0; \
+	fi
 
 migrate: setup
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(MANAGE) migrate --noinput -v 0
