@@ -1,4 +1,2 @@
-from django.urls import path
-
 app_name = "registry"
 urlpatterns: list = []  # the registry pages are added here
