@@ -41,3 +41,29 @@ def committed_db(transactional_db):  # type: ignore[no-untyped-def]
 
     yield
     audit_trail_wipe_for_tests()
+
+
+class Clock:
+    """Moves ``timezone.now`` forward without sleeping: ``clock.advance(minutes=31)``."""
+
+    def __init__(self) -> None:
+        import datetime as dt
+
+        self.offset = dt.timedelta()
+
+    def advance(self, **delta: float) -> None:
+        import datetime as dt
+
+        self.offset += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock():  # type: ignore[no-untyped-def]
+    from unittest import mock
+
+    from django.utils import timezone
+
+    real_now = timezone.now
+    moved = Clock()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: real_now() + moved.offset):
+        yield moved

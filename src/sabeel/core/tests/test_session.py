@@ -3,9 +3,6 @@ is audited with ids only and the sign-in page says why."""
 
 from __future__ import annotations
 
-import datetime as dt
-from unittest import mock
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -20,22 +17,6 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("core:home")
 SIGN_IN = reverse("core:sign_in")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.offset = dt.timedelta()
-
-    def advance(self, **delta: float) -> None:
-        self.offset += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    real_now = timezone.now
-    moved = Clock()
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: real_now() + moved.offset):
-        yield moved
 
 
 def signed_in_through_the_pages(client: Client, user) -> Client:

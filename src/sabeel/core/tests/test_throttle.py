@@ -3,9 +3,7 @@ database (so every worker sees the same count), at the password and at the code 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from unittest import mock
 
 import pytest
 from django.test import Client
@@ -22,22 +20,6 @@ SIGN_IN = reverse("core:sign_in")
 CODE = reverse("core:sign_in_code")
 HOME = reverse("core:home")
 THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes and try again."
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.offset = dt.timedelta()
-
-    def advance(self, **delta: float) -> None:
-        self.offset += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    real_now = timezone.now
-    moved = Clock()
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: real_now() + moved.offset):
-        yield moved
 
 
 def password(client: Client, username: str, secret: str = PASSWORD):
