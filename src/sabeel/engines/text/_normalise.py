@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sabeel.engines.text._arabic import arabic_tokens
+from sabeel.engines.text._arabic import _MARKS, arabic_tokens
 from sabeel.engines.text._digits import fold_digits
 from sabeel.engines.text._latin import latin_tokens
 
@@ -115,7 +115,9 @@ def _runs(text: str) -> list[tuple[str, bool]]:
 def normalise(text: str) -> NormalisedText:
     """Fold a name or place typed in Arabic or Latin script (or both) for comparison: see
     ``normalise_arabic`` and ``normalise_latin``; digits become ASCII in both."""
-    text = fold_digits(unicodedata.normalize("NFKC", text))
+    # Arabic vowel marks and tatweel are not letters: drop them before splitting the text into
+    # script runs, so that a stray mark inside a Latin word does not split it.
+    text = _MARKS.sub("", fold_digits(unicodedata.normalize("NFKC", text)))
     tokens: list[str] = []
     skeleton: list[str] = []
     for run, arabic in _runs(text):

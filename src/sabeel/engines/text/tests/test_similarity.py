@@ -84,3 +84,8 @@ def test_within_one_script_the_skeleton_only_lifts_a_close_spelling():
 def test_a_short_skeleton_across_scripts_counts_for_less():
     assert name_similarity("Hama", "حماة") == 0.85  # "hm": two consonants
     assert name_similarity("Homs", "حمص") == 0.9  # "hms": three
+
+
+def test_a_stray_arabic_vowel_mark_inside_a_latin_word_does_not_split_it():
+    assert normalise("ar\u064ba").tokens == normalise("ara").tokens
+    assert normalise(" ".join(normalise("ar\u064ba").tokens)).tokens == normalise("ar\u064ba").tokens
