@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "sabeel.workgroups",
     "sabeel.geo",
     "sabeel.registry",
+    "sabeel.conditions",
+    "sabeel.consent",
+    "sabeel.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,81 @@
+"""Area conditions (C9): per Syrian admin unit, the 2018 protection thresholds with status, text in
+both languages, source and date; and the versioned information package generated from them.
+
+Conditions are information for the person, never a reason to refuse their decision to return."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sabeel.core.models import BaseModel
+
+
+class Threshold(models.TextChoices):
+    SAFETY = "safety", _("Safety and security")
+    AMNESTY = "amnesty", _("Amnesty")
+    DOCUMENTATION = "documentation", _("Civil documentation")
+    HLP = "hlp", _("Housing, land and property")
+    SERVICES = "services", _("Basic services")
+    MONITOR_ACCESS = "monitor_access", _("Access for monitors")
+    MOVEMENT = "movement", _("Freedom of movement")
+
+
+class ConditionStatus(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AreaCondition(BaseModel):
+    """One dated entry of the register. A newer entry for the same unit and threshold supersedes an
+    older one; nothing is deleted. Only the safety threshold carries the active-hostilities flag."""
+
+    admin_unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="conditions", verbose_name=_("admin unit"))
+    threshold = models.CharField(_("threshold"), max_length=24, choices=Threshold.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ConditionStatus.choices, default=ConditionStatus.UNKNOWN)
+    active_hostilities = models.BooleanField(_("active hostilities"), default=False)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    text_ar = models.TextField(_("text (Arabic)"), blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    as_of = models.DateField(_("as of"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        verbose_name = _("area condition")
+        verbose_name_plural = _("area conditions")
+        indexes = [models.Index(fields=["admin_unit", "threshold", "-as_of", "-id"], name="condition_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_hostilities=False) | models.Q(threshold="safety"),
+                name="hostilities_flag_on_safety_only",
+                violation_error_message=_("Only the safety threshold carries the active-hostilities flag."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.admin_unit_id} {self.threshold} {self.as_of}"
+
+
+class InformationPackage(BaseModel):
+    """The information shown in counselling for a destination, in one language, generated from the
+    register. A new version is made whenever the content changes; consents record which one the
+    person saw."""
+
+    admin_unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="information_packages", verbose_name=_("destination"))
+    language = models.CharField(_("language"), max_length=2)
+    version = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    digest = models.CharField(_("content digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("information package")
+        verbose_name_plural = _("information packages")
+        constraints = [
+            models.UniqueConstraint(fields=["admin_unit", "language", "version"], name="one_package_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.admin_unit_id}/{self.language}/v{self.version}"

@@ -1,0 +1,342 @@
+"""Voluntariness (C4): return programmes and their rules, intentions, counselling, go-and-see
+visits, per-adult consent, re-confirmation, withdrawal, data-sharing consent, best-interests
+procedures, recorded splits and sign-offs, and the protection officers' follow-up queue.
+
+Eligibility is never stored here: ``consent.eligibility`` computes it from these records each
+time it is asked (``sabeel.engines.eligibility``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sabeel.core.models import BaseModel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ReturnProgramme(BaseModel):
+    """An organised-return programme of one host country's working group; its rules are data,
+    changed by an administrator and audited."""
+
+    working_group = models.ForeignKey("workgroups.WorkingGroup", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("working group"))
+    name = models.CharField(_("name"), max_length=200)
+    name_ar = models.CharField(_("Arabic name"), max_length=200)
+    consent_validity_days = models.PositiveIntegerField(_("consent valid for (days)"), default=90)
+    cooling_off_days = models.PositiveIntegerField(_("cooling-off period after consent (days)"), default=7)
+    reconfirmation_window_days = models.PositiveIntegerField(_("re-confirmation window before departure (days)"), default=14)
+    go_and_see_visits_allowed = models.PositiveIntegerField(_("go-and-see visits allowed per person"), default=1)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    sabeel_scope = "working_group"
+    sabeel_view_action = "workgroup.view"
+
+    class Meta:
+        verbose_name = _("return programme")
+        verbose_name_plural = _("return programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("Does not know yet")
+
+
+class DecisionMaker(models.TextChoices):
+    HEAD = "head", _("The head of household")
+    JOINT = "joint", _("The adults together")
+    EACH_ADULT = "each_adult", _("Each adult for themselves")
+    OTHER = "other", _("Someone else")
+
+
+class IntentionSource(models.TextChoices):
+    OFFICER = "officer", _("Recorded by an officer")
+    SURVEY_IMPORT = "survey_import", _("Imported from the survey")
+
+
+class ReturnIntention(BaseModel):
+    """One dated answer about returning; each new answer is a new record and the latest counts."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="intentions", verbose_name=_("household"))
+    recorded_on = models.DateField(_("date of the answer"))
+    source = models.CharField(_("source"), max_length=16, choices=IntentionSource.choices)
+    submission_id = models.CharField(_("survey submission id"), max_length=100, null=True, blank=True, unique=True)
+    hopes_to_return = models.CharField(_("hopes to return one day"), max_length=8, choices=Answer.choices)
+    intends_within_12_months = models.CharField(_("intends to return within 12 months"), max_length=8, choices=Answer.choices)
+    preferred_destination = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("preferred destination"))
+    reasons = models.JSONField(_("main reasons"), default=list, blank=True)
+    obstacles = models.JSONField(_("main obstacles"), default=list, blank=True)
+    go_and_see_interest = models.BooleanField(_("interested in a go-and-see visit"), default=False)
+    decision_maker = models.CharField(_("who decides"), max_length=16, choices=DecisionMaker.choices, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("return intention")
+        verbose_name_plural = _("return intentions")
+        indexes = [models.Index(fields=["household", "-recorded_on", "-id"], name="intention_latest")]
+
+    def __str__(self) -> str:
+        return f"intention #{self.pk}"
+
+
+class IntentionImport(BaseModel):
+    """A survey export imported (CSV or Excel): all of it or nothing; the report lists every row
+    that was unmatched or invalid, with the reason."""
+
+    working_group = models.ForeignKey("workgroups.WorkingGroup", on_delete=models.PROTECT, related_name="+", verbose_name=_("working group"))
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_digest = models.CharField(_("file digest"), max_length=64)
+    imported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported by"))
+    succeeded = models.BooleanField(_("imported"), default=False)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("new answers"), default=0)
+    rows_already_imported = models.PositiveIntegerField(_("already imported"), default=0)
+    report = models.JSONField(_("report"), default=list, blank=True)
+
+    sabeel_scope = "working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("intention import")
+
+    def __str__(self) -> str:
+        return f"import #{self.pk}"
+
+
+class CounsellingSession(BaseModel):
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="counselling_sessions", verbose_name=_("household"))
+    attendees = models.ManyToManyField("registry.Individual", related_name="counselling_sessions", verbose_name=_("attendees"))
+    held_on = models.DateField(_("held on"))
+    counsellor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("counsellor"))
+    language = models.CharField(_("language"), max_length=2)
+    information_package = models.ForeignKey("conditions.InformationPackage", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("information package"))
+    questions_raised = models.TextField(_("questions raised"), blank=True)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("counselling session")
+        verbose_name_plural = _("counselling sessions")
+
+    def __str__(self) -> str:
+        return f"counselling #{self.pk}"
+
+
+class GoAndSeeOutcome(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    COMPLETED = "completed", _("Completed")
+    CUT_SHORT = "cut_short", _("Cut short")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class GoAndSeeVisit(BaseModel):
+    """A visit to the place of return before deciding; limited per person by the programme."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="go_and_see_visits", verbose_name=_("household"))
+    individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="go_and_see_visits", verbose_name=_("person"))
+    programme = models.ForeignKey(ReturnProgramme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    crossing = models.ForeignKey("geo.BorderCrossing", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("crossing used"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=GoAndSeeOutcome.choices, default=GoAndSeeOutcome.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("go-and-see visit")
+        verbose_name_plural = _("go-and-see visits")
+
+    def __str__(self) -> str:
+        return f"go-and-see #{self.pk}"
+
+
+class ReturnConsent(BaseModel):
+    """One adult's consent to return: free, informed and express, verified by a protection officer.
+    It expires after the programme's validity and is withdrawn by a ``Withdrawal``."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="consents", verbose_name=_("household"))
+    individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="consents", verbose_name=_("person"))
+    programme = models.ForeignKey(ReturnProgramme, on_delete=models.PROTECT, related_name="consents", verbose_name=_("programme"))
+    given_on = models.DateField(_("given on"))
+    free = models.BooleanField(_("free: no pressure or inducement"))
+    informed = models.BooleanField(_("informed: has seen the information package"))
+    express = models.BooleanField(_("express: stated clearly by the person"))
+    information_package = models.ForeignKey("conditions.InformationPackage", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("information package seen"))
+    verified_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("verified by (protection officer)"))
+    can_read = models.BooleanField(_("the person can read"), default=True)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("consent to return")
+        verbose_name_plural = _("consents to return")
+        indexes = [models.Index(fields=["household", "individual"], name="consent_household")]
+
+    def __str__(self) -> str:
+        return f"consent #{self.pk}"
+
+
+class Reconfirmation(BaseModel):
+    """The adult confirmed again, close to departure, that they still want to go."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="reconfirmations", verbose_name=_("household"))
+    individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="reconfirmations", verbose_name=_("person"))
+    on = models.DateField(_("on"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("re-confirmation")
+
+    def __str__(self) -> str:
+        return f"reconfirmation #{self.pk}"
+
+
+class WithdrawalChannel(models.TextChoices):
+    SELF_SERVICE = "self_service", _("Self-service page")
+    PHONE = "phone", _("By phone, to an officer")
+    IN_PERSON = "in_person", _("In person, to an officer")
+    CHECK_IN = "check_in", _("At departure check-in")
+
+
+class Withdrawal(BaseModel):
+    """An adult withdrew consent. It takes effect at once and never closes, downgrades or flags the
+    household's registry record."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("household"))
+    individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("person"))
+    at = models.DateTimeField(_("at"))
+    channel = models.CharField(_("channel"), max_length=16, choices=WithdrawalChannel.choices)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("withdrawal of consent")
+        verbose_name_plural = _("withdrawals of consent")
+
+    def __str__(self) -> str:
+        return f"withdrawal #{self.pk}"
+
+
+class DataSharingConsent(BaseModel):
+    """Consent to share data (which parties, which data) — a separate record from consent to return."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="sharing_consents", verbose_name=_("household"))
+    individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="sharing_consents", verbose_name=_("person"))
+    parties = models.JSONField(_("parties"), default=list)
+    data_categories = models.JSONField(_("data"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("consent to share data")
+        verbose_name_plural = _("consents to share data")
+
+    def __str__(self) -> str:
+        return f"sharing consent #{self.pk}"
+
+
+class BestInterestsProcedure(BaseModel):
+    """For an unaccompanied or separated child: required, completed, before any movement."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="best_interests", verbose_name=_("household"))
+    child = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="best_interests", verbose_name=_("child"))
+    started_on = models.DateField(_("started on"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by (protection officer)"))
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("best-interests procedure")
+        verbose_name_plural = _("best-interests procedures")
+
+    def __str__(self) -> str:
+        return f"best interests #{self.pk}"
+
+
+class SplitDecision(BaseModel):
+    """The household asked to travel without some members; a protection officer recorded it."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="splits", verbose_name=_("household"))
+    members_leaving = models.ManyToManyField("registry.Individual", related_name="+", verbose_name=_("members who travel"))
+    on = models.DateField(_("on"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by (protection officer)"))
+    note = models.TextField(_("note"), blank=True)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("recorded split")
+
+    def __str__(self) -> str:
+        return f"split #{self.pk}"
+
+
+class HostilitiesSignOff(BaseModel):
+    """A protection officer's recorded sign-off for an organised movement to an area flagged for
+    active hostilities. Without it the household can still return on its own."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="hostilities_sign_offs", verbose_name=_("household"))
+    destination = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination"))
+    on = models.DateField(_("on"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by (protection officer)"))
+    note = models.TextField(_("note"), blank=True)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("sign-off for an area with active hostilities")
+
+    def __str__(self) -> str:
+        return f"sign-off #{self.pk}"
+
+
+class FollowUpKind(models.TextChoices):
+    WITHDRAWAL_CALL = "withdrawal_call", _("Call after a withdrawal")
+    CALLBACK_REQUEST = "callback_request", _("The household asked for a call-back")
+
+
+class FollowUp(BaseModel):
+    """An item in the protection officers' work queue."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("household"))
+    individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    kind = models.CharField(_("kind"), max_length=24, choices=FollowUpKind.choices)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by"))
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        verbose_name = _("follow-up")
+        indexes = [models.Index(fields=["done_at", "created_at"], name="followup_open")]
+
+    def __str__(self) -> str:
+        return f"follow-up #{self.pk}"
