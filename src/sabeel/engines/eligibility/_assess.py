@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TypeVar
+
+from sabeel.engines.eligibility._facts import (
+    Consent,
+    HouseholdFacts,
+    HouseholdId,
+    Member,
+    MemberId,
+    ProgrammeRules,
+    SplitDecision,
+)
+from sabeel.engines.eligibility._reasons import ConsentElement, MemberRef, Reason, ReasonCode, Role
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
+    """The answer for one household: who travels, and every reason it may not be scheduled on ``on``
+    for a movement on ``departure_on``, or may not depart that day. ``reasons_not_departable`` starts
+    with all of ``reasons_not_schedulable``; the household may do a thing exactly when there is no
+    reason against it."""
+
+    household_id: HouseholdId
+    on: date
+    departure_on: date
+    travelling_members: frozenset[MemberId]
+    reasons_not_schedulable: tuple[Reason, ...]
+    reasons_not_departable: tuple[Reason, ...]
+
+    def __post_init__(self) -> None:
+        if self.reasons_not_departable[: len(self.reasons_not_schedulable)] != self.reasons_not_schedulable:
+            raise ValueError("whatever prevents scheduling also prevents departure")
+
+    @property
+    def may_schedule(self) -> bool:
+        return not self.reasons_not_schedulable
+
+    @property
+    def may_depart(self) -> bool:
+        return not self.reasons_not_departable
+
+
+def _last(records: Iterable[_T], day: Callable[[_T], date]) -> _T | None:
+    """The record with the latest day; on a tie, the one recorded (given) last."""
+    found: _T | None = None
+    for record in records:
+        if found is None or day(record) >= day(found):
+            found = record
+    return found
+
+
+def _current_split(facts: HouseholdFacts, on: date) -> SplitDecision | None:
+    return _last((split for split in facts.splits if split.on <= on), lambda split: split.on)
+
+
+def _missing_elements(consent: Consent) -> tuple[ConsentElement, ...]:
+    missing: list[ConsentElement] = []
+    if not consent.free:
+        missing.append("free")
+    if not consent.informed:
+        missing.append("informed")
+    if not consent.express:
+        missing.append("express")
+    if not consent.information_package_version:
+        missing.append("information_package")
+    return tuple(missing)
+
+
+def _adult_reasons(
+    facts: HouseholdFacts, rules: ProgrammeRules, who: MemberRef, *, on: date, departure_on: date
+) -> tuple[list[Reason], list[Reason]]:
+    member_id = who.member_id
+    consent = _last((c for c in facts.consents if c.member_id == member_id and c.given_on <= on), lambda c: c.given_on)
+    withdrawal = _last((w for w in facts.withdrawals if w.member_id == member_id and w.on <= on), lambda w: w.on)
+    # The latest event wins; a consent and a withdrawal on the same day cannot be ordered by date, and
+    # the cautious reading is that the person withdrew: a fresh consent counts from the next day.
+    if withdrawal is not None and (consent is None or consent.given_on <= withdrawal.on):
+        return [Reason(code=ReasonCode.CONSENT_WITHDRAWN, member=who, on=withdrawal.on, channel=withdrawal.channel)], []
+    if consent is None:
+        return [Reason(code=ReasonCode.NO_CONSENT, member=who)], []
+
+    schedule: list[Reason] = []
+    given = consent.given_on
+    missing = _missing_elements(consent)
+    if missing:
+        schedule.append(Reason(code=ReasonCode.CONSENT_INCOMPLETE, member=who, on=given, missing=missing))
+    if not consent.verified_by_protection_officer:
+        schedule.append(Reason(code=ReasonCode.CONSENT_NOT_VERIFIED, member=who, on=given))
+    valid_until = given + timedelta(days=rules.consent_validity_days)
+    if valid_until < departure_on:
+        code = ReasonCode.CONSENT_EXPIRED if valid_until < on else ReasonCode.CONSENT_EXPIRES_BEFORE_DEPARTURE
+        schedule.append(Reason(code=code, member=who, on=given, until=valid_until, days=rules.consent_validity_days))
+    cooling_off_ends = given + timedelta(days=rules.cooling_off_days)
+    if cooling_off_ends > on:
+        schedule.append(
+            Reason(
+                code=ReasonCode.COOLING_OFF_NOT_OVER,
+                member=who,
+                on=given,
+                until=cooling_off_ends,
+                days=rules.cooling_off_days,
+            )
+        )
+
+    depart: list[Reason] = []
+    reconfirmation = _last(
+        (r for r in facts.reconfirmations if r.member_id == member_id and r.on <= on), lambda r: r.on
+    )
+    if reconfirmation is None or reconfirmation.on < given:
+        depart.append(Reason(code=ReasonCode.NOT_RECONFIRMED, member=who, on=given))
+    elif (departure_on - reconfirmation.on).days > rules.reconfirmation_window_days:
+        depart.append(
+            Reason(
+                code=ReasonCode.RECONFIRMATION_TOO_OLD,
+                member=who,
+                on=reconfirmation.on,
+                days=rules.reconfirmation_window_days,
+            )
+        )
+    return schedule, depart
+
+
+def _child_reasons(
+    facts: HouseholdFacts, member: Member, who: MemberRef, *, accompanied: bool, on: date
+) -> list[Reason]:
+    reasons: list[Reason] = []
+    if member.status == "absent":
+        reasons.append(Reason(code=ReasonCode.CHILD_NOT_PRESENT, member=who))
+    procedure_done = any(
+        procedure.child_id == member.id
+        and procedure.recorded_by_protection_officer
+        and procedure.completed_on is not None
+        and procedure.completed_on <= on
+        for procedure in facts.best_interests
+    )
+    if not procedure_done:
+        if member.unaccompanied_or_separated:
+            reasons.append(Reason(code=ReasonCode.BEST_INTERESTS_PROCEDURE_MISSING, member=who))
+        elif not accompanied:
+            reasons.append(Reason(code=ReasonCode.CHILD_WITHOUT_ADULT, member=who))
+    return reasons
+
+
+def _hostilities_reasons(facts: HouseholdFacts, *, on: date) -> list[Reason]:
+    if not facts.destination_active_hostilities:
+        return []
+    flagged = facts.hostilities_flagged_on
+    by_officer = [s for s in facts.hostilities_sign_offs if s.recorded_by_protection_officer and s.on <= on]
+    if any(flagged is None or s.on >= flagged for s in by_officer):
+        return []
+    stale = _last(by_officer, lambda s: s.on)
+    return [
+        Reason(
+            code=ReasonCode.HOSTILITIES_SIGN_OFF_MISSING,
+            on=stale.on if stale is not None else None,
+            until=flagged if stale is not None else None,
+        )
+    ]
+
+
+def _refs(members: Sequence[Member], role: Role, day: date) -> dict[MemberId, MemberRef]:
+    if role == "adult":
+        chosen = [m for m in members if m.birth_date.may_be_adult_on(day)]
+    else:
+        chosen = [m for m in members if m.birth_date.may_be_child_on(day)]
+    return {m.id: MemberRef(member_id=m.id, role=role, ordinal=n, is_head=m.is_head) for n, m in enumerate(chosen, 1)}
+
+
+def assess(facts: HouseholdFacts, rules: ProgrammeRules, *, on: date, departure_on: date | None = None) -> Assessment:
+    """Decide whether the household may be scheduled on ``on`` for an organised movement departing on
+    ``departure_on`` (the same day when not given), and whether it may depart then, listing every
+    reason when not. Only records dated on or before ``on`` count. Every travelling member who may be
+    an adult on the departure day needs a current consent (the latest event wins: a withdrawal on or
+    after the latest consent's day cancels it) that is free, informed, express, verified, valid through
+    the departure day and past its cooling-off; every travelling member who may be a child must be
+    present and, if unaccompanied or separated (or travelling with no other possible adult), have a
+    completed best-interests procedure; a destination flagged for active hostilities needs a protection
+    officer's sign-off. Departing also needs each such adult's re-confirmation, made since the consent
+    and within the window before departure. Only a split recorded by a protection officer narrows who
+    travels; the engine never splits a household itself. Pure: the same facts give the same answer."""
+    departure = on if departure_on is None else departure_on
+    if departure < on:
+        raise ValueError(f"departure {departure} is before the assessed day {on}")
+
+    current = sorted((m for m in facts.members if m.status != "left"), key=lambda m: m.position)
+    household: list[Reason] = []
+    split = _current_split(facts, on)
+    if split is not None and split.recorded_by_protection_officer:
+        travelling = [m for m in current if m.id in split.members_leaving]
+    else:
+        travelling = current
+        if split is not None:
+            household.append(Reason(code=ReasonCode.SPLIT_NOT_RECORDED, on=split.on))
+    if not travelling:
+        household.append(Reason(code=ReasonCode.NOBODY_TRAVELLING))
+
+    adult_refs = _refs(current, "adult", departure)
+    child_refs = _refs(current, "child", departure)
+    schedule: list[Reason] = list(household)
+    depart: list[Reason] = []
+    for member in travelling:
+        if member.id in adult_refs:
+            not_schedulable, not_departable = _adult_reasons(
+                facts, rules, adult_refs[member.id], on=on, departure_on=departure
+            )
+            schedule.extend(not_schedulable)
+            depart.extend(not_departable)
+    for member in travelling:
+        if member.id in child_refs:
+            accompanied = any(other.id != member.id and other.id in adult_refs for other in travelling)
+            schedule.extend(_child_reasons(facts, member, child_refs[member.id], accompanied=accompanied, on=on))
+    schedule.extend(_hostilities_reasons(facts, on=on))
+
+    return Assessment(
+        household_id=facts.household_id,
+        on=on,
+        departure_on=departure,
+        travelling_members=frozenset(m.id for m in travelling),
+        reasons_not_schedulable=tuple(schedule),
+        reasons_not_departable=(*schedule, *depart),
+    )
