@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sabeel.core.models import BaseModel
@@ -35,6 +36,19 @@ class ReturnProgramme(BaseModel):
     class Meta:
         verbose_name = _("return programme")
         verbose_name_plural = _("return programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["working_group"],
+                condition=Q(is_active=True),
+                name="one_active_programme_per_group",
+                violation_error_message=_("This working group already has an active return programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cooling_off_days__lte=models.F("consent_validity_days")),
+                name="programme_cooling_off_within_validity",
+                violation_error_message=_("The cooling-off period cannot be longer than the consent's validity."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -156,6 +170,14 @@ class GoAndSeeVisit(BaseModel):
     class Meta:
         verbose_name = _("go-and-see visit")
         verbose_name_plural = _("go-and-see visits")
+        indexes = [models.Index(fields=["individual", "programme"], name="goandsee_person")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="goandsee_ends_after_start",
+                violation_error_message=_("A visit cannot end before it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"go-and-see #{self.pk}"
@@ -183,6 +205,13 @@ class ReturnConsent(BaseModel):
         verbose_name = _("consent to return")
         verbose_name_plural = _("consents to return")
         indexes = [models.Index(fields=["household", "individual"], name="consent_household")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(free=True, informed=True, express=True),
+                name="consent_free_informed_express",
+                violation_error_message=_("Consent is recorded only when it is free, informed and express."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"consent #{self.pk}"
@@ -201,6 +230,7 @@ class Reconfirmation(BaseModel):
 
     class Meta:
         verbose_name = _("re-confirmation")
+        verbose_name_plural = _("re-confirmations")
 
     def __str__(self) -> str:
         return f"reconfirmation #{self.pk}"
@@ -229,6 +259,7 @@ class Withdrawal(BaseModel):
     class Meta:
         verbose_name = _("withdrawal of consent")
         verbose_name_plural = _("withdrawals of consent")
+        indexes = [models.Index(fields=["household", "at"], name="withdrawal_household")]
 
     def __str__(self) -> str:
         return f"withdrawal #{self.pk}"
@@ -272,6 +303,13 @@ class BestInterestsProcedure(BaseModel):
     class Meta:
         verbose_name = _("best-interests procedure")
         verbose_name_plural = _("best-interests procedures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
+                name="bip_completed_after_start",
+                violation_error_message=_("A procedure cannot be completed before it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"best interests #{self.pk}"
@@ -291,6 +329,7 @@ class SplitDecision(BaseModel):
 
     class Meta:
         verbose_name = _("recorded split")
+        verbose_name_plural = _("recorded splits")
 
     def __str__(self) -> str:
         return f"split #{self.pk}"
@@ -311,6 +350,7 @@ class HostilitiesSignOff(BaseModel):
 
     class Meta:
         verbose_name = _("sign-off for an area with active hostilities")
+        verbose_name_plural = _("sign-offs for areas with active hostilities")
 
     def __str__(self) -> str:
         return f"sign-off #{self.pk}"
@@ -336,6 +376,7 @@ class FollowUp(BaseModel):
 
     class Meta:
         verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         indexes = [models.Index(fields=["done_at", "created_at"], name="followup_open")]
 
     def __str__(self) -> str:

@@ -96,6 +96,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from sabeel.conditions.api import router as conditions_router
+    from sabeel.consent.api import router as consent_router
+    from sabeel.consent.intention_api import router as intention_router
     from sabeel.geo.api import router as geo_router
     from sabeel.registry.api import router as registry_router
     from sabeel.workgroups.api import router as workgroups_router
@@ -103,6 +106,9 @@ def _register_routers() -> None:
     api.add_router("/working-groups", workgroups_router)
     api.add_router("/geo", geo_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/conditions", conditions_router)
+    api.add_router("/consent", consent_router)
+    api.add_router("/consent", intention_router)
 
 
 _register_routers()

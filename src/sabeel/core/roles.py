@@ -67,6 +67,7 @@ ACTIONS: dict[str, Action] = {
         Action("audit.view", _("Read the audit trail and the data-sharing log")),
         Action("geo.view", _("See geography and border crossings"), group_scoped=False),
         Action("geo.edit", _("Set crossing opening days and capacity"), group_scoped=False),
+        Action("conditions.record", _("Record area conditions (protection thresholds)"), group_scoped=False),
         Action("person.view", _("Open a household or person file"), person_level=True),
         Action("person.history", _("See the version history of a file"), person_level=True),
         Action("person.search", _("Search people"), person_level=True),
@@ -112,7 +113,15 @@ POLICY: dict[Role, RolePolicy] = {
         frozenset(
             _ALL_STAFF
             | _READ_PEOPLE
-            | {"person.create", "person.update", "person.export", "protection.break_glass", "consent.record", "consent.withdraw"}
+            | {
+                "person.create",
+                "person.update",
+                "person.export",
+                "protection.break_glass",
+                "consent.record",
+                "consent.withdraw",
+                "conditions.record",
+            }
         ),
         # PROTECTION_CASE only on the cases the officer is assigned to, or after a break-glass.
         frozenset({_NC, _SN, _DOC, _PC}),
@@ -138,7 +147,7 @@ POLICY: dict[Role, RolePolicy] = {
     ),
     Role.AUDITOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"audit.view"}), frozenset()),
     Role.ADMINISTRATOR: RolePolicy(
-        Scope.AGGREGATE, frozenset(_ALL_STAFF | {"workgroup.manage", "geo.edit"}), frozenset()
+        Scope.AGGREGATE, frozenset(_ALL_STAFF | {"workgroup.manage", "geo.edit", "conditions.record"}), frozenset()
     ),
 }
 

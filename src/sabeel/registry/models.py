@@ -58,6 +58,9 @@ class Household(BaseModel):
     closed_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     protection_notes = models.TextField(_("protection notes"), blank=True)
+    # The specific needs of the current members, together (kept by the services), so that the list
+    # can be filtered by need without reading every person. Never a protection-sensitive code.
+    member_needs = models.JSONField(_("specific needs of the members"), default=list, db_default=[], blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
@@ -129,8 +132,8 @@ class Phone(BaseModel):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="phones", verbose_name=_("household"))
     number = models.CharField(_("phone number"), max_length=16)
-    is_primary = models.BooleanField(_("primary"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_primary = models.BooleanField(_("primary"), default=False, db_default=False)
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
 
     sabeel_scope = "household__working_group"
     sabeel_view_action = "person.view"
@@ -154,6 +157,8 @@ class ExternalId(BaseModel):
     scheme = models.CharField(_("scheme"), max_length=24, choices=IdScheme.choices)
     value = models.CharField(_("value"), max_length=64)
     normalised = models.CharField(_("normalised value"), max_length=64)
+    # A corrected or withdrawn identifier is kept, inactive (nothing is hard-deleted).
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
 
     sabeel_scope = "household__working_group"
     sabeel_view_action = "person.view"
@@ -178,7 +183,8 @@ class NameKey(models.Model):
 
     class Meta:
         verbose_name = _("name key")
-        indexes = [models.Index(fields=["working_group_id", "key"], name="namekey_lookup")]
+        # Covering: a search reads (group, key) → individual ids from the index alone.
+        indexes = [models.Index(fields=["working_group_id", "key", "individual"], name="namekey_lookup")]
 
     def __str__(self) -> str:
         return self.key

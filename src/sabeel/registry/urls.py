@@ -1,2 +1,21 @@
+from django.urls import path
+
+from sabeel.registry import views
+
 app_name = "registry"
-urlpatterns: list = []  # the registry pages are added here
+urlpatterns = [
+    path("", views.household_list, name="household_list"),
+    path("search/", views.search, name="search"),
+    path("households/new/", views.household_create, name="household_create"),
+    path("households/new/member-row/", views.member_row, name="member_row"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/history/", views.household_history, name="household_history"),
+    path("households/<int:pk>/print/", views.household_print, name="household_print"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/status/", views.household_status, name="household_status"),
+    path("households/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("households/<int:pk>/members/<int:member>/edit/", views.member_edit, name="member_edit"),
+    path("households/<int:pk>/members/<int:member>/remove/", views.member_remove, name="member_remove"),
+    path("households/<int:pk>/members/<int:member>/move/", views.member_move, name="member_move"),
+    path("households/<int:pk>/members/<int:member>/make-head/", views.member_make_head, name="member_make_head"),
+]

@@ -156,6 +156,13 @@ SABEEL_PRODUCTION = False
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Self-service (C11): one-time codes go through an SMS sender; the default writes them to a file
+# (for tests and the demo) and logs only a masked number.
+SABEEL_SMS_SENDER = "sabeel.portal.sms.FileSmsSender"
+SABEEL_SMS_OUTBOX = BASE_DIR / "var" / "sms-outbox.jsonl"
+SABEEL_PORTAL_IDLE_SECONDS = 30 * 60
+SABEEL_PORTAL_ABSOLUTE_SECONDS = 2 * 60 * 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,3 +16,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
+
+# The file sender writes one-time codes to disk: production must name a real gateway.
+SABEEL_SMS_SENDER = env.SMS_SENDER
+if not SABEEL_SMS_SENDER or SABEEL_SMS_SENDER.endswith("FileSmsSender"):
+    raise ImproperlyConfigured("SABEEL_SMS_SENDER must name a real SMS gateway in production.")

@@ -26,6 +26,9 @@ class Command(BaseCommand):
             cast = create_cast()
             audit.record(actor=system("demo_load"), action="demo.loaded", data={"users": len(cast.users)})
         self._geography()
+        from sabeel.registry.bulk import demo_households_load
+
+        self.stdout.write(demo_households_load(actor=system("demo_load")))  # 10,000 households per host group
         self._print_users(cast, PASSWORD)
 
     def _geography(self) -> None:

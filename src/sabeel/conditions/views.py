@@ -1,0 +1,98 @@
+"""Area conditions pages: the register's units, a unit's current conditions with where each came
+from and its history, the record form (htmx partial) and the printable information package."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from sabeel.conditions import selectors, services
+from sabeel.conditions.forms import ConditionForm, UnitSearchForm
+from sabeel.conditions.models import InformationPackage
+from sabeel.core.exceptions import ServiceError
+from sabeel.core.views_helpers import staff_view
+
+PAGE_SIZE = 50
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+@staff_view
+def unit_index(request: HttpRequest) -> HttpResponse:
+    form = UnitSearchForm(request.GET or None)
+    q = form.cleaned_data.get("q") if form.is_valid() else None
+    units = selectors.area_condition_units(actor=request.user, q=q or None)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "conditions/unit_index.html#rows" if _htmx(request) else "conditions/unit_index.html"
+    return render(request, template, {"form": form, "page": page, "q": q})
+
+
+@staff_view
+def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    context = {
+        "unit": unit,
+        "ancestors": selectors.unit_chain(unit)[:0:-1],
+        "current": selectors.area_conditions_current(actor=request.user, admin_unit=unit),
+        "hostilities": selectors.hostilities_status(unit),
+        "history": selectors.area_condition_history(actor=request.user, admin_unit=unit)[: selectors.HISTORY_LIMIT],
+        "packages": selectors.information_package_versions(actor=request.user, admin_unit=unit)[:20],
+        "can_record": selectors.can_record_conditions(actor=request.user),
+    }
+    return render(request, "conditions/unit_conditions.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def condition_record(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    selectors.conditions_record_check(actor=request.user)
+    form = ConditionForm(request.POST or None, initial={"threshold": request.GET.get("threshold")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_condition_record(actor=request.user, admin_unit=unit, **form.cleaned_data)
+        except ServiceError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The condition was recorded for %(unit)s.") % {"unit": unit.local_name})
+            if _htmx(request):
+                return HttpResponseClientRedirect(_unit_url(unit.pk))
+            return redirect("conditions:unit_conditions", pk=unit.pk)
+    template = "conditions/condition_form.html#form" if _htmx(request) else "conditions/condition_form.html"
+    return render(request, template, {"unit": unit, "form": form})
+
+
+def _unit_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("conditions:unit_conditions", kwargs={"pk": pk})
+
+
+def _render_package(request: HttpRequest, package: InformationPackage, *, latest: bool) -> HttpResponse:
+    content = package.content
+    context = {"package": package, "content": content, "rtl": package.language == "ar", "latest": latest}
+    return render(request, "conditions/package.html", context)
+
+
+@staff_view
+def package_current(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    if language not in services.PACKAGE_LANGUAGES:
+        raise Http404
+    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    package = services.information_package_current(destination=unit, language=language)
+    return _render_package(request, package, latest=True)
+
+
+@staff_view
+def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    package = selectors.information_package_get(actor=request.user, pk=pk)
+    return _render_package(request, package, latest=False)

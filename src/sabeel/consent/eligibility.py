@@ -1,0 +1,519 @@
+"""The one place Django asks whether a household may be scheduled for an organised movement and
+whether it may depart: ``household_eligibility`` (and ``households_eligibility`` for many).
+
+It converts the records to the dataclasses of ``sabeel.engines.eligibility`` (dates in the host
+country's time zone; birth dates with their precision; members with SC-UC or SC-SC as
+unaccompanied or separated; removed or moved members as "left"; the programme's rules; the active
+hostilities flag of the destination from the area-conditions register), calls ``assess`` and
+renders every reason in words a person understands, in the active language, naming members by
+their place in the household ("the second adult"), never by name. Nothing is cached: every call
+reads the records again, so a withdrawal counts the moment it is committed. The number of queries
+does not grow with the size of the household or the number of households asked about (the
+area-conditions register is asked once per distinct destination)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from sabeel.consent import _conditions
+from sabeel.consent.models import (
+    BestInterestsProcedure,
+    HostilitiesSignOff,
+    Reconfirmation,
+    ReturnConsent,
+    ReturnProgramme,
+    SplitDecision,
+    Withdrawal,
+    WithdrawalChannel,
+)
+from sabeel.engines import eligibility as engine
+from sabeel.registry.choices import DatePrecision, HouseholdStatus, MemberStatus, Relationship
+from sabeel.registry.models import Household, Individual
+from sabeel.registry.needs import UNACCOMPANIED_OR_SEPARATED
+from sabeel.workgroups.models import WorkingGroup
+
+__all__ = [
+    "HOUSEHOLD_CLOSED",
+    "NO_PROGRAMME",
+    "HouseholdEligibility",
+    "ReasonText",
+    "birth_date_of",
+    "facts_for",
+    "household_eligibility",
+    "households_eligibility",
+    "local_today",
+    "member_word",
+    "reason_text",
+    "rules_for",
+]
+
+# Reasons the adapter adds before the engine is asked (the engine knows neither).
+NO_PROGRAMME = "no_programme"
+HOUSEHOLD_CLOSED = "household_closed"
+
+_ADULTS = (
+    gettext_lazy("the first adult"),
+    gettext_lazy("the second adult"),
+    gettext_lazy("the third adult"),
+    gettext_lazy("the fourth adult"),
+    gettext_lazy("the fifth adult"),
+    gettext_lazy("the sixth adult"),
+    gettext_lazy("the seventh adult"),
+    gettext_lazy("the eighth adult"),
+    gettext_lazy("the ninth adult"),
+    gettext_lazy("the tenth adult"),
+)
+_CHILDREN = (
+    gettext_lazy("the first child"),
+    gettext_lazy("the second child"),
+    gettext_lazy("the third child"),
+    gettext_lazy("the fourth child"),
+    gettext_lazy("the fifth child"),
+    gettext_lazy("the sixth child"),
+    gettext_lazy("the seventh child"),
+    gettext_lazy("the eighth child"),
+    gettext_lazy("the ninth child"),
+    gettext_lazy("the tenth child"),
+)
+_CHANNELS: dict[str, Promise] = {
+    WithdrawalChannel.SELF_SERVICE: gettext_lazy("on the self-service page"),
+    WithdrawalChannel.PHONE: gettext_lazy("by phone"),
+    WithdrawalChannel.IN_PERSON: gettext_lazy("in person"),
+    WithdrawalChannel.CHECK_IN: gettext_lazy("at departure check-in"),
+}
+_ELEMENTS: dict[str, Promise] = {
+    "free": gettext_lazy("free"),
+    "informed": gettext_lazy("informed"),
+    "express": gettext_lazy("express"),
+}
+
+
+@dataclass(frozen=True)
+class ReasonText:
+    """One reason, rendered. ``code`` is the engine's ``ReasonCode`` value (or ``no_programme`` /
+    ``household_closed``); ``member_id`` the person it concerns, if any."""
+
+    code: str
+    text: str
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdEligibility:
+    """The answer for one household on ``on`` for a movement departing on ``departure_on``.
+
+    ``reasons_not_schedulable`` prevent scheduling (and departure); ``reasons_not_departable``
+    are all the reasons it may not depart that day (the first ones, plus re-confirmation).
+    ``member_words`` names each current member as the reasons do ("the first adult"; a person whose
+    age is uncertain may be both an adult and a child). ``hostilities_checked`` is False while the
+    area-conditions register cannot answer, in which case no destination counts as flagged."""
+
+    household_id: int
+    on: dt.date
+    departure_on: dt.date
+    may_schedule: bool
+    may_depart: bool
+    reasons_not_schedulable: tuple[ReasonText, ...]
+    reasons_not_departable: tuple[ReasonText, ...]
+    travelling_member_ids: frozenset[int]
+    member_words: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    programme_id: int | None = None
+    hostilities_checked: bool = False
+    assessment: engine.Assessment | None = None
+
+    @property
+    def reasons_departure_only(self) -> tuple[ReasonText, ...]:
+        return self.reasons_not_departable[len(self.reasons_not_schedulable) :]
+
+
+def local_today(time_zone: str | None) -> dt.date:
+    """Today's date in the given (host-country) time zone."""
+    return timezone.now().astimezone(ZoneInfo(time_zone or "UTC")).date()
+
+
+def _local_date(value: dt.datetime, time_zone: str | None) -> dt.date:
+    return value.astimezone(ZoneInfo(time_zone or "UTC")).date()
+
+
+def _day(value: dt.date) -> str:
+    return formats.date_format(value, "j F Y")
+
+
+def member_word(ref: engine.MemberRef) -> str:
+    """"the second adult", "the first child": how the reasons name a member, translated."""
+    words = _ADULTS if ref.role == "adult" else _CHILDREN
+    if 1 <= ref.ordinal <= len(words):
+        return str(words[ref.ordinal - 1])
+    if ref.role == "adult":
+        return _("adult number %(number)d") % {"number": ref.ordinal}
+    return _("child number %(number)d") % {"number": ref.ordinal}
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
+
+
+def reason_text(reason: engine.Reason) -> str:
+    """The reason in words a person understands, in the active language."""
+    code = engine.ReasonCode
+    who = member_word(reason.member) if reason.member is not None else _("the household")
+    on = _day(reason.on) if reason.on else ""
+    until = _day(reason.until) if reason.until else ""
+    days = reason.days or 0
+    if reason.code is code.NOBODY_TRAVELLING:
+        return _("no member of the household is travelling")
+    if reason.code is code.SPLIT_NOT_RECORDED:
+        return _(
+            "the split the household asked for on %(date)s is not yet recorded by a protection officer"
+        ) % {"date": on}
+    if reason.code is code.NO_CONSENT:
+        return _("%(who)s has not given consent") % {"who": who}
+    if reason.code is code.CONSENT_WITHDRAWN:
+        channel = _CHANNELS.get(reason.channel or "")
+        if channel is None:
+            return _("%(who)s withdrew consent on %(date)s") % {"who": who, "date": on}
+        return _("%(who)s withdrew consent %(channel)s on %(date)s") % {"who": who, "channel": channel, "date": on}
+    if reason.code is code.CONSENT_INCOMPLETE:
+        flags = [str(_ELEMENTS[e]) for e in reason.missing if e in _ELEMENTS]
+        package = "information_package" in reason.missing
+        values = {"who": who, "date": on, "elements": _and(flags) if flags else ""}
+        if flags and package:
+            return _(
+                "the consent %(who)s gave on %(date)s is not recorded as %(elements)s and does not record "
+                "which information package was seen"
+            ) % values
+        if flags:
+            return _("the consent %(who)s gave on %(date)s is not recorded as %(elements)s") % values
+        return _("the consent %(who)s gave on %(date)s does not record which information package was seen") % values
+    if reason.code is code.CONSENT_NOT_VERIFIED:
+        return _("the consent %(who)s gave on %(date)s is not verified by a protection officer") % {"who": who, "date": on}
+    if reason.code is code.CONSENT_EXPIRED:
+        return _("the consent %(who)s gave on %(date)s has expired (it was valid until %(until)s)") % {
+            "who": who,
+            "date": on,
+            "until": until,
+        }
+    if reason.code is code.CONSENT_EXPIRES_BEFORE_DEPARTURE:
+        return _("the consent %(who)s gave on %(date)s is valid only until %(until)s, before the departure") % {
+            "who": who,
+            "date": on,
+            "until": until,
+        }
+    if reason.code is code.COOLING_OFF_NOT_OVER:
+        return ngettext(
+            "the %(days)d-day cooling-off period after the consent %(who)s gave on %(date)s ends on %(until)s",
+            "the %(days)d-day cooling-off period after the consent %(who)s gave on %(date)s ends on %(until)s",
+            days,
+        ) % {"days": days, "who": who, "date": on, "until": until}
+    if reason.code is code.CHILD_NOT_PRESENT:
+        return _("%(who)s is not recorded as present with the household") % {"who": who}
+    if reason.code is code.BEST_INTERESTS_PROCEDURE_MISSING:
+        return _("%(who)s is unaccompanied or separated and has no completed best-interests procedure") % {"who": who}
+    if reason.code is code.CHILD_WITHOUT_ADULT:
+        return _("%(who)s would travel without an adult and has no completed best-interests procedure") % {"who": who}
+    if reason.code is code.HOSTILITIES_SIGN_OFF_MISSING:
+        if reason.on and reason.until:
+            return _(
+                "the destination is flagged for active hostilities and the protection officer's sign-off of "
+                "%(date)s predates the flag of %(until)s; an organised movement there needs a new sign-off, "
+                "and the household may still return on its own"
+            ) % {"date": on, "until": until}
+        return _(
+            "the destination is flagged for active hostilities and an organised movement there needs a protection "
+            "officer's recorded sign-off, which is missing; the household may still return on its own"
+        )
+    if reason.code is code.NOT_RECONFIRMED:
+        return _("%(who)s has not re-confirmed the consent given on %(date)s") % {"who": who, "date": on}
+    if reason.code is code.RECONFIRMATION_TOO_OLD:
+        return ngettext(
+            "the re-confirmation %(who)s made on %(date)s is older than %(days)d day",
+            "the re-confirmation %(who)s made on %(date)s is older than %(days)d days",
+            days,
+        ) % {"who": who, "date": on, "days": days}
+    return reason.english()  # pragma: no cover - a code added to the engine and not yet here
+
+
+def _rendered(reason: engine.Reason) -> ReasonText:
+    member = reason.member.member_id if reason.member is not None else None
+    return ReasonText(code=str(reason.code), text=reason_text(reason), member_id=int(member) if member is not None else None)
+
+
+# --- from the records to the engine's facts -------------------------------------------------------
+
+
+def birth_date_of(person: Individual) -> engine.BirthDate:
+    """A registry date of birth, at its precision, as the engine reads it."""
+    day, precision = person.date_of_birth, person.dob_precision
+    if day is None or precision == DatePrecision.UNKNOWN:
+        return engine.BirthDate.unknown()
+    if precision == DatePrecision.YEAR:
+        return engine.BirthDate.in_year(day.year)
+    if precision == DatePrecision.MONTH:
+        return engine.BirthDate.in_month(day.year, day.month)
+    return engine.BirthDate.on_day(day)
+
+
+def _separated(person: Individual) -> bool:
+    codes = {*(person.specific_needs or ()), *(person.sensitive_needs or ())}
+    return bool(codes & UNACCOMPANIED_OR_SEPARATED)
+
+
+def _roster(people: Iterable[Individual]) -> list[Individual]:
+    """Roster order, as the household's page shows it: current members, head first, then by id."""
+    return sorted(people, key=lambda p: (p.status != MemberStatus.ACTIVE, p.relationship != Relationship.HEAD, p.pk))
+
+
+def _package_version(consent: ReturnConsent) -> str | None:
+    package = consent.information_package
+    return None if package is None else f"{package.admin_unit_id}/{package.language}/v{package.version}"
+
+
+@dataclass
+class _Records:
+    members: list[Individual] = field(default_factory=list)
+    consents: list[ReturnConsent] = field(default_factory=list)
+    withdrawals: list[Withdrawal] = field(default_factory=list)
+    reconfirmations: list[Reconfirmation] = field(default_factory=list)
+    best_interests: list[BestInterestsProcedure] = field(default_factory=list)
+    splits: list[SplitDecision] = field(default_factory=list)
+    sign_offs: list[HostilitiesSignOff] = field(default_factory=list)
+
+
+def _load(household_ids: Sequence[int]) -> dict[int, _Records]:
+    records: dict[int, _Records] = defaultdict(_Records)
+    people = Individual.objects.filter(household_id__in=household_ids).only(
+        "id", "household_id", "relationship", "date_of_birth", "dob_precision", "specific_needs", "sensitive_needs", "status"
+    )
+    for person in people:
+        records[person.household_id].members.append(person)
+    for consent in ReturnConsent.objects.filter(household_id__in=household_ids).select_related("information_package").order_by("pk"):
+        records[consent.household_id].consents.append(consent)
+    for withdrawal in Withdrawal.objects.filter(household_id__in=household_ids).order_by("at", "pk"):
+        records[withdrawal.household_id].withdrawals.append(withdrawal)
+    for reconfirmation in Reconfirmation.objects.filter(household_id__in=household_ids).order_by("pk"):
+        records[reconfirmation.household_id].reconfirmations.append(reconfirmation)
+    for procedure in BestInterestsProcedure.objects.filter(household_id__in=household_ids).order_by("pk"):
+        records[procedure.household_id].best_interests.append(procedure)
+    for split in SplitDecision.objects.filter(household_id__in=household_ids).prefetch_related("members_leaving").order_by("pk"):
+        records[split.household_id].splits.append(split)
+    for sign_off in HostilitiesSignOff.objects.filter(household_id__in=household_ids).order_by("pk"):
+        records[sign_off.household_id].sign_offs.append(sign_off)
+    return records
+
+
+def facts_for(
+    household: Household,
+    records: _Records,
+    *,
+    time_zone: str | None,
+    hostilities: tuple[bool, dt.date | None] = (False, None),
+) -> engine.HouseholdFacts:
+    """The engine's facts for one household from its loaded records (no query)."""
+    roster = _roster(records.members)
+    members = [
+        engine.Member(
+            id=person.pk,
+            position=position,
+            birth_date=birth_date_of(person),
+            is_head=person.relationship == Relationship.HEAD and person.status == MemberStatus.ACTIVE,
+            unaccompanied_or_separated=_separated(person),
+            status="present" if person.status == MemberStatus.ACTIVE else "left",
+        )
+        for position, person in enumerate(roster, 1)
+    ]
+    known = {person.pk for person in roster}
+    # A person who moved to another household keeps the records made here; the engine must know
+    # every person a record names, so they come along as members who have left.
+    referenced = [
+        *(c.individual_id for c in records.consents),
+        *(w.individual_id for w in records.withdrawals),
+        *(r.individual_id for r in records.reconfirmations),
+        *(b.child_id for b in records.best_interests),
+        *(m.pk for s in records.splits for m in s.members_leaving.all()),
+    ]
+    for person_id in dict.fromkeys(referenced):
+        if person_id not in known:
+            known.add(person_id)
+            members.append(
+                engine.Member(id=person_id, position=len(members) + 1, birth_date=engine.BirthDate.unknown(), status="left")
+            )
+    destination_id = household.destination_id
+    flagged, since = hostilities
+    return engine.HouseholdFacts(
+        household_id=household.pk,
+        members=tuple(members),
+        consents=tuple(
+            engine.Consent(
+                member_id=c.individual_id,
+                given_on=c.given_on,
+                free=c.free,
+                informed=c.informed,
+                express=c.express,
+                # consent_record lets only holders of consent.record (protection officers) verify.
+                verified_by_protection_officer=c.verified_by_id is not None,
+                information_package_version=_package_version(c),
+            )
+            for c in records.consents
+        ),
+        withdrawals=tuple(
+            engine.Withdrawal(member_id=w.individual_id, on=_local_date(w.at, time_zone), channel=w.channel)
+            for w in records.withdrawals
+        ),
+        reconfirmations=tuple(engine.Reconfirmation(member_id=r.individual_id, on=r.on) for r in records.reconfirmations),
+        best_interests=tuple(
+            engine.BestInterestsProcedure(
+                child_id=b.child_id, completed_on=b.completed_on, recorded_by_protection_officer=b.recorded_by_id is not None
+            )
+            for b in records.best_interests
+        ),
+        splits=tuple(
+            engine.SplitDecision(
+                members_leaving=frozenset(m.pk for m in s.members_leaving.all()),
+                on=s.on,
+                recorded_by_protection_officer=s.recorded_by_id is not None,
+            )
+            for s in records.splits
+            if s.members_leaving.all()
+        ),
+        destination_active_hostilities=flagged,
+        hostilities_flagged_on=since if flagged else None,
+        hostilities_sign_offs=tuple(
+            engine.SignOff(on=s.on, recorded_by_protection_officer=s.recorded_by_id is not None)
+            for s in records.sign_offs
+            if destination_id is not None and s.destination_id == destination_id
+        ),
+    )
+
+
+def rules_for(programme: ReturnProgramme) -> engine.ProgrammeRules:
+    return engine.ProgrammeRules(
+        consent_validity_days=programme.consent_validity_days,
+        cooling_off_days=programme.cooling_off_days,
+        reconfirmation_window_days=programme.reconfirmation_window_days,
+    )
+
+
+def _member_words(facts: engine.HouseholdFacts, day: dt.date) -> dict[int, tuple[str, ...]]:
+    current = sorted((m for m in facts.members if m.status != "left"), key=lambda m: m.position)
+    words: dict[int, list[str]] = defaultdict(list)
+    adults = [m for m in current if m.birth_date.may_be_adult_on(day)]
+    children = [m for m in current if m.birth_date.may_be_child_on(day)]
+    for role, chosen in (("adult", adults), ("child", children)):
+        for ordinal, member in enumerate(chosen, 1):
+            ref = engine.MemberRef(member_id=member.id, role=role, ordinal=ordinal)  # type: ignore[arg-type]
+            words[int(member.id)].append(member_word(ref))
+    return {k: tuple(v) for k, v in words.items()}
+
+
+def households_eligibility(
+    *, households: Iterable[Household], on: dt.date | None = None, departure_on: dt.date | None = None
+) -> dict[int, HouseholdEligibility]:
+    """Eligibility of many households at once (the planner's and the manifests' question), in a
+    fixed number of queries. ``on`` defaults to today in each household's host-country time zone;
+    ``departure_on`` to ``on``. Raises ``ValueError`` when the departure is before ``on``."""
+    households = list(households)
+    if not households:
+        return {}
+    ids = [h.pk for h in households]
+    groups = {g.pk: g for g in WorkingGroup.objects.filter(pk__in={h.working_group_id for h in households})}
+    programmes = {
+        p.working_group_id: p
+        for p in ReturnProgramme.objects.filter(working_group_id__in=list(groups), is_active=True).order_by("pk")
+    }
+    records = _load(ids)
+    checked = _conditions.hostilities_connected()
+    destinations: dict[int, Any] = {}
+    if checked:
+        from sabeel.geo.models import AdminUnit
+
+        # The register walks up from the unit: its ancestors come with it.
+        destinations = AdminUnit.objects.select_related("parent__parent__parent").in_bulk(
+            {h.destination_id for h in households if h.destination_id}
+        )
+    flags: dict[tuple[int, dt.date], tuple[bool, dt.date | None]] = {}  # asked once per destination and day
+    answers: dict[int, HouseholdEligibility] = {}
+    for household in households:
+        time_zone = groups[household.working_group_id].time_zone
+        day = on or local_today(time_zone)
+        departure = departure_on or day
+        if departure < day:
+            raise ValueError("the departure cannot be before the day assessed")
+        hostilities: tuple[bool, dt.date | None] = (False, None)
+        if checked and household.destination_id:
+            key = (household.destination_id, day)
+            if key not in flags:
+                flags[key] = _conditions.destination_hostilities(destination=destinations[household.destination_id], on=day)
+            hostilities = flags[key]
+        facts = facts_for(household, records[household.pk], time_zone=time_zone, hostilities=hostilities)
+        answers[household.pk] = _answer(
+            household, facts, programmes.get(household.working_group_id), day=day, departure=departure, checked=checked
+        )
+    return answers
+
+
+def _answer(
+    household: Household,
+    facts: engine.HouseholdFacts,
+    programme: ReturnProgramme | None,
+    *,
+    day: dt.date,
+    departure: dt.date,
+    checked: bool,
+) -> HouseholdEligibility:
+    words = _member_words(facts, departure)
+    first: list[ReasonText] = []
+    if household.status == HouseholdStatus.CLOSED:
+        first.append(ReasonText(code=HOUSEHOLD_CLOSED, text=_("the household's file is closed")))
+    if programme is None:
+        first.append(ReasonText(code=NO_PROGRAMME, text=_("there is no active return programme in this working group")))
+        return HouseholdEligibility(
+            household_id=household.pk,
+            on=day,
+            departure_on=departure,
+            may_schedule=False,
+            may_depart=False,
+            reasons_not_schedulable=tuple(first),
+            reasons_not_departable=tuple(first),
+            travelling_member_ids=frozenset(),
+            member_words=words,
+            hostilities_checked=checked,
+        )
+    assessment = engine.assess(facts, rules_for(programme), on=day, departure_on=departure)
+    schedule = (*first, *(_rendered(r) for r in assessment.reasons_not_schedulable))
+    depart = (*schedule, *(_rendered(r) for r in assessment.reasons_not_departable[len(assessment.reasons_not_schedulable) :]))
+    return HouseholdEligibility(
+        household_id=household.pk,
+        on=day,
+        departure_on=departure,
+        may_schedule=not schedule,
+        may_depart=not depart,
+        reasons_not_schedulable=schedule,
+        reasons_not_departable=depart,
+        travelling_member_ids=frozenset(int(m) for m in assessment.travelling_members),
+        member_words=words,
+        programme_id=programme.pk,
+        hostilities_checked=checked,
+        assessment=assessment,
+    )
+
+
+def household_eligibility(
+    *, household: Household, on: dt.date | None = None, departure_on: dt.date | None = None
+) -> HouseholdEligibility:
+    """May ``household`` be scheduled on ``on`` (default: today in its host country) for an
+    organised movement departing on ``departure_on`` (default: ``on``), and may it depart that day?
+    Every reason against, rendered in the active language. Callers scope the household first (a
+    selector with the actor); this function reads every record of it."""
+    return households_eligibility(households=[household], on=on, departure_on=departure_on)[household.pk]

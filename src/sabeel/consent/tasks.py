@@ -1,0 +1,27 @@
+"""Background work of the voluntariness app: thin tasks over services, enqueued on commit."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def follow_up_notify(*, follow_up_id: int) -> None:
+    """Tell the protection officers of the household's working group that a follow-up waits in
+    their work queue. Today the queue page is the notification and this writes a log line (ids
+    only); an SMS or e-mail sender plugs in here."""
+    from sabeel.consent.models import FollowUp
+
+    follow_up = FollowUp.objects.filter(pk=follow_up_id).values("kind", "household__working_group_id").first()
+    if follow_up is None:
+        return
+    logger.info(
+        "follow-up %s (%s) waits for the protection officers of working group %s",
+        follow_up_id,
+        follow_up["kind"],
+        follow_up["household__working_group_id"],
+    )

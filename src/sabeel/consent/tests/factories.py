@@ -1,0 +1,97 @@
+"""The cast's return programmes, information packages and consenting families, made through the
+services as the persona who may make them.
+
+The default family is the registry's: Mohamad (head, born "1980", year only) and Fatima (his wife,
+born 2 May 1984), returning from Lebanon to Daraa (SY12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sabeel.conditions.models import InformationPackage
+from sabeel.consent import services
+from sabeel.consent.eligibility import local_today
+from sabeel.consent.models import ReturnConsent, ReturnProgramme
+from sabeel.core.testing import Cast
+from sabeel.registry.models import Household, Individual
+from sabeel.registry.services import MemberInput
+from sabeel.registry.tests.factories import household_make
+
+RULES: dict[str, int] = {
+    "consent_validity_days": 90,
+    "cooling_off_days": 7,
+    "reconfirmation_window_days": 14,
+    "go_and_see_visits_allowed": 1,
+}
+
+
+def today(group: str = "lb") -> dt.date:
+    return local_today({"lb": "Asia/Beirut", "jo": "Asia/Amman"}[group])
+
+
+def days_ago(days: int, group: str = "lb") -> dt.date:
+    return today(group) - dt.timedelta(days=days)
+
+
+def programme_make(cast: Cast, group: str = "lb", **rules: int) -> ReturnProgramme:
+    """The group's active programme (made by its administrator), with ``rules`` applied."""
+    admin = cast[f"{group}_administrator"]
+    programme = ReturnProgramme.objects.filter(working_group=cast.groups[group], is_active=True).first()
+    if programme is None:
+        names = {"lb": ("Organised return from Lebanon", "العودة المنظمة من لبنان"), "jo": ("Organised return from Jordan", "العودة المنظمة من الأردن")}
+        name, name_ar = names[group]
+        return services.programme_create(actor=admin, working_group=cast.groups[group], name=name, name_ar=name_ar, **{**RULES, **rules})
+    if rules:
+        programme = services.programme_update(actor=admin, programme=programme, changes=rules)
+    return programme
+
+
+def package_make(household: Household, language: str = "ar") -> InformationPackage:
+    """An information package for the household's destination (the conditions engineer's
+    generator makes these; tests make one row)."""
+    assert household.destination_id is not None
+    version = InformationPackage.objects.filter(admin_unit_id=household.destination_id, language=language).count() + 1
+    return InformationPackage.objects.create(
+        admin_unit_id=household.destination_id, language=language, version=version, content={"sections": []}, digest=f"test-{version}"
+    )
+
+
+def family(cast: Cast, group: str = "lb", *, members: list[MemberInput] | None = None, **values: Any) -> Household:
+    """A registered household of ``group`` whose working group has a programme."""
+    programme_make(cast, group)
+    return household_make(cast, group, members=members, **values)
+
+
+def member(household: Household, relationship: str, nth: int = 0) -> Individual:
+    return list(household.members.filter(relationship=relationship).order_by("pk"))[nth]
+
+
+def adults(household: Household) -> tuple[Individual, Individual]:
+    return member(household, "head"), member(household, "spouse")
+
+
+def consent(cast: Cast, person: Individual, *, on: dt.date | None = None, group: str = "lb", **values: Any) -> ReturnConsent:
+    """A complete consent (free, informed, express, with the package seen) recorded by the
+    group's protection officer."""
+    household = person.household
+    package = values.pop("information_package", None) or package_make(household)
+    return services.consent_record(
+        actor=cast[f"{group}_protection_officer"],
+        individual=person,
+        given_on=on or days_ago(30, group),
+        free=True,
+        informed=True,
+        express=True,
+        information_package=package,
+        **values,
+    )
+
+
+def ready_family(cast: Cast, group: str = "lb", **values: Any) -> Household:
+    """Both adults consented 30 days ago and re-confirmed 2 days ago: eligible today."""
+    household = family(cast, group, **values)
+    for person in adults(household):
+        consent(cast, person, on=days_ago(30, group), group=group)
+        services.reconfirmation_record(actor=cast[f"{group}_protection_officer"], individual=person, on=days_ago(2, group))
+    return household

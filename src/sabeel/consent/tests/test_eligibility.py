@@ -1,0 +1,312 @@
+"""Each rule of eligibility end to end: records made through the services, the adapter's answer and
+its reasons in words. The Lebanon family of the registry's factories: Mohamad (head, born "1980",
+year only) and Fatima (his wife, born 2 May 1984); the programme's rules are 90 days of validity,
+7 days of cooling-off and a 14-day re-confirmation window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import formats, translation
+
+from sabeel.consent import _conditions, services
+from sabeel.consent.eligibility import HOUSEHOLD_CLOSED, NO_PROGRAMME, household_eligibility, households_eligibility
+from sabeel.consent.models import ReturnProgramme, Withdrawal
+from sabeel.consent.tests.factories import (
+    adults,
+    consent,
+    days_ago,
+    family,
+    member,
+    programme_make,
+    ready_family,
+    today,
+)
+from sabeel.registry.services import member_remove
+from sabeel.registry.tests.factories import head, household_make, spouse
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(answer, departure: bool = False) -> list[str]:
+    reasons = answer.reasons_not_departable if departure else answer.reasons_not_schedulable
+    return [r.code for r in reasons]
+
+
+def _texts(answer, departure: bool = False) -> list[str]:
+    reasons = answer.reasons_not_departable if departure else answer.reasons_not_schedulable
+    return [r.text for r in reasons]
+
+
+def _long(day: dt.date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+def test_both_adults_consented_and_reconfirmed_may_be_scheduled_and_depart(cast, places):
+    household = ready_family(cast)
+    answer = household_eligibility(household=household)
+    assert answer.may_schedule and answer.may_depart, _texts(answer)
+    assert answer.on == today()
+    assert answer.travelling_member_ids == {p.pk for p in household.members.all()}
+
+
+def test_a_household_without_consents_lists_every_adult(cast, places):
+    household = family(cast)
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert not answer.may_schedule
+    assert _texts(answer) == ["the first adult has not given consent", "the second adult has not given consent"]
+
+
+def test_second_adult_withdrawal_makes_household_not_eligible_with_the_reason(cast, places):
+    household = ready_family(cast)
+    _mohamad, fatima = adults(household)
+    services.consent_withdraw(actor=cast["lb_registration_officer"], individual=fatima, channel="phone")
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert not answer.may_schedule and not answer.may_depart
+    assert _codes(answer) == ["consent_withdrawn"]
+    assert answer.reasons_not_schedulable[0].text == f"the second adult withdrew consent by phone on {_long(today())}"
+    assert answer.reasons_not_schedulable[0].member_id == fatima.pk
+
+
+def test_a_fresh_consent_after_a_withdrawal_counts_from_the_next_day(cast, places):
+    household = ready_family(cast)
+    mohamad, _fatima = adults(household)
+    services.consent_withdraw(
+        actor=cast["lb_protection_officer"], individual=mohamad, channel="in_person", at=_noon(days_ago(20))
+    )
+    assert _codes(household_eligibility(household=household)) == ["consent_withdrawn"]
+    consent(cast, mohamad, on=days_ago(10))
+    services.reconfirmation_record(actor=cast["lb_protection_officer"], individual=mohamad, on=days_ago(1))
+    assert household_eligibility(household=household).may_depart
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def test_a_withdrawal_counts_on_its_date_in_the_host_country(cast, places):
+    """23:30 UTC is already the next day in Beirut: a consent given that Beirut day is cancelled
+    by the withdrawal made the same (Beirut) day."""
+    household = family(cast)
+    mohamad, fatima = adults(household)
+    day = days_ago(20)
+    consent(cast, mohamad, on=day)
+    consent(cast, fatima, on=days_ago(30))
+    late_evening_utc = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(23, 30), tzinfo=dt.UTC)
+    services.consent_withdraw(actor=cast["lb_protection_officer"], individual=mohamad, channel="phone", at=late_evening_utc)
+    answer = household_eligibility(household=household)
+    assert "consent_withdrawn" in _codes(answer)
+
+
+def test_year_only_birth_date_needs_a_consent_if_possibly_18_on_departure(cast, places):
+    """Omar is born in "<this year - 18>" (year only): he may already be 18, so his consent is
+    needed; he may also be 17, so he counts as a child too (accompanied, so no procedure)."""
+    year = today().year - 18
+    household = family(cast, members=[head(), spouse(), head(relationship="son", first_name_lat="Omar", date_of_birth=str(year), specific_needs=[])])
+    mohamad, fatima = adults(household)
+    omar = member(household, "son")
+    for person in (mohamad, fatima):
+        consent(cast, person)
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert _texts(answer)[0] == "the third adult has not given consent"
+    assert answer.reasons_not_schedulable[0].member_id == omar.pk
+    assert set(answer.member_words[omar.pk]) == {"the third adult", "the first child"}
+    consent(cast, omar)
+    assert household_eligibility(household=household).may_schedule
+
+
+def test_a_year_only_birth_date_clearly_under_18_on_departure_needs_no_consent(cast, places):
+    year = today().year - 16
+    household = family(cast, members=[head(), spouse(), head(relationship="daughter", first_name_lat="Lina", date_of_birth=str(year), specific_needs=[])])
+    for person in adults(household):
+        consent(cast, person)
+    assert household_eligibility(household=household).may_schedule
+
+
+def test_a_person_who_turns_18_before_the_departure_needs_a_consent(cast, places):
+    """Born exactly 18 years before a departure 60 days ahead: a child today, an adult that day."""
+    departure = today() + dt.timedelta(days=60)
+    born = departure.replace(year=departure.year - 18)
+    household = family(cast, members=[head(), spouse(), head(relationship="son", first_name_lat="Yousef", date_of_birth=born.isoformat(), specific_needs=[])])
+    for person in adults(household):
+        consent(cast, person, on=days_ago(10))
+    assert household_eligibility(household=household).may_schedule
+    later = household_eligibility(household=household, departure_on=departure)
+    assert "no_consent" in _codes(later)
+
+
+def test_an_unaccompanied_child_needs_a_completed_best_interests_procedure(cast, places):
+    year = today().year - 10
+    household = family(
+        cast,
+        members=[head(), spouse(), head(relationship="other_relative", first_name_lat="Sami", date_of_birth=str(year), specific_needs=["SC-UC"])],
+    )
+    for person in adults(household):
+        consent(cast, person)
+    sami = member(household, "other_relative")
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert _texts(answer) == ["the first child is unaccompanied or separated and has no completed best-interests procedure"]
+    procedure = services.best_interests_record(actor=cast["lb_protection_officer"], child=sami, started_on=days_ago(20))
+    assert not household_eligibility(household=household).may_schedule
+    services.best_interests_complete(actor=cast["lb_protection_officer"], procedure=procedure, completed_on=days_ago(1))
+    assert household_eligibility(household=household).may_schedule
+
+
+def test_a_removed_member_is_not_asked_for_consent(cast, places):
+    household = family(cast, members=[head(), spouse(), spouse(relationship="sibling", first_name_lat="Hala", date_of_birth="1990")])
+    for person in adults(household):
+        consent(cast, person)
+    hala = member(household, "sibling")
+    assert "no_consent" in _codes(household_eligibility(household=household))
+    member_remove(actor=cast["lb_registration_officer"], individual=hala, reason="Stays in Lebanon")
+    assert household_eligibility(household=household).may_schedule
+
+
+def test_a_recorded_split_lets_the_others_travel_after_one_adult_withdraws(cast, places):
+    household = ready_family(cast)
+    mohamad, fatima = adults(household)
+    services.consent_withdraw(actor=cast["lb_protection_officer"], individual=fatima, channel="in_person")
+    assert not household_eligibility(household=household).may_schedule
+    services.split_record(actor=cast["lb_protection_officer"], household=household, members_leaving=[mohamad])
+    answer = household_eligibility(household=household)
+    assert answer.may_schedule and answer.may_depart
+    assert answer.travelling_member_ids == {mohamad.pk}
+
+
+def test_reconfirmation_older_than_the_window_blocks_the_departure_only(cast, places):
+    household = family(cast)
+    for person in adults(household):
+        consent(cast, person, on=days_ago(40))
+        services.reconfirmation_record(actor=cast["lb_protection_officer"], individual=person, on=days_ago(20))
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert answer.may_schedule and not answer.may_depart
+    assert [r.text for r in answer.reasons_departure_only] == [
+        f"the re-confirmation the first adult made on {_long(days_ago(20))} is older than 14 days",
+        f"the re-confirmation the second adult made on {_long(days_ago(20))} is older than 14 days",
+    ]
+
+
+def test_cooling_off_and_expiry_follow_the_programme_rules(cast, places):
+    household = family(cast)
+    for person in adults(household):
+        consent(cast, person, on=days_ago(3))
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert _codes(answer) == ["cooling_off_not_over", "cooling_off_not_over"]
+    assert _texts(answer)[0] == (
+        f"the 7-day cooling-off period after the consent the first adult gave on {_long(days_ago(3))} "
+        f"ends on {_long(days_ago(3) + dt.timedelta(days=7))}"
+    )
+    programme_make(cast, cooling_off_days=2)  # an administrator changes the rule: it counts at once
+    assert household_eligibility(household=household).may_schedule
+    later = household_eligibility(household=household, departure_on=today() + dt.timedelta(days=100))
+    assert set(_codes(later)) == {"consent_expires_before_departure"}
+
+
+def test_without_an_active_programme_no_household_is_eligible(cast, places):
+    household = ready_family(cast)
+    programme = ReturnProgramme.objects.get(working_group=cast.groups["lb"], is_active=True)
+    services.programme_update(actor=cast["lb_administrator"], programme=programme, changes={"is_active": False})
+    answer = household_eligibility(household=household)
+    assert not answer.may_schedule and _codes(answer) == [NO_PROGRAMME]
+
+
+def test_a_closed_household_is_not_eligible(cast, places):
+    from sabeel.registry.services import household_close
+
+    household = ready_family(cast)
+    household_close(actor=cast["lb_registration_officer"], household=household, reason="Returned on its own")
+    household.refresh_from_db()
+    assert _codes(household_eligibility(household=household)) == [HOUSEHOLD_CLOSED]
+
+
+def test_a_destination_flagged_for_active_hostilities_needs_a_sign_off(cast, places, monkeypatch):
+    household = ready_family(cast)
+    flagged_since = days_ago(5)
+
+    def fake(*, destination, on):
+        assert destination.pk == household.destination_id
+        return True, flagged_since
+
+    real = _conditions._service
+    monkeypatch.setattr(_conditions, "_service", lambda name: fake if name == "destination_has_active_hostilities" else real(name))
+    answer = household_eligibility(household=household)
+    assert answer.hostilities_checked
+    assert _codes(answer) == ["hostilities_sign_off_missing"]
+    services.hostilities_sign_off_record(actor=cast["lb_protection_officer"], household=household, on=days_ago(6))
+    assert _codes(household_eligibility(household=household)) == ["hostilities_sign_off_missing"]  # predates the flag
+    services.hostilities_sign_off_record(actor=cast["lb_protection_officer"], household=household)
+    assert household_eligibility(household=household).may_depart
+
+
+def test_without_the_conditions_register_no_destination_counts_as_flagged(cast, places, monkeypatch):
+    monkeypatch.setattr(_conditions, "_service", lambda name: None)
+    answer = household_eligibility(household=ready_family(cast))
+    assert answer.may_depart and not answer.hostilities_checked
+
+
+def test_a_person_who_moved_out_keeps_no_say_in_the_old_household(cast, places):
+    from sabeel.registry.services import member_move
+
+    household = family(cast, members=[head(), spouse(), spouse(relationship="sibling", first_name_lat="Hala", date_of_birth="1990")])
+    other = household_make(cast, "lb")
+    hala = member(household, "sibling")
+    consent(cast, hala)
+    member_move(actor=cast["lb_registration_officer"], individual=hala, to_household=other)
+    for person in adults(household):
+        consent(cast, person)
+    assert household_eligibility(household=household).may_schedule
+    assert "no_consent" in _codes(household_eligibility(household=other))
+
+
+def test_reasons_are_rendered_in_the_active_language_with_its_dates(cast, places):
+    household = ready_family(cast)
+    _mohamad, fatima = adults(household)
+    services.consent_withdraw(actor=cast["lb_registration_officer"], individual=fatima, channel="phone")
+    with translation.override("ar"):
+        answer = household_eligibility(household=household)
+        arabic_day = formats.date_format(today(), "j F Y")
+    assert arabic_day in answer.reasons_not_schedulable[0].text
+    with translation.override("en"):
+        assert _long(today()) in household_eligibility(household=household).reasons_not_schedulable[0].text
+
+
+def test_eligibility_is_never_cached(cast, places):
+    household = ready_family(cast)
+    assert household_eligibility(household=household).may_schedule
+    _mohamad, fatima = adults(household)
+    Withdrawal.objects.create(household=household, individual=fatima, at=_noon(today()), channel="phone")
+    assert not household_eligibility(household=household).may_schedule
+
+
+def test_the_number_of_queries_does_not_grow_with_the_household_or_the_number_of_households(cast, places):
+    small = ready_family(cast)
+    big = family(cast, members=[head(), spouse(), *[spouse(relationship="sibling", first_name_lat=f"S{i}", date_of_birth="1990") for i in range(6)]])
+    for person in big.members.all():
+        consent(cast, person)
+    services.consent_withdraw(actor=cast["lb_protection_officer"], individual=member(big, "sibling"), channel="phone")
+    more = [ready_family(cast) for _ in range(3)]
+    with CaptureQueriesContext(connection) as one:
+        household_eligibility(household=small)
+    with CaptureQueriesContext(connection) as other:
+        household_eligibility(household=big)
+    with CaptureQueriesContext(connection) as many:
+        answers = households_eligibility(households=[small, big, *more])
+    assert len(one) == len(other) == len(many)
+    # groups, programmes, members, 6 kinds of records (+ split members), the destination, the register
+    assert len(one) <= 12, [q["sql"] for q in one.captured_queries]
+    assert [answers[h.pk].may_schedule for h in (small, big, *more)] == [True, False, True, True, True]
+
+
+def test_a_departure_before_the_assessed_day_is_refused(cast, places):
+    household = family(cast)
+    with pytest.raises(ValueError):
+        household_eligibility(household=household, on=today(), departure_on=today() - dt.timedelta(days=1))

@@ -1,0 +1,25 @@
+"""Permission expectations for the self-service routes (merged by core/tests/test_route_matrix.py).
+
+These pages are for refugees, not staff: a staff sign-in neither opens nor closes them. The start
+page is open to all; every other page needs the refugee session (a right code) or a code request
+under way, and otherwise sends anonymous and staff alike back to the start page (302). The refugee
+session's own cases are covered by ``portal/tests/test_views.py``.
+
+Declared only once ``config/urls.py`` includes the portal (``path("me/", include("sabeel.portal.urls"))``);
+``test_routes.py`` checks the same table against the portal's test URLs in the meantime."""
+
+from __future__ import annotations
+
+from sabeel.core.testing_routes import Open, Skip
+from sabeel.portal.tests.wiring import portal_is_wired
+
+EXPECTATIONS: dict[str, Open | Skip] = {
+    "portal:start": Open(anonymous=200, signed_in=200),
+    "portal:code": Open(anonymous=302, signed_in=302),
+    "portal:status": Open(anonymous=302, signed_in=302),
+    "portal:callback": Open(anonymous=302, signed_in=302, method="post"),
+    "portal:withdraw": Open(anonymous=302, signed_in=302),
+    "portal:sign_out": Open(anonymous=302, signed_in=302, method="post"),
+}
+
+PAGES: dict[str, Open | Skip] = EXPECTATIONS if portal_is_wired() else {}

@@ -1,0 +1,522 @@
+"""Finding a person: the name keys of the search index, and the search selector.
+
+**Keys.** Each person gets, per script, the consonant skeleton of every name part (``s:mhmd``;
+a name of vowels only is keyed by its folded spelling, ``s:=aya``) and **pair keys** of the
+skeletons of two parts, order-free: first + father, first + family, father + family
+(``p:hr|mhmd``). A single skeleton such as ``mhmd`` is shared by a third of the people; a pair is
+a few hundred at a million, so a query of two or more name parts is answered from a few
+thousand index entries at most. ``name_keys_for`` is pure and cached per distinct name.
+
+**Search.** The query is folded (``engines.text.normalise``: either script, transliteration
+variants, hamza and taa marbuta, Eastern Arabic digits); every contiguous run of one to three of
+its words is a candidate name part (an article glued on, "AlKhatib", is also tried without), and
+every two runs that do not overlap give a pair key. The covering index, scoped to the actor's
+working groups, is read for how many people each key has; a word whose pairs meet (almost)
+nobody, or far fewer people than the other words meet together, is probably mistyped, so its
+pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
+they share (rare keys weigh more, typo keys half, keys too common to tell anyone apart are
+skipped once rarer ones are taken); the best ``CANDIDATES`` are scored in Python with
+``engines.text.name_similarity``, word by word, and only the page shown is read in full. A
+single name word reads at most ``CANDIDATES`` entries of its key. A query that is a
+registration number, a phone number or an external id is matched exactly on the normalised
+value. Queries travel in POST bodies only; the audit trail keeps a keyed hash of the query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from sabeel.core import audit
+from sabeel.core.exceptions import ServiceError
+from sabeel.core.permissions import groups_for, require
+from sabeel.engines.text import NormalisedText, Script, detect_script, fold_digits, normalise
+from sabeel.engines.text import name_similarity as _name_similarity
+from sabeel.registry.fieldgroups import NAME_FIELDS_AR, NAME_FIELDS_LAT, allowed_fields, keep
+from sabeel.registry.models import ExternalId, Household, Individual, NameKey, Phone
+from sabeel.registry.numbers import external_id_normalise, phone_to_e164, registration_number_parse
+from sabeel.workgroups.models import WorkingGroup
+
+__all__ = [
+    "CANDIDATES",
+    "MAX_QUERY",
+    "SearchHit",
+    "SearchResult",
+    "name_keys_for",
+    "person_search",
+    "query_keys",
+]
+
+MAX_QUERY = 200
+CANDIDATES = 600
+MAX_QUERY_WORDS = 6
+MAX_SPAN = 3
+# Pairs of name parts indexed together: (first, father), (first, family), (father, family).
+_PAIRS = ((0, 1), (0, 3), (1, 3))
+# Words that are only ever half of a name ("Abd" al-Rahman, Nur al-"Din", "Abu" Zaid).
+_HALF_WORDS = frozenset({"abd", "din", "abu", "bin", "ibn", "bint", "ben", "عبد", "دين", "ابو", "بن", "بنت"})
+_KEY_LENGTH = 64
+_GLUED_ARTICLE = re.compile(r"^(?:al|el|il|ul)([a-z]{4,})$")
+# The consonant classes of engines.text skeletons, for keys one edit away from a typed word.
+_SKELETON_LETTERS = "bdfhjklmnrstzxSG"
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_skeleton(token: str) -> str:
+    skeleton = "".join(normalise(token).skeleton)
+    if not skeleton:
+        # Skeletons drop a final h, which leaves "Yahya" / "يحيى" with nothing: keep it here (a
+        # consonant appended and taken off again stops the rule).
+        stop = "ب" if detect_script(token) is Script.ARABIC else "b"
+        skeleton = "".join(normalise(token + stop).skeleton)[:-1]
+    return skeleton
+
+
+def _unit_key(tokens: Sequence[str]) -> str:
+    # A name of vowels only ("Aya", "آية") has no skeleton: its folded spelling stands in.
+    skeleton = "".join(_token_skeleton(t) for t in tokens)
+    return skeleton or "=" + "".join(tokens)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(t for t in normalise(text).tokens if not t.isdigit())
+
+
+def _glued_article(token: str) -> str:
+    """The word without an article written onto it ("AlKhatib", "Elhariri"), or ""."""
+    match = _GLUED_ARTICLE.match(token)
+    return match.group(1) if match else ""
+
+
+@lru_cache(maxsize=1 << 17)
+def _part(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the keys of the whole part, the single keys it is found by) for one name field's value;
+    a part written with its article glued on ("AlKhatib") has a second whole key without it."""
+    tokens = _words(text)
+    if not tokens:
+        return (), ()
+    wholes = [_unit_key(tokens)]
+    if len(tokens) == 1 and _glued_article(tokens[0]):
+        wholes.append(_unit_key((_glued_article(tokens[0]),)))
+    singles = set(wholes)
+    if len(tokens) > 1:
+        singles.update(_unit_key((t,)) for t in tokens if t not in _HALF_WORDS)
+    return tuple(dict.fromkeys(wholes)), tuple(sorted(singles))
+
+
+def _pair_key(a: str, b: str) -> str:
+    first, second = (a, b) if a <= b else (b, a)
+    return f"p:{first}|{second}"[:_KEY_LENGTH]
+
+
+def name_keys_for(fields: Mapping[str, str]) -> set[str]:
+    """The search-index keys of one person, from the values of the eight name fields
+    (``first_name_ar`` … ``family_name_lat``; missing or empty fields are fine). Pure and cached
+    per distinct name, so it costs a few microseconds per person in a bulk load."""
+    keys: set[str] = set()
+    for names in (NAME_FIELDS_AR, NAME_FIELDS_LAT):
+        parts = [_part(fields.get(name) or "") for name in names]
+        for _whole, singles in parts:
+            keys.update(f"s:{s}"[:_KEY_LENGTH] for s in singles)
+        for i, j in _PAIRS:
+            for a in parts[i][0]:
+                for b in parts[j][0]:
+                    keys.add(_pair_key(a, b))
+    return keys
+
+
+@dataclass(frozen=True)
+class QueryKeys:
+    """The index keys a name query is looked up by; ``pair_words`` says which query words each
+    pair key stands for."""
+
+    words: tuple[str, ...]
+    singles: tuple[str, ...]
+    pairs: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...] = field(repr=False, default=())
+    pair_words: Mapping[str, frozenset[int]] = field(repr=False, default_factory=dict)
+
+
+def query_keys(query: str) -> QueryKeys:
+    """The single and pair keys of a name query (at most ``MAX_QUERY_WORDS`` words are used)."""
+    words = _words(query)[:MAX_QUERY_WORDS]
+    spans: list[tuple[int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + MAX_SPAN, len(words)) + 1):
+            spans.append((start, end, _unit_key(words[start:end])))
+        glued = _glued_article(words[start])
+        if glued:
+            spans.append((start, start + 1, _unit_key((glued,))))
+    singles = sorted({f"s:{key}"[:_KEY_LENGTH] for _s, _e, key in spans})
+    pair_words: dict[str, frozenset[int]] = {}
+    for a in spans:
+        for b in spans:
+            if a[1] <= b[0]:
+                key = _pair_key(a[2], b[2])
+                pair_words[key] = pair_words.get(key, frozenset()) | frozenset(range(a[0], a[1])) | frozenset(range(b[0], b[1]))
+    return QueryKeys(
+        words=words, singles=tuple(singles), pairs=tuple(sorted(pair_words)), spans=tuple(spans), pair_words=pair_words
+    )
+
+
+def _one_edit(skeleton: str) -> set[str]:
+    """Skeletons one deletion, substitution, insertion or transposition away."""
+    out: set[str] = set()
+    n = len(skeleton)
+    for i in range(n):
+        out.add(skeleton[:i] + skeleton[i + 1 :])
+        for letter in _SKELETON_LETTERS:
+            out.add(skeleton[:i] + letter + skeleton[i + 1 :])
+        if i + 1 < n:
+            out.add(skeleton[:i] + skeleton[i + 1] + skeleton[i] + skeleton[i + 2 :])
+    for i in range(n + 1):
+        for letter in _SKELETON_LETTERS:
+            out.add(skeleton[:i] + letter + skeleton[i:])
+    out.discard(skeleton)
+    return {s for s in out if s}
+
+
+def fuzzy_pair_keys(keys: QueryKeys, suspects: Iterable[int] | None = None) -> tuple[str, ...]:
+    """Pair keys with one of the two parts one edit away (single words only): a typo that changed
+    a consonant still meets the person through the part typed right. Only the ``suspects``
+    (query word positions) are varied, all single words when None."""
+    singles = [(s, e, k) for s, e, k in keys.spans if e - s == 1 and not k.startswith("=")]
+    vary = set(range(len(keys.words))) if suspects is None else set(suspects)
+    variants = {s: _variants(keys.words[s], k) for s, _e, k in singles if s in vary}
+    found: set[str] = set()
+    for a in singles:
+        for b in singles:
+            if a[1] > b[0]:
+                continue
+            found.update(_pair_key(variant, b[2]) for variant in variants.get(a[0], ()))
+            found.update(_pair_key(a[2], variant) for variant in variants.get(b[0], ()))
+    return tuple(sorted(found - set(keys.pairs)))
+
+
+def _variants(word: str, skeleton: str) -> set[str]:
+    # One edit of the skeleton, and the skeletons of the word with a letter dropped or two
+    # neighbours swapped ("Kahlil": the swap broke the "kh" of Khalil).
+    out = _one_edit(skeleton)
+    for i in range(len(word)):
+        out.add(_token_skeleton(word[:i] + word[i + 1 :]))
+        if i + 1 < len(word):
+            out.add(_token_skeleton(word[:i] + word[i + 1] + word[i] + word[i + 2 :]))
+    out.discard(skeleton)
+    out.discard("")
+    return out
+
+
+def suspect_words(keys: QueryKeys, counts: Mapping[str, int]) -> set[int]:
+    """Positions of the query words that meet (almost) nobody in a pair, or far fewer people
+    than the other words meet together: probably mistyped, so worth varying by one edit."""
+    best: dict[int, int] = dict.fromkeys(range(len(keys.words)), 0)
+    for key, positions in keys.pair_words.items():
+        for position in positions:
+            best[position] = max(best[position], counts.get(key, 0))
+    suspects = set()
+    for position, count in best.items():
+        others = max(
+            (counts.get(k, 0) for k, positions in keys.pair_words.items() if position not in positions), default=0
+        )
+        if count < max(SUSPECT_BELOW, SUSPECT_SHARE * others):
+            suspects.add(position)
+    return suspects
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(token: str) -> NormalisedText:
+    return normalise(token)
+
+
+@lru_cache(maxsize=1 << 19)
+def _token_score(a: str, b: str) -> float:
+    return _name_similarity(_folded(a), _folded(b))
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_words(text: str) -> tuple[str, ...]:
+    return _words(text)
+
+
+def name_score(words: Sequence[str], names: Iterable[str]) -> float:
+    """How well a person's names (the values of their name fields, both scripts) cover the query
+    words, 0.0 to 1.0: each word meets its best partner, weighted by the word's length."""
+    return _Scorer(words).score(names)
+
+
+class _Scorer:
+    """``name_score`` for many people against one query, remembering each word pair's score."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words: list[tuple[str, int, dict[str, float]]] = [(word, len(word), {}) for word in words]
+        self.weight = float(sum(len(word) for word in words))
+
+    def score(self, names: Iterable[str]) -> float:
+        candidates: set[str] = set()
+        for text in names:
+            if text:
+                candidates.update(_name_words(text))
+        if not self.words or not candidates:
+            return 0.0
+        total = 0.0
+        for word, length, seen in self.words:
+            best = 0.0
+            for other in candidates:
+                value = seen.get(other)
+                if value is None:
+                    value = seen[other] = _token_score(word, other)
+                if value > best:
+                    best = value
+            total += best * length
+        return round(total / self.weight, 4)
+
+
+# --- the selector -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One person found: ids, the household's number and status, the way they were found, a
+    score (1.0 for an exact identifier match) and the person's redacted display values."""
+
+    individual_id: int
+    household_id: int
+    registration_number: str
+    working_group_id: int
+    score: float
+    matched_by: str  # "name", "registration_number", "phone", "external_id"
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[SearchHit, ...]
+    truncated: bool = False
+
+
+def _digits_only(text: str) -> str:
+    return "".join(c for c in fold_digits(text) if c.isdigit())
+
+
+MIN_SCORE = 0.65  # a name hit below this is noise
+IDENTIFIER_DIGITS = 3  # a query with this many digits is matched as an identifier only
+FUZZY_WEIGHT = 0.5  # a pair key one edit away from the query counts half
+RARITY_SCALE = 1e7  # weight of a key: log(RARITY_SCALE / people who have it)
+ROW_BUDGET = 20_000  # index entries read per search for the exact keys, at most (the rarest first)
+FUZZY_ROW_BUDGET = 8_000  # and for the keys one edit away
+SUSPECT_BELOW = 3  # a query word whose pairs meet fewer people than this is varied by one edit,
+SUSPECT_SHARE = 0.05  # as is one whose pairs meet under 5 % of the people the other words meet
+_HIT_FIELDS = (
+    "id",
+    "household_id",
+    "household__registration_number",
+    "household__working_group_id",
+    "household__status",
+    "sex",
+    "date_of_birth",
+    "dob_precision",
+    "relationship",
+    "status",
+    *NAME_FIELDS_AR,
+    *NAME_FIELDS_LAT,
+)
+
+
+def _query_error() -> ServiceError:
+    message = _("Type a name, a registration number, a phone number or an id of 2 to %(max)d characters.") % {
+        "max": MAX_QUERY
+    }
+    return ServiceError(message, fields={"query": [message]})
+
+
+def _counts(groups: set[int], keys: Sequence[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    rows = NameKey.objects.filter(working_group_id__in=groups, key__in=keys).values("key").annotate(n=Count("key"))
+    return {row["key"]: row["n"] for row in rows}
+
+
+def _budgeted(counts: Mapping[str, int], budget: int, weight: float) -> dict[str, float]:
+    """The rarest keys first, until ``budget`` index entries; a key's weight grows with rarity."""
+    chosen: dict[str, float] = {}
+    for key in sorted(counts, key=lambda k: (counts[k], k)):
+        if counts[key] > budget and chosen:
+            continue
+        budget -= counts[key]
+        chosen[key] = weight * math.log(RARITY_SCALE / counts[key])
+    return chosen
+
+
+def _name_candidates(groups: set[int], keys: QueryKeys) -> list[int]:
+    """The people sharing the most, and the rarest, pair keys with the query, at most
+    ``CANDIDATES``. Reads of the covering index only: how many people each key has (the exact
+    keys; then, for words that meet nobody, the keys one edit away), then a weighted sum per
+    person. Keys too common to tell anyone apart are skipped once rarer ones are taken."""
+    if not keys.pairs or not groups:
+        return []
+    exact = _counts(groups, keys.pairs)
+    suspects = suspect_words(keys, exact)
+    fuzzy = _counts(groups, fuzzy_pair_keys(keys, suspects)) if suspects else {}
+    chosen = _budgeted(exact, ROW_BUDGET, 1.0)
+    chosen.update(_budgeted(fuzzy, FUZZY_ROW_BUDGET, FUZZY_WEIGHT))
+    if not chosen:
+        return []
+    table = NameKey._meta.db_table
+    weights = ", ".join(["(%s, CAST(%s AS REAL))"] * len(chosen))
+    in_groups = ", ".join(["%s"] * len(groups))
+    sql = (
+        f"WITH w(k, weight) AS (VALUES {weights}) "  # noqa: S608 - placeholders only; the table name is the model's
+        f'SELECT nk.individual_id, SUM(w.weight) AS score FROM "{table}" nk JOIN w ON nk.key = w.k '
+        f"WHERE nk.working_group_id IN ({in_groups}) "
+        "GROUP BY nk.individual_id ORDER BY score DESC, nk.individual_id DESC LIMIT %s"
+    )
+    params: list[Any] = [v for item in chosen.items() for v in item]
+    params += sorted(groups)
+    params.append(CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _candidates_by_singles(groups: set[int], singles: Sequence[str]) -> list[int]:
+    # One limited read per key: a common single key (``s:mhmd``) is never read in full.
+    found: dict[int, None] = {}
+    for key in singles:
+        ids = NameKey.objects.filter(working_group_id__in=groups, key=key).values_list("individual_id", flat=True)
+        found.update(dict.fromkeys(ids[:CANDIDATES]))
+    return list(found)
+
+
+def _identifier_hits(
+    text: str, *, phone_groups: dict[int, WorkingGroup], id_groups: set[int], all_groups: set[int]
+) -> dict[int, str]:
+    """Individual id → how it was matched, for a query that is a number or an identifier."""
+    matched: dict[int, str] = {}
+    households: dict[int, str] = {}
+    number = registration_number_parse(text)
+    if number is not None:
+        for pk in Household.objects.filter(registration_number=number, working_group_id__in=all_groups).values_list(
+            "pk", flat=True
+        ):
+            households[pk] = "registration_number"
+    digits = _digits_only(text)
+    has_letters = any(c.isalpha() for c in text)
+    if not has_letters and 6 <= len(digits) <= 15 and phone_groups:
+        numbers: set[str] = set()
+        for group in phone_groups.values():
+            with contextlib.suppress(ValueError):
+                numbers.add(phone_to_e164(text, country=group.host_country or ""))
+        if numbers:
+            for pk in Phone.objects.filter(
+                number__in=numbers, is_active=True, household__working_group_id__in=phone_groups
+            ).values_list("household_id", flat=True):
+                households.setdefault(pk, "phone")
+    normalised = external_id_normalise(text)
+    if id_groups and len(normalised) >= 4 and any(c.isdigit() for c in normalised):
+        for household_id, individual_id in ExternalId.objects.filter(
+            normalised=normalised, household__working_group_id__in=id_groups
+        ).values_list("household_id", "individual_id"):
+            if individual_id is not None:
+                matched.setdefault(individual_id, "external_id")
+            else:
+                households.setdefault(household_id, "external_id")
+    if households:
+        for pk, household_id in Individual.objects.filter(household_id__in=households).values_list("pk", "household_id"):
+            matched.setdefault(pk, households[household_id])
+    return matched
+
+
+def _rows(ids: Iterable[int], groups: set[int]) -> dict[int, dict[str, Any]]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = Individual.objects.filter(pk__in=ids, household__working_group_id__in=groups).values(*_HIT_FIELDS)
+    return {row["id"]: row for row in rows}
+
+
+def _score_names(words: Sequence[str], ids: Sequence[int]) -> dict[int, float]:
+    """Scores of the candidates' names (read without their households: the ids come from the
+    actor's groups' index, and the hits shown are read again with the group filter)."""
+    if not ids:
+        return {}
+    scorer = _Scorer(words)
+    rows = Individual.objects.filter(pk__in=list(ids)).values_list("id", *NAME_FIELDS_AR, *NAME_FIELDS_LAT)
+    return {row[0]: scorer.score(row[1:]) for row in rows}
+
+
+def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
+    """People of the actor's working groups (those where the actor may ``person.search``) best
+    matching ``query``: a name or name parts in either script, a registration number, a phone
+    number or an external id. Audited with a keyed hash of the query and the result count;
+    names are matched only in groups where the actor sees names, identifiers only where the actor
+    sees that identifier's field group. Each hit's values are redacted."""
+    require(actor, "person.search")
+    text = " ".join((query or "").split())
+    if not 2 <= len(text) <= MAX_QUERY:
+        raise _query_error()
+    limit = max(1, min(limit, 100))
+    group_ids = groups_for(actor, "person.search")
+    groups = {g.pk: g for g in WorkingGroup.objects.filter(pk__in=group_ids)}
+    allowed = {pk: allowed_fields(actor, group) for pk, group in groups.items()}
+    name_groups = {pk for pk, fields in allowed.items() if "first_name_ar" in fields}
+    id_groups = {pk for pk, fields in allowed.items() if "external_ids" in fields}
+
+    exact = _identifier_hits(
+        text,
+        phone_groups={pk: groups[pk] for pk in name_groups},
+        id_groups=id_groups,
+        all_groups=set(groups),
+    )
+    scores: dict[int, float] = {}
+    keys = query_keys(text)
+    # A query with several digits is an identifier, never a name (names are written without).
+    if keys.words and name_groups and len(_digits_only(text)) < IDENTIFIER_DIGITS:
+        candidates = _name_candidates(name_groups, keys)
+        if not candidates:
+            candidates = _candidates_by_singles(name_groups, keys.singles)
+        scores = _score_names(keys.words, candidates)
+
+    ranked: list[tuple[float, int, int, str]] = [(1.0, 0, pk, how) for pk, how in exact.items()]
+    ranked += [(score, 1, pk, "name") for pk, score in scores.items() if pk not in exact and score >= MIN_SCORE]
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    shown = ranked[:limit]
+    rows = _rows([pk for _score, _order, pk, _how in shown], set(groups))
+    hits = tuple(_hit(rows[pk], allowed, score, how) for score, _order, pk, how in shown if pk in rows)
+    only_group = next(iter(groups)) if len(groups) == 1 else None
+    audit.record_search(actor=actor, scope="person", query=text, result_count=len(hits), working_group_id=only_group)
+    return SearchResult(hits=hits, truncated=len(ranked) > limit)
+
+
+def _hit(row: dict[str, Any], allowed: dict[int, frozenset[str]], score: float, how: str) -> SearchHit:
+    group_id = row["household__working_group_id"]
+    values = {
+        name: row[name]
+        for name in (*NAME_FIELDS_AR, *NAME_FIELDS_LAT, "sex", "date_of_birth", "dob_precision", "relationship", "status")
+    }
+    values["household_status"] = row["household__status"]
+    # A search hit carries no protection-case field, so it is redacted against its working group
+    # (the same answer as against the household, without a case-assignment query per hit).
+    return SearchHit(
+        individual_id=row["id"],
+        household_id=row["household_id"],
+        registration_number=row["household__registration_number"],
+        working_group_id=group_id,
+        score=score,
+        matched_by=how,
+        values=keep(values, allowed[group_id]),
+    )

@@ -1,0 +1,134 @@
+"""Finding a person again: any name part in either script, transliteration variants, typos,
+identifiers typed with Eastern Arabic digits; only within the actor's own working groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from sabeel.core.exceptions import NotPermitted, ServiceError
+from sabeel.core.models import AuditEntry
+from sabeel.registry.search import name_keys_for, name_score, person_search, query_keys
+from sabeel.registry.tests.factories import head, household_make, spouse
+
+EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_keys_meet_across_scripts_and_spellings():
+    arabic = name_keys_for({"first_name_ar": "محمد", "family_name_ar": "الحريري"})
+    latin = name_keys_for({"first_name_lat": "Mohamad", "family_name_lat": "El Hariri"})
+    assert "p:hr|mhmd" in arabic and "p:hr|mhmd" in latin
+    assert name_keys_for({"first_name_lat": "Abdulrahman"}) == name_keys_for({"first_name_lat": "Abd al-Rahman"})
+    assert name_keys_for({"first_name_lat": "Abdel Rahman"}) >= {"s:bdrhmn"}
+
+
+def test_a_two_word_query_is_looked_up_by_its_pair_key_in_either_order():
+    assert "p:hr|mhmd" in query_keys("Muhammad al-Hariri").pairs
+    assert "p:hr|mhmd" in query_keys("Hariri, Mohammed").pairs
+    assert "p:bdrhmn|hr" in query_keys("Abdel Rahman El Hariri").pairs
+
+
+def test_scores_prefer_the_closer_spelling():
+    names = ["محمد", "أحمد", "", "الحريري", "Mohamad", "Ahmad", "", "El Hariri"]
+    assert name_score(["muhamad", "hariri"], names) == 1.0
+    assert name_score(["muhamad", "hariri"], ["Omar", "", "", "Khatib"]) < 0.75
+
+
+@pytest.fixture
+def hariri(cast, places):
+    """محمد الحريري registered in Arabic only, his wife with Latin names only, in Lebanon."""
+    return household_make(
+        cast,
+        "lb",
+        members=[
+            head(first_name_lat="", father_name_lat="", grandfather_name_lat="", family_name_lat=""),
+            spouse(first_name_ar="", father_name_ar="", family_name_ar="", first_name_lat="Fatme", family_name_lat="El Hariri"),
+        ],
+    )
+
+
+def _names(result):
+    return [(hit.values.get("first_name_ar") or hit.values.get("first_name_lat")) for hit in result.hits]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Muhammad al-Hariri", "Mohammed Hariri", "mohamad el-hariri", "محمد الحريري", "محمد حريري", "Mohamad Harriri"])
+def test_muhammad_al_hariri_is_found_however_it_is_spelt(cast, hariri, query):
+    result = person_search(actor=cast["lb_registration_officer"], query=query)
+    assert _names(result)[0] == "محمد"
+
+
+@pytest.mark.django_db
+def test_a_typo_that_changes_a_consonant_is_forgiven(cast, hariri):
+    officer = cast["lb_registration_officer"]
+    assert _names(person_search(actor=officer, query="Fatme Hsriri"))[:1] == ["Fatme"]
+    assert _names(person_search(actor=officer, query="Fatne El Hariri"))[:1] == ["Fatme"]
+    assert _names(person_search(actor=officer, query="Mohamad Hsriri"))[:1] == ["محمد"]  # and across scripts
+
+
+@pytest.mark.django_db
+def test_taa_marbuta_and_hamza_forms_meet(cast, places):
+    household_make(cast, "lb", members=[head(), spouse(first_name_ar="فاطمة", family_name_ar="الزعبي")])
+    officer = cast["lb_registration_officer"]
+    assert "فاطمة" in _names(person_search(actor=officer, query="فاطمه الزعبي"))
+    assert "محمد" in _names(person_search(actor=officer, query="محمد احمد"))
+
+
+@pytest.mark.django_db
+def test_a_single_name_part_finds_people_too(cast, hariri):
+    result = person_search(actor=cast["lb_registration_officer"], query="Fatme")
+    assert _names(result) == ["Fatme"]
+
+
+@pytest.mark.django_db
+def test_phone_and_registration_number_in_eastern_arabic_digits(cast, hariri):
+    officer = cast["lb_registration_officer"]
+    by_phone = person_search(actor=officer, query="٠٣ ١٢٣ ٤٥٦")
+    assert {hit.matched_by for hit in by_phone.hits} == {"phone"} and len(by_phone.hits) == 2
+    number = hariri.registration_number.replace("-", "").lower().translate(EASTERN)
+    by_number = person_search(actor=officer, query=number)
+    assert {hit.household_id for hit in by_number.hits} == {hariri.pk}
+    assert by_number.hits[0].matched_by == "registration_number"
+
+
+@pytest.mark.django_db
+def test_external_ids_match_only_where_the_actor_sees_documents(cast, hariri):
+    found = person_search(actor=cast["lb_registration_officer"], query="lb 15c01234")
+    assert {hit.matched_by for hit in found.hits} == {"external_id"}
+    assert person_search(actor=cast["lb_finance_officer"], query="lb 15c01234").hits == ()
+
+
+@pytest.mark.django_db
+def test_a_jordan_officer_never_finds_a_lebanon_person(cast, hariri):
+    officer = cast["jo_registration_officer"]
+    for query in ("محمد الحريري", "Fatme", "03 123 456", hariri.registration_number, "LB-15C01234"):
+        assert person_search(actor=officer, query=query).hits == ()
+
+
+@pytest.mark.django_db
+def test_a_donor_cannot_search(cast, hariri):
+    with pytest.raises(NotPermitted):
+        person_search(actor=cast["lb_donor_viewer"], query="Hariri")
+
+
+@pytest.mark.django_db
+def test_the_trail_keeps_a_keyed_hash_never_the_query(cast, hariri):
+    person_search(actor=cast["lb_registration_officer"], query="Muhammad al-Hariri")
+    entry = AuditEntry.objects.get(action="person.searched")
+    assert set(entry.data) == {"query_hmac", "result_count"} and entry.data["result_count"] >= 1
+    assert "Hariri" not in str(entry.data)
+    assert entry.working_group_id == cast.groups["lb"].pk
+
+
+@pytest.mark.django_db
+def test_an_empty_or_huge_query_is_refused_with_a_field_message(cast, places):
+    for query in ("", " x ", "a" * 201):
+        with pytest.raises(ServiceError) as refused:
+            person_search(actor=cast["lb_registration_officer"], query=query)
+        assert "query" in refused.value.fields
+
+
+@pytest.mark.django_db
+def test_a_finance_officer_sees_names_but_no_needs_in_hits(cast, hariri):
+    hits = person_search(actor=cast["lb_finance_officer"], query="محمد الحريري").hits
+    assert hits and hits[0].values["first_name_ar"] == "محمد"
+    assert "specific_needs" not in hits[0].values and "documents_held" not in hits[0].values

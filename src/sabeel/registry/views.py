@@ -1,0 +1,367 @@
+"""Registry pages: the household list, search (POST only), a household's file and history, the
+printable record, registration, corrections, members, close and reopen. Thin adapters: parse,
+call one selector or service, render. Service messages go back onto the form's fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sabeel.core.exceptions import ServiceError
+from sabeel.core.permissions import require
+from sabeel.core.views_helpers import staff_view
+from sabeel.registry import selectors, services
+from sabeel.registry.filters import HouseholdFilterForm
+from sabeel.registry.forms import (
+    HouseholdForm,
+    MakeHeadForm,
+    MemberForm,
+    MemberFormSet,
+    MoveForm,
+    ReasonForm,
+    SearchForm,
+    merge_ids,
+    put_errors,
+)
+from sabeel.registry.models import Household
+from sabeel.registry.numbers import registration_number_parse
+from sabeel.registry.search import person_search
+from sabeel.registry.services import RecordConflict
+
+PAGE_SIZE = 50
+
+
+def _partial(request: HttpRequest, template: str, partial: str) -> str:
+    return f"{template}#{partial}" if getattr(request, "htmx", False) else template
+
+
+def _household(request: HttpRequest, pk: int, action: str = "person.view", audit_as: str | None = None) -> Household:
+    return selectors.household_get(actor=request.user, pk=pk, action=action, audit_as=audit_as)
+
+
+def _for_form(request: HttpRequest, pk: int) -> Household:
+    """A household loaded for a form that changes it: the form shows the file, so opening it
+    (GET) is a view of the file and audited; the write itself is audited by the service."""
+    household = _household(request, pk)
+    require(request.user, "person.update", household)
+    if request.method == "GET":
+        selectors.household_viewed(actor=request.user, household=household)
+    return household
+
+
+def _member_of(request: HttpRequest, household: Household, member: int) -> dict[str, Any]:
+    file = selectors.household_file(actor=request.user, household=household)
+    for person in file["members"]:
+        if person["id"] == member:
+            return person
+    raise Http404
+
+
+def _conflict(request: HttpRequest, form: Any, error: ServiceError) -> None:
+    if isinstance(error, RecordConflict):
+        form.add_error(None, error.message)
+    else:
+        put_errors(form, error)
+
+
+@staff_view
+def household_list(request: HttpRequest) -> HttpResponse:
+    form = HouseholdFilterForm(request.GET or None)
+    households = selectors.household_list(actor=request.user, **form.filters())
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.household_rows(actor=request.user, households=page.object_list)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "search_form": SearchForm(),
+        "can_register": selectors.registration_groups(actor=request.user).exists(),
+    }
+    return render(request, _partial(request, "registry/household_list.html", "rows"), context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """The query travels in the POST body only, never in a URL (nor, therefore, in a log)."""
+    require(request.user, "person.search")
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    result = None
+    if form.is_valid():
+        try:
+            result = person_search(actor=request.user, query=form.cleaned_data["query"])
+        except ServiceError as error:
+            put_errors(form, error)
+    return render(request, _partial(request, "registry/search.html", "results"), {"form": form, "result": result})
+
+
+@staff_view
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk, audit_as="person.viewed")
+    context = {
+        "household": household,
+        "file": selectors.household_file(actor=request.user, household=household),
+        "can_update": selectors.can_update(actor=request.user, household=household),
+        "can_see_history": selectors.can_see_history(actor=request.user, household=household),
+    }
+    return render(request, "registry/household_detail.html", context)
+
+
+@staff_view
+def household_history(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk, action="person.history")
+    entries = selectors.household_history(actor=request.user, household=household)
+    file = selectors.household_file(actor=request.user, household=household)
+    context = {"household": household, "entries": entries, "members": {m["id"]: m for m in file["members"]}}
+    return render(request, _partial(request, "registry/household_history.html", "history"), context)
+
+
+@staff_view
+def household_print(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk, audit_as="person.printed")
+    context = {"household": household, "file": selectors.household_file(actor=request.user, household=household)}
+    return render(request, "registry/household_print.html", context)
+
+
+def _registration_group(request: HttpRequest) -> Any:
+    require(request.user, "person.create")
+    groups = list(selectors.registration_groups(actor=request.user))
+    if not groups:
+        raise Http404
+    wanted = request.POST.get("working_group") or request.GET.get("working_group")
+    for group in groups:
+        if str(group.pk) == wanted:
+            return group, groups
+    return groups[0], groups
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    group, groups = _registration_group(request)
+    allowed = selectors.allowed_fields(request.user, group) - {"sensitive_needs", "protection_notes"}
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, country=group.host_country, allowed=allowed)
+    members = MemberFormSet(data, prefix="members", form_kwargs={"allowed": allowed}, initial=[{"relationship": "head"}])
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.user,
+                working_group=group,
+                members=[m.member_input() for m in members.forms if m.has_changed() or m is members.forms[0]],
+                phones=form.phone_list(),
+                external_ids=merge_ids([], form.id_values()),
+                current_location=form.cleaned_data.get("current_location"),
+                origin=form.cleaned_data.get("origin"),
+                destination=form.cleaned_data.get("destination"),
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except ServiceError as error:
+            _member_errors(form, members, error)
+        else:
+            messages.success(request, _("Registered household %(number)s.") % {"number": household.registration_number})
+            return redirect("registry:household_detail", pk=household.pk)
+    context = {"form": form, "members": members, "group": group, "groups": groups}
+    return render(request, "registry/household_form.html", context)
+
+
+def _member_errors(form: HouseholdForm, members: Any, error: ServiceError) -> None:
+    for key, texts in error.fields.items():
+        parts = key.split(".")
+        if parts[0] == "members" and len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) < len(members.forms):
+            target = members.forms[int(parts[1])]
+            name = parts[2] if parts[2] in target.fields else None
+            if parts[2] == "external_ids":
+                name = None
+            for text in texts:
+                target.add_error(name, text)
+        else:
+            name = {"external_ids": "unhcr_case"}.get(parts[0], parts[0])
+            for text in texts:
+                form.add_error(name if name in form.fields else None, text)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+@staff_view
+def member_row(request: HttpRequest) -> HttpResponse:
+    """One more member row for the registration form (htmx), numbered after the ones shown."""
+    group, _groups = _registration_group(request)
+    allowed = selectors.allowed_fields(request.user, group) - {"sensitive_needs", "protection_notes"}
+    try:
+        index = max(0, min(int(request.GET.get("index", "1")), 39))
+    except ValueError:
+        index = 1
+    form = MemberForm(prefix=f"members-{index}", allowed=allowed, initial={"relationship": "spouse" if index == 1 else "son"})
+    return render(request, "registry/household_form.html#member_row", {"member": form, "index": index, "next_index": index + 1})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _for_form(request, pk)
+    file = selectors.household_file(actor=request.user, household=household)
+    allowed = selectors.allowed_fields(request.user, household)
+    form = HouseholdForm(request.POST or None, initial=HouseholdForm.initial_from(file), country=household.host_country, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                actor=request.user,
+                household=household,
+                expected_version=form.cleaned_data.get("version") or 0,
+                changes=form.changes(file),
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            messages.success(request, _("Saved the corrections."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/household_edit.html", {"household": household, "form": form, "file": file})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def household_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a household's file with a reason, or reopen it."""
+    household = _for_form(request, pk)
+    form = ReasonForm(request.POST or None, initial={"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
+        reason = form.cleaned_data.get("reason") or ""
+        try:
+            if household.status == "open":
+                services.household_close(actor=request.user, household=household, reason=reason, expected_version=version)
+                messages.success(request, _("Closed household %(number)s.") % {"number": household.registration_number})
+            else:
+                services.household_reopen(actor=request.user, household=household, reason=reason, expected_version=version)
+                messages.success(request, _("Reopened household %(number)s.") % {"number": household.registration_number})
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/household_status.html", {"household": household, "form": form})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _for_form(request, pk)
+    allowed = selectors.allowed_fields(request.user, household)
+    form = MemberForm(request.POST or None, allowed=allowed, initial={"relationship": "son", "version": household.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user, household=household, member=form.member_input(), expected_version=form.cleaned_data.get("version")
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            messages.success(request, _("Added a member."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/member_form.html", {"household": household, "form": form, "adding": True})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    """Correct a person's fields; the version loaded travels in a hidden input."""
+    household = _for_form(request, pk)
+    person = _member_of(request, household, member)
+    allowed = selectors.allowed_fields(request.user, household)
+    form = MemberForm(request.POST or None, allowed=allowed, initial=MemberForm.initial_from(person))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        individual = household.members.get(pk=member)
+        try:
+            services.individual_update(
+                actor=request.user, individual=individual, expected_version=form.cleaned_data.get("version") or 0, changes=form.changes(person)
+            )
+        except RecordConflict as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except ServiceError as error:
+            put_errors(form, error)
+        else:
+            messages.success(request, _("Saved the corrections."))
+            return redirect("registry:household_detail", pk=household.pk)
+    context = {"household": household, "form": form, "person": person, "conflict": conflict, "adding": False}
+    return render(request, "registry/member_form.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    household = _for_form(request, pk)
+    person = _member_of(request, household, member)
+    form = ReasonForm(request.POST or None, initial={"version": person["version"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_remove(
+                actor=request.user,
+                individual=household.members.get(pk=member),
+                reason=form.cleaned_data.get("reason") or "",
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            messages.success(request, _("The person is recorded as no longer in the household."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/member_action.html", {"household": household, "person": person, "form": form, "action": "remove"})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_move(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    household = _for_form(request, pk)
+    person = _member_of(request, household, member)
+    form = MoveForm(request.POST or None, initial={"version": person["version"]})
+    if request.method == "POST" and form.is_valid():
+        number = registration_number_parse(form.cleaned_data["registration_number"])
+        target = Household.objects.filter(registration_number=number).first() if number else None
+        try:
+            if target is None:
+                message = _("No household has this registration number.")
+                raise ServiceError(message, fields={"registration_number": [message]})
+            services.member_move(
+                actor=request.user,
+                individual=household.members.get(pk=member),
+                to_household=target,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except Http404:
+            form.add_error("registration_number", _("No household has this registration number."))
+        except ServiceError as error:
+            put_errors(form, error, aliases={"to_household": "registration_number"})
+        else:
+            messages.success(request, _("Moved the person to household %(number)s.") % {"number": target.registration_number})
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/member_action.html", {"household": household, "person": person, "form": form, "action": "move"})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_make_head(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    household = _for_form(request, pk)
+    person = _member_of(request, household, member)
+    form = MakeHeadForm(request.POST or None, initial={"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_head_set(
+                actor=request.user,
+                individual=household.members.get(pk=member),
+                former_head_relationship=form.cleaned_data["former_head_relationship"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            messages.success(request, _("Changed the head of household."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/member_action.html", {"household": household, "person": person, "form": form, "action": "head"})
