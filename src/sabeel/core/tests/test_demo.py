@@ -29,6 +29,11 @@ def test_demo_load_twice_adds_no_twins_and_prints_sign_in_details(settings):
     users, memberships = User.objects.count(), Membership.objects.count()
     call_command("demo_load", stdout=io.StringIO())
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
+    from sabeel.conditions.models import AreaCondition
+    from sabeel.consent.models import ReturnProgramme
+
+    assert ReturnProgramme.objects.filter(is_active=True).count() == 2  # Lebanon and Jordan, not twice
+    assert AreaCondition.objects.filter(active_hostilities=True).count() == 1
     text = out.getvalue()
     assert "otpauth://totp/Sabeel%3Alb_registration_officer?secret=" in text
     assert "SABEEL_REFERENCE_DIR" in text

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         from sabeel.registry.bulk import demo_households_load
 
         self.stdout.write(demo_households_load(actor=system("demo_load")))  # 10,000 households per host group
+        from sabeel.consent.demo import demo_voluntariness_load
+
+        self.stdout.write(demo_voluntariness_load(actor=system("demo_load")))
         self._print_users(cast, PASSWORD)
 
     def _geography(self) -> None:
