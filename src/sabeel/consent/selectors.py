@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import get_language
 
 from sabeel.consent.eligibility import birth_date_of, local_today
@@ -32,7 +31,6 @@ from sabeel.consent.models import (
     Withdrawal,
 )
 from sabeel.core.actors import as_actor
-from sabeel.core.models import ActorKind
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_to
 from sabeel.registry import selectors as registry_selectors
 from sabeel.registry.choices import MemberStatus, Relationship
@@ -186,11 +184,7 @@ def withdrawal_candidates(*, actor: Any, household: Household) -> list[AdultChoi
     Ids and first names only. The actor is the refugee of this household (self-service) or staff
     who may open the file."""
     who = as_actor(actor)
-    if who.kind == ActorKind.REFUGEE:
-        if who.id != str(household.pk):
-            raise Http404
-    else:
-        require(who, "person.view", household)
+    require(who, "person.view", household)
     time_zone = WorkingGroup.objects.filter(pk=household.working_group_id).values_list("time_zone", flat=True).first()
     today = local_today(time_zone)
     consented = set(ReturnConsent.objects.filter(household=household).values_list("individual_id", flat=True))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn
 from sabeel.core.models import ActorKind, BreakGlass, CaseAssignment
-from sabeel.core.roles import ACTIONS, POLICY, FieldGroup, Role
+from sabeel.core.roles import ACTIONS, POLICY, REFUGEE_ACTIONS, FieldGroup, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,6 +58,16 @@ def group_of(obj: Any) -> int | None:
     return getattr(obj, "working_group_id", None)
 
 
+def household_of(obj: Any) -> int | None:
+    """The household a record belongs to (the household itself, or ``household_id``)."""
+    if obj is None:
+        return None
+    if getattr(obj, "_meta", None) is not None and obj._meta.label_lower == "registry.household":
+        return int(obj.pk)
+    value = getattr(obj, "household_id", None)
+    return int(value) if value is not None else None
+
+
 def can(who: Any, action: str, obj: Any = None) -> bool:
     """May ``who`` do ``action`` (on ``obj``, if given)?"""
     actor = as_actor(who)
@@ -65,6 +75,8 @@ def can(who: Any, action: str, obj: Any = None) -> bool:
         raise KeyError(f"unknown action {action!r}")
     if actor.kind == ActorKind.SYSTEM:
         return True
+    if actor.kind == ActorKind.REFUGEE:
+        return action in REFUGEE_ACTIONS and obj is not None and str(household_of(obj)) == actor.id
     if actor.kind != ActorKind.USER:
         return False
     groups = groups_for(actor, action)
@@ -82,6 +94,10 @@ def require(who: Any, action: str, obj: Any = None) -> None:
         raise NotSignedIn
     if can(actor, action, obj):
         return
+    if actor.kind == ActorKind.REFUGEE:
+        if obj is not None and str(household_of(obj)) != actor.id:
+            raise Http404  # another household's record is not revealed
+        raise NotPermitted
     if obj is not None and ACTIONS[action].group_scoped:
         group_id = group_of(obj)
         if group_id is None or group_id not in {g for g, _ in memberships(actor)}:

@@ -152,6 +152,11 @@ POLICY: dict[Role, RolePolicy] = {
 }
 
 
+# A refugee on the self-service page acts on their own household only (the one whose one-time
+# code they typed): see its status and information, and withdraw consent.
+REFUGEE_ACTIONS: frozenset[str] = frozenset({"person.view", "consent.withdraw"})
+
+
 def _check_table() -> None:
     for role, policy in POLICY.items():
         unknown = policy.actions - ACTIONS.keys()

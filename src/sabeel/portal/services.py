@@ -27,6 +27,7 @@ from sabeel.core import audit
 from sabeel.core.actors import ANONYMOUS, Actor, as_actor, refugee
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import ActorKind
+from sabeel.core.permissions import require
 from sabeel.engines.text import fold_digits
 from sabeel.portal.models import CodeRequest
 from sabeel.portal.sms import sms_sender
@@ -209,8 +210,9 @@ def code_verify(*, code_request_id: int, code: str) -> CodeCheck:
 def _require_own(who: Any, household: Household) -> Actor:
     # A refugee acts on their own household only: the one whose code they typed.
     actor = as_actor(who)
-    if actor.kind != ActorKind.REFUGEE or actor.id != str(household.pk):
+    if actor.kind != ActorKind.REFUGEE:
         raise NotPermitted
+    require(actor, "person.view", household)
     return actor
 
 

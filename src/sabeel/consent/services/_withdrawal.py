@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,16 +36,14 @@ from sabeel.registry.models import Household, Individual
 def _require_withdraw(actor: Actor, household: Household, individual: Individual, channel: str) -> None:
     """The person themself (self-service, for their own household), or an officer holding
     ``consent.withdraw`` in the household's group, or a system job (check-in)."""
+    require(actor, "consent.withdraw", household)
     if actor.kind == ActorKind.REFUGEE:
-        if actor.id != str(household.pk):
-            raise Http404
         chosen = actor.details.get("individual_id")
         if chosen is not None and int(chosen) != individual.pk:
             raise NotPermitted
         if channel != WithdrawalChannel.SELF_SERVICE:
             raise _fail("channel", _("On the self-service page a withdrawal is made through the page itself."))
         return
-    require(actor, "consent.withdraw", household)
     if actor.kind == ActorKind.USER and channel not in STAFF_CHANNELS:
         raise _fail("channel", _("Say how the person told you: by phone, in person or at check-in."))
 
@@ -126,11 +123,7 @@ def follow_up_callback_request(*, actor: Any, household: Household, individual: 
     open request per household goes into the protection officers' work queue."""
     who = as_actor(actor)
     household = _with_group(household)
-    if who.kind == ActorKind.REFUGEE:
-        if who.id != str(household.pk):
-            raise Http404
-    else:
-        require(who, "person.view", household)
+    require(who, "person.view", household)
     if individual is not None and individual.household_id != household.pk:
         raise _fail("individual", _("This person is not a member of the household."))
     follow_up = FollowUp.objects.filter(household=household, kind=FollowUpKind.CALLBACK_REQUEST, done_at__isnull=True).first()

@@ -210,3 +210,26 @@ def _second_protection_officer(cast):
         starts_on=timezone.now().date(),
     )
     return user
+
+
+@dataclass
+class Withdrawable:
+    pk: int
+    household_id: int
+    working_group_id: int
+
+
+def test_a_refugee_acts_on_their_own_household_only(cast):
+    from sabeel.core.actors import refugee
+
+    own = Withdrawable(pk=1, household_id=10, working_group_id=cast.groups["lb"].pk)
+    other = Withdrawable(pk=2, household_id=11, working_group_id=cast.groups["lb"].pk)
+    person = refugee(household_id=10, individual_id=1)
+    assert permissions.can(person, "consent.withdraw", own)
+    assert permissions.can(person, "person.view", own)
+    assert not permissions.can(person, "person.update", own)
+    assert not permissions.can(person, "consent.withdraw")  # never without a record
+    with pytest.raises(Http404):
+        permissions.require(person, "consent.withdraw", other)
+    with pytest.raises(NotPermitted):
+        permissions.require(person, "person.update", own)
