@@ -228,5 +228,14 @@ def render_markdown() -> str:
                 else "aggregates only, never a person-level row"
             )
             lines.append(f"| {r.label} | {what} |")
-        lines.append("")
+        lines += [
+            "",
+            "## Refugee (self-service page)",
+            "",
+            "A refugee who proved who they are (registration number and a one-time code sent to the",
+            "household's phone) acts on their own household only: "
+            + ", ".join(f"`{a}`" for a in sorted(REFUGEE_ACTIONS))
+            + ". Another household's record answers 404.",
+            "",
+        ]
     return "\n".join(lines)
