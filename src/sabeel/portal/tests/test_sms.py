@@ -31,8 +31,12 @@ def test_the_file_sender_writes_a_masked_number_and_logs_no_code(outbox, caplog)
 
 
 class RecordingSender:
+    """A gateway stand-in named by the setting; it keeps what it was asked to send."""
+
+    sent: list[tuple[str, str]] = []
+
     def send(self, *, to, text, meta=None):
-        pass
+        self.sent.append((to, text))
 
 
 def test_the_sender_is_chosen_by_a_setting(settings):
