@@ -19,6 +19,9 @@ from django.utils import timezone
 SESSION_SIGNED_IN_AT = "sabeel_signed_in_at"
 SESSION_LAST_SEEN = "sabeel_last_seen"
 SESSION_EXPIRED = "sabeel_session_expired"  # set on the fresh anonymous session: "idle" or "absolute"
+# The idle clock is moved at most once a minute, so that a busy client (htmx, the API through a
+# session) does not rewrite its session row on every request; idle expiry is exact to a minute.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 def _now() -> float:
@@ -61,5 +64,7 @@ class SessionLifetimeMiddleware:
             else:
                 if not isinstance(request.session.get(SESSION_SIGNED_IN_AT), int | float):
                     request.session[SESSION_SIGNED_IN_AT] = now
-                request.session[SESSION_LAST_SEEN] = now
+                last_seen = request.session.get(SESSION_LAST_SEEN)
+                if not isinstance(last_seen, int | float) or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                    request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)

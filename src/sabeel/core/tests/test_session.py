@@ -95,3 +95,20 @@ def test_deactivated_user_session_stops_at_once(client, cast):
     type(officer).objects.filter(pk=officer.pk).update(is_active=False)
 
     assert client.get(HOME).status_code == 302
+
+
+def test_the_idle_clock_moves_at_most_once_a_minute_and_still_expires_on_time(cast, clock):
+    from sabeel.core.middleware import SESSION_LAST_SEEN
+
+    client = signed_in_through_the_pages(Client(), cast["lb_registration_officer"])
+    seen = client.session[SESSION_LAST_SEEN]
+    clock.advance(seconds=20)
+    client.get(HOME)
+    assert client.session[SESSION_LAST_SEEN] == seen  # the session row was not rewritten
+    clock.advance(seconds=50)
+    client.get(HOME)
+    assert client.session[SESSION_LAST_SEEN] > seen
+    clock.advance(minutes=29)
+    assert client.get(HOME).status_code == 200  # active 29 minutes ago: still signed in
+    clock.advance(minutes=31)
+    assert client.get(HOME).status_code == 302
