@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sabeel.core.models import BaseModel
+from sabeel.core.models import BaseModel, HouseholdScoped
 
 USER = settings.AUTH_USER_MODEL
 
@@ -72,7 +72,7 @@ class IntentionSource(models.TextChoices):
     SURVEY_IMPORT = "survey_import", _("Imported from the survey")
 
 
-class ReturnIntention(BaseModel):
+class ReturnIntention(HouseholdScoped, BaseModel):
     """One dated answer about returning; each new answer is a new record and the latest counts."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="intentions", verbose_name=_("household"))
@@ -87,9 +87,6 @@ class ReturnIntention(BaseModel):
     go_and_see_interest = models.BooleanField(_("interested in a go-and-see visit"), default=False)
     decision_maker = models.CharField(_("who decides"), max_length=16, choices=DecisionMaker.choices, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("return intention")
@@ -124,7 +121,7 @@ class IntentionImport(BaseModel):
         return f"import #{self.pk}"
 
 
-class CounsellingSession(BaseModel):
+class CounsellingSession(HouseholdScoped, BaseModel):
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="counselling_sessions", verbose_name=_("household"))
     attendees = models.ManyToManyField("registry.Individual", related_name="counselling_sessions", verbose_name=_("attendees"))
     held_on = models.DateField(_("held on"))
@@ -132,9 +129,6 @@ class CounsellingSession(BaseModel):
     language = models.CharField(_("language"), max_length=2)
     information_package = models.ForeignKey("conditions.InformationPackage", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("information package"))
     questions_raised = models.TextField(_("questions raised"), blank=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("counselling session")
@@ -151,7 +145,7 @@ class GoAndSeeOutcome(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class GoAndSeeVisit(BaseModel):
+class GoAndSeeVisit(HouseholdScoped, BaseModel):
     """A visit to the place of return before deciding; limited per person by the programme."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="go_and_see_visits", verbose_name=_("household"))
@@ -163,9 +157,6 @@ class GoAndSeeVisit(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=16, choices=GoAndSeeOutcome.choices, default=GoAndSeeOutcome.PLANNED)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("go-and-see visit")
@@ -183,7 +174,7 @@ class GoAndSeeVisit(BaseModel):
         return f"go-and-see #{self.pk}"
 
 
-class ReturnConsent(BaseModel):
+class ReturnConsent(HouseholdScoped, BaseModel):
     """One adult's consent to return: free, informed and express, verified by a protection officer.
     It expires after the programme's validity and is withdrawn by a ``Withdrawal``."""
 
@@ -197,9 +188,6 @@ class ReturnConsent(BaseModel):
     information_package = models.ForeignKey("conditions.InformationPackage", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("information package seen"))
     verified_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("verified by (protection officer)"))
     can_read = models.BooleanField(_("the person can read"), default=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("consent to return")
@@ -217,16 +205,13 @@ class ReturnConsent(BaseModel):
         return f"consent #{self.pk}"
 
 
-class Reconfirmation(BaseModel):
+class Reconfirmation(HouseholdScoped, BaseModel):
     """The adult confirmed again, close to departure, that they still want to go."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="reconfirmations", verbose_name=_("household"))
     individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="reconfirmations", verbose_name=_("person"))
     on = models.DateField(_("on"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("re-confirmation")
@@ -243,7 +228,7 @@ class WithdrawalChannel(models.TextChoices):
     CHECK_IN = "check_in", _("At departure check-in")
 
 
-class Withdrawal(BaseModel):
+class Withdrawal(HouseholdScoped, BaseModel):
     """An adult withdrew consent. It takes effect at once and never closes, downgrades or flags the
     household's registry record."""
 
@@ -252,9 +237,6 @@ class Withdrawal(BaseModel):
     at = models.DateTimeField(_("at"))
     channel = models.CharField(_("channel"), max_length=16, choices=WithdrawalChannel.choices)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("withdrawal of consent")
@@ -265,7 +247,7 @@ class Withdrawal(BaseModel):
         return f"withdrawal #{self.pk}"
 
 
-class DataSharingConsent(BaseModel):
+class DataSharingConsent(HouseholdScoped, BaseModel):
     """Consent to share data (which parties, which data) — a separate record from consent to return."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="sharing_consents", verbose_name=_("household"))
@@ -277,9 +259,6 @@ class DataSharingConsent(BaseModel):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
 
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
-
     class Meta:
         verbose_name = _("consent to share data")
         verbose_name_plural = _("consents to share data")
@@ -288,7 +267,7 @@ class DataSharingConsent(BaseModel):
         return f"sharing consent #{self.pk}"
 
 
-class BestInterestsProcedure(BaseModel):
+class BestInterestsProcedure(HouseholdScoped, BaseModel):
     """For an unaccompanied or separated child: required, completed, before any movement."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="best_interests", verbose_name=_("household"))
@@ -296,9 +275,6 @@ class BestInterestsProcedure(BaseModel):
     started_on = models.DateField(_("started on"))
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by (protection officer)"))
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("best-interests procedure")
@@ -315,7 +291,7 @@ class BestInterestsProcedure(BaseModel):
         return f"best interests #{self.pk}"
 
 
-class SplitDecision(BaseModel):
+class SplitDecision(HouseholdScoped, BaseModel):
     """The household asked to travel without some members; a protection officer recorded it."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="splits", verbose_name=_("household"))
@@ -323,9 +299,6 @@ class SplitDecision(BaseModel):
     on = models.DateField(_("on"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by (protection officer)"))
     note = models.TextField(_("note"), blank=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("recorded split")
@@ -335,7 +308,7 @@ class SplitDecision(BaseModel):
         return f"split #{self.pk}"
 
 
-class HostilitiesSignOff(BaseModel):
+class HostilitiesSignOff(HouseholdScoped, BaseModel):
     """A protection officer's recorded sign-off for an organised movement to an area flagged for
     active hostilities. Without it the household can still return on its own."""
 
@@ -344,9 +317,6 @@ class HostilitiesSignOff(BaseModel):
     on = models.DateField(_("on"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by (protection officer)"))
     note = models.TextField(_("note"), blank=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("sign-off for an area with active hostilities")
@@ -361,7 +331,7 @@ class FollowUpKind(models.TextChoices):
     CALLBACK_REQUEST = "callback_request", _("The household asked for a call-back")
 
 
-class FollowUp(BaseModel):
+class FollowUp(HouseholdScoped, BaseModel):
     """An item in the protection officers' work queue."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("household"))
@@ -370,9 +340,6 @@ class FollowUp(BaseModel):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by"))
     outcome = models.TextField(_("outcome"), blank=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("follow-up")

@@ -18,6 +18,17 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class HouseholdScoped(models.Model):
+    """A record that belongs to a household: scoped through the household's working group and read
+    with ``person.view`` (see ``core.permissions.visible_to``)."""
+
+    sabeel_scope = "household__working_group"
+    sabeel_view_action = "person.view"
+
+    class Meta:
+        abstract = True
+
+
 class ActorKind(models.TextChoices):
     USER = "user", _("Staff user")
     REFUGEE = "refugee", _("Refugee (self-service)")

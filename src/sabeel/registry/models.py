@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sabeel.core.models import BaseModel
+from sabeel.core.models import BaseModel, HouseholdScoped
 from sabeel.registry.choices import (
     DatePrecision,
     HouseholdStatus,
@@ -89,7 +89,7 @@ class Household(BaseModel):
         return self.registration_number
 
 
-class Individual(BaseModel):
+class Individual(HouseholdScoped, BaseModel):
     """A person in a household. Names in Arabic script and Latin transliteration."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household"))
@@ -115,9 +115,6 @@ class Individual(BaseModel):
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
-
     class Meta:
         verbose_name = _("individual")
         verbose_name_plural = _("individuals")
@@ -127,16 +124,13 @@ class Individual(BaseModel):
         return f"#{self.pk}"
 
 
-class Phone(BaseModel):
+class Phone(HouseholdScoped, BaseModel):
     """A household's phone in E.164. The same number may belong to several households."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="phones", verbose_name=_("household"))
     number = models.CharField(_("phone number"), max_length=16)
     is_primary = models.BooleanField(_("primary"), default=False, db_default=False)
     is_active = models.BooleanField(_("active"), default=True, db_default=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("phone")
@@ -147,7 +141,7 @@ class Phone(BaseModel):
         return f"phone #{self.pk}"
 
 
-class ExternalId(BaseModel):
+class ExternalId(HouseholdScoped, BaseModel):
     """An identifier another system gave a household or a person (UNHCR case number, …)."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="external_ids", verbose_name=_("household"))
@@ -159,9 +153,6 @@ class ExternalId(BaseModel):
     normalised = models.CharField(_("normalised value"), max_length=64)
     # A corrected or withdrawn identifier is kept, inactive (nothing is hard-deleted).
     is_active = models.BooleanField(_("active"), default=True, db_default=True)
-
-    sabeel_scope = "household__working_group"
-    sabeel_view_action = "person.view"
 
     class Meta:
         verbose_name = _("external id")
