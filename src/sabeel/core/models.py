@@ -166,3 +166,75 @@ class BreakGlass(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.target_type} {self.target_id} opened by officer {self.officer_id}"
+
+
+# --- Runs: long work (imports, linkage, plans, payment runs, exports) -------------------------------
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+RUN_FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class Run(BaseModel):
+    """One piece of long work done in the background (an import, a linkage run, a plan, a payment
+    run, an export): who started it, for which working group, its status and progress, its counts
+    and a bounded row-by-row report. ``payload`` holds the input the worker reads (an uploaded file's
+    bytes), so nothing is kept on the web server's disk. Written only through ``core.runs``."""
+
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    working_group_id = models.BigIntegerField(_("working group id"), null=True, blank=True)
+    actor_kind = models.CharField(_("actor kind"), max_length=16, choices=ActorKind.choices)
+    actor_id = models.CharField(_("actor id"), max_length=64, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("started by"),
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    payload = models.BinaryField(_("input"), null=True, blank=True, editable=False)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("report"), default=list, blank=True)
+    errors_dropped = models.PositiveIntegerField(_("report entries left out"), default=0)
+    failure = models.CharField(_("failure"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    sabeel_scope = "working_group_id"
+
+    class Meta:
+        verbose_name = _("run")
+        verbose_name_plural = _("runs")
+        indexes = [models.Index(fields=["kind", "working_group_id", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True) | models.Q(done__lte=models.F("total")),
+                name="core_run_done_within_total",
+                violation_error_message=_("A run cannot have done more than its total."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} run #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in RUN_FINISHED
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return 100 if self.is_finished else None
+        return min(100, self.done * 100 // self.total)
