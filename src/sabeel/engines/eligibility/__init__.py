@@ -20,6 +20,7 @@ from sabeel.engines.eligibility._facts import (
     BestInterestsProcedure,
     BirthDate,
     Consent,
+    DepartureKind,
     HouseholdFacts,
     HouseholdId,
     Member,
@@ -30,6 +31,8 @@ from sabeel.engines.eligibility._facts import (
     Reconfirmation,
     SignOff,
     SplitDecision,
+    Unreadable,
+    UnreadableInput,
     Withdrawal,
 )
 from sabeel.engines.eligibility._reasons import ConsentElement, MemberRef, Reason, ReasonCode, Role, english_date
@@ -41,6 +44,7 @@ __all__ = [
     "BirthDate",
     "Consent",
     "ConsentElement",
+    "DepartureKind",
     "HouseholdFacts",
     "HouseholdId",
     "Member",
@@ -55,6 +59,8 @@ __all__ = [
     "Role",
     "SignOff",
     "SplitDecision",
+    "Unreadable",
+    "UnreadableInput",
     "Withdrawal",
     "assess",
     "english_date",

@@ -12,11 +12,15 @@ from sabeel.engines.eligibility._facts import (
     Member,
     MemberId,
     ProgrammeRules,
+    Reconfirmation,
     SplitDecision,
+    Unreadable,
+    Withdrawal,
 )
 from sabeel.engines.eligibility._reasons import ConsentElement, MemberRef, Reason, ReasonCode, Role
 
 _T = TypeVar("_T")
+_R = TypeVar("_R", Consent, Withdrawal, Reconfirmation)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +63,14 @@ def _current_split(facts: HouseholdFacts, on: date) -> SplitDecision | None:
     return _last((split for split in facts.splits if split.on <= on), lambda split: split.on)
 
 
+def _latest_recorded(records: Sequence[_R]) -> _R | None:
+    return max(records, key=lambda r: r.recorded or 0, default=None)
+
+
+def _counts_by(record: Consent | Withdrawal, on: date) -> bool:
+    return record.recorded_on is None or record.recorded_on <= on
+
+
 def _missing_elements(consent: Consent) -> tuple[ConsentElement, ...]:
     missing: list[ConsentElement] = []
     if not consent.free:
@@ -72,31 +84,64 @@ def _missing_elements(consent: Consent) -> tuple[ConsentElement, ...]:
     return tuple(missing)
 
 
+def _standing(
+    facts: HouseholdFacts, member_id: MemberId, on: date
+) -> tuple[Consent | None, Withdrawal | None, bool]:
+    """(the current consent, the withdrawal that cancels it, whether the recorded order decided)."""
+    consents = [c for c in facts.consents if c.member_id == member_id and c.given_on <= on and _counts_by(c, on)]
+    withdrawals = [w for w in facts.withdrawals if w.member_id == member_id and _counts_by(w, on)]
+    if all(c.recorded is not None for c in consents) and all(w.recorded is not None for w in withdrawals):
+        # The order in which the records were saved decides, whatever days were typed: a withdrawal
+        # cancels every consent recorded before it, and a consent recorded after it is a fresh one.
+        consent = _latest_recorded(consents)
+        withdrawal = _latest_recorded(withdrawals)
+        if withdrawal is not None and (consent is None or (withdrawal.recorded or 0) > (consent.recorded or 0)):
+            return consent, withdrawal, True
+        return consent, None, True
+    consent = _last(consents, lambda c: c.given_on)
+    withdrawal = _last((w for w in withdrawals if w.on <= on), lambda w: w.on)
+    # The latest event wins; a consent and a withdrawal on the same day cannot be ordered by date, and
+    # the cautious reading is that the person withdrew: a fresh consent counts from the next day.
+    if withdrawal is not None and (consent is None or consent.given_on <= withdrawal.on):
+        return consent, withdrawal, False
+    return consent, None, False
+
+
+def _reconfirmation(
+    facts: HouseholdFacts, member_id: MemberId, consent: Consent, *, on: date, by_order: bool
+) -> Reconfirmation | None:
+    mine = [r for r in facts.reconfirmations if r.member_id == member_id and r.on <= on]
+    if by_order and consent.recorded is not None and all(r.recorded is not None for r in mine):
+        return _last((r for r in mine if (r.recorded or 0) > (consent.recorded or 0)), lambda r: r.on)
+    latest = _last(mine, lambda r: r.on)
+    return None if latest is None or latest.on < consent.given_on else latest
+
+
 def _adult_reasons(
     facts: HouseholdFacts, rules: ProgrammeRules, who: MemberRef, *, on: date, departure_on: date
 ) -> tuple[list[Reason], list[Reason]]:
     member_id = who.member_id
-    consent = _last((c for c in facts.consents if c.member_id == member_id and c.given_on <= on), lambda c: c.given_on)
-    withdrawal = _last((w for w in facts.withdrawals if w.member_id == member_id and w.on <= on), lambda w: w.on)
-    # The latest event wins; a consent and a withdrawal on the same day cannot be ordered by date, and
-    # the cautious reading is that the person withdrew: a fresh consent counts from the next day.
-    if withdrawal is not None and (consent is None or consent.given_on <= withdrawal.on):
+    consent, withdrawal, by_order = _standing(facts, member_id, on)
+    if withdrawal is not None:
         return [Reason(code=ReasonCode.CONSENT_WITHDRAWN, member=who, on=withdrawal.on, channel=withdrawal.channel)], []
     if consent is None:
         return [Reason(code=ReasonCode.NO_CONSENT, member=who)], []
 
     schedule: list[Reason] = []
     given = consent.given_on
+    recorded_on = consent.recorded_on or given
     missing = _missing_elements(consent)
     if missing:
         schedule.append(Reason(code=ReasonCode.CONSENT_INCOMPLETE, member=who, on=given, missing=missing))
     if not consent.verified_by_protection_officer:
         schedule.append(Reason(code=ReasonCode.CONSENT_NOT_VERIFIED, member=who, on=given))
-    valid_until = given + timedelta(days=rules.consent_validity_days)
+    # Cautious both ways: validity from the earlier of the typed and recorded days, cooling-off from
+    # the later (a consent typed in the past does not shorten the cooling-off).
+    valid_until = min(given, recorded_on) + timedelta(days=rules.consent_validity_days)
     if valid_until < departure_on:
         code = ReasonCode.CONSENT_EXPIRED if valid_until < on else ReasonCode.CONSENT_EXPIRES_BEFORE_DEPARTURE
         schedule.append(Reason(code=code, member=who, on=given, until=valid_until, days=rules.consent_validity_days))
-    cooling_off_ends = given + timedelta(days=rules.cooling_off_days)
+    cooling_off_ends = max(given, recorded_on) + timedelta(days=rules.cooling_off_days)
     if cooling_off_ends > on:
         schedule.append(
             Reason(
@@ -109,10 +154,8 @@ def _adult_reasons(
         )
 
     depart: list[Reason] = []
-    reconfirmation = _last(
-        (r for r in facts.reconfirmations if r.member_id == member_id and r.on <= on), lambda r: r.on
-    )
-    if reconfirmation is None or reconfirmation.on < given:
+    reconfirmation = _reconfirmation(facts, member_id, consent, on=on, by_order=by_order)
+    if reconfirmation is None:
         depart.append(Reason(code=ReasonCode.NOT_RECONFIRMED, member=who, on=given))
     elif (departure_on - reconfirmation.on).days > rules.reconfirmation_window_days:
         depart.append(
@@ -164,11 +207,16 @@ def _hostilities_reasons(facts: HouseholdFacts, *, on: date) -> list[Reason]:
     ]
 
 
+def _unreadable(item: Unreadable, adults: dict[MemberId, MemberRef], children: dict[MemberId, MemberRef]) -> Reason:
+    who = None if item.member_id is None else adults.get(item.member_id) or children.get(item.member_id)
+    return Reason(code=ReasonCode.INPUT_UNREADABLE, member=who, detail=item.input)
+
+
 def _refs(members: Sequence[Member], role: Role, day: date) -> dict[MemberId, MemberRef]:
     if role == "adult":
-        chosen = [m for m in members if m.birth_date.may_be_adult_on(day)]
+        chosen = [m for m in members if m.may_be_adult_on(day)]
     else:
-        chosen = [m for m in members if m.birth_date.may_be_child_on(day)]
+        chosen = [m for m in members if m.may_be_child_on(day)]
     return {m.id: MemberRef(member_id=m.id, role=role, ordinal=n, is_head=m.is_head) for n, m in enumerate(chosen, 1)}
 
 
@@ -188,24 +236,38 @@ def assess(facts: HouseholdFacts, rules: ProgrammeRules, *, on: date, departure_
     if departure < on:
         raise ValueError(f"departure {departure} is before the assessed day {on}")
 
-    current = sorted((m for m in facts.members if m.status != "left"), key=lambda m: m.position)
-    household: list[Reason] = []
+    current = sorted((m for m in facts.members if m.counts), key=lambda m: m.position)
+    adult_refs = _refs(current, "adult", departure)
+    child_refs = _refs(current, "child", departure)
+    household: list[Reason] = [_unreadable(item, adult_refs, child_refs) for item in facts.unreadable]
     split = _current_split(facts, on)
     if split is not None and split.recorded_by_protection_officer:
-        travelling = [m for m in current if m.id in split.members_leaving]
+        # The split names who travels; whoever joined the household after it was recorded travels too.
+        known = split.members_known
+        travelling = [m for m in current if m.id in split.members_leaving or (known is not None and m.id not in known)]
     else:
         travelling = current
         if split is not None:
             household.append(Reason(code=ReasonCode.SPLIT_NOT_RECORDED, on=split.on))
     if not travelling:
         household.append(Reason(code=ReasonCode.NOBODY_TRAVELLING))
+    for member in current:
+        if member.status == "departed":
+            household.append(
+                Reason(
+                    code=ReasonCode.MEMBER_DEPARTURE_NOT_CONFIRMED,
+                    member=adult_refs.get(member.id) or child_refs.get(member.id),
+                    on=member.departed_on,
+                    detail=member.departure,
+                )
+            )
 
-    adult_refs = _refs(current, "adult", departure)
-    child_refs = _refs(current, "child", departure)
     schedule: list[Reason] = list(household)
     depart: list[Reason] = []
     for member in travelling:
         if member.id in adult_refs:
+            if member.status == "absent" and member.id not in child_refs:
+                schedule.append(Reason(code=ReasonCode.MEMBER_ABSENT, member=adult_refs[member.id]))
             not_schedulable, not_departable = _adult_reasons(
                 facts, rules, adult_refs[member.id], on=on, departure_on=departure
             )

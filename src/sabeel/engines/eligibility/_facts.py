@@ -9,11 +9,22 @@ from typing import Final, Literal, TypeAlias
 MemberId: TypeAlias = int | str
 HouseholdId: TypeAlias = int | str
 Precision: TypeAlias = Literal["day", "month", "year", "unknown"]
-MemberStatus: TypeAlias = Literal["present", "absent", "left"]
+MemberStatus: TypeAlias = Literal["present", "absent", "departed", "left"]
+DepartureKind: TypeAlias = Literal["left", "died", "registration_error"]
+UnreadableInput: TypeAlias = Literal[
+    "programme_rules",
+    "household_status",
+    "member_status",
+    "member_presence",
+    "birth_date",
+    "conditions_register",
+    "destination_conditions",
+]
 
 ADULT_AGE: Final = 18
 PRECISIONS: Final = ("day", "month", "year", "unknown")
-MEMBER_STATUSES: Final = ("present", "absent", "left")
+MEMBER_STATUSES: Final = ("present", "absent", "departed", "left")
+DEPARTURE_KINDS: Final = ("left", "died", "registration_error")
 
 
 def _anniversary(born: date, years: int, *, leap_day_early: bool) -> date:
@@ -94,7 +105,11 @@ class Member:
     """A person on the household's roster. ``position`` is their place on it (1, 2, …; unique in the
     household), which orders them in reasons. ``status``: ``"present"`` lives with the household now,
     ``"absent"`` is on the roster but not with the household (away, missing, whereabouts unknown),
-    ``"left"`` is no longer a member (kept because nothing is deleted) and is ignored."""
+    ``"departed"`` left (``departure``: moved or removed, died, registered in error) on
+    ``departed_on`` while a return process was open and a protection officer has not yet confirmed it,
+    so they still count as a member; ``"left"`` is no longer a member (kept because nothing is deleted)
+    and is ignored. ``other_birth_dates`` are readings still waiting for a protection officer's
+    confirmation: the person may be an adult (or a child) if any reading says so."""
 
     id: MemberId
     position: int
@@ -102,17 +117,38 @@ class Member:
     is_head: bool = False
     unaccompanied_or_separated: bool = False
     status: MemberStatus = "present"
+    other_birth_dates: tuple[BirthDate, ...] = ()
+    departure: DepartureKind | None = None
+    departed_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.status not in MEMBER_STATUSES:
             raise ValueError(f"status must be one of {MEMBER_STATUSES}, not {self.status!r}")
+        if (self.status == "departed") != (self.departure is not None and self.departed_on is not None):
+            raise ValueError("a departed member has a departure kind and day, and only a departed member has them")
+        if self.departure is not None and self.departure not in DEPARTURE_KINDS:
+            raise ValueError(f"departure must be one of {DEPARTURE_KINDS}, not {self.departure!r}")
+
+    @property
+    def counts(self) -> bool:
+        """On the roster for the verdict: every status but ``"left"``."""
+        return self.status != "left"
+
+    def may_be_adult_on(self, day: date) -> bool:
+        return any(reading.may_be_adult_on(day) for reading in (self.birth_date, *self.other_birth_dates))
+
+    def may_be_child_on(self, day: date) -> bool:
+        return any(reading.may_be_child_on(day) for reading in (self.birth_date, *self.other_birth_dates))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Consent:
     """One adult's consent to an organised return, as recorded. It must be free, informed and
     express, record which information package the person saw, and be verified by a protection
-    officer. A later consent supersedes an earlier one."""
+    officer. A later consent supersedes an earlier one. ``recorded`` is its place in the order in
+    which the household's consents, withdrawals and re-confirmations were recorded (when every record
+    has one, that order decides, not the typed days) and ``recorded_on`` the day it was recorded: the
+    cooling-off counts from the later of it and ``given_on``, the validity from the earlier."""
 
     member_id: MemberId
     given_on: date
@@ -121,24 +157,30 @@ class Consent:
     express: bool
     verified_by_protection_officer: bool
     information_package_version: str | None
+    recorded: int | None = None
+    recorded_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Withdrawal:
     """A person withdrew their consent (``channel``: self-service, phone, in person, check-in, …; the
-    engine only reports it). It counts from its own day, whatever the channel."""
+    engine only reports it). It counts from its own day, whatever the channel; when ``recorded`` is
+    given it cancels every consent recorded before it, whatever days were typed."""
 
     member_id: MemberId
     on: date
     channel: str
+    recorded: int | None = None
+    recorded_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reconfirmation:
-    """An adult re-confirmed their consent close to departure."""
+    """An adult re-confirmed their consent close to departure (``recorded``: as for consents)."""
 
     member_id: MemberId
     on: date
+    recorded: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,11 +197,13 @@ class BestInterestsProcedure:
 class SplitDecision:
     """The household asked that only ``members_leaving`` go. It takes effect only once recorded by a
     protection officer; the latest split on or before the assessed day is the one that counts (a split
-    naming every member undoes an earlier one)."""
+    naming every member undoes an earlier one). ``members_known`` are the members the household had
+    when the split was recorded: anyone else joined later and travels too (``None``: nobody joined)."""
 
     members_leaving: frozenset[MemberId]
     on: date
     recorded_by_protection_officer: bool
+    members_known: frozenset[MemberId] | None = None
 
     def __post_init__(self) -> None:
         if not self.members_leaving:
@@ -173,6 +217,14 @@ class SignOff:
 
     on: date
     recorded_by_protection_officer: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unreadable:
+    """An input the adapter could not read (fail closed: the household is then not eligible)."""
+
+    input: UnreadableInput
+    member_id: MemberId | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -209,6 +261,7 @@ class HouseholdFacts:
     destination_active_hostilities: bool = False
     hostilities_flagged_on: date | None = None
     hostilities_sign_offs: tuple[SignOff, ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()
 
     def __post_init__(self) -> None:
         ids = [member.id for member in self.members]
@@ -224,6 +277,7 @@ class HouseholdFacts:
             *(record.member_id for record in self.reconfirmations),
             *(record.child_id for record in self.best_interests),
             *(member_id for split in self.splits for member_id in split.members_leaving),
+            *(item.member_id for item in self.unreadable if item.member_id is not None),
         )
         strangers = {str(member_id) for member_id in referenced if member_id not in known}
         if strangers:

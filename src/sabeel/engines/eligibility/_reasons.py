@@ -21,6 +21,8 @@ _ORDINALS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "sev
 class ReasonCode(StrEnum):
     """Why a household may not be scheduled (or may not depart). The last two block departure only."""
 
+    INPUT_UNREADABLE = "input_unreadable"
+    MEMBER_DEPARTURE_NOT_CONFIRMED = "member_departure_not_confirmed"
     NOBODY_TRAVELLING = "nobody_travelling"
     SPLIT_NOT_RECORDED = "split_not_recorded"
     NO_CONSENT = "no_consent"
@@ -30,6 +32,7 @@ class ReasonCode(StrEnum):
     CONSENT_EXPIRED = "consent_expired"
     CONSENT_EXPIRES_BEFORE_DEPARTURE = "consent_expires_before_departure"
     COOLING_OFF_NOT_OVER = "cooling_off_not_over"
+    MEMBER_ABSENT = "member_absent"
     CHILD_NOT_PRESENT = "child_not_present"
     BEST_INTERESTS_PROCEDURE_MISSING = "best_interests_procedure_missing"
     CHILD_WITHOUT_ADULT = "child_without_adult"
@@ -70,7 +73,9 @@ class Reason:
     record it is about (the consent, withdrawal, re-confirmation, split or sign-off); ``until`` a limit
     day (last day a consent is valid, the day cooling-off ends, the day hostilities were flagged);
     ``days`` the programme rule's number of days; ``channel`` the withdrawal's channel; ``missing`` what
-    a consent lacks. ``english()`` is a plain rendering for logs and tests."""
+    a consent lacks; ``detail`` the input that could not be read (``input_unreadable``) or how the member
+    departed (``member_departure_not_confirmed``: left, died, registration_error). ``english()`` is a
+    plain rendering for logs and tests."""
 
     code: ReasonCode
     member: MemberRef | None = None
@@ -79,10 +84,22 @@ class Reason:
     days: int | None = None
     channel: str | None = None
     missing: tuple[ConsentElement, ...] = ()
+    detail: str | None = None
 
     def english(self) -> str:
         code = ReasonCode
         who = self.member.english() if self.member is not None else "the household"
+        if self.code is code.INPUT_UNREADABLE:
+            about = f" for {who}" if self.member is not None else ""
+            return f"the {(self.detail or 'input').replace('_', ' ')}{about} could not be read, so the household is not eligible"
+        if self.code is code.MEMBER_DEPARTURE_NOT_CONFIRMED:
+            if self.detail == "died":
+                return f"the death of {who} recorded on {self._on()} awaits a protection officer's confirmation"
+            if self.detail == "registration_error":
+                return f"the registration error recorded on {self._on()} for {who} awaits a protection officer's confirmation"
+            return f"{who} left the household on {self._on()}; a protection officer must record the split"
+        if self.code is code.MEMBER_ABSENT:
+            return f"{who} is recorded as absent from the household"
         if self.code is code.NOBODY_TRAVELLING:
             return "no member of the household is travelling"
         if self.code is code.SPLIT_NOT_RECORDED:
