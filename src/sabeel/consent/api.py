@@ -13,11 +13,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from sabeel.consent import selectors, services
 from sabeel.consent.eligibility import HouseholdEligibility, household_eligibility
 from sabeel.consent.models import CounsellingSession, FollowUp, ReturnConsent, ReturnProgramme, Withdrawal
 from sabeel.core.exceptions import ServiceError
+from sabeel.core.throttle import ReadLimited
 
 router = Router(tags=["consent"])
 
@@ -251,8 +253,10 @@ def update_programme(request: HttpRequest, pk: int, payload: ProgrammePatch) -> 
 
 @router.get("/households/{pk}/consents", response=list[ConsentOut])
 def list_consents(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk)
-    return [_consent(c) for c in selectors.consent_list(actor=request.user, household=household)]
+    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
+    rows = list(selectors.consent_list(actor=request.user, household=household))
+    selectors.records_listed(actor=request.user, household=household, action="consent.consents_listed", rows=rows)
+    return [_consent(c) for c in rows]
 
 
 @router.post("/individuals/{pk}/consents", response={201: ConsentOut})
@@ -273,8 +277,10 @@ def record_consent(request: HttpRequest, pk: int, payload: ConsentIn) -> tuple[i
 
 @router.get("/households/{pk}/withdrawals", response=list[WithdrawalOut])
 def list_withdrawals(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk)
-    return [_withdrawal(w) for w in selectors.withdrawal_list(actor=request.user, household=household)]
+    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
+    rows = list(selectors.withdrawal_list(actor=request.user, household=household))
+    selectors.records_listed(actor=request.user, household=household, action="consent.withdrawals_listed", rows=rows)
+    return [_withdrawal(w) for w in rows]
 
 
 @router.post("/individuals/{pk}/withdrawals", response={201: WithdrawalOut})
@@ -286,13 +292,15 @@ def record_withdrawal(request: HttpRequest, pk: int, payload: WithdrawalIn) -> t
 
 @router.get("/households/{pk}/counselling", response=list[CounsellingOut])
 def list_counselling(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk)
-    return [_session(s) for s in selectors.counselling_list(actor=request.user, household=household)]
+    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
+    rows = list(selectors.counselling_list(actor=request.user, household=household))
+    selectors.records_listed(actor=request.user, household=household, action="consent.counselling_listed", rows=rows)
+    return [_session(s) for s in rows]
 
 
 @router.post("/households/{pk}/counselling", response={201: CounsellingOut})
 def record_counselling(request: HttpRequest, pk: int, payload: CounsellingIn) -> tuple[int, dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, action="consent.record")
+    household = selectors.household_get(actor=request.user, pk=pk, action="consent.record", audit_as=None)
     attendees = list(household.members.filter(pk__in=payload.attendees))
     if len(attendees) != len(set(payload.attendees)):
         message = _("Some attendees are not members of the household.")
@@ -314,7 +322,7 @@ def record_counselling(request: HttpRequest, pk: int, payload: CounsellingIn) ->
 
 @router.get("/households/{pk}/eligibility", response=EligibilityOut)
 def get_eligibility(request: HttpRequest, pk: int, query: Query[EligibilityQuery]) -> dict[str, Any]:
-    household = selectors.household_get(actor=request.user, pk=pk)
+    household = selectors.household_get(actor=request.user, pk=pk, audit_as="consent.eligibility_viewed")
     if query.on and query.departure_on and query.departure_on < query.on:
         message = _("The departure cannot be before the day assessed.")
         raise ServiceError(message, fields={"departure_on": [message]})
@@ -326,9 +334,13 @@ def get_eligibility(request: HttpRequest, pk: int, query: Query[EligibilityQuery
 
 @router.get("/follow-ups", response=FollowUpPage)
 def list_follow_ups(request: HttpRequest, query: Query[FollowUpQuery]) -> dict[str, Any]:
-    rows = selectors.follow_up_queue(actor=request.user, include_closed=query.include_closed)
-    page = list(rows[query.offset : query.offset + query.limit])
-    return {"count": rows.count(), "items": [_follow_up(f) for f in page]}
+    try:
+        page, count = selectors.follow_up_page(
+            actor=request.user, include_closed=query.include_closed, offset=query.offset, limit=query.limit
+        )
+    except ReadLimited as limited:
+        raise HttpError(429, limited.message) from limited
+    return {"count": count, "items": [_follow_up(f) for f in page]}
 
 
 @router.post("/follow-ups/{pk}/close", response=FollowUpOut)

@@ -1,8 +1,11 @@
 """Reads of the voluntariness records, scoped by ``visible_to`` (404 for another group's record).
 
 Names of members pass through the registry's field groups: a role that may not see names sees
-"#id" and the member's place in the household instead. Opening a household's timeline or
-printing a consent is audited by the registry's ``household_get`` (ids only)."""
+"#id" and the member's place in the household instead. Every read that returns a household's
+people is audited in the read log (``audit.record_read``, one row per request, ids only):
+``household_get`` records the page that opens the household (the timeline, the eligibility panel,
+a consent form, the printed consent), and the lists record the ids they return
+(``records_listed``; ``follow_up_page`` for the work queue, bounded like every list page)."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from sabeel.consent.models import (
     SplitDecision,
     Withdrawal,
 )
+from sabeel.core import audit, throttle
 from sabeel.core.actors import as_actor
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_to
 from sabeel.registry import selectors as registry_selectors
@@ -47,6 +51,7 @@ __all__ = [
     "consent_list",
     "counselling_list",
     "follow_up_get",
+    "follow_up_page",
     "follow_up_queue",
     "household_get",
     "household_timeline",
@@ -58,6 +63,7 @@ __all__ = [
     "procedure_get",
     "programme_get",
     "programme_list",
+    "records_listed",
     "sharing_consent_get",
     "visit_get",
     "withdrawal_candidates",
@@ -90,11 +96,21 @@ def manageable_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
 # --- households and their members ---------------------------------------------------------------------
 
 
-def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as: str | None = None) -> Household:
-    """One household (404 for another group's; 403 for a role without ``action``)."""
-    household = registry_selectors.household_get(actor=actor, pk=pk, action="person.view", audit_as=audit_as)
+BY_ACTION = "by action"
+
+
+def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as: str | None = BY_ACTION) -> Household:
+    """One household (404 for another group's; 403 for a role without ``action``), audited as a
+    read: ``audit_as`` names it; by default ``consent.household_viewed`` (a page of the household,
+    such as the eligibility panel) or, for a recording action, ``consent.form_viewed`` (a form that
+    lists the members); None when the caller records its own read."""
+    if audit_as == BY_ACTION:
+        audit_as = "consent.household_viewed" if action == "person.view" else "consent.form_viewed"
+    household = registry_selectors.household_get(actor=actor, pk=pk, action="person.view", audit_as=None)
     if action != "person.view":
         require(actor, action, household)
+    if audit_as:
+        registry_selectors.household_viewed(actor=actor, household=household, action=audit_as)
     return household
 
 
@@ -336,6 +352,29 @@ def follow_up_queue(*, actor: Any, include_closed: bool = False) -> QuerySet[Fol
     if not include_closed:
         rows = rows.filter(done_at__isnull=True)
     return rows.order_by("done_at", "created_at", "pk")
+
+
+def follow_up_page(*, actor: Any, include_closed: bool = False, offset: int = 0, limit: int = 50) -> tuple[list[FollowUp], int]:
+    """One page of the work queue and the queue's length: a list page, so bounded for roles that
+    may not export (``core.throttle``) and audited as one read holding the follow-ups' ids."""
+    rows = follow_up_queue(actor=actor, include_closed=include_closed)
+    throttle.list_page_check(actor)
+    page = list(rows[offset : offset + throttle.list_page_size(actor, limit)])
+    groups = {f.household.working_group_id for f in page}
+    audit.record_read(
+        actor=actor,
+        action="consent.follow_ups_listed",
+        ids=[f.pk for f in page],
+        is_list=True,
+        working_group_id=next(iter(groups)) if len(groups) == 1 else None,
+    )
+    return page, rows.count()
+
+
+def records_listed(*, actor: Any, household: Household, action: str, rows: Iterable[Any]) -> None:
+    """Record that the actor read a list of one household's records (consents, withdrawals,
+    counselling sessions): one read holding their ids."""
+    audit.record_read(actor=actor, action=action, target=household, ids=[row.pk for row in rows])
 
 
 def follow_up_get(*, actor: Any, pk: int) -> FollowUp:

@@ -88,7 +88,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     """The verdict alone (htmx): for another assessment day or departure day."""
-    household = selectors.household_get(actor=request.user, pk=pk)
+    household = selectors.household_get(actor=request.user, pk=pk, audit_as="consent.eligibility_viewed")
     form = consent_forms.EligibilityForm(request.GET or None)
     asked = form.cleaned_data if form.is_valid() else {}
     context = {
@@ -361,7 +361,7 @@ def consent_print(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     closed = request.GET.get("closed") == "1"
-    rows = list(selectors.follow_up_queue(actor=request.user, include_closed=closed)[:500])
+    rows, _count = selectors.follow_up_page(actor=request.user, include_closed=closed, limit=500)
     return render(request, "consent/follow_up_list.html", {"rows": rows, "closed": closed, "kinds": FollowUpKind})
 
 

@@ -13,6 +13,19 @@ outside the database) closes that gap: ``verify(anchor=...)`` fails unless that 
 
 Rows hold ids and action names, never names, phone numbers or documents; ``record`` refuses data
 keys that look like personal data, and searches are recorded as a keyed hash of the query.
+
+Reads of names (a list page, a search, a file opened) are many and must not queue behind one
+another, so they do not take the chain lock. ``record_read`` appends one row per request to a
+separate read log (``ReadEntry``): the actor, the action, the ids returned (or, past
+``READ_IDS_INLINE`` of them, a keyed digest) and the count. The database refuses UPDATE and DELETE
+of these rows as it does for the trail, and each row carries its own HMAC with the audit key, so an
+edited row is caught on its own. ``reads_seal`` (run every few minutes by ``audit_verify``, or by a
+scheduler) takes the chain lock once per batch and appends one chain row, ``audit.reads_sealed``,
+naming the range of read ids and a keyed digest of every (id, MAC) in it, in order; from then on a
+read row deleted, inserted, renumbered or swapped is caught as well. Only rows older than
+``READ_SEAL_GRACE_SECONDS`` are sealed, so that a read still committing when the batch is taken
+is not left out of a range. Between two seals, a deleted read row is the one thing the key alone
+cannot show (the seal interval bounds that window); ``verify`` checks the seals and every row.
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ import hashlib
 import hmac
 import json
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -33,15 +46,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core.actors import Actor, as_actor
-from sabeel.core.models import AuditEntry, AuditHead
+from sabeel.core.models import AuditEntry, AuditHead, ReadEntry
 
 __all__ = [
     "GENESIS",
+    "READ_IDS_INLINE",
+    "SEAL_ACTION",
     "Anchor",
     "VerifyResult",
     "compute_mac",
     "keyed_hash",
+    "read_mac",
+    "reads_seal",
     "record",
+    "record_read",
     "record_search",
     "verify",
 ]
@@ -194,16 +212,158 @@ def record(
     return entry
 
 
+# --- the read log ------------------------------------------------------------------------------
+
+READ_IDS_INLINE = 100  # up to this many ids are kept as they are; more become a keyed digest
+SEAL_ACTION = "audit.reads_sealed"
+_READ_FIELDS = (
+    "at",
+    "actor_kind",
+    "actor_id",
+    "action",
+    "target_type",
+    "target_id",
+    "working_group_id",
+    "is_list",
+    "count",
+    "data",
+)
+
+
+def _read_canonical(row: tuple[Any, ...]) -> bytes:
+    at, *rest = row
+    stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps(["read", stamp, *rest], sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _read_mac(key: bytes, row: tuple[Any, ...]) -> str:
+    # ``row`` is the tuple of _READ_FIELDS.
+    return hmac.new(key, _read_canonical(row), hashlib.sha256).hexdigest()
+
+
+def read_mac(entry: ReadEntry) -> str:
+    """The MAC a read row should carry, from its content."""
+    return _read_mac(_key(), tuple(getattr(entry, name) for name in _READ_FIELDS))
+
+
+def _ids_digest(ids: list[str]) -> str:
+    return keyed_hash(",".join(ids), purpose="read-ids")
+
+
+def record_read(
+    *,
+    actor: Any,
+    action: str,
+    ids: Iterable[Any] = (),
+    target: Any = None,
+    working_group_id: int | None = None,
+    is_list: bool = False,
+    count: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> ReadEntry:
+    """Append one row to the read log: who read which rows (ids, in the order returned, or a keyed
+    digest of them past ``READ_IDS_INLINE``) and how many. One row per request.
+
+    Takes no chain lock (readers never wait on the trail's writers nor on each other); the row is
+    MACed on its own and sealed into the chain later by ``reads_seal``. ``is_list`` marks a page of
+    a list, which ``core.throttle`` counts for the paging limit."""
+    from sabeel.core.permissions import group_of, target_ref
+
+    who: Actor = as_actor(actor)
+    id_list = [str(i) for i in ids]
+    payload = _json_ready(json.loads(json.dumps(data or {})))
+    _check_data(payload)
+    if len(id_list) <= READ_IDS_INLINE:
+        payload["row_ids"] = [int(i) if i.isdigit() else i for i in id_list]
+    else:
+        payload["row_ids_hmac"] = _ids_digest(id_list)
+    target_type, target_id = target_ref(target) if target is not None else ("", "")
+    if working_group_id is None and target is not None:
+        working_group_id = group_of(target)
+    entry = ReadEntry(
+        at=timezone.now(),
+        actor_kind=str(who.kind),
+        actor_id=str(who.id),
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        working_group_id=int(working_group_id) if working_group_id is not None else None,
+        is_list=is_list,
+        count=len(id_list) if count is None else int(count),
+        data=payload,
+    )
+    entry.mac = read_mac(entry)
+    entry.save(force_insert=True)
+    return entry
+
+
 def record_search(
-    *, actor: Any, scope: str, query: str, result_count: int, working_group_id: int | None = None
-) -> AuditEntry:
-    """A search: the trail keeps a keyed hash of the query and the number of results."""
-    return record(
+    *,
+    actor: Any,
+    scope: str,
+    query: str,
+    result_count: int,
+    working_group_id: int | None = None,
+    ids: Iterable[Any] = (),
+) -> ReadEntry:
+    """A search, in the read log: a keyed hash of the query, the ids returned and their number."""
+    return record_read(
         actor=actor,
         action=f"{scope}.searched",
-        data={"query_hmac": keyed_hash(query.strip().casefold(), purpose="search"), "result_count": result_count},
+        ids=ids,
+        count=result_count,
+        data={"query_hmac": keyed_hash(query.strip().casefold(), purpose="search")},
         working_group_id=working_group_id,
     )
+
+
+def _last_seal() -> AuditEntry | None:
+    return AuditEntry.objects.filter(action=SEAL_ACTION).order_by("-seq").first()
+
+
+def _range_digest(key: bytes, rows: Iterable[tuple[int, str]]) -> tuple[str, int, int | None]:
+    digest = hmac.new(key, b"reads\x00", hashlib.sha256)
+    count, last = 0, None
+    for read_id, mac in rows:
+        digest.update(f"{read_id}:{mac}\n".encode())
+        count, last = count + 1, read_id
+    return digest.hexdigest(), count, last
+
+
+def reads_seal(*, actor: Any = None, grace_seconds: float | None = None) -> AuditEntry | None:
+    """Seal the read rows written since the last seal (and older than the grace period) into the
+    chain: one ``audit.reads_sealed`` row naming the range, the count and a keyed digest of every
+    (id, MAC) in it. Returns that row, or None when there was nothing to seal. Holds the chain lock
+    once for the whole batch."""
+    from sabeel.core.actors import system
+
+    grace = getattr(settings, "READ_SEAL_GRACE_SECONDS", 30) if grace_seconds is None else grace_seconds
+    key = _key()
+    with transaction.atomic():
+        _lock_chain()
+        last = _last_seal()
+        after = int(last.data["last_read_id"]) if last is not None else None
+        cutoff = timezone.now() - dt.timedelta(seconds=grace)
+        candidates = ReadEntry.objects.filter(at__lte=cutoff)
+        if after is not None:
+            candidates = candidates.filter(id__gt=after)
+        upto = candidates.order_by("-id").values_list("id", flat=True).first()
+        if upto is None:
+            return None
+        rows = ReadEntry.objects.filter(id__lte=upto)
+        if after is not None:
+            rows = rows.filter(id__gt=after)
+        digest, count, _last_id = _range_digest(key, rows.order_by("id").values_list("id", "mac").iterator(chunk_size=5000))
+        return record(
+            actor=actor if actor is not None else system("audit-seal"),
+            action=SEAL_ACTION,
+            data={
+                "after_read_id": after or 0,
+                "last_read_id": upto,
+                "read_count": count,
+                "digest_hmac": digest,
+            },
+        )
 
 
 class Anchor(NamedTuple):
@@ -233,6 +393,8 @@ class VerifyResult:
     first_bad_seq: int | None = None
     reason: str = ""
     last: Anchor | None = None
+    reads_checked: int = 0
+    first_bad_read: int | None = None
 
 
 class _Walk:
@@ -346,4 +508,54 @@ def verify(*, anchor: Anchor | None = None) -> VerifyResult:
                 anchor.seq,
                 _("row %(seq)s is not the row that was anchored: the trail was rebuilt") % {"seq": anchor.seq},
             )
-    return VerifyResult(True, walk.checked, last=walk.last)
+    return _verify_reads(walk)
+
+
+def _verify_reads(walk: _Walk) -> VerifyResult:
+    """The read log, once the chain holds: every sealed range matches its seal (count and digest
+    over (id, MAC) in order), the seals follow on from each other, and every row, sealed or not
+    yet, matches its own MAC."""
+    key = walk.key
+    checked = 0
+    columns = ("id", *_READ_FIELDS, "mac")
+
+    def bad(reason: str, read_id: int | None, seq: int | None = None) -> VerifyResult:
+        return VerifyResult(False, walk.checked, seq, reason, walk.last, checked, read_id)
+
+    def rows_between(after: int | None, upto: int | None) -> Iterator[tuple[Any, ...]]:
+        rows = ReadEntry.objects.all()
+        if after is not None:
+            rows = rows.filter(id__gt=after)
+        if upto is not None:
+            rows = rows.filter(id__lte=upto)
+        return rows.order_by("id").values_list(*columns).iterator(chunk_size=_VERIFY_BATCH)
+
+    previous: int | None = None
+    seals = AuditEntry.objects.filter(action=SEAL_ACTION, seq__lte=walk.last_seq).order_by("seq").values_list("seq", "data")
+    for seq, data in seals.iterator(chunk_size=_VERIFY_BATCH):
+        after, upto = int(data.get("after_read_id") or 0), int(data["last_read_id"])
+        if after != (previous or 0):
+            return bad(_("seal row %(seq)s does not follow on from the seal before it") % {"seq": seq}, None, seq)
+        digest = hmac.new(key, b"reads\x00", hashlib.sha256)
+        count = 0
+        for row in rows_between(previous, upto):
+            read_id, mac = row[0], row[-1]
+            if not _same(mac, _read_mac(key, row[1:-1])):
+                return bad(_("read %(id)s does not match its MAC: its content was changed") % {"id": read_id}, read_id, seq)
+            digest.update(f"{read_id}:{mac}\n".encode())
+            count += 1
+            checked += 1
+        if count != data.get("read_count") or not _same(data.get("digest_hmac", ""), digest.hexdigest()):
+            return bad(
+                _("reads %(first)s to %(last)s sealed by row %(seq)s were removed, added or renumbered")
+                % {"first": after + 1, "last": upto, "seq": seq},
+                after + 1,
+                seq,
+            )
+        previous = upto
+    for row in rows_between(previous, None):
+        read_id, mac = row[0], row[-1]
+        if not _same(mac, _read_mac(key, row[1:-1])):
+            return bad(_("read %(id)s does not match its MAC: its content was changed") % {"id": read_id}, read_id)
+        checked += 1
+    return VerifyResult(True, walk.checked, last=walk.last, reads_checked=checked)

@@ -238,3 +238,44 @@ class Run(BaseModel):
         if not self.total:
             return 100 if self.is_finished else None
         return min(100, self.done * 100 // self.total)
+
+
+# --- the read log (issue 7, "reads": audited reads of names) ---------------------------------------
+
+
+class ReadEntry(models.Model):
+    """One audited read of person-level rows (a list page, a search, a file opened): who read, which
+    ids (or a keyed digest of them) and how many — never names.
+
+    Append-only like the trail (database triggers refuse UPDATE and DELETE) and MACed row by row
+    with the audit key, but written without the chain lock, so readers never wait on each other.
+    ``audit.reads_seal`` later commits ranges of these rows into the chain (one chain row per
+    batch, naming the range and a digest)."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("at"))
+    actor_kind = models.CharField(_("actor kind"), max_length=16, choices=ActorKind.choices)
+    actor_id = models.CharField(_("actor id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    working_group_id = models.BigIntegerField(_("working group id"), null=True, blank=True)
+    is_list = models.BooleanField(_("list page"), default=False)
+    count = models.PositiveIntegerField(_("rows returned"), default=0)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    mac = models.CharField(_("MAC"), max_length=64)
+
+    sabeel_scope = "working_group_id"
+    sabeel_view_action = "audit.view"
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audited read")
+        verbose_name_plural = _("audited reads")
+        indexes = [
+            models.Index(fields=["actor_kind", "actor_id", "at"], name="core_read_actor_at"),
+            models.Index(fields=["working_group_id", "id"], name="core_read_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"read #{self.id} {self.action}"

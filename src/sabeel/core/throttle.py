@@ -6,6 +6,12 @@ same) may fail ``SIGNIN_MAX_FAILURES_PER_ACCOUNT`` times and an address
 password and at the code stage both count. An attempt is written as a failure *before* it is
 checked and settled afterwards, so concurrent guesses on several workers cannot slip past the
 limit between the count and the write.
+
+Bulk reads of names are bounded here too (``person.export`` governs them): an actor who may not
+export in every group they read gets list pages of at most ``LIST_PAGE_CAP`` rows and at most
+``READ_LIST_PAGES_PER_WINDOW`` list pages per ``READ_LIST_WINDOW_SECONDS``, counted from the read
+log (``ReadEntry`` rows marked ``is_list``), so every worker sees the same count and nothing new
+is stored. Over the limit, ``list_page_check`` raises ``ReadLimited`` (a 429 page or API error).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import datetime as dt
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,7 +30,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from sabeel.core import audit
-from sabeel.core.models import SignInAttempt
+from sabeel.core.actors import as_actor
+from sabeel.core.exceptions import ServiceError
+from sabeel.core.models import ActorKind, ReadEntry, SignInAttempt
 
 
 class Stage(StrEnum):
@@ -110,3 +119,68 @@ def attempt_signed_in(attempt: Attempt) -> None:
 def _settle(row: SignInAttempt, stage: Stage, *, succeeded: bool = False) -> None:
     SignInAttempt.objects.filter(pk=row.pk).update(stage=stage.value, succeeded=succeeded)
     row.stage, row.succeeded = stage.value, succeeded
+
+
+# --- bulk reads of names ---------------------------------------------------------------------------
+
+LIST_PAGE_CAP = 50
+
+
+class ReadLimited(ServiceError):
+    """Too many list pages in the window for an actor who may not export (HTTP 429)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="throttled")
+
+
+def may_export(actor: Any) -> bool:
+    """Whether the actor holds ``person.export`` in every group whose people they may read.
+    System jobs may; a refugee never lists."""
+    from sabeel.core.permissions import groups_for
+
+    who = as_actor(actor)
+    if who.kind == ActorKind.SYSTEM:
+        return True
+    readable = groups_for(who, "person.view")
+    return bool(readable) and readable <= groups_for(who, "person.export")
+
+
+def list_page_size(actor: Any, requested: int) -> int:
+    """The page size the actor gets: what they asked for if they may export, else at most
+    ``LIST_PAGE_CAP``."""
+    return requested if may_export(actor) else min(requested, LIST_PAGE_CAP)
+
+
+def list_window_minutes() -> int:
+    return max(1, round(_list_window_seconds() / 60))
+
+
+def _list_window_seconds() -> int:
+    return int(getattr(settings, "READ_LIST_WINDOW_SECONDS", 600))
+
+
+def _list_pages_allowed() -> int:
+    return int(getattr(settings, "READ_LIST_PAGES_PER_WINDOW", 30))
+
+
+def read_limited_message() -> str:
+    minutes = list_window_minutes()
+    return ngettext(
+        "You have opened many list pages in a short time. Wait %(minutes)d minute and try again; "
+        "for a whole list, ask a colleague whose role may export it.",
+        "You have opened many list pages in a short time. Wait %(minutes)d minutes and try again; "
+        "for a whole list, ask a colleague whose role may export it.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def list_page_check(actor: Any) -> None:
+    """Raise ``ReadLimited`` when an actor who may not export has already read
+    ``READ_LIST_PAGES_PER_WINDOW`` list pages within the window (one read-log row per page)."""
+    if may_export(actor):
+        return
+    who = as_actor(actor)
+    since = timezone.now() - dt.timedelta(seconds=_list_window_seconds())
+    read = ReadEntry.objects.filter(actor_kind=str(who.kind), actor_id=str(who.id), is_list=True, at__gte=since).count()
+    if read >= _list_pages_allowed():
+        raise ReadLimited(read_limited_message())

@@ -14,9 +14,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
+from sabeel.core.throttle import ReadLimited, list_page_size
 from sabeel.registry import selectors, services
 from sabeel.registry.filters import HouseholdFilterForm
 from sabeel.registry.search import MAX_QUERY, person_search
@@ -110,6 +112,7 @@ class HouseholdRowOut(Schema):
 
 class HouseholdPage(Schema):
     count: int
+    limit: int = Field(50, description="The page size applied (at most 50 without person.export)")
     items: list[HouseholdRowOut]
 
 
@@ -120,7 +123,7 @@ class HouseholdFilters(Schema):
     location: str | None = Field(None, max_length=64, description="Admin unit key of a host country; units below it included")
     origin: str | None = Field(None, max_length=64, description="Syrian admin unit key; units below it included")
     need: str | None = Field(None, description="A specific-needs code (never a protection-sensitive one)")
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    limit: int = Field(50, ge=1, le=MAX_PAGE, description="At most 50 for roles that may not export person-level lists")
     offset: int = Field(0, ge=0)
 
 
@@ -325,10 +328,14 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> d
     form = HouseholdFilterForm(values)
     if not form.is_valid():
         raise ServiceError(_("Some filters are not valid."), fields={k: [str(e) for e in v] for k, v in form.errors.items()})
-    households = selectors.household_list(actor=request.user, **form.filters())
+    try:
+        households = selectors.household_list(actor=request.user, **form.filters())
+    except ReadLimited as limited:
+        raise HttpError(429, limited.message) from limited
+    limit = list_page_size(request.user, limit)
     page = list(households[offset : offset + limit])
     rows = selectors.household_rows(actor=request.user, households=page)
-    return {"count": households.count(), "items": [_row(r) for r in rows]}
+    return {"count": households.count(), "limit": limit, "items": [_row(r) for r in rows]}
 
 
 @router.post("/households", response={201: HouseholdOut}, exclude_unset=True)

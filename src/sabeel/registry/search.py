@@ -498,7 +498,14 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
     rows = _rows([pk for _score, _order, pk, _how in shown], set(groups))
     hits = tuple(_hit(rows[pk], allowed, score, how) for score, _order, pk, how in shown if pk in rows)
     only_group = next(iter(groups)) if len(groups) == 1 else None
-    audit.record_search(actor=actor, scope="person", query=text, result_count=len(hits), working_group_id=only_group)
+    audit.record_search(
+        actor=actor,
+        scope="person",
+        query=text,
+        result_count=len(hits),
+        working_group_id=only_group,
+        ids=[hit.individual_id for hit in hits],
+    )
     return SearchResult(hits=hits, truncated=len(ranked) > limit)
 
 

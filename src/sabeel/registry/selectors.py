@@ -1,7 +1,11 @@
 """Reads of the registry, scoped by ``visible_to`` and redacted by field group.
 
-Opening a household's file, its history or its printable record is audited (``person.viewed``,
-``person.history_viewed``, ``person.printed``, ids only)."""
+Every read that returns names is audited in the read log (``audit.record_read``, one row per
+request, ids only, no chain lock): opening a household's file, its history or its printable record
+(``person.viewed``, ``person.history_viewed``, ``person.printed``) and each page of the household
+list (``registry.households_listed``, the ids on the page). List pages are bounded by
+``core.throttle`` for roles without ``person.export`` (at most 50 rows, a limited number of pages
+per window)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from sabeel.core import audit
+from sabeel.core import audit, throttle
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_field_groups, visible_to
 from sabeel.core.roles import FieldGroup
 from sabeel.registry.choices import MemberStatus, Relationship
@@ -62,8 +66,12 @@ def registration_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
 
 
 def household_list(*, actor: Any, **filters: Any) -> QuerySet[Household]:
-    """Households the actor may see, newest first, filtered (``filters.HouseholdFilterForm``)."""
+    """Households the actor may see, newest first, filtered (``filters.HouseholdFilterForm``).
+
+    A list page: refused with ``ReadLimited`` once an actor who may not export has read their
+    allowance of pages in the window."""
     require(actor, "person.view")
+    throttle.list_page_check(actor)
     households = visible_to(actor, Household.objects.all()).select_related("current_location", "origin", "working_group")
     if filters.get("need"):
         groups = WorkingGroup.objects.filter(pk__in=groups_for(actor, "person.view"))
@@ -81,8 +89,16 @@ class HouseholdRow:
 def household_rows(*, actor: Any, households: Iterable[Household]) -> list[HouseholdRow]:
     """One row per household for a list: the head's redacted names and the number of current
     members (one query for all rows). Rows carry no protection-case field, so each is redacted
-    against its working group."""
+    against its working group. The page is audited as one read (the households' ids)."""
     households = list(households)
+    groups = {h.working_group_id for h in households}
+    audit.record_read(
+        actor=actor,
+        action="registry.households_listed",
+        ids=[h.pk for h in households],
+        is_list=True,
+        working_group_id=next(iter(groups)) if len(groups) == 1 else None,
+    )
     members = Individual.objects.filter(household__in=households, status=MemberStatus.ACTIVE).values(
         "household_id", "relationship", *NAME_FIELDS
     )
@@ -118,8 +134,8 @@ def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as:
 
 
 def household_viewed(*, actor: Any, household: Household, action: str = "person.viewed") -> None:
-    """Record that the actor opened the household's file (ids only)."""
-    audit.record(actor=actor, action=action, target=household, data={"household_id": household.pk})
+    """Record that the actor opened the household's file (ids only, in the read log)."""
+    audit.record_read(actor=actor, action=action, target=household, ids=[household.pk])
 
 
 def _unit(unit: Any) -> dict[str, Any] | None:
@@ -168,7 +184,9 @@ def household_history(*, actor: Any, household: Household) -> list[VersionEntry]
     require(actor, "person.history", household)
     versions = visible_to(actor, RecordVersion.objects.filter(household=household), "person.history").order_by("-at", "-pk")
     entries = version_entries(actor, household, list(versions))
-    audit.record(actor=actor, action="person.history_viewed", target=household, data={"household_id": household.pk})
+    audit.record_read(
+        actor=actor, action="person.history_viewed", target=household, ids=[household.pk], count=len(entries)
+    )
     return entries
 
 
@@ -177,11 +195,12 @@ def individual_get(*, actor: Any, pk: int, action: str = "person.view", audit_as
     require(actor, action)
     person = get_visible(actor, Individual.objects.select_related("household__working_group"), action, pk=pk)
     if audit_as:
-        audit.record(
+        audit.record_read(
             actor=actor,
             action=audit_as,
             target=person.household,
-            data={"household_id": person.household_id, "individual_id": person.pk},
+            ids=[person.household_id],
+            data={"individual_id": person.pk},
         )
     return person
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
+from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
 from sabeel.core.views_helpers import staff_view
 from sabeel.registry import selectors, services
 from sabeel.registry.filters import HouseholdFilterForm
@@ -34,7 +35,7 @@ from sabeel.registry.numbers import registration_number_parse
 from sabeel.registry.search import person_search
 from sabeel.registry.services import RecordConflict
 
-PAGE_SIZE = 50
+PAGE_SIZE = LIST_PAGE_CAP
 
 
 def _partial(request: HttpRequest, template: str, partial: str) -> str:
@@ -73,7 +74,10 @@ def _conflict(request: HttpRequest, form: Any, error: ServiceError) -> None:
 @staff_view
 def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None)
-    households = selectors.household_list(actor=request.user, **form.filters())
+    try:
+        households = selectors.household_list(actor=request.user, **form.filters())
+    except ReadLimited as limited:
+        return render(request, "core/read_limited.html", {"message": limited.message}, status=429)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.household_rows(actor=request.user, households=page.object_list)
     context = {

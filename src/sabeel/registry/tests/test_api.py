@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import Client
 
-from sabeel.core.models import AuditEntry
+from sabeel.core.models import ReadEntry
 from sabeel.core.testing import sign_in
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.tests.factories import gazetteer, household_make
@@ -73,7 +73,7 @@ def test_a_finance_officer_receives_no_hidden_field_not_even_as_null(cast, leban
     for hidden in ("documents_held", "documents_missing", "specific_needs", "sensitive_needs", "external_ids"):
         assert hidden not in member
     assert "external_ids" not in body and "protection_notes" not in body
-    assert AuditEntry.objects.filter(action="person.viewed").count() == 1
+    assert ReadEntry.objects.filter(action="person.viewed").count() == 1
 
 
 def test_a_jordan_officer_gets_404_and_no_name_from_any_lebanon_endpoint(cast, lebanon_household):
@@ -86,7 +86,7 @@ def test_a_jordan_officer_gets_404_and_no_name_from_any_lebanon_endpoint(cast, l
     status, _body = _patch(client, f"/households/{lebanon_household.pk}", {"version": 1, "preferred_language": "en"})
     assert status == 404
     listing = client.get(f"{BASE}/households").json()
-    assert listing == {"count": 0, "items": []}
+    assert listing == {"count": 0, "limit": 50, "items": []}
     status, found = _post(client, "/search", {"query": "محمد الحريري"})
     assert status == 200 and found["hits"] == []
 

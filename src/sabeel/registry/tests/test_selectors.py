@@ -6,7 +6,7 @@ import pytest
 from django.http import Http404
 
 from sabeel.core.exceptions import NotPermitted
-from sabeel.core.models import AuditEntry
+from sabeel.core.models import ReadEntry
 from sabeel.core.services import case_assign
 from sabeel.geo.models import AdminUnit
 from sabeel.registry import selectors, services
@@ -98,9 +98,9 @@ def test_opening_a_file_or_its_history_is_audited_with_ids_only(cast, lebanon_ho
     officer = cast["lb_finance_officer"]
     selectors.household_get(actor=officer, pk=lebanon_household.pk)
     selectors.household_history(actor=officer, household=lebanon_household)
-    viewed = AuditEntry.objects.get(action="person.viewed")
-    assert viewed.data == {"household_id": lebanon_household.pk} and viewed.actor_id == str(officer.pk)
-    assert AuditEntry.objects.filter(action="person.history_viewed", target_id=str(lebanon_household.pk)).exists()
+    viewed = ReadEntry.objects.get(action="person.viewed")
+    assert viewed.data == {"row_ids": [lebanon_household.pk]} and viewed.actor_id == str(officer.pk)
+    assert ReadEntry.objects.filter(action="person.history_viewed", target_id=str(lebanon_household.pk)).exists()
 
 
 def test_household_rows_show_the_head_and_count_current_members(cast, lebanon_household, django_assert_max_num_queries):
