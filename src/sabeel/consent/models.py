@@ -28,6 +28,8 @@ class ReturnProgramme(BaseModel):
     cooling_off_days = models.PositiveIntegerField(_("cooling-off period after consent (days)"), default=7)
     reconfirmation_window_days = models.PositiveIntegerField(_("re-confirmation window before departure (days)"), default=14)
     go_and_see_visits_allowed = models.PositiveIntegerField(_("go-and-see visits allowed per person"), default=1)
+    # Nothing of the programme (counselling, consent, re-confirmation, visit) is dated before it.
+    starts_on = models.DateField(_("in force from"))
     is_active = models.BooleanField(_("active"), default=True)
 
     sabeel_scope = "working_group"
@@ -174,9 +176,20 @@ class GoAndSeeVisit(HouseholdScoped, BaseModel):
         return f"go-and-see #{self.pk}"
 
 
+class ConsentEnd(models.TextChoices):
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Replaced by a later consent")
+
+
 class ReturnConsent(HouseholdScoped, BaseModel):
     """One adult's consent to return: free, informed and express, verified by a protection officer.
-    It expires after the programme's validity and is withdrawn by a ``Withdrawal``."""
+    It expires after the programme's validity and is withdrawn by a ``Withdrawal``.
+
+    ``ended_at`` is set when a withdrawal is recorded, or when a new consent is recorded after this
+    one expired: an adult has at most one consent without it per programme (a database constraint),
+    so a second consent while one stands is refused and recorded as a re-confirmation instead. The
+    verdict never reads ``ended_at``; it reads the consents, withdrawals and their moments."""
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="consents", verbose_name=_("household"))
     individual = models.ForeignKey("registry.Individual", on_delete=models.PROTECT, related_name="consents", verbose_name=_("person"))
@@ -188,12 +201,25 @@ class ReturnConsent(HouseholdScoped, BaseModel):
     information_package = models.ForeignKey("conditions.InformationPackage", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("information package seen"))
     verified_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("verified by (protection officer)"))
     can_read = models.BooleanField(_("the person can read"), default=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_reason = models.CharField(_("ended because"), max_length=16, choices=ConsentEnd.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("consent to return")
         verbose_name_plural = _("consents to return")
         indexes = [models.Index(fields=["household", "individual"], name="consent_household")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["individual", "programme"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_consent_per_adult_per_programme",
+                violation_error_message=_("This person already has an active consent under this programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, ended_reason="") | Q(ended_at__isnull=False) & ~Q(ended_reason=""),
+                name="consent_ended_with_reason",
+                violation_error_message=_("An ended consent says why it ended."),
+            ),
             models.CheckConstraint(
                 condition=Q(free=True, informed=True, express=True),
                 name="consent_free_informed_express",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from sabeel.consent.eligibility import local_today
+from sabeel.consent.eligibility import birth_date_of, local_today
 from sabeel.consent.models import (
     ReturnProgramme,
 )
@@ -64,6 +66,47 @@ def _not_future(household: Household, day: dt.date | None, field: str) -> dt.dat
     return day
 
 
+def _day_text(day: dt.date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+def _not_before_birth(day: dt.date, people: Sequence[Individual], field: str) -> None:
+    """Refuse a day certainly before a person was born: before the earliest possible birth date
+    (1 January of the year when only the year is known); an unknown birth date refuses nothing."""
+    for person in people:
+        earliest = birth_date_of(person).earliest()
+        if earliest is not None and day < earliest:
+            raise _fail(field, _("The date cannot be before the person was born."))
+
+
+def _not_before_programme(day: dt.date, programme: ReturnProgramme | None, field: str) -> None:
+    if programme is not None and day < programme.starts_on:
+        raise _fail(
+            field,
+            _("The date cannot be before the return programme started, on %(date)s.") % {"date": _day_text(programme.starts_on)},
+        )
+
+
+def _checked_day(
+    household: Household,
+    day: dt.date | None,
+    field: str,
+    *,
+    people: Sequence[Individual] = (),
+    programme: ReturnProgramme | None = None,
+) -> dt.date:
+    """The day of a record (today when not given): not in the future in the host country, not
+    before any of ``people`` was born, not before ``programme`` started."""
+    day = _not_future(household, day, field)
+    _not_before_birth(day, people, field)
+    _not_before_programme(day, programme, field)
+    return day
+
+
+def _active_programme(household: Household) -> ReturnProgramme | None:
+    return ReturnProgramme.objects.filter(working_group_id=household.working_group_id, is_active=True).first()
+
+
 def _current_member(household: Household, individual: Individual, field: str = "individual") -> None:
     if individual.household_id != household.pk:
         raise _fail(field, _("This person is not a member of the household."))
@@ -72,7 +115,7 @@ def _current_member(household: Household, individual: Individual, field: str = "
 
 
 def _programme(household: Household) -> ReturnProgramme:
-    programme = ReturnProgramme.objects.filter(working_group_id=household.working_group_id, is_active=True).first()
+    programme = _active_programme(household)
     if programme is None:
         raise ServiceError(_("There is no active return programme in this working group; an administrator must set one up."))
     return programme

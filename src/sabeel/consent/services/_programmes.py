@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sabeel.consent.eligibility import local_today
 from sabeel.consent.models import (
+    ReturnConsent,
     ReturnProgramme,
 )
 from sabeel.consent.services._common import (
@@ -65,10 +68,14 @@ def programme_create(
     reconfirmation_window_days: int = 14,
     go_and_see_visits_allowed: int = 1,
     is_active: bool = True,
+    starts_on: dt.date | None = None,
 ) -> ReturnProgramme:
-    """Set up a host-country working group's return programme and its rules (administrators)."""
+    """Set up a host-country working group's return programme and its rules (administrators).
+    It is in force from ``starts_on`` (today in the host country when not given, or an earlier
+    day when the programme ran before it was set up here); nothing of it is dated earlier."""
     require(actor, "workgroup.manage", working_group)
     values: dict[str, Any] = {
+        "starts_on": starts_on or local_today(working_group.time_zone),
         "name": (name or "").strip(),
         "name_ar": (name_ar or "").strip(),
         "consent_validity_days": consent_validity_days,
@@ -89,7 +96,11 @@ def programme_create(
         actor=actor,
         action="programme.created",
         target=programme,
-        data={"programme_id": programme.pk, "rules": {k: values[k] for k in (*RULE_FIELDS, "is_active")}},
+        data={
+            "programme_id": programme.pk,
+            "rules": {k: values[k] for k in (*RULE_FIELDS, "is_active")},
+            "starts_on": str(values["starts_on"]),
+        },
     )
     return programme
 
@@ -99,7 +110,7 @@ def programme_update(*, actor: Any, programme: ReturnProgramme, changes: Mapping
     """Change a programme's rules (or its names, or whether it is active); administrators of its
     working group only. The audit entry keeps the old and new value of every rule changed."""
     require(actor, "workgroup.manage", programme)
-    allowed = {*RULE_FIELDS, "is_active", "name", "name_ar"}
+    allowed = {*RULE_FIELDS, "is_active", "name", "name_ar", "starts_on"}
     unknown = set(changes) - allowed
     if unknown:
         raise ServiceError(_("Some fields cannot be changed here."), fields={k: [_("Not a programme rule.")] for k in sorted(unknown)})
@@ -109,9 +120,13 @@ def programme_update(*, actor: Any, programme: ReturnProgramme, changes: Mapping
     errors = {**_label_errors(values), **_rule_errors(values)}
     if values["is_active"] and not current.is_active and _another_active(current.working_group_id, current.pk):
         errors["is_active"] = [_("This working group already has an active return programme.")]
+    if not isinstance(values["starts_on"], dt.date):
+        errors["starts_on"] = [_("Give the day the programme is in force from.")]
+    elif ReturnConsent.objects.filter(programme=current, given_on__lt=values["starts_on"]).exists():
+        errors["starts_on"] = [_("Consents under this programme are dated before that day; the start cannot move after them.")]
     if errors:
         raise ServiceError(_("Some fields are not valid."), fields=errors)
-    changed = {name: [getattr(current, name), values[name]] for name in allowed if getattr(current, name) != values[name]}
+    changed = {name: [getattr(current, name), values[name]] for name in sorted(allowed) if getattr(current, name) != values[name]}
     if not changed:
         return current
     for name in changed:
@@ -125,6 +140,7 @@ def programme_update(*, actor: Any, programme: ReturnProgramme, changes: Mapping
             "programme_id": current.pk,
             "rules": {k: v for k, v in changed.items() if k in (*RULE_FIELDS, "is_active")},
             "labels_changed": sorted(k for k in changed if k in ("name", "name_ar")),
+            **({"starts_on": [str(d) for d in changed["starts_on"]]} if "starts_on" in changed else {}),
         },
     )
     return current

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +19,7 @@ from sabeel.consent.choices import DataCategory
 from sabeel.consent.eligibility import birth_date_of
 from sabeel.consent.models import (
     BestInterestsProcedure,
+    ConsentEnd,
     CounsellingSession,
     DataSharingConsent,
     GoAndSeeOutcome,
@@ -31,9 +33,14 @@ from sabeel.consent.models import (
 )
 from sabeel.consent.services._common import (
     NAME_MAX,
+    _active_programme,
+    _checked_day,
     _current_member,
+    _day_text,
     _fail,
     _household_of,
+    _not_before_birth,
+    _not_before_programme,
     _not_future,
     _programme,
     _record,
@@ -67,11 +74,11 @@ def counselling_record(
     current one in that language unless given)."""
     household = _with_group(household)
     require(actor, "consent.record", household)
-    held_on = _not_future(household, held_on, "held_on")
     if language not in Language.values:
         raise _fail("language", _("Choose a language."))
     for person in attendees:
         _current_member(household, person, "attendees")
+    held_on = _checked_day(household, held_on, "held_on", people=attendees, programme=_active_programme(household))
     questions = _text(questions_raised, "questions_raised")
     package = information_package or _conditions.information_package_current(
         destination=household.destination, language=language
@@ -135,6 +142,9 @@ def go_and_see_record(
     if outcome not in GoAndSeeOutcome.values:
         raise _fail("outcome", _("Choose an outcome."))
     programme = _programme(household)
+    # A planned visit may be in the future; it still cannot start before the person or the programme.
+    _not_before_birth(starts_on, [individual], "starts_on")
+    _not_before_programme(starts_on, programme, "starts_on")
     # Serialise visits of one person so that two officers cannot both take the last one.
     Individual.objects.select_for_update().filter(pk=individual.pk).values_list("pk", flat=True).first()
     used = _visits_counted(individual, programme)
@@ -191,18 +201,83 @@ def go_and_see_outcome_set(*, actor: Any, visit: GoAndSeeVisit, outcome: str, no
 # --- consent, re-confirmation, withdrawal -------------------------------------------------------
 
 
-def _package_seen(individual: Individual, household: Household, given_on: dt.date) -> InformationPackage | None:
-    session = (
+def _adult(individual: Individual, given_on: dt.date) -> None:
+    """Consent is an adult's: refused for anyone who may be under 18 on the day, reading the birth
+    date cautiously (the latest day they may have been born); an unknown birth date may be a child's."""
+    born = birth_date_of(individual)
+    if born.earliest() is None:
+        message = _(
+            "This person's date of birth is not recorded, so they may be under 18. Record the date of birth "
+            "first; for a child, a protection officer follows a best-interests procedure instead."
+        )
+        raise ServiceError(message, fields={"individual": [message]}, code="may_be_child")
+    if born.may_be_child_on(given_on):
+        message = _(
+            "This person may be under 18 on %(date)s: consent to return is recorded only for adults. For a "
+            "child, a protection officer follows a best-interests procedure instead."
+        ) % {"date": _day_text(given_on)}
+        raise ServiceError(message, fields={"individual": [message]}, code="may_be_child")
+
+
+def _counselled(
+    individual: Individual, programme: ReturnProgramme, given_on: dt.date, chosen: InformationPackage | None
+) -> InformationPackage | None:
+    """The package the person was shown at counselling under this programme, on or before the
+    consent's day: the one chosen (if they were shown it) or else the latest shown. Refuses a
+    consent without such counselling, and a package the person was not shown."""
+    sessions = list(
         CounsellingSession.objects.filter(
-            household=household, attendees=individual, held_on__lte=given_on, information_package__isnull=False
+            household__working_group_id=programme.working_group_id,
+            attendees=individual,
+            held_on__gte=programme.starts_on,
+            held_on__lte=given_on,
         )
         .select_related("information_package")
         .order_by("-held_on", "-pk")
+    )
+    if not sessions:
+        message = _(
+            "This person has not been counselled under this programme on or before %(date)s. Record a "
+            "counselling session they attended first."
+        ) % {"date": _day_text(given_on)}
+        raise ServiceError(message, fields={"individual": [message]}, code="not_counselled")
+    shown = [s.information_package for s in sessions if s.information_package is not None]
+    if chosen is None:
+        return shown[0] if shown else None
+    if chosen.pk not in {p.pk for p in shown}:
+        message = _(
+            "This person was not shown this version of the information package at counselling; the consent "
+            "records the version they were shown."
+        )
+        raise ServiceError(message, fields={"information_package": [message]})
+    return chosen
+
+
+def _already_consented(programme: ReturnProgramme, standing: ReturnConsent) -> ServiceError:
+    until = standing.given_on + dt.timedelta(days=programme.consent_validity_days)
+    message = _(
+        "This person already has an active consent under this programme, given on %(date)s and valid until "
+        "%(until)s. Record a re-confirmation instead."
+    ) % {"date": _day_text(standing.given_on), "until": _day_text(until)}
+    return ServiceError(message, fields={"individual": [message]}, code="conflict")
+
+
+def _end_expired(individual: Individual, programme: ReturnProgramme, today: dt.date) -> None:
+    """Under the person's row lock: an active consent that has expired is ended, so that a new one
+    may be recorded; one still valid refuses the new consent."""
+    Individual.objects.select_for_update().filter(pk=individual.pk).values_list("pk", flat=True).first()
+    standing = (
+        ReturnConsent.objects.select_for_update()
+        .filter(individual=individual, programme=programme, ended_at__isnull=True)
         .first()
     )
-    if session is not None:
-        return session.information_package
-    return _conditions.information_package_current(destination=household.destination, language=household.preferred_language)
+    if standing is None:
+        return
+    if standing.given_on + dt.timedelta(days=programme.consent_validity_days) >= today:
+        raise _already_consented(programme, standing)
+    standing.ended_at = timezone.now()
+    standing.ended_reason = ConsentEnd.EXPIRED
+    standing.save(update_fields=["ended_at", "ended_reason", "updated_at"])
 
 
 @transaction.atomic
@@ -219,12 +294,19 @@ def consent_record(
 ) -> ReturnConsent:
     """Record one adult's consent to return under the working group's programme: free, informed
     and express (all three, or nothing is recorded), verified by the protection officer recording
-    it, dated, with the information package the person saw (given, or else the one shown at the
-    person's latest counselling session, or else the destination's current one)."""
+    it, dated (not in the future, not before the programme started), by a person who is certainly
+    18 or older that day, after counselling under the programme that the person attended; it
+    records the information package the person was shown there (the one given, which they must
+    have been shown, or else the latest shown).
+
+    One active consent per adult per programme, under the person's row lock and a database
+    constraint: while one stands, a second is refused (record a re-confirmation instead); after
+    a withdrawal or once it has expired, a new consent may be recorded."""
     household = _household_of(individual)
     require(actor, "consent.record", household)
     _current_member(household, individual)
-    given_on = _not_future(household, given_on, "given_on")
+    programme = _programme(household)
+    given_on = _checked_day(household, given_on, "given_on", people=[individual], programme=programme)
     missing = {
         name: [message]
         for name, ok, message in (
@@ -236,20 +318,29 @@ def consent_record(
     }
     if missing:
         raise ServiceError(_("Consent must be free, informed and express."), fields=missing)
-    programme = _programme(household)
-    package = information_package or _package_seen(individual, household, given_on)
-    consent = ReturnConsent.objects.create(
-        household=household,
-        individual=individual,
-        programme=programme,
-        given_on=given_on,
-        free=True,
-        informed=True,
-        express=True,
-        information_package=package,
-        verified_by=_staff_user(actor),
-        can_read=bool(can_read),
-    )
+    _adult(individual, given_on)
+    package = _counselled(individual, programme, given_on, information_package)
+    _end_expired(individual, programme, _today(household))
+    try:
+        with transaction.atomic():
+            consent = ReturnConsent.objects.create(
+                household=household,
+                individual=individual,
+                programme=programme,
+                given_on=given_on,
+                free=True,
+                informed=True,
+                express=True,
+                information_package=package,
+                verified_by=_staff_user(actor),
+                can_read=bool(can_read),
+            )
+    except IntegrityError:
+        # Another officer recorded this person's consent a moment ago (the constraint caught it).
+        standing = ReturnConsent.objects.filter(individual=individual, programme=programme, ended_at__isnull=True).first()
+        if standing is None:
+            raise
+        raise _already_consented(programme, standing) from None
     _record(
         actor,
         "consent.recorded",
@@ -286,7 +377,7 @@ def reconfirmation_record(*, actor: Any, individual: Individual, on: dt.date | N
     household = _household_of(individual)
     require(actor, "consent.record", household)
     _current_member(household, individual)
-    on = _not_future(household, on, "on")
+    on = _checked_day(household, on, "on", people=[individual], programme=_active_programme(household))
     if _standing_consent(individual, household, on) is None:
         raise _fail("individual", _("This person has no standing consent to re-confirm; record a consent first."))
     reconfirmation = Reconfirmation.objects.create(household=household, individual=individual, on=on, recorded_by=_staff_user(actor))
@@ -319,7 +410,7 @@ def sharing_consent_record(
     household = _household_of(individual)
     require(actor, "consent.record", household)
     _current_member(household, individual)
-    given_on = _not_future(household, given_on, "given_on")
+    given_on = _checked_day(household, given_on, "given_on", people=[individual])
     errors: dict[str, list[str]] = {}
     party_ids = sorted({int(p) for p in parties})
     if not party_ids or Organisation.objects.filter(pk__in=party_ids, is_active=True).count() != len(party_ids):
@@ -386,9 +477,10 @@ def best_interests_record(
     today = _today(household)
     if not birth_date_of(child).may_be_child_on(today):
         raise _fail("child", _("A best-interests procedure is for a child; this person is an adult."))
-    started_on = _not_future(household, started_on, "started_on")
+    programme = _active_programme(household)
+    started_on = _checked_day(household, started_on, "started_on", people=[child], programme=programme)
     if completed_on is not None:
-        completed_on = _not_future(household, completed_on, "completed_on")
+        completed_on = _checked_day(household, completed_on, "completed_on", people=[child], programme=programme)
         if completed_on < started_on:
             raise _fail("completed_on", _("A procedure cannot be completed before it starts."))
     procedure = BestInterestsProcedure.objects.create(
@@ -416,7 +508,9 @@ def best_interests_complete(
     current = BestInterestsProcedure.objects.select_for_update().get(pk=procedure.pk)
     if current.completed_on is not None:
         raise ServiceError(_("This procedure is already complete."))
-    completed_on = _not_future(household, completed_on, "completed_on")
+    completed_on = _checked_day(
+        household, completed_on, "completed_on", people=[current.child], programme=_active_programme(household)
+    )
     if completed_on < current.started_on:
         raise _fail("completed_on", _("A procedure cannot be completed before it starts."))
     current.completed_on = completed_on
@@ -444,7 +538,7 @@ def split_record(
         raise _fail("members_leaving", _("Choose the members who travel."))
     for person in members_leaving:
         _current_member(household, person, "members_leaving")
-    on = _not_future(household, on, "on")
+    on = _checked_day(household, on, "on", people=members_leaving, programme=_active_programme(household))
     split = SplitDecision.objects.create(household=household, on=on, recorded_by=_staff_user(actor), note=_text(note, "note"))
     split.members_leaving.set(members_leaving)
     _record(
@@ -468,7 +562,7 @@ def hostilities_sign_off_record(
     require(actor, "consent.record", household)
     if household.destination_id is None:
         raise _fail("destination", _("The household has no chosen destination to sign off."))
-    on = _not_future(household, on, "on")
+    on = _checked_day(household, on, "on", programme=_active_programme(household))
     sign_off = HostilitiesSignOff.objects.create(
         household=household,
         destination_id=household.destination_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,16 +12,21 @@ from django.utils.translation import gettext as _
 
 from sabeel.consent.choices import STAFF_CHANNELS
 from sabeel.consent.models import (
+    ConsentEnd,
     FollowUp,
     FollowUpKind,
+    ReturnConsent,
     Withdrawal,
     WithdrawalChannel,
 )
 from sabeel.consent.services._common import (
     CLOCK_SKEW,
     OUTCOME_MIN,
+    _active_programme,
     _fail,
     _household_of,
+    _not_before_birth,
+    _not_before_programme,
     _record,
     _staff_user,
     _text,
@@ -56,7 +62,12 @@ def consent_withdraw(*, actor: Any, individual: Individual, channel: str, at: dt
     It takes effect at once: eligibility is computed from the records, so the household is not
     eligible from this commit on. The household's registry record is never closed, downgraded or
     flagged; nothing of it is touched. A call to the person goes into the protection officers'
-    work queue (one open call per person), and they are notified once the withdrawal is committed."""
+    work queue (one open call per person), and they are notified once the withdrawal is committed.
+
+    It is never refused for a missing counselling, consent or programme; only an impossible time
+    typed for it is (in the future, before the person was born, before the programme started), and
+    then the time is refused, not the withdrawal: leaving it empty records it as of now. Every
+    active consent of the person ends with it, so a new consent may be recorded afterwards."""
     who = as_actor(actor)
     household = _household_of(individual)
     if channel not in WithdrawalChannel.values:
@@ -67,9 +78,19 @@ def consent_withdraw(*, actor: Any, individual: Individual, channel: str, at: dt
     if timezone.is_naive(at):
         raise _fail("at", _("Give the time with its time zone."))
     if at > now + CLOCK_SKEW:
-        raise _fail("at", _("The time cannot be in the future."))
+        raise _fail("at", _("The time cannot be in the future. Leave it empty to record the withdrawal as of now."))
+    day = at.astimezone(ZoneInfo(household.working_group.time_zone or "UTC")).date()
+    try:
+        _not_before_birth(day, [individual], "at")
+        _not_before_programme(day, _active_programme(household), "at")
+    except ServiceError as error:
+        hint = _("Leave the time empty to record the withdrawal as of now.")
+        raise _fail("at", f"{error.message} {hint}") from None
     withdrawal = Withdrawal.objects.create(
         household=household, individual=individual, at=at, channel=channel, recorded_by=who.user
+    )
+    ended = ReturnConsent.objects.filter(individual=individual, ended_at__isnull=True).update(
+        ended_at=now, ended_reason=ConsentEnd.WITHDRAWN, updated_at=now
     )
     follow_up = FollowUp.objects.filter(
         household=household, individual=individual, kind=FollowUpKind.WITHDRAWAL_CALL, done_at__isnull=True
@@ -83,6 +104,7 @@ def consent_withdraw(*, actor: Any, individual: Individual, channel: str, at: dt
         individual_id=individual.pk,
         follow_up_id=follow_up.pk,
         channel=channel,
+        consents_ended=ended,
     )
     follow_up_id = follow_up.pk
     transaction.on_commit(lambda: _notify(follow_up_id))

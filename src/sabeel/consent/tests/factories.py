@@ -12,11 +12,14 @@ from typing import Any
 from sabeel.conditions.models import InformationPackage
 from sabeel.consent import services
 from sabeel.consent.eligibility import local_today
-from sabeel.consent.models import ReturnConsent, ReturnProgramme
+from sabeel.consent.models import CounsellingSession, ReturnConsent, ReturnProgramme
 from sabeel.core.testing import Cast
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.services import MemberInput
 from sabeel.registry.tests.factories import household_make
+
+# The cast's programmes have been in force for a year, so the stories can date records in the past.
+PROGRAMME_AGE = 365
 
 RULES: dict[str, int] = {
     "consent_validity_days": 90,
@@ -41,7 +44,9 @@ def programme_make(cast: Cast, group: str = "lb", **rules: int) -> ReturnProgram
     if programme is None:
         names = {"lb": ("Organised return from Lebanon", "العودة المنظمة من لبنان"), "jo": ("Organised return from Jordan", "العودة المنظمة من الأردن")}
         name, name_ar = names[group]
-        return services.programme_create(actor=admin, working_group=cast.groups[group], name=name, name_ar=name_ar, **{**RULES, **rules})
+        return services.programme_create(
+            actor=admin, working_group=cast.groups[group], name=name, name_ar=name_ar, starts_on=days_ago(PROGRAMME_AGE, group), **{**RULES, **rules}
+        )
     if rules:
         programme = services.programme_update(actor=admin, programme=programme, changes=rules)
     return programme
@@ -71,15 +76,37 @@ def adults(household: Household) -> tuple[Individual, Individual]:
     return member(household, "head"), member(household, "spouse")
 
 
+def counselled(cast: Cast, person: Individual, *, on: dt.date, group: str = "lb", package: InformationPackage | None = None) -> InformationPackage:
+    """The person attended a counselling session on ``on`` where they were shown ``package`` (a
+    new one for the household's destination unless given)."""
+    household = person.household
+    package = package or package_make(household)
+    services.counselling_record(
+        actor=cast[f"{group}_protection_officer"],
+        household=household,
+        held_on=on,
+        language=package.language,
+        attendees=[person],
+        information_package=package,
+    )
+    return package
+
+
 def consent(cast: Cast, person: Individual, *, on: dt.date | None = None, group: str = "lb", **values: Any) -> ReturnConsent:
     """A complete consent (free, informed, express, with the package seen) recorded by the
-    group's protection officer."""
-    household = person.household
-    package = values.pop("information_package", None) or package_make(household)
+    group's protection officer; unless the person was already counselled by then (and shown
+    ``information_package``, when given), after a counselling session they attended that day."""
+    given_on = on or days_ago(30, group)
+    package = values.pop("information_package", None)
+    sessions = CounsellingSession.objects.filter(attendees=person, held_on__lte=given_on)
+    if package is not None and not sessions.filter(information_package=package).exists():
+        counselled(cast, person, on=given_on, group=group, package=package)
+    elif package is None and not sessions.exists():
+        package = counselled(cast, person, on=given_on, group=group)
     return services.consent_record(
         actor=cast[f"{group}_protection_officer"],
         individual=person,
-        given_on=on or days_ago(30, group),
+        given_on=given_on,
         free=True,
         informed=True,
         express=True,

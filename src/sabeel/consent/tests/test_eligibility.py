@@ -25,6 +25,7 @@ from sabeel.consent.tests.factories import (
     ready_family,
     today,
 )
+from sabeel.core.exceptions import ServiceError
 from sabeel.registry.services import member_remove
 from sabeel.registry.tests.factories import head, household_make, spouse
 
@@ -117,8 +118,10 @@ def test_year_only_birth_date_needs_a_consent_if_possibly_18_on_departure(cast, 
     assert _texts(answer)[0] == "the third adult has not given consent"
     assert answer.reasons_not_schedulable[0].member_id == omar.pk
     assert set(answer.member_words[omar.pk]) == {"the third adult", "the first child"}
-    consent(cast, omar)
-    assert household_eligibility(household=household).may_schedule
+    with pytest.raises(ServiceError) as refused:  # he may also be 17: no consent until that is settled
+        consent(cast, omar)
+    assert refused.value.code == "may_be_child"
+    assert not household_eligibility(household=household).may_schedule
 
 
 def test_a_year_only_birth_date_clearly_under_18_on_departure_needs_no_consent(cast, places):

@@ -10,6 +10,7 @@ through the services, and random assessment and departure days:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -110,6 +111,11 @@ def _example(cast, third, history, split, on_ago, ahead) -> None:  # type: ignor
     household = household_make(cast, "lb", members=roster_inputs)
     people = [household.members.get(relationship=r) for r in ("head", "spouse", "sibling")[: len(roster_inputs)]]
     package = package_make(household)
+    for person in people:  # consent needs counselling first (a child born since is counselled with nobody)
+        with contextlib.suppress(ServiceError):
+            services.counselling_record(
+                actor=officer, household=household, held_on=days_ago(121), language="ar", attendees=[person], information_package=package
+            )
 
     consents, withdrawals, reconfirmations = [], [], []
     for event in history:

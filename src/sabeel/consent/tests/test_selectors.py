@@ -9,7 +9,18 @@ import pytest
 from django.http import Http404
 
 from sabeel.consent import selectors, services
-from sabeel.consent.tests.factories import adults, consent, days_ago, family, member, ready_family, today
+from sabeel.consent.models import ReturnConsent
+from sabeel.consent.tests.factories import (
+    adults,
+    consent,
+    counselled,
+    days_ago,
+    family,
+    member,
+    programme_make,
+    ready_family,
+    today,
+)
 from sabeel.core.actors import refugee
 from sabeel.core.exceptions import NotPermitted
 from sabeel.registry.tests.factories import head, spouse
@@ -36,7 +47,12 @@ def test_the_self_service_page_lists_the_adults_by_id_and_first_name_only(cast, 
         (fatima.pk, "فاطمة", "Fatima"),
     ]
     omar = member(household, "son")
-    consent(cast, omar)  # a 17-year-old who consented for a departure after his birthday may withdraw
+    # Anyone who has a consent on record may withdraw it (one recorded while he was taken for an adult).
+    counselled(cast, omar, on=days_ago(30))
+    ReturnConsent.objects.create(
+        household=household, individual=omar, programme=programme_make(cast), given_on=days_ago(30),
+        free=True, informed=True, express=True, verified_by=cast["lb_protection_officer"],
+    )  # fmt: skip
     assert [c.id for c in selectors.withdrawal_candidates(actor=person, household=household)] == [mohamad.pk, fatima.pk, omar.pk]
     assert set(vars(choices[0])) == {"id", "first_name_ar", "first_name_lat"}
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 import pytest
+from django.db import IntegrityError, connection, connections, transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
+from django.utils import timezone, translation
 
 from sabeel.consent import services
 from sabeel.consent.eligibility import household_eligibility
@@ -16,6 +19,7 @@ from sabeel.consent.models import FollowUp, GoAndSeeVisit, ReturnConsent, Return
 from sabeel.consent.tests.factories import (
     adults,
     consent,
+    counselled,
     days_ago,
     family,
     member,
@@ -35,6 +39,12 @@ pytestmark = pytest.mark.django_db
 
 def _last_audit(action: str) -> AuditEntry:
     return AuditEntry.objects.filter(action=action).order_by("-seq").first()
+
+
+def _consent_on(cast, person: Individual, day: dt.date, **values) -> ReturnConsent:  # type: ignore[no-untyped-def]
+    return services.consent_record(
+        actor=cast["lb_protection_officer"], individual=person, given_on=day, free=True, informed=True, express=True, **values
+    )
 
 
 # --- consent ------------------------------------------------------------------------------------------
@@ -85,11 +95,187 @@ def test_consent_must_be_free_informed_and_express(cast, places):
     assert not ReturnConsent.objects.exists()
 
 
-def test_consent_cannot_be_dated_in_the_future(cast, places):
+def test_a_consent_dated_tomorrow_is_refused(cast, places):
     household = family(cast)
+    mohamad, _fatima = adults(household)
+    counselled(cast, mohamad, on=today())
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, today() + dt.timedelta(days=1))
+    assert refused.value.fields == {"given_on": ["The date cannot be in the future."]}
+    assert not ReturnConsent.objects.exists()
+
+
+def test_a_consent_before_the_programme_started_is_refused(cast, places):
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    started = programme_make(cast).starts_on
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, started - dt.timedelta(days=1))
+    assert refused.value.fields["given_on"] == [
+        f"The date cannot be before the return programme started, on {started.day} {started:%B} {started.year}."
+    ]
+
+
+def test_a_consent_certainly_before_birth_is_refused_and_a_year_only_birth_counts_from_1_january(cast, places):
+    """Mohamad's birth is recorded as "1980" only: 31 December 1979 is certainly before he was
+    born; 1 June 1980 may not be, but then he is a baby, and no consent is taken from a child."""
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    services.programme_update(actor=cast["lb_administrator"], programme=programme_make(cast), changes={"starts_on": dt.date(1970, 1, 1)})
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, dt.date(1979, 12, 31))
+    assert refused.value.fields == {"given_on": ["The date cannot be before the person was born."]}
     with pytest.raises(ServiceError) as refused:
-        consent(cast, adults(household)[0], on=today() + dt.timedelta(days=1))
-    assert "given_on" in refused.value.fields
+        _consent_on(cast, mohamad, dt.date(1980, 6, 1))
+    assert refused.value.code == "may_be_child"
+
+
+def test_no_consent_for_a_17_year_old(cast, places):
+    """Omar turns 18 tomorrow: today he is 17, and consent is an adult's."""
+    birthday = today() + dt.timedelta(days=1)
+    omar_born = birthday.replace(year=birthday.year - 18)
+    household = family(cast, members=[head(), spouse(), head(relationship="son", first_name_lat="Omar", date_of_birth=omar_born.isoformat())])
+    omar = member(household, "son")
+    counselled(cast, omar, on=today())
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, omar, today())
+    assert refused.value.code == "may_be_child"
+    assert "may be under 18" in refused.value.fields["individual"][0]
+    assert "best-interests procedure" in refused.value.fields["individual"][0]
+    assert not ReturnConsent.objects.exists()
+
+
+def test_a_year_only_birth_date_is_read_cautiously_for_consent(cast, places):
+    """Born in "<this year - 18>": perhaps 18 already, perhaps not until 31 December: refused.
+    Born in "<this year - 19>": 18 by last 31 December at the latest: consent is recorded."""
+    year = today().year
+    household = family(
+        cast,
+        members=[
+            head(date_of_birth=str(year - 19)),
+            spouse(),
+            head(relationship="son", first_name_lat="Omar", date_of_birth=str(year - 18)),
+        ],
+    )
+    mohamad, omar = member(household, "head"), member(household, "son")
+    for person in (mohamad, omar):
+        counselled(cast, person, on=today())
+    with pytest.raises(ServiceError) as refused:
+        _consent_on(cast, omar, today())
+    assert refused.value.code == "may_be_child"
+    assert _consent_on(cast, mohamad, today()).given_on == today()
+
+
+def test_no_consent_for_a_person_whose_birth_date_is_unknown(cast, places):
+    household = family(cast, members=[head(date_of_birth=None, dob_precision="unknown"), spouse()])
+    mohamad, _fatima = adults(household)
+    counselled(cast, mohamad, on=today())
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, today())
+    assert refused.value.code == "may_be_child"
+    assert "Record the date of birth first" in refused.value.fields["individual"][0]
+
+
+def test_consent_needs_counselling_that_the_person_attended_first(cast, places):
+    household = family(cast)
+    mohamad, fatima = adults(household)
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, days_ago(5))
+    assert refused.value.code == "not_counselled"
+    assert "Record a counselling session they attended first" in refused.value.fields["individual"][0]
+    counselled(cast, fatima, on=days_ago(10))  # Fatima attended, Mohamad did not
+    counselled(cast, mohamad, on=days_ago(2))  # after the day of the consent
+    with pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, days_ago(5))
+    assert refused.value.code == "not_counselled"
+    assert _consent_on(cast, mohamad, days_ago(2)).given_on == days_ago(2)
+
+
+def test_the_consent_records_the_package_counselling_showed_and_refuses_another(cast, places):
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    shown = counselled(cast, mohamad, on=days_ago(10))
+    never_shown = package_make(household)
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        _consent_on(cast, mohamad, days_ago(5), information_package=never_shown)
+    assert refused.value.fields["information_package"] == [
+        "This person was not shown this version of the information package at counselling; the consent "
+        "records the version they were shown."
+    ]
+    assert _consent_on(cast, mohamad, days_ago(5)).information_package == shown
+
+
+def test_a_second_consent_is_a_re_confirmation(cast, places):
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    first = consent(cast, mohamad, on=days_ago(20))
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        consent(cast, mohamad, on=days_ago(3))
+    assert refused.value.code == "conflict"
+    assert refused.value.fields["individual"][0].endswith("Record a re-confirmation instead.")
+    assert list(ReturnConsent.objects.filter(individual=mohamad)) == [first]
+    assert services.reconfirmation_record(actor=cast["lb_protection_officer"], individual=mohamad, on=days_ago(3))
+
+
+def test_after_a_withdrawal_a_new_consent_may_be_recorded(cast, places):
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    first = consent(cast, mohamad, on=days_ago(20))
+    services.consent_withdraw(actor=cast["lb_registration_officer"], individual=mohamad, channel="phone")
+    first.refresh_from_db()
+    assert first.ended_reason == "withdrawn" and first.ended_at is not None
+    second = consent(cast, mohamad, on=today())
+    assert second.ended_at is None
+    assert _last_audit("consent.withdrawn").data["consents_ended"] == 1
+
+
+def test_after_expiry_a_new_consent_may_be_recorded(cast, places):
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    expired = consent(cast, mohamad, on=days_ago(100))  # valid 90 days
+    renewed = consent(cast, mohamad, on=today())
+    expired.refresh_from_db()
+    assert (expired.ended_reason, renewed.ended_reason) == ("expired", "")
+
+
+def test_the_database_keeps_one_active_consent_per_adult_per_programme(cast, places):
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    first = consent(cast, mohamad, on=days_ago(20))
+    values = {f: getattr(first, f) for f in ("household", "individual", "programme", "given_on", "verified_by")}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReturnConsent.objects.create(**values, free=True, informed=True, express=True)
+    ReturnConsent.objects.create(**values, free=True, informed=True, express=True, ended_at=timezone.now(), ended_reason="superseded")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_recording_the_same_consent_at_once_record_one(cast, places, committed_db):
+    """On PostgreSQL, two requests race: the row lock and the constraint let one consent through
+    and refuse the other as a re-confirmation. (SQLite serialises every writer anyway.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("a race needs PostgreSQL's row locks")
+    household = family(cast)
+    mohamad, _fatima = adults(household)
+    counselled(cast, mohamad, on=days_ago(1))
+    start, outcomes = threading.Barrier(2), []
+
+    def record() -> None:
+        start.wait()
+        try:
+            _consent_on(cast, mohamad, today())
+            outcomes.append("recorded")
+        except ServiceError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "recorded"]
+    assert ReturnConsent.objects.filter(individual=mohamad, ended_at__isnull=True).count() == 1
 
 
 def test_consent_needs_an_active_programme(cast, places):
@@ -179,6 +365,81 @@ def test_a_withdrawal_cannot_be_dated_in_the_future(cast, places):
     tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     with pytest.raises(ServiceError):
         services.consent_withdraw(actor=cast["lb_protection_officer"], individual=adults(household)[0], channel="phone", at=tomorrow)
+
+
+def test_a_withdrawal_typed_in_the_future_refuses_the_time_not_the_withdrawal(cast, places):
+    household = ready_family(cast)
+    fatima = adults(household)[1]
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        services.consent_withdraw(actor=cast["lb_registration_officer"], individual=fatima, channel="phone", at=tomorrow)
+    assert refused.value.fields == {
+        "at": ["The time cannot be in the future. Leave it empty to record the withdrawal as of now."]
+    }
+    withdrawal = services.consent_withdraw(actor=cast["lb_registration_officer"], individual=fatima, channel="phone")
+    assert withdrawal.at <= timezone.now()
+    assert not household_eligibility(household=household).may_schedule
+
+
+def test_a_withdrawal_time_before_the_person_was_born_is_refused(cast, places):
+    household = family(cast)
+    fatima = adults(household)[1]  # born 2 May 1984
+    services.programme_update(actor=cast["lb_administrator"], programme=programme_make(cast), changes={"starts_on": dt.date(1970, 1, 1)})
+    before = dt.datetime(1984, 5, 1, 12, tzinfo=dt.UTC)
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        services.consent_withdraw(actor=cast["lb_registration_officer"], individual=fatima, channel="phone", at=before)
+    assert refused.value.fields["at"] == [
+        "The date cannot be before the person was born. Leave the time empty to record the withdrawal as of now."
+    ]
+
+
+def test_a_withdrawal_is_accepted_without_counselling_consent_or_programme(cast, places):
+    household = family(cast)
+    ReturnProgramme.objects.update(is_active=False)
+    mohamad, _fatima = adults(household)
+    services.consent_withdraw(actor=cast["lb_registration_officer"], individual=mohamad, channel="in_person")
+    assert Withdrawal.objects.filter(individual=mohamad).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ("counselling_in_the_future", "held_on"),
+        ("counselling_before_the_programme", "held_on"),
+        ("reconfirmation_before_the_programme", "on"),
+        ("go_and_see_before_the_programme", "starts_on"),
+        ("best_interests_before_the_child_was_born", "started_on"),
+        ("split_in_the_future", "on"),
+        ("sign_off_before_the_programme", "on"),
+    ],
+)
+def test_every_voluntariness_record_refuses_an_impossible_date(cast, places, record, field):
+    household = family(
+        cast, members=[head(), spouse(), head(relationship="daughter", first_name_lat="Lina", date_of_birth=str(today().year - 3))]
+    )
+    mohamad, fatima = adults(household)
+    lina = member(household, "daughter")
+    officer = cast["lb_protection_officer"]
+    before_programme = programme_make(cast).starts_on - dt.timedelta(days=1)
+    tomorrow = today() + dt.timedelta(days=1)
+    attempts = {
+        "counselling_in_the_future": lambda: services.counselling_record(actor=officer, household=household, held_on=tomorrow, language="ar"),
+        "counselling_before_the_programme": lambda: services.counselling_record(
+            actor=officer, household=household, held_on=before_programme, language="ar"
+        ),
+        "reconfirmation_before_the_programme": lambda: services.reconfirmation_record(actor=officer, individual=mohamad, on=before_programme),
+        "go_and_see_before_the_programme": lambda: services.go_and_see_record(
+            actor=officer, individual=fatima, starts_on=before_programme, ends_on=today()
+        ),
+        "best_interests_before_the_child_was_born": lambda: services.best_interests_record(
+            actor=officer, child=lina, started_on=dt.date(today().year - 4, 12, 31)
+        ),
+        "split_in_the_future": lambda: services.split_record(actor=officer, household=household, members_leaving=[mohamad], on=tomorrow),
+        "sign_off_before_the_programme": lambda: services.hostilities_sign_off_record(actor=officer, household=household, on=before_programme),
+    }
+    with pytest.raises(ServiceError) as refused:
+        attempts[record]()
+    assert list(refused.value.fields) == [field]
 
 
 def test_a_withdrawal_puts_one_call_in_the_work_queue_and_notifies_after_the_commit(
