@@ -68,7 +68,6 @@ def test_a_withdrawal_on_the_self_service_page_shows_at_once_on_the_officers_pag
 ):
     from django.urls import reverse
 
-    settings.ROOT_URLCONF = "sabeel.portal.tests.urls"  # the portal and consent pages, wired or not
     outbox = tmp_path / "sms-outbox.jsonl"
     settings.SABEEL_SMS_OUTBOX = str(outbox)
     settings.SABEEL_SMS_SENDER = "sabeel.portal.sms.FileSmsSender"

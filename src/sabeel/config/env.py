@@ -28,6 +28,7 @@ ALLOWED_HOSTS: list[str] = [
     h.strip() for h in os.environ.get("SABEEL_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
 CI: bool = _flag("CI")
+HSTS_PRELOAD: bool = _flag("SABEEL_HSTS_PRELOAD")
 SMS_SENDER: str = os.environ.get("SABEEL_SMS_SENDER", "")
 TRUSTED_PROXY_COUNT: int = int(os.environ.get("SABEEL_TRUSTED_PROXY_COUNT", "0") or 0)
 REFERENCE_DIR_ENV: str = os.environ.get("SABEEL_REFERENCE_DIR", "")

@@ -1,10 +1,16 @@
+"""Every route of Sabeel, and the only place routes are wired: tests use this list as it is
+(``core/tests/test_route_matrix.py`` checks that every app's ``urls`` module is included here and
+that no test swaps it for another)."""
+
 from django.urls import include, path
 
+from sabeel.config import views
+from sabeel.config.api import api
+from sabeel.core import urls as core_urls
 from sabeel.core.admin import admin_site
-from sabeel.core.api import api
 
 urlpatterns = [
-    path("", include("sabeel.core.urls")),
+    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
     path("groups/", include("sabeel.workgroups.urls")),
     path("geo/", include("sabeel.geo.urls")),
     path("registry/", include("sabeel.registry.urls")),

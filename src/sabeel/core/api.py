@@ -1,4 +1,6 @@
-"""The REST API: one NinjaAPI, token or session auth, one error envelope.
+"""What every API of Sabeel shares, whatever app it serves: token or session authentication and the
+one error envelope. The API itself is assembled in ``sabeel.config.api`` (the composition root),
+which mounts every app's router; core imports no app.
 
 Errors always have the shape ``{"error": {"code": ..., "message": ..., "fields": {...}}}``.
 """
@@ -37,42 +39,26 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
-    title="Sabeel API",
-    version="1",
-    description="Scoped exactly like the pages: a record of another working group answers 404.",
-    auth=[TokenAuth(), SessionAuth(csrf=True)],
-    docs_url="/docs",
-    urls_namespace="api",
-)
+def api_create(*, title: str, version: str, description: str = "", urls_namespace: str = "api") -> NinjaAPI:
+    """A NinjaAPI with Sabeel's authentication (token, or the signed-in session with CSRF) and
+    error envelope; the caller mounts the routers."""
+    api = NinjaAPI(
+        title=title,
+        version=version,
+        description=description,
+        auth=[TokenAuth(), SessionAuth(csrf=True)],
+        docs_url="/docs",
+        urls_namespace=urls_namespace,
+    )
+    error_envelope_install(api)
+    return api
 
 
-def error(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:
+def error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:
     return api.create_response(request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status)
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
-
-
-@api.exception_handler(NotSignedIn)
-def _not_signed_in(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
-
-
-@api.exception_handler(NotPermitted)
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error(request, 403, "forbidden", _("Your role does not allow this."))
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error(request, 404, "not_found", _("Not found."))
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _invalid_fields(exc: ValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", ())]
@@ -81,34 +67,35 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         if loc and loc[0] == "payload":
             loc = loc[1:]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(item.get("msg", "")))
-    return error(request, 422, "invalid", _("Some fields are not valid."), fields)
+    return fields
 
 
-@api.exception_handler(ServiceError)
-def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    status = 409 if exc.code == "conflict" else 400
-    return error(request, status, exc.code, exc.message, exc.fields)
+def error_envelope_install(api: NinjaAPI) -> None:
+    """Answer every failure of ``api`` in the one envelope, with the status the pages use."""
 
+    def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error(api, request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error(request, exc.status_code, "error", str(exc))
+    def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error(api, request, 403, "forbidden", _("Your role does not allow this."))
 
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error(api, request, 404, "not_found", _("Not found."))
 
-def _register_routers() -> None:
-    from sabeel.conditions.api import router as conditions_router
-    from sabeel.consent.api import router as consent_router
-    from sabeel.consent.intention_api import router as intention_router
-    from sabeel.geo.api import router as geo_router
-    from sabeel.registry.api import router as registry_router
-    from sabeel.workgroups.api import router as workgroups_router
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error(api, request, 422, "invalid", _("Some fields are not valid."), _invalid_fields(exc))
 
-    api.add_router("/working-groups", workgroups_router)
-    api.add_router("/geo", geo_router)
-    api.add_router("/registry", registry_router)
-    api.add_router("/conditions", conditions_router)
-    api.add_router("/consent", consent_router)
-    api.add_router("/consent", intention_router)
+    def service_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        status = 409 if exc.code == "conflict" else 400
+        return error(api, request, status, exc.code, exc.message, exc.fields)
 
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error(api, request, exc.status_code, "error", str(exc))
 
-_register_routers()
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(NotSignedIn, unauthenticated)
+    api.add_exception_handler(NotPermitted, forbidden)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(ServiceError, service_error)
+    api.add_exception_handler(HttpError, http_error)

@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 SESSION_SIGNED_IN_AT = "sabeel_signed_in_at"
 SESSION_LAST_SEEN = "sabeel_last_seen"
@@ -68,3 +69,18 @@ class SessionLifetimeMiddleware:
                 if not isinstance(last_seen, int | float) or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
                     request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response Django itself produces: pages, htmx fragments,
+    API answers and the self-service page can all carry names, so none may be kept by a browser or
+    a shared proxy. Static files never get here (WhiteNoise answers them first, with its own long
+    caching), so the rule needs no list of exceptions that could be forgotten."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

@@ -21,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from sabeel.core import audit
+from sabeel.core.actors import Actor, system
+from sabeel.core.tokens import api_tokens_revoke_all
 
 TOTP_DEVICE_NAME = "default"
 BACKUP_DEVICE_NAME = "backup"
@@ -101,6 +103,8 @@ def enrolment_confirm(*, user: Any, device: TOTPDevice, code: str) -> bool:
     locked.save(update_fields=["confirmed"])
     device.confirmed = True
     audit.record(actor=user, action="auth.otp_enrolled", target=user, data={"device_id": locked.pk})
+    # A new app means the old second factor is gone: no token made under it outlives it.
+    api_tokens_revoke_all(actor=user, user=user, reason="otp_enrolled")
     return True
 
 
@@ -118,10 +122,12 @@ def backup_codes_generate(*, user: Any) -> list[str]:
     return codes
 
 
-def devices_reset(user: Any) -> None:
+def devices_reset(user: Any, *, actor: Actor | Any = None) -> None:
     """Make every second factor of the user unusable: the app's key is replaced and unconfirmed,
-    the backup codes are dropped. The user enrols again at the next sign-in. (Call through
-    ``workgroups.services.otp_device_reset``, which checks and audits.)"""
+    the backup codes are dropped, and every API token of the user is revoked (audited, in the
+    name of ``actor``). The user enrols again at the next sign-in. (Call through
+    ``workgroups.services.otp_device_reset``, which checks and audits the reset itself.)"""
+    api_tokens_revoke_all(actor=actor if actor is not None else system("otp_device_reset"), user=user, reason="otp_reset")
     for device in TOTPDevice.objects.filter(user=user).select_for_update():
         device.key = random_hex(20)
         device.confirmed = False

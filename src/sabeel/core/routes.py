@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from ninja import NinjaAPI
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,8 @@ def page_routes() -> list[PageRoute]:
     return routes
 
 
-def api_operations() -> list[ApiOperation]:
-    from sabeel.core.api import api
-
+def api_operations(api: NinjaAPI) -> list[ApiOperation]:
+    """The operations of ``api`` (the project's is ``sabeel.config.api.api``)."""
     schema = api.get_openapi_schema(path_prefix="/api")
     return [
         ApiOperation(method=method.lower(), path=path)

@@ -1,7 +1,10 @@
 """Personal API tokens: shown once, stored as a SHA-256 hash, carrying the owner's scope.
 
 A token acts as its owner, so it sees exactly what the owner sees, through the same memberships;
-it stops working when it is revoked, when it expires, or when its owner is deactivated.
+it stops working when it is revoked, when it expires, or when its owner is deactivated. Every
+token of a user also dies with their second factor: when an administrator resets a lost device and
+when the user enrols an authenticator app again (``core.otp``), since whoever holds the lost phone
+may have had the tokens too.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotSignedIn
 from sabeel.core.models import ApiToken
 from sabeel.core.permissions import require
@@ -68,6 +71,19 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at", "updated_at"])
         audit.record(actor=actor, action="apitoken.revoked", target=token)
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: Actor | Any, user: Any, reason: str) -> list[int]:
+    """Revoke every live token of ``user`` (their second factor was reset or enrolled again), one
+    audit row per token naming the reason; returns the ids revoked. Checks are the caller's."""
+    now = timezone.now()
+    live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).order_by("pk"))
+    for token in live:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(actor=actor, action="apitoken.revoked", target=token, data={"reason": reason})
+    return [token.pk for token in live]
 
 
 def api_token_list(*, actor: Any) -> QuerySet[ApiToken]:

@@ -88,6 +88,6 @@ def otp_device_reset(*, actor: Any, user: User) -> User:
     next sign-in, after the password, the user enrols an app again."""
     who = _require_platform_administrator(actor)
     _refuse_self(who, user, _("You cannot reset your own second factor. Ask another platform administrator."))
-    otp.devices_reset(user)
+    otp.devices_reset(user, actor=who)
     audit.record(actor=who, action="auth.otp_device_reset", target=user)
     return user

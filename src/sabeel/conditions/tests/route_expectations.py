@@ -4,10 +4,8 @@ Conditions are platform-wide information, like geography: every staff role reads
 (``geo.view``); protection officers and administrators record entries (``conditions.record``). No working group owns them, so there is no "other group"
 case.
 
-``ALL_PAGES`` and ``ALL_API`` hold every expectation; ``PAGES`` and ``API`` only those of routes the
-project has wired (the lead wires ``conditions/`` and ``/api/conditions``), so the project-wide
-matrix neither misses a wired route nor fails on one not yet wired.
-``conditions/tests/test_routes.py`` checks all of them through this app's test URLs."""
+``PAGES`` and ``API`` (the same as ``ALL_PAGES`` and ``ALL_API``) hold every expectation, and the
+matrix checks them against ``config/urls.py`` itself: a route declared here and not wired fails."""
 
 from __future__ import annotations
 
@@ -63,12 +61,6 @@ ALL_API = {
 }
 
 
-def _wired() -> tuple[set[str], set[tuple[str, str]]]:
-    from sabeel.core.routes import api_operations, page_routes
-
-    return {r.name for r in page_routes()}, {(o.method, o.path) for o in api_operations()}
-
-
-_pages_wired, _api_wired = _wired()
-PAGES = {name: spec for name, spec in ALL_PAGES.items() if name in _pages_wired}
-API = {key: spec for key, spec in ALL_API.items() if key in _api_wired}
+# Every route declared here must be wired in config/urls.py: the matrix fails for one that is not.
+PAGES = ALL_PAGES
+API = ALL_API

@@ -15,7 +15,19 @@ SABEEL_PRODUCTION = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = True
+# HSTS: a year, subdomains included. Preloading is a promise made to the browsers' lists for the
+# whole domain, so the operator opts in (SABEEL_HSTS_PRELOAD); until then the check is silenced.
 SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# TLS ends at the trusted reverse proxy, which says so in this header (and overwrites a client's).
+if SABEEL_TRUSTED_PROXY_COUNT:  # noqa: F405
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not env.ALLOWED_HOSTS:
+    raise ImproperlyConfigured("SABEEL_ALLOWED_HOSTS must name the production host names.")
+ALLOWED_HOSTS = env.ALLOWED_HOSTS
 
 # The file sender writes one-time codes to disk: production must name a real gateway.
 SABEEL_SMS_SENDER = env.SMS_SENDER

@@ -7,10 +7,8 @@ sign-offs needs ``consent.record`` (protection officers); recording a withdrawal
 ``consent.withdraw`` (registration, protection and movement officers); the work queue is the
 protection officers'. The conditions engineer's ``intention_route_expectations`` are merged in.
 
-``ALL_PAGES`` and ``ALL_API`` hold every expectation; ``PAGES`` and ``API`` only those of routes the
-project has wired (the lead wires ``consent/`` and ``/api/consent``), so that the matrix neither
-misses a wired route nor fails on one not yet wired. ``consent/tests/test_routes.py`` checks all of
-them against the app wired as the lead will wire it."""
+``PAGES`` and ``API`` (the same as ``ALL_PAGES`` and ``ALL_API``) hold every expectation, and the
+matrix checks them against ``config/urls.py`` itself: a route declared here and not wired fails."""
 
 from __future__ import annotations
 
@@ -182,13 +180,7 @@ def _merge_intentions() -> None:
         ALL_API[key] = spec
 
 
-def _wired() -> tuple[set[str], set[tuple[str, str]]]:
-    from sabeel.core.routes import api_operations, page_routes
-
-    return {r.name for r in page_routes()}, {(o.method, o.path) for o in api_operations()}
-
-
 _merge_intentions()
-_pages_wired, _api_wired = _wired()
-PAGES = {name: spec for name, spec in ALL_PAGES.items() if name in _pages_wired}
-API = {key: spec for key, spec in ALL_API.items() if key in _api_wired}
+# Every route declared here must be wired in config/urls.py: the matrix fails for one that is not.
+PAGES = ALL_PAGES
+API = ALL_API

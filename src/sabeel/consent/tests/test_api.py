@@ -10,7 +10,7 @@ from sabeel.consent.tests.factories import adults, days_ago, family, package_mak
 from sabeel.core.testing import sign_in
 from sabeel.core.tokens import api_token_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("sabeel.consent.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _client(cast, persona: str) -> Client:

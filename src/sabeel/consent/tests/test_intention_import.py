@@ -38,11 +38,6 @@ ODK = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _routes(settings):
-    settings.ROOT_URLCONF = "sabeel.conditions.tests.urls"
-
-
 @pytest.fixture
 def households(cast):
     places_load()

@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def _routes(settings):
-    """The intention routes, also before the lead wires them into the project's URLs."""
-    settings.ROOT_URLCONF = "sabeel.conditions.tests.urls"
-
-
 @pytest.fixture
 def lebanon(cast):
     places_load()

@@ -11,7 +11,7 @@ from sabeel.consent.models import FollowUp, ReturnConsent, Withdrawal
 from sabeel.consent.tests.factories import adults, days_ago, family, programme_make, ready_family
 from sabeel.core.testing import sign_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("sabeel.consent.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _as(cast, persona: str) -> Client:

@@ -5,25 +5,35 @@ the table fails the test, so adding a page means saying who may open it. Each sc
 tried as: anonymous, a wrong role in the same group, the same role in the other host-country
 group, and a permitted persona. Routes that hold no record are listed with their anonymous and
 signed-in expectations.
+
+It runs against the project's own ``config/urls.py`` and API, never a test URL list: a route
+declared in an app's ``tests/route_expectations.py`` but missing from the project fails here, and
+two tests below keep it that way (no test swaps the URLconf; every app's ``urls`` is included).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, clear_url_caches, get_resolver, reverse
 
 import sabeel
+from sabeel.config.api import api as project_api
 from sabeel.core.routes import api_operations, page_routes
 from sabeel.core.testing import Cast, sign_in
 from sabeel.core.testing_routes import Open, Scoped, Skip
 
 pytestmark = pytest.mark.django_db
+
 
 def _group(cast: Cast, group: str) -> dict[str, Any]:
     return {"pk": cast.groups[group].pk}
@@ -99,7 +109,7 @@ def test_every_page_route_has_an_expectation():
 
 
 def test_every_api_operation_has_an_expectation():
-    operations = {(o.method, o.path) for o in api_operations()}
+    operations = {(o.method, o.path) for o in api_operations(project_api)}
     assert operations - API.keys() == set(), "API operations without a permission expectation"
     assert API.keys() - operations == set(), "expectations for API operations that no longer exist"
 
@@ -177,3 +187,71 @@ def test_admin_is_closed_to_everyone_but_verified_superusers(cast):
     assert officer.get("/admin/").status_code == 302
     superuser = sign_in(Client(), cast["platform_admin"])
     assert superuser.get("/admin/").status_code == 200
+
+
+# --- no route exists only in tests ---------------------------------------------------------------
+
+REPO = Path(sabeel.__file__).resolve().parents[2]
+_SWAPS_URLCONF = re.compile(r"ROOT_URLCONF\s*=|mark\.urls\(|override_settings\([^)]*ROOT_URLCONF|urlconf\s*=")
+
+
+def _test_sources() -> list[Path]:
+    roots = [REPO / "src" / "sabeel", REPO / "tests"]
+    files = [REPO / "conftest.py"]
+    for root in roots:
+        files += [p for p in root.rglob("*.py") if "tests" in p.relative_to(REPO).parts or p.name == "conftest.py"]
+    return sorted(set(files))
+
+
+def test_the_suite_runs_against_the_projects_own_urls():
+    """Nobody swaps the URLconf in a test (``settings.ROOT_URLCONF = ...``, ``pytest.mark.urls``,
+    ``override_settings(ROOT_URLCONF=...)``, ``reverse(..., urlconf=...)``): a page that is only
+    wired in a test list would pass its tests and be missing for the people who need it."""
+    this_file = Path(__file__).resolve()
+    offenders = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in _test_sources()
+        if path != this_file
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _SWAPS_URLCONF.search(line)
+    ]
+    assert settings.ROOT_URLCONF == "sabeel.config.urls"
+    assert not offenders, f"tests that swap the URLconf: {offenders}"
+    assert not [p for p in _test_sources() if p.name == "urls.py"], "a test-only URL list exists"
+
+
+def test_every_apps_urls_module_is_included_by_the_project():
+    included = set()
+
+    def walk(patterns):  # type: ignore[no-untyped-def]
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                module = getattr(entry.urlconf_name, "__name__", None)  # None for an inline list
+                if module:
+                    included.add(module)
+                walk(entry.url_patterns)
+
+    walk(get_resolver().url_patterns)
+    apps = [m.name for m in pkgutil.iter_modules(sabeel.__path__) if m.name not in ("config", "core", "engines")]
+    with_urls = [name for name in apps if importlib.util.find_spec(f"sabeel.{name}.urls") is not None]
+    assert with_urls, "no app has a urls module?"
+    missing = [name for name in with_urls if f"sabeel.{name}.urls" not in included]
+    assert not missing, f"apps whose urls module config/urls.py does not include: {missing}"
+    # core's own routes are mounted too (with the home page the composition root adds).
+    assert reverse("core:home") == "/" and reverse("core:sign_in") == "/sign-in/"
+
+
+def test_a_route_missing_from_the_project_fails_the_matrix(monkeypatch):
+    """The proof that the matrix reads the real list: drop the consent app from ``config/urls.py``
+    and its declared routes stand out as expectations for routes that do not exist."""
+    from sabeel.config import urls as project_urls
+
+    without_consent = [p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "consent"]
+    monkeypatch.setattr(project_urls, "urlpatterns", without_consent)
+    clear_url_caches()
+    try:
+        stale = set(PAGES) - set(_page_cases())
+    finally:
+        monkeypatch.undo()
+        clear_url_caches()
+    assert "consent:consent_record" in stale and "consent:withdrawal_record" in stale

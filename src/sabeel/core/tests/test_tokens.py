@@ -140,3 +140,66 @@ def test_user_without_membership_cannot_create_tokens(client, cast):
     assert "You need a current membership" in client.get(TOKENS).content.decode()
     assert client.post(TOKENS, {"name": "x", "expires_in_days": "30"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+# --- tokens die with the second factor ----------------------------------------------------------
+
+
+def test_a_reset_of_a_lost_device_revokes_every_token_of_its_owner(cast):
+    """The Lebanon registration officer loses her phone; the platform administrator resets her
+    second factor. Whoever has the phone may have her tokens too: all of them stop at once, each
+    revocation audited in the administrator's name, while her colleague's token keeps working."""
+    officer = cast["lb_registration_officer"]
+    kobo, kobo_raw = api_token_create(actor=officer, name="Kobo sync")
+    report, report_raw = api_token_create(actor=officer, name="weekly report")
+    old, _old_raw = api_token_create(actor=officer, name="old script")
+    api_token_revoke(actor=officer, token=old)
+    _colleague, colleague_raw = api_token_create(actor=cast["lb_protection_officer"], name="script")
+
+    services.otp_device_reset(actor=cast["platform_admin"], user=officer)
+
+    assert_refused(bearer(kobo_raw).get(GROUPS_API))
+    assert_refused(bearer(report_raw).get(GROUPS_API))
+    assert bearer(colleague_raw).get(GROUPS_API).status_code == 200
+    revocations = AuditEntry.objects.filter(action="apitoken.revoked", data__reason="otp_reset")
+    assert sorted(int(e.target_id) for e in revocations) == sorted([kobo.pk, report.pk])
+    assert {e.actor_id for e in revocations} == {str(cast["platform_admin"].pk)}
+    old.refresh_from_db()
+    assert old.revoked_at is not None and not AuditEntry.objects.filter(target_id=str(old.pk), data__reason="otp_reset").exists()
+
+
+def test_the_admin_reset_action_revokes_the_tokens_too(cast):
+    """The same reset made from the administration site's action on the users list."""
+    officer = cast["jo_movement_officer"]
+    _token, raw = api_token_create(actor=officer, name="manifest sync")
+    admin = sign_in(Client(), cast["platform_admin"])
+
+    response = admin.post(
+        reverse("admin:workgroups_user_changelist"),
+        {"action": "reset_otp_devices", "_selected_action": [officer.pk]},
+    )
+
+    assert response.status_code == 302
+    assert_refused(bearer(raw).get(GROUPS_API))
+
+
+def test_enrolling_an_app_again_revokes_the_tokens_made_under_the_old_one(cast):
+    """After the reset the officer signs in with her password and enrols a new app; no token of
+    hers survives, not even one somebody created between the reset and the enrolment."""
+    from sabeel.core import otp
+    from sabeel.core.testing import PASSWORD
+
+    officer = cast["lb_finance_officer"]
+    services.otp_device_reset(actor=cast["platform_admin"], user=officer)
+    # A token that escaped the reset (made in the moment between reset and enrolment).
+    straggler = ApiToken.objects.create(user=officer, name="straggler", prefix="sbl_straggle", key_hash="0" * 64)
+    browser = Client()
+    browser.post(reverse("core:sign_in"), {"username": officer.username, "password": PASSWORD})
+    device = otp.enrolment_device(officer)
+
+    assert browser.post(reverse("core:otp_enrol"), {"code": otp.current_code(device)}).status_code == 200
+
+    straggler.refresh_from_db()
+    assert straggler.revoked_at is not None
+    [entry] = AuditEntry.objects.filter(action="apitoken.revoked", target_id=str(straggler.pk))
+    assert (entry.actor_id, entry.data) == (str(officer.pk), {"reason": "otp_enrolled"})

@@ -9,11 +9,6 @@ import pytest
 from sabeel.registry.tests.factories import household_make
 
 
-@pytest.fixture(autouse=True)
-def portal_urls(settings):  # type: ignore[no-untyped-def]
-    settings.ROOT_URLCONF = "sabeel.portal.tests.urls"
-
-
 @pytest.fixture
 def outbox(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.SABEEL_SMS_OUTBOX = str(tmp_path / "sms-outbox.jsonl")

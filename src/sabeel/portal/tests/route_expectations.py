@@ -5,13 +5,11 @@ page is open to all; every other page needs the refugee session (a right code) o
 under way, and otherwise sends anonymous and staff alike back to the start page (302). The refugee
 session's own cases are covered by ``portal/tests/test_views.py``.
 
-Declared only once ``config/urls.py`` includes the portal (``path("me/", include("sabeel.portal.urls"))``);
-``test_routes.py`` checks the same table against the portal's test URLs in the meantime."""
+Checked against ``config/urls.py`` itself, like every other route."""
 
 from __future__ import annotations
 
 from sabeel.core.testing_routes import Open, Skip
-from sabeel.portal.tests.wiring import portal_is_wired
 
 EXPECTATIONS: dict[str, Open | Skip] = {
     "portal:start": Open(anonymous=200, signed_in=200),
@@ -22,4 +20,4 @@ EXPECTATIONS: dict[str, Open | Skip] = {
     "portal:sign_out": Open(anonymous=302, signed_in=302, method="post"),
 }
 
-PAGES: dict[str, Open | Skip] = EXPECTATIONS if portal_is_wired() else {}
+PAGES: dict[str, Open | Skip] = EXPECTATIONS

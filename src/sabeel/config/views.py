@@ -1,4 +1,5 @@
-"""Pages that hold no record: the home page (per role) and the language switch lives in Django."""
+"""The home page: it shows the user's working groups, so it lives in the composition root, which
+may import the apps (core may not). Its URL keeps the name ``core:home``."""
 
 from __future__ import annotations
 

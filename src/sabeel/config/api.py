@@ -1,0 +1,24 @@
+"""The REST API, assembled: one NinjaAPI (core's authentication and error envelope) with every
+app's router mounted. This is the composition root's job, so that core imports no app."""
+
+from __future__ import annotations
+
+from sabeel.conditions.api import router as conditions_router
+from sabeel.consent.api import router as consent_router
+from sabeel.consent.intention_api import router as intention_router
+from sabeel.core.api import api_create
+from sabeel.geo.api import router as geo_router
+from sabeel.registry.api import router as registry_router
+from sabeel.workgroups.api import router as workgroups_router
+
+api = api_create(
+    title="Sabeel API",
+    version="1",
+    description="Scoped exactly like the pages: a record of another working group answers 404.",
+)
+api.add_router("/working-groups", workgroups_router)
+api.add_router("/geo", geo_router)
+api.add_router("/registry", registry_router)
+api.add_router("/conditions", conditions_router)
+api.add_router("/consent", consent_router)
+api.add_router("/consent", intention_router)

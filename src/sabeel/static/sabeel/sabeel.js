@@ -1,0 +1,43 @@
+// The little behaviour Sabeel's pages need, kept out of the templates so that the
+// Content-Security-Policy allows no inline script and no eval (hence no onclick, no hx-on).
+//   data-print                  a link that prints the page
+//   data-remove-closest="sel"   a button that removes its closest ancestor matching sel
+//   data-reset-on="event"       a form that is reset when htmx triggers that event on it
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    var printer = target.closest("[data-print]");
+    if (printer) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var remover = target.closest("[data-remove-closest]");
+    if (remover) {
+      var doomed = remover.closest(remover.getAttribute("data-remove-closest"));
+      if (doomed) doomed.remove();
+    }
+  });
+
+  function bindResets(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var forms = Array.prototype.slice.call(scope.querySelectorAll("[data-reset-on]"));
+    if (scope.matches && scope.matches("[data-reset-on]")) forms.push(scope);
+    forms.forEach(function (form) {
+      if (form.dataset.resetBound) return;
+      form.dataset.resetBound = "1";
+      form.getAttribute("data-reset-on").split(/\s+/).forEach(function (name) {
+        if (!name) return;
+        form.addEventListener(name, function () {
+          if (typeof form.reset === "function") form.reset();
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { bindResets(document); });
+  document.addEventListener("htmx:load", function (event) { bindResets(event.target); });
+})();
