@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from sabeel.consent import selectors, services
+from sabeel.consent import reason_display, selectors, services
 from sabeel.consent.eligibility import HouseholdEligibility, household_eligibility
 from sabeel.consent.models import CounsellingSession, FollowUp, ReturnConsent, ReturnProgramme, Withdrawal
 from sabeel.core.exceptions import ServiceError
@@ -326,7 +326,9 @@ def get_eligibility(request: HttpRequest, pk: int, query: Query[EligibilityQuery
     if query.on and query.departure_on and query.departure_on < query.on:
         message = _("The departure cannot be before the day assessed.")
         raise ServiceError(message, fields={"departure_on": [message]})
-    return _eligibility(household_eligibility(household=household, on=query.on, departure_on=query.departure_on))
+    answer = household_eligibility(household=household, on=query.on, departure_on=query.departure_on)
+    # Reasons that reveal specific needs read neutrally for roles without that field group.
+    return _eligibility(reason_display.eligibility_for(actor=request.user, household=household, eligibility=answer))
 
 
 # --- follow-ups -------------------------------------------------------------------------------------------------

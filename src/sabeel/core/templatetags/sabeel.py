@@ -1,18 +1,96 @@
+"""Dates and times as every page shows them: day first in both languages ("6 December 2026"), and
+a time with the host country's zone named in words ("6 December 2026, 14:05 (Beirut time)").
+
+``where`` names the zone: a working group, a household (its group's zone), any object with a
+``time_zone``, or a zone name such as ``"Asia/Beirut"``."""
+
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sabeel.core.timezones import local_time
 
 register = template.Library()
 
+DAY_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
+
+# Host countries' zones in words; any other zone is named by its city.
+ZONE_NAMES: dict[str, Promise] = {
+    "Asia/Beirut": gettext_lazy("Beirut"),
+    "Asia/Amman": gettext_lazy("Amman"),
+    "Europe/Istanbul": gettext_lazy("Istanbul"),
+    "Asia/Baghdad": gettext_lazy("Baghdad"),
+    "Africa/Cairo": gettext_lazy("Cairo"),
+    "Asia/Damascus": gettext_lazy("Damascus"),
+    "UTC": gettext_lazy("UTC"),
+}
+
+
+def zone_of(where: Any) -> str:
+    """The zone name ``where`` stands for ("UTC" when it names none)."""
+    if isinstance(where, str):
+        return where or "UTC"
+    zone = getattr(where, "time_zone", None)
+    if zone is None and getattr(where, "working_group", None) is not None:
+        zone = getattr(where.working_group, "time_zone", None)
+    return str(zone or "UTC")
+
+
+@register.filter
+def zone_name(where: Any) -> str:
+    """"Beirut time": the zone in words, as the dates of a page are read."""
+    zone = zone_of(where)
+    city = ZONE_NAMES.get(zone)
+    return _("%(zone)s time") % {"zone": str(city) if city is not None else zone.rsplit("/", 1)[-1].replace("_", " ")}
+
+
+@register.filter
+def local_date(value: dt.date | dt.datetime | str | None, where: Any = None) -> str:
+    """A day, day first: ``{{ consent.given_on|local_date }}`` → "6 December 2026". A moment is
+    first moved into ``where``'s zone; an ISO date text is read as a date."""
+    if value is None or value == "":
+        return "—"
+    day: dt.date
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    elif isinstance(value, dt.datetime):
+        day = value.astimezone(ZoneInfo(zone_of(where))).date()
+    else:
+        day = value
+    return formats.date_format(day, DAY_FORMAT)
+
+
+@register.filter
+def local_datetime(value: dt.datetime | None, where: Any) -> str:
+    """A moment in the host country's zone, day first, the zone named:
+    ``{{ row.at|local_datetime:group }}`` → "6 December 2026, 14:05 (Beirut time)"."""
+    if value is None:
+        return "—"
+    zone = zone_of(where)
+    local = value.astimezone(ZoneInfo(zone))
+    return _("%(date)s, %(time)s (%(zone)s)") % {
+        "date": formats.date_format(local, DAY_FORMAT),
+        "time": formats.time_format(local, TIME_FORMAT),
+        "zone": zone_name(zone),
+    }
+
 
 @register.filter
 def in_zone(value: dt.datetime | None, time_zone: str | None) -> str:
-    """Format a UTC datetime in the given zone, naming the zone: ``{{ row.at|in_zone:group.time_zone }}``."""
+    """Format a UTC datetime in the given zone, naming the zone: ``{{ row.at|in_zone:group.time_zone }}``.
+    (Kept for the pages that still use it; new pages use ``local_datetime``.)"""
     local = local_time(value, time_zone)
     if local is None:
         return ""
