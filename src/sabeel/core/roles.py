@@ -152,6 +152,11 @@ POLICY: dict[Role, RolePolicy] = {
 }
 
 
+# Roles that reach person-level rows: a membership granting one needs a second administrator's
+# approval (``workgroups.services.membership_approve``).
+PERSON_LEVEL_ROLES: frozenset[Role] = frozenset(role for role, policy in POLICY.items() if policy.scope is Scope.PERSON)
+
+
 # A refugee on the self-service page acts on their own household only (the one whose one-time
 # code they typed): see its status and information, and withdraw consent.
 REFUGEE_ACTIONS: frozenset[str] = frozenset({"person.view", "consent.withdraw"})

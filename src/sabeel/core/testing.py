@@ -121,11 +121,16 @@ def create_cast(*, since: dt.date | None = None) -> Cast:
             )
             users[username] = user
     users["outsider"] = _user("outsider", display_name="Outsider without membership")
-    superuser = _user("platform_admin", display_name="Platform administrator")
-    if not superuser.is_superuser:
-        superuser.is_superuser = superuser.is_staff = True
-        superuser.save(update_fields=["is_superuser", "is_staff"])
-    users["platform_admin"] = superuser
+    # Two platform administrators: a membership granting a person-level role needs a second one's approval.
+    for username, display_name in (
+        ("platform_admin", "Platform administrator"),
+        ("platform_admin_2", "Second platform administrator"),
+    ):
+        superuser = _user(username, display_name=display_name)
+        if not superuser.is_superuser:
+            superuser.is_superuser = superuser.is_staff = True
+            superuser.save(update_fields=["is_superuser", "is_staff"])
+        users[username] = superuser
     return Cast(users=users, groups=groups, organisations=organisations)
 
 

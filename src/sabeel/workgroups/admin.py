@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -118,12 +119,42 @@ class SabeelUserAdmin(AuditedModelAdmin, UserAdmin):
 
 @admin.register(Membership, site=admin_site)
 class MembershipAdmin(AuditedModelAdmin):
-    list_display = ("user", "working_group", "role", "organisation", "starts_on", "ends_on", "is_active")
-    list_filter = ("working_group", "role", "is_active")
+    """A membership granting a person-level role, created or widened here, waits for a second
+    administrator's approval (the "Approve" action), who must be neither its requester nor its
+    member; the approval fields cannot be typed in."""
+
+    list_display = ("user", "working_group", "role", "organisation", "starts_on", "ends_on", "is_active", "approval")
+    list_filter = ("approval", "working_group", "role", "is_active")
     search_fields = ("user__username", "user__display_name")
     autocomplete_fields = ("user",)
     list_select_related = ("user", "working_group", "organisation")
-    actions = ("end_memberships",)
+    readonly_fields = ("approval", "requested_by", "approved_by", "approved_at")
+    actions = ("end_memberships", "approve_memberships")
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        if not isinstance(obj, Membership):
+            raise TypeError(obj)
+        held = services.membership_needs_approval(membership=obj, changed_fields=form.changed_data if change else None)
+        if held:
+            services.membership_hold(actor=request.user, membership=obj)
+        super().save_model(request, obj, form, change)
+        if held:
+            services.membership_requested(actor=request.user, membership=obj)
+            self.message_user(
+                request,
+                _("This membership grants access to people's files: it takes effect once another administrator approves it."),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve the selected memberships (as the second administrator)"))
+    def approve_memberships(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        _apply(
+            self,
+            request,
+            queryset.select_related("user"),
+            lambda membership: services.membership_approve(actor=request.user, membership=membership),
+            lambda n: ngettext("%(count)d membership approved.", "%(count)d memberships approved.", n) % {"count": n},
+        )
 
     @admin.action(description=_("End the selected memberships today"))
     def end_memberships(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:

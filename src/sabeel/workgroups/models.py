@@ -119,6 +119,11 @@ class WorkingGroup(BaseModel):
         return self.pk
 
 
+class MembershipApproval(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Waiting for a second administrator")
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self, on: dt.date | None = None) -> MembershipQuerySet:
         from django.utils import timezone
@@ -127,6 +132,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=day),
             is_active=True,
+            approval=MembershipApproval.APPROVED,
             starts_on__lte=day,
             working_group__is_active=True,
             user__is_active=True,
@@ -147,6 +153,18 @@ class Membership(BaseModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A membership granting a person-level role, made or widened by an administrator, grants
+    # nothing until a second administrator approves it (``services.membership_approve``).
+    approval = models.CharField(
+        _("approval"), max_length=16, choices=MembershipApproval.choices, default=MembershipApproval.APPROVED
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("requested by")
+    )
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -162,6 +180,18 @@ class Membership(BaseModel):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="membership_ends_after_start",
                 violation_error_message=_("A membership cannot end before it starts."),
+            ),
+            # A requested membership is approved by someone else than its requester and its holder.
+            models.CheckConstraint(
+                condition=Q(approval="pending", requested_by__isnull=False, approved_by__isnull=True)
+                | Q(approval="approved", requested_by__isnull=True)
+                | (
+                    Q(approval="approved", approved_by__isnull=False)
+                    & ~Q(approved_by=models.F("requested_by"))
+                    & ~Q(approved_by=models.F("user"))
+                ),
+                name="membership_approved_by_a_second_administrator",
+                violation_error_message=_("A second administrator, not the requester nor the member, must approve this membership."),
             ),
         ]
 

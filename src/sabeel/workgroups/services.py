@@ -1,8 +1,17 @@
 """Writes on accounts and memberships: deactivating a user, ending a membership, resetting a lost
-second factor. Each is checked, atomic and audited (ids only)."""
+second factor, and the two-administrator rule for person-level memberships. Each is checked,
+atomic and audited (ids only).
+
+An administrator cannot give anyone, least of all themselves, a role that reaches people's files
+on their own: a membership granting a person-level role (``roles.PERSON_LEVEL_ROLES``), when it is
+created, reactivated, extended or moved to another user, group or role, waits
+(``MembershipApproval.PENDING``, granting nothing) until a second administrator approves it —
+another platform administrator, or an administrator of the membership's working group — who is
+neither the requester nor the member. The audit rows name the user id, the group and the role."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -13,8 +22,9 @@ from sabeel.core import audit, otp
 from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.models import ActorKind
-from sabeel.core.permissions import forget_memberships, require
-from sabeel.workgroups.models import Membership, User
+from sabeel.core.permissions import can, forget_memberships, require
+from sabeel.core.roles import PERSON_LEVEL_ROLES, Role
+from sabeel.workgroups.models import Membership, MembershipApproval, User
 
 
 def is_platform_administrator(actor: Any) -> bool:
@@ -91,3 +101,73 @@ def otp_device_reset(*, actor: Any, user: User) -> User:
     otp.devices_reset(user, actor=who)
     audit.record(actor=who, action="auth.otp_device_reset", target=user)
     return user
+
+
+# Changes that give a membership (more) access: they need a second administrator's approval.
+_GRANTING_FIELDS = frozenset({"user", "working_group", "role", "is_active", "starts_on", "ends_on"})
+
+
+def membership_needs_approval(*, membership: Membership, changed_fields: Iterable[str] | None) -> bool:
+    """Whether saving ``membership`` (new when ``changed_fields`` is None) grants a person-level
+    role that no second administrator has approved yet."""
+    if Role(membership.role) not in PERSON_LEVEL_ROLES or not membership.is_active:
+        return False
+    if changed_fields is None or membership.approval == MembershipApproval.PENDING:
+        return True
+    return bool(_GRANTING_FIELDS & set(changed_fields))
+
+
+def membership_hold(*, actor: Any, membership: Membership) -> Membership:
+    """Mark an unsaved or changed membership as waiting for a second administrator (the caller
+    saves it, then calls ``membership_requested``): it grants nothing until approved."""
+    who = as_actor(actor)
+    membership.approval = MembershipApproval.PENDING
+    membership.requested_by = who.user
+    membership.approved_by = None
+    membership.approved_at = None
+    return membership
+
+
+def membership_requested(*, actor: Any, membership: Membership) -> None:
+    """Audit a membership held for approval: the user id, the group and the role."""
+    audit.record(
+        actor=actor,
+        action="membership.requested",
+        target=membership,
+        data={"user_id": membership.user_id, "role": membership.role},
+    )
+    forget_memberships(membership.user)
+
+
+@transaction.atomic
+def membership_approve(*, actor: Any, membership: Membership) -> Membership:
+    """A second administrator approves a membership waiting for approval: from now on it grants
+    its role. The approver is a platform administrator or an administrator of the membership's
+    working group, and is neither the one who asked for it nor the member."""
+    who = as_actor(actor)
+    if not who.is_authenticated:
+        raise NotSignedIn
+    if who.user is None:
+        raise NotPermitted  # a person, not a job, approves access to people's files
+    if not (is_platform_administrator(who) or can(who, "workgroup.manage", membership)):
+        require(who, "workgroup.manage", membership)  # 404 for another group's membership, else 403
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.approval != MembershipApproval.PENDING:
+        raise ServiceError(_("This membership is not waiting for approval."), code="not_pending")
+    if membership.requested_by_id == who.user.pk:
+        raise ServiceError(
+            _("You asked for this membership, so you cannot approve it. Ask another administrator."), code="self"
+        )
+    _refuse_self(who, membership.user, _("You cannot approve a membership for yourself. Ask another administrator."))
+    membership.approval = MembershipApproval.APPROVED
+    membership.approved_by = who.user
+    membership.approved_at = timezone.now()
+    membership.save(update_fields=["approval", "approved_by", "approved_at", "updated_at"])
+    audit.record(
+        actor=who,
+        action="membership.approved",
+        target=membership,
+        data={"user_id": membership.user_id, "role": membership.role, "requested_by_id": membership.requested_by_id},
+    )
+    forget_memberships(membership.user)
+    return membership
