@@ -155,7 +155,8 @@ def sign_in(client: Client, user: User) -> Client:
 
 
 def audit_trail_wipe_for_tests() -> None:
-    """Empty the audit trail as only a database owner could (triggers off, then on again).
+    """Empty the audit trail and the read log as only a database owner could (triggers off, then
+    on again).
 
     For tests whose writes commit (``transaction=True``, browser tests): Django's flush at teardown
     would otherwise hit the append-only triggers. Never used outside tests."""
@@ -163,16 +164,20 @@ def audit_trail_wipe_for_tests() -> None:
 
     from django.db import connection, transaction
 
-    migration = importlib.import_module("sabeel.core.migrations.0003_audit_append_only")
+    append_only = {
+        "core_auditentry": importlib.import_module("sabeel.core.migrations.0003_audit_append_only"),
+        "core_readentry": importlib.import_module("sabeel.core.migrations.0005_read_log"),
+    }
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
-            cursor.execute("DELETE FROM core_auditentry")
-            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
-        else:
-            for sql in migration.SQLITE_REVERSE:
-                cursor.execute(sql)
-            cursor.execute("DELETE FROM core_auditentry")
-            for sql in migration.SQLITE:
-                cursor.execute(sql)
+        for table, migration in append_only.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed table name
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            else:
+                for sql in migration.SQLITE_REVERSE:
+                    cursor.execute(sql)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed table name
+                for sql in migration.SQLITE:
+                    cursor.execute(sql)
         cursor.execute("DELETE FROM core_audithead")

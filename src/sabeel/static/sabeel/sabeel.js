@@ -3,6 +3,9 @@
 //   data-print                  a link that prints the page
 //   data-remove-closest="sel"   a button that removes its closest ancestor matching sel
 //   data-reset-on="event"       a form that is reset when htmx triggers that event on it
+//   data-param-name="n" data-param-from="sel"
+//                               an htmx request that sends parameter n = the value of the field
+//                               sel at the moment of the request (instead of hx-vals="js:…")
 (function () {
   "use strict";
 
@@ -37,6 +40,14 @@
       });
     });
   }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail && event.detail.elt;
+    if (!source || !source.getAttribute) return;
+    var name = source.getAttribute("data-param-name");
+    var field = name && document.querySelector(source.getAttribute("data-param-from"));
+    if (field) event.detail.parameters[name] = field.value;
+  });
 
   document.addEventListener("DOMContentLoaded", function () { bindResets(document); });
   document.addEventListener("htmx:load", function (event) { bindResets(event.target); });
