@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -31,11 +33,11 @@ def memberships(who: Any) -> list[tuple[int, Role]]:
     user = actor.user
     cached: list[tuple[int, Role]] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from sabeel.workgroups.models import Membership
-
+        # Named by the setting, as Django names the user model: core imports no app.
+        membership: Any = apps.get_model(settings.SABEEL_MEMBERSHIP_MODEL)
         cached = [
             (group_id, Role(role))
-            for group_id, role in Membership.objects.current().filter(user=user).values_list("working_group_id", "role")
+            for group_id, role in membership.objects.current().filter(user=user).values_list("working_group_id", "role")
         ]
         setattr(user, _CACHE_ATTR, cached)
     return cached

@@ -98,6 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "workgroups.User"
+# The model whose current rows give a user's (working group, role) pairs to core.permissions.
+SABEEL_MEMBERSHIP_MODEL = "workgroups.Membership"
 LOGIN_URL = "core:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
 
