@@ -1,11 +1,14 @@
 """The intentions API (a Router the lead mounts at ``/api/consent``): a household's answers, the
 one that counts first; recording an answer; importing the survey's CSV or Excel export
-(multipart); one import's report. Scoped like the pages: a household or import of another
-working group answers 404.
+(multipart); one import's progress and report. Scoped like the pages: a household or import of
+another working group answers 404.
 
-An import that finds unmatched or invalid rows writes no answer and answers 400
-(``import_refused``) with one message per row and column; the run itself is recorded and can be
-read at ``/intentions/imports/{id}``."""
+An import runs in the background: ``POST /intentions/import`` checks the file's size and kind
+(an .xlsx too large once unpacked included) and answers 202 with the queued run, or 400
+(``file_refused``, field ``file``) without queueing anything. ``GET /intentions/imports/{id}``
+answers the run's status and progress while it works (poll it), then its counts and its report;
+a file with unmatched or invalid rows ends ``failed`` (``failure: rows_refused``) with one entry
+per row and column, and no answer is written."""
 
 # No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
 import datetime as dt
@@ -19,9 +22,10 @@ from ninja.files import UploadedFile
 from sabeel.consent import intention_import as importer
 from sabeel.consent import intentions
 from sabeel.consent.intentions import ReturnObstacle, ReturnReason
-from sabeel.consent.models import Answer, DecisionMaker, IntentionImport, ReturnIntention
+from sabeel.consent.models import Answer, DecisionMaker, ReturnIntention
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
+from sabeel.core.runs import Run, RunStatus
 from sabeel.registry.selectors import household_get
 
 router = Router(tags=["intentions"])
@@ -54,8 +58,12 @@ class IntentionOut(Schema):
 class IntentionIn(Schema):
     hopes_to_return: Answer
     intends_within_12_months: Answer
-    recorded_on: dt.date | None = Field(None, description="The date of the answer; today in the host country when absent")
-    preferred_destination: str | None = Field(None, max_length=64, description="Key (p-code) of a Syrian admin unit, any level")
+    recorded_on: dt.date | None = Field(
+        None, description="The date of the answer; today in the host country when absent"
+    )
+    preferred_destination: str | None = Field(
+        None, max_length=64, description="Key (p-code) of a Syrian admin unit, any level"
+    )
     reasons: list[ReturnReason] = []
     obstacles: list[ReturnObstacle] = []
     go_and_see_interest: bool = False
@@ -73,29 +81,51 @@ class ReportEntryOut(Schema):
 
 class ImportOut(Schema):
     id: int
-    working_group_id: int
+    working_group_id: int | None
     file_name: str
+    status: str = Field(..., description="queued, running, succeeded, failed or cancelled")
+    failure: str = Field(
+        ...,
+        description="Why a failed run failed: file_refused, rows_refused, not_permitted or internal_error; empty otherwise",
+    )
     succeeded: bool
+    finished: bool
     summary: str
+    done: int = Field(..., description="Rows dealt with so far")
+    total: int | None = Field(None, description="Rows in the file, once read")
     rows_total: int
     rows_created: int
     rows_already_imported: int
+    rows_refused: int
     created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
     report: list[ReportEntryOut]
+    report_entries_left_out: int
 
 
-def _import_out(run: IntentionImport) -> ImportOut:
+def _import_out(run: Run) -> ImportOut:
+    counts = run.counts or {}
     return ImportOut(
         id=run.pk,
         working_group_id=run.working_group_id,
-        file_name=run.file_name,
-        succeeded=run.succeeded,
+        file_name=str(run.params.get("file_name", "")),
+        status=run.status,
+        failure=run.failure,
+        succeeded=run.status == RunStatus.SUCCEEDED,
+        finished=run.is_finished,
         summary=importer.import_summary(run),
-        rows_total=run.rows_total,
-        rows_created=run.rows_created,
-        rows_already_imported=run.rows_already_imported,
+        done=run.done,
+        total=run.total,
+        rows_total=int(counts.get("rows_total", 0)),
+        rows_created=int(counts.get("created", 0)),
+        rows_already_imported=int(counts.get("already_imported", 0)),
+        rows_refused=int(counts.get("refused", 0)),
         created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
         report=[ReportEntryOut(**row) for row in importer.report_rows(run)],
+        report_entries_left_out=run.errors_dropped,
     )
 
 
@@ -137,24 +167,18 @@ def _import_group(request: HttpRequest, wanted: int | None) -> Any:
     raise Http404
 
 
-@router.post("/intentions/import", response=ImportOut)
+@router.post("/intentions/import", response={202: ImportOut})
 def import_intentions(
     request: HttpRequest, file: File[UploadedFile], working_group: Form[int | None] = None
-) -> ImportOut:
+) -> tuple[int, ImportOut]:
     group = _import_group(request, working_group)
     if file.size is not None and file.size > importer.MAX_BYTES:
         message = importer.problem_message({"problem": "file_too_large"})
-        raise ServiceError(message, fields={"file": [message]})
-    run = importer.intention_import(actor=request.user, working_group=group, file_name=file.name or "", content=file.read())
-    if not run.succeeded:
-        fields: dict[str, list[str]] = {}
-        for row in importer.report_rows(run):
-            if row["blocking"]:
-                key = f"rows.{row['row']}.{row['column']}" if row["row"] else "file"
-                fields.setdefault(key, []).append(row["message"])
-        summary = _("%(summary)s (import %(id)s)") % {"summary": importer.import_summary(run), "id": run.pk}
-        raise ServiceError(summary, fields=fields, code="import_refused")
-    return _import_out(run)
+        raise ServiceError(message, fields={"file": [message]}, code="file_refused")
+    run = importer.intention_import_start(
+        actor=request.user, working_group=group, file_name=file.name or "", content=file.read()
+    )
+    return 202, _import_out(run)
 
 
 @router.get("/intentions/imports/{pk}", response=ImportOut)

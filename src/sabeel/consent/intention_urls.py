@@ -10,4 +10,5 @@ urlpatterns = [
     path("households/<int:pk>/intentions/new/", intention_views.intention_record, name="intention_record"),
     path("intentions/import/", intention_views.intention_import, name="intention_import"),
     path("intentions/imports/<int:pk>/", intention_views.intention_import_detail, name="intention_import_detail"),
+    path("intentions/imports/<int:pk>/progress/", intention_views.intention_import_progress, name="intention_import_progress"),
 ]

@@ -15,11 +15,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from sabeel.consent import intention_import as importer
 from sabeel.consent import intentions
 from sabeel.consent.intention_forms import IntentionForm, IntentionImportForm
-from sabeel.consent.models import IntentionImport
 from sabeel.core.exceptions import ServiceError
+from sabeel.core.runs import Run
 from sabeel.core.views_helpers import staff_view
 from sabeel.registry.models import Household
 from sabeel.registry.selectors import household_get
+from sabeel.workgroups.models import WorkingGroup
 
 RECENT_IMPORTS = 20
 
@@ -68,27 +69,50 @@ def intention_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"household": household, "form": form})
 
 
-def _import_context(request: HttpRequest, run: IntentionImport | None) -> dict[str, Any]:
+def _import_context(request: HttpRequest, run: Run | None) -> dict[str, Any]:
     return {
         "run": run,
+        "group": WorkingGroup.objects.filter(pk=run.working_group_id or 0).first() if run else None,
         "summary": importer.import_summary(run) if run else "",
-        "report": importer.report_rows(run) if run else [],
+        "report": importer.report_rows(run) if run and run.is_finished else [],
     }
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def intention_import(request: HttpRequest) -> HttpResponse:
+    """The upload: the file is checked for its size and kind, stored on a queued run and imported
+    in the background; the page then shows the run's progress, and its report once finished."""
     recent = intentions.intention_import_list(actor=request.user)
-    form = IntentionImportForm(request.POST or None, request.FILES or None, groups=intentions.import_groups(actor=request.user))
+    groups = intentions.import_groups(actor=request.user)
+    form = IntentionImportForm(request.POST or None, request.FILES or None, groups=groups)
     run = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        run = importer.intention_import(
-            actor=request.user, working_group=form.cleaned_data["working_group"], file_name=upload.name, content=upload.read()
-        )
-    context = {"form": form, "recent": recent[:RECENT_IMPORTS], **_import_context(request, run)}
-    template = "consent/intention_import.html#report" if _htmx(request) and run else "consent/intention_import.html"
+        try:
+            run = importer.intention_import_start(
+                actor=request.user,
+                working_group=form.cleaned_data["working_group"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except ServiceError as exc:
+            for name, errors in (exc.fields or {"": [exc.message]}).items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            if not _htmx(request):
+                return redirect("consent:intention_import_detail", pk=run.pk)
+            form = IntentionImportForm(groups=groups)
+    by_id = {g.pk: g for g in groups}
+    context = {
+        "form": form,
+        "recent": [(r, by_id.get(r.working_group_id or 0)) for r in recent[:RECENT_IMPORTS]],
+        "limits": {"rows": importer.MAX_ROWS, "mb": importer.MAX_BYTES // (1024 * 1024)},
+        **_import_context(request, run),
+    }
+    htmx_post = _htmx(request) and request.method == "POST"
+    template = "consent/intention_import.html#upload" if htmx_post else "consent/intention_import.html"
     return render(request, template, context)
 
 
@@ -96,3 +120,10 @@ def intention_import(request: HttpRequest) -> HttpResponse:
 def intention_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = intentions.intention_import_get(actor=request.user, pk=pk)
     return render(request, "consent/intention_import_detail.html", _import_context(request, run))
+
+
+@staff_view
+def intention_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's progress bar (polled every 2 seconds while it works), then its report."""
+    run = intentions.intention_import_get(actor=request.user, pk=pk)
+    return render(request, "consent/intention_import.html#report", _import_context(request, run))

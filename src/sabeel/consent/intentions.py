@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sabeel.consent.models import Answer, DecisionMaker, IntentionImport, IntentionSource, ReturnIntention
+from sabeel.consent.models import Answer, DecisionMaker, IntentionSource, ReturnIntention
 from sabeel.core import audit
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_to
+from sabeel.core.runs import Run, runs_of
 from sabeel.geo.choices import Country
 from sabeel.geo.models import AdminUnit
 from sabeel.registry.choices import HouseholdStatus
@@ -29,6 +30,7 @@ from sabeel.registry.models import Household
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = [
+    "IMPORT_RUN_KIND",
     "ReturnObstacle",
     "ReturnReason",
     "can_record_intention",
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 EARLIEST_ANSWER = dt.date(2011, 3, 15)  # no answer about returning predates the displacement
+IMPORT_RUN_KIND = "consent.intention_import"  # the kind of the survey imports' runs (core.runs)
 
 
 class ReturnReason(models.TextChoices):
@@ -209,11 +212,13 @@ def import_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "person.update"), host_country__isnull=False).order_by("code")
 
 
-def intention_import_list(*, actor: Any) -> QuerySet[IntentionImport]:
+def intention_import_list(*, actor: Any) -> QuerySet[Run]:
+    """The survey imports (runs) of the groups where the actor may change files, newest first."""
     require(actor, "person.update")
-    return visible_to(actor, IntentionImport.objects.select_related("working_group", "imported_by"), "person.update").order_by("-id")
+    return visible_to(actor, runs_of(kind=IMPORT_RUN_KIND), "person.update")
 
 
-def intention_import_get(*, actor: Any, pk: int) -> IntentionImport:
+def intention_import_get(*, actor: Any, pk: int) -> Run:
+    """One survey import (run); 404 for another group's."""
     require(actor, "person.update")
-    return get_visible(actor, IntentionImport.objects.select_related("working_group", "imported_by"), "person.update", pk=pk)
+    return get_visible(actor, runs_of(kind=IMPORT_RUN_KIND), "person.update", pk=pk)

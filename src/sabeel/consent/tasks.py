@@ -25,3 +25,12 @@ def follow_up_notify(*, follow_up_id: int) -> None:
         follow_up["kind"],
         follow_up["household__working_group_id"],
     )
+
+
+@task()
+def intention_import_task(*, run_id: int) -> None:
+    """Import a queued survey file (the run holds it). Never raises: a bad file fails its run and
+    the worker goes on with the next task."""
+    from sabeel.consent.intention_import import intention_import_run
+
+    intention_import_run(run_id=run_id)

@@ -10,8 +10,17 @@ from sabeel.consent.intentions import ReturnObstacle
 from sabeel.consent.models import Answer
 from sabeel.geo.choices import Country
 
+# Limits, checked before the work they protect: the upload's size in the request; an .xlsx's
+# declared uncompressed size, compression ratio and number of parts from the zip's directory,
+# before openpyxl opens it (a zip bomb is never expanded); rows, columns and cells while reading,
+# stopping at the first one over.
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 500
+MAX_CELLS = 2_000_000
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+MAX_XLSX_PARTS = 1000
 FILE_NAME_MAX = 200
 SUBMISSION_ID_MAX = 100
 
@@ -64,8 +73,18 @@ YES_NO_DK: dict[str, str] = {
     "لا": Answer.NO,
     "لا أعرف": Answer.UNSURE,
 }
-ASYLUM_COUNTRIES = {"LBN": Country.LEBANON, "JOR": Country.JORDAN, "TUR": Country.TURKIYE, "IRQ": Country.IRAQ, "EGY": Country.EGYPT}
-NEEDS_AS_OBSTACLES = {"shelter": ReturnObstacle.SHELTER, "documents": ReturnObstacle.DOCUMENTS, "livelihood": ReturnObstacle.LIVELIHOOD}
+ASYLUM_COUNTRIES = {
+    "LBN": Country.LEBANON,
+    "JOR": Country.JORDAN,
+    "TUR": Country.TURKIYE,
+    "IRQ": Country.IRAQ,
+    "EGY": Country.EGYPT,
+}
+NEEDS_AS_OBSTACLES = {
+    "shelter": ReturnObstacle.SHELTER,
+    "documents": ReturnObstacle.DOCUMENTS,
+    "livelihood": ReturnObstacle.LIVELIHOOD,
+}
 
 
 def column_key(header: str) -> str:

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,13 +15,20 @@ from sabeel.consent.intention_import._fields import (
     COLUMN_NAMES,
     FIELDS,
     MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
     MAX_ROWS,
+    MAX_XLSX_PARTS,
+    MAX_XLSX_RATIO,
+    MAX_XLSX_UNCOMPRESSED,
     REQUIRED,
     Kind,
     column_key,
     entry,
     field_of_column,
 )
+
+_RATIO_FLOOR = 1024 * 1024  # parts smaller than this cannot make a bomb under the total limit
 
 
 class Unreadable(Exception):
@@ -46,7 +53,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -54,48 +61,93 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)  # Kobo's CSV export uses ";"
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            yield list(row)
     except csv.Error as exc:
         raise Unreadable("file_unreadable") from exc
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _zip_problem(content: bytes) -> str | None:
+    """Read the zip's directory only: a part too large once expanded, too compressed or too
+    many parts refuses the file before anything is decompressed. (Python's zipfile never expands
+    a part past the size its directory declares, so a lying directory cannot get round this.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "file_unreadable"
+    if len(parts) > MAX_XLSX_PARTS:
+        return "xlsx_too_large"
+    if sum(p.file_size for p in parts) > MAX_XLSX_UNCOMPRESSED:
+        return "xlsx_too_large"
+    for part in parts:
+        if part.file_size > _RATIO_FLOOR and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            return "xlsx_too_large"
+    return None
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
         raise Unreadable("file_unreadable") from exc
     try:
+        if not workbook.worksheets:
+            return
         # The first sheet holds the submissions; Kobo and ODK put repeat groups on further sheets.
-        sheet = workbook.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise Unreadable("file_unreadable") from exc
     finally:
         workbook.close()
 
 
-def read_table(content: bytes) -> Table:
+def file_problem(content: bytes) -> str | None:
+    """What refuses the file before any parsing (size, old Excel, an .xlsx too large once
+    expanded), as a report problem code; ``None`` when it may be read. Cheap enough for the
+    request that uploads it; the worker checks again."""
     if len(content) > MAX_BYTES:
-        raise Unreadable("file_too_large")
+        return "file_too_large"
     if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise Unreadable("xls_not_supported")
+        return "xls_not_supported"
+    if content.startswith(b"PK\x03\x04"):
+        return _zip_problem(content)
+    return None
+
+
+def read_table(content: bytes) -> Table:
+    problem = file_problem(content)
+    if problem:
+        raise Unreadable(problem)
     raw = _xlsx_rows(content) if content.startswith(b"PK\x03\x04") else _csv_rows(content)
-    if not raw:
+    header = next(raw, None)
+    if header is None:
         raise Unreadable("file_empty")
-    headers = [h.strip() for h in raw[0]]
+    if len(header) > MAX_COLUMNS:
+        raise Unreadable("too_many_columns")
+    headers = [h.strip() for h in header]
     rows: list[tuple[int, list[str]]] = []
-    for index, cells in enumerate(raw[1:], start=2):
+    cells_read = len(header)
+    for index, cells in enumerate(raw, start=2):
+        if len(cells) > MAX_COLUMNS:
+            raise Unreadable("too_many_columns")
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise Unreadable("too_many_cells")
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
         if index == 2 and all(c.startswith("#") for c in cells if c):
             continue  # the HXL hashtag row Kobo can put under the header
+        if len(rows) == MAX_ROWS:
+            raise Unreadable("too_many_rows")
         rows.append((index, cells))
     if not any(headers) or not rows:
         raise Unreadable("file_empty")
-    if len(rows) > MAX_ROWS:
-        raise Unreadable("too_many_rows")
     return Table(headers, rows)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,27 +195,34 @@ def _place_units(rows: Sequence[Row]) -> dict[str, AdminUnit]:
 
 def check_rows(rows: list[Row], working_group: WorkingGroup) -> list[tuple[Row, Household]]:
     """Match households, mark what was imported before, check the answers; the rows to write."""
-    numbers = {r.registration_number for r in rows if r.registration_number}
-    households = {
-        h.registration_number: h
-        for h in Household.objects.filter(working_group=working_group, registration_number__in=numbers).select_related("working_group")
-    }
-    ids = [r.submission_id for r in rows if r.submission_id]
-    existing = dict(ReturnIntention.objects.filter(submission_id__in=ids).values_list("submission_id", "household__working_group_id"))
+    numbers = sorted({r.registration_number for r in rows if r.registration_number})
+    households: dict[str, Household] = {}
+    for part in _chunks(numbers):
+        households.update(
+            (h.registration_number, h)
+            for h in Household.objects.filter(working_group=working_group, registration_number__in=part).select_related(
+                "working_group"
+            )
+        )
+    existing = submissions_recorded([r.submission_id for r in rows if r.submission_id])
     units = _place_units(rows)
     ready: list[tuple[Row, Household]] = []
     for row in rows:
         if row.skip:
             continue
+        elsewhere = False
         if row.submission_id in existing:
-            elsewhere = existing[row.submission_id] != working_group.pk
-            row.problems = [
-                entry(row.number, COLUMN_NAMES["submission_id"], Kind.INVALID if elsewhere else Kind.ALREADY_IMPORTED,
-                       "submission_elsewhere" if elsewhere else "already_imported")
-            ]
-            continue
+            if existing[row.submission_id] == working_group.pk:
+                row.problems = [
+                    entry(row.number, COLUMN_NAMES["submission_id"], Kind.ALREADY_IMPORTED, "already_imported")
+                ]
+                continue
+            # Recorded in another working group: answered exactly like a row whose household is
+            # not in this group (same kind, reason and column, same counts), so an import reveals
+            # nothing about another group's answers.
+            elsewhere = True
         destination = _resolve_place(row, units)
-        household = households.get(row.registration_number or "")
+        household = None if elsewhere else households.get(row.registration_number or "")
         if row.registration_number and household is None:
             row.problem(row.number_column, Kind.UNMATCHED, "household_not_found")
         if household is None:
@@ -233,6 +240,24 @@ def check_rows(rows: list[Row], working_group: WorkingGroup) -> list[tuple[Row, 
     return ready
 
 
+_LOOKUP_CHUNK = 5000
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _LOOKUP_CHUNK):
+        yield values[start : start + _LOOKUP_CHUNK]
+
+
+def submissions_recorded(ids: Sequence[str]) -> dict[str, int]:
+    """Submission id → working group of the household it was recorded for, for those recorded."""
+    found: dict[str, int] = {}
+    for part in _chunks(sorted(set(ids))):
+        recorded = ReturnIntention.objects.filter(submission_id__in=part)
+        for submission_id, group_id in recorded.values_list("submission_id", "household__working_group_id"):
+            found[str(submission_id)] = group_id
+    return found
+
+
 def mark_duplicates(rows: list[Row]) -> None:
     first: dict[str, Row] = {}
     for row in rows:
@@ -242,7 +267,11 @@ def mark_duplicates(rows: list[Row]) -> None:
         if earlier is None:
             first[row.submission_id] = row
         elif earlier.signature == row.signature:
-            row.problems = [entry(row.number, COLUMN_NAMES["submission_id"], Kind.DUPLICATE, "duplicate_row", other_row=earlier.number)]
+            row.problems = [
+                entry(
+                    row.number, COLUMN_NAMES["submission_id"], Kind.DUPLICATE, "duplicate_row", other_row=earlier.number
+                )
+            ]
             row.skip = True
         else:
             row.problem(COLUMN_NAMES["submission_id"], Kind.INVALID, "duplicate_conflict", other_row=earlier.number)

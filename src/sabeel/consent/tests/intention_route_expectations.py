@@ -26,10 +26,15 @@ def _household(cast: Cast, group: str) -> dict[str, Any]:
 
 
 def _import_run(cast: Cast, group: str, file_name: str = "survey.csv") -> Any:
-    from sabeel.consent.models import IntentionImport
+    # An import is a core run (core.runs) of the consent import's kind.
+    from sabeel.consent.intentions import IMPORT_RUN_KIND
+    from sabeel.core.runs import run_create
 
-    return IntentionImport.objects.create(
-        working_group=cast.groups[group], file_name=file_name, file_digest="0" * 64, imported_by=cast[f"{group}_{REGISTRAR}"]
+    return run_create(
+        actor=cast[f"{group}_{REGISTRAR}"],
+        kind=IMPORT_RUN_KIND,
+        working_group_id=cast.groups[group].pk,
+        params={"file_name": file_name, "file_digest": "0" * 64},
     )
 
 
@@ -47,6 +52,7 @@ PAGES: dict[str, Scoped | Skip] = {
     "consent:intention_record": Scoped("person.update", REGISTRAR, READ_ONLY, kwargs=_household),
     "consent:intention_import": Scoped("person.update", REGISTRAR, READ_ONLY, marker=_lebanon_import),
     "consent:intention_import_detail": Scoped("person.update", REGISTRAR, READ_ONLY, kwargs=_import),
+    "consent:intention_import_progress": Scoped("person.update", REGISTRAR, READ_ONLY, kwargs=_import),
 }
 API: dict[tuple[str, str], Scoped | Skip] = {
     ("get", "/api/consent/households/{pk}/intentions"): Scoped("person.view", REGISTRAR, NO_PEOPLE, kwargs=_household),

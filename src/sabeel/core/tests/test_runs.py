@@ -83,7 +83,9 @@ def test_work_that_returns_without_closing_its_run_succeeded(cast):
 
 def test_work_that_fails_its_run_itself_keeps_its_own_reason(cast):
     run = queued(cast)
-    done = runs.run_execute(run_id=run.pk, work=lambda r: runs.run_fail(run=r, failure="file_refused", report=[{"row": None}]))
+    done = runs.run_execute(
+        run_id=run.pk, work=lambda r: runs.run_fail(run=r, failure="file_refused", report=[{"row": None}])
+    )
     assert (done.status, done.failure, done.errors) == (RunStatus.FAILED, "file_refused", [{"row": None}])
 
 
@@ -160,4 +162,4 @@ def test_the_progress_bar_stops_polling_once_the_run_has_finished(cast):
 
 def test_a_queued_run_of_unknown_size_shows_a_bar_without_a_value(cast):
     html = fragment(queued(cast))
-    assert "<progress max=\"100\" aria-labelledby" in html and "Queued" in html and 'hx-trigger="every 2s"' in html
+    assert '<progress max="100" aria-labelledby' in html and "Queued" in html and 'hx-trigger="every 2s"' in html
