@@ -456,13 +456,16 @@ class _Walk:
         return found
 
 
-def verify(*, anchor: Anchor | None = None) -> VerifyResult:
-    """Walk the chain from the first row and name the first row that does not hold.
+def verify(*, anchor: Anchor | None = None, anchors: Iterable[Anchor] = ()) -> VerifyResult:
+    """Walk the chain from the first row and name the first row that does not hold; then the read
+    log against its seals.
 
     Safe beside live writers: if the head has moved on while the rows were read, the rows written
-    since are read and checked too. With ``anchor``, the anchored row must still be in the chain."""
+    since are read and checked too. With ``anchor`` (or ``anchors``), each anchored row must still
+    be in the chain."""
     walk = _Walk()
-    watch = {anchor.seq} if anchor else set()
+    wanted = sorted({*([anchor] if anchor else []), *anchors})
+    watch = {a.seq for a in wanted}
     walk.advance(watch)
     while walk.bad is None:
         head = AuditHead.objects.filter(pk=1).first()
@@ -496,7 +499,7 @@ def verify(*, anchor: Anchor | None = None) -> VerifyResult:
         break
     if walk.bad is not None:
         return walk.bad
-    if anchor is not None:
+    for anchor in wanted:
         if walk.last_seq < anchor.seq:
             return walk.fail(
                 walk.last_seq + 1,

@@ -71,6 +71,12 @@ def intruder() -> Intruder:
     return Intruder()
 
 
+@pytest.fixture(autouse=True)
+def anchor_files(settings: Any, tmp_path: Any) -> None:
+    """``audit_verify`` keeps its anchor files in a directory of the test's own."""
+    settings.SABEEL_AUDIT_ANCHOR_DIR = tmp_path / "anchors"
+
+
 def write_trail(count: int) -> list[AuditEntry]:
     """A small trail of the kind the platform writes: sign-ins, a refugee's consent, searches."""
     rows = []
