@@ -30,7 +30,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from sabeel.core import audit, otp, throttle
-from sabeel.core.actors import ANONYMOUS
+from sabeel.core.actors import ANONYMOUS, as_actor
 from sabeel.core.middleware import SESSION_EXPIRED, mark_signed_in
 from sabeel.core.permissions import can
 from sabeel.core.tokens import (
@@ -251,16 +251,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(_posted(request))
     raw = None
     if request.method == "POST" and form.is_valid():
-        _token, raw = api_token_create(actor=request.user, **form.cleaned_data)
+        _token, raw = api_token_create(actor=as_actor(request.user), **form.cleaned_data)
         form = TokenForm()
-    context = {"form": form, "raw": raw, "tokens": api_token_list(actor=request.user), "may_create": may_create, "now": timezone.now()}
+    context = {"form": form, "raw": raw, "tokens": api_token_list(actor=as_actor(request.user)), "may_create": may_create, "now": timezone.now()}
     return render(request, "core/tokens.html", context)
 
 
 @require_POST
 @staff_view
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = api_token_revoke(actor=request.user, token=api_token_get(actor=request.user, pk=pk))
+    who = as_actor(request.user)
+    token = api_token_revoke(actor=who, token=api_token_get(actor=who, pk=pk))
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("core:tokens")
 

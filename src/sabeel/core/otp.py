@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from sabeel.core import audit
-from sabeel.core.actors import Actor, system
+from sabeel.core.actors import Actor, as_actor, system
 from sabeel.core.tokens import api_tokens_revoke_all
 
 TOTP_DEVICE_NAME = "default"
@@ -104,7 +104,7 @@ def enrolment_confirm(*, user: Any, device: TOTPDevice, code: str) -> bool:
     device.confirmed = True
     audit.record(actor=user, action="auth.otp_enrolled", target=user, data={"device_id": locked.pk})
     # A new app means the old second factor is gone: no token made under it outlives it.
-    api_tokens_revoke_all(actor=user, user=user, reason="otp_enrolled")
+    api_tokens_revoke_all(actor=as_actor(user), user=user, reason="otp_enrolled")
     return True
 
 
@@ -122,7 +122,7 @@ def backup_codes_generate(*, user: Any) -> list[str]:
     return codes
 
 
-def devices_reset(user: Any, *, actor: Actor | Any = None) -> None:
+def devices_reset(user: Any, *, actor: Actor | None = None) -> None:
     """Make every second factor of the user unusable: the app's key is replaced and unconfirmed,
     the backup codes are dropped, and every API token of the user is revoked (audited, in the
     name of ``actor``). The user enrols again at the next sign-in. (Call through

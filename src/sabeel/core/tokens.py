@@ -35,7 +35,7 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _owner(actor: Any) -> Any:
+def _owner(actor: Actor) -> Any:
     who = as_actor(actor)
     if who.user is None:
         raise NotSignedIn
@@ -43,7 +43,7 @@ def _owner(actor: Any) -> Any:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, name: str, expires_in_days: int | None = DEFAULT_EXPIRY_DAYS) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, name: str, expires_in_days: int | None = DEFAULT_EXPIRY_DAYS) -> tuple[ApiToken, str]:
     """Create a token for the actor; returns the row and the raw token (shown once, never stored)."""
     require(actor, "apitoken.manage")
     owner = _owner(actor)
@@ -61,7 +61,7 @@ def api_token_create(*, actor: Any, name: str, expires_in_days: int | None = DEF
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's own tokens (another user's token is not revealed: 404)."""
     require(actor, "apitoken.manage")
     if token.user_id != _owner(actor).pk:
@@ -74,7 +74,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, actor: Actor | Any, user: Any, reason: str) -> list[int]:
+def api_tokens_revoke_all(*, actor: Actor, user: Any, reason: str) -> list[int]:
     """Revoke every live token of ``user`` (their second factor was reset or enrolled again), one
     audit row per token naming the reason; returns the ids revoked. Checks are the caller's."""
     now = timezone.now()
@@ -86,7 +86,7 @@ def api_tokens_revoke_all(*, actor: Actor | Any, user: Any, reason: str) -> list
     return [token.pk for token in live]
 
 
-def api_token_list(*, actor: Any) -> QuerySet[ApiToken]:
+def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own tokens, newest first (revoked ones included, marked)."""
     who = as_actor(actor)
     if who.user is None:
@@ -94,7 +94,7 @@ def api_token_list(*, actor: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=who.user).order_by("-created_at", "-pk")
 
 
-def api_token_get(*, actor: Any, pk: int) -> ApiToken:
+def api_token_get(*, actor: Actor, pk: int) -> ApiToken:
     try:
         return api_token_list(actor=actor).get(pk=pk)
     except ApiToken.DoesNotExist as exc:
