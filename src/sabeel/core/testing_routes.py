@@ -11,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sabeel.core.testing import Cast
-
-Kwargs = Callable[[Cast, str], dict[str, Any]]  # (cast, group key "lb"/"jo") → URL kwargs
-Marker = Callable[[Cast], str]  # creates a Lebanon-only row, returns text that reveals it
+# The first argument is the personas' Cast (``workgroups.testing``), which core may not import.
+Kwargs = Callable[[Any, str], dict[str, Any]]  # (cast, group key "lb"/"jo") → URL kwargs
+Marker = Callable[[Any], str]  # creates a Lebanon-only row, returns text that reveals it
 
 
 @dataclass(frozen=True)
