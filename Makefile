@@ -8,6 +8,7 @@ SCALE ?= full
 ONLY ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
+AUDIT_EVERY ?= 300
 DEMO_SETTINGS := sabeel.config.settings.demo
 
 .PHONY: setup system-check demo serve migrate messages test check bench clean permissions-doc
@@ -49,11 +50,19 @@ demo: setup
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(MANAGE) demo_load
 	@$(MAKE) --no-print-directory serve
 
+## serve: gunicorn, the task worker, and every AUDIT_EVERY seconds audit_verify (seals the read log,
+## checks the chain against the newest anchor file in var/audit-anchors/, writes a new one)
 serve:
-	@echo "Serving Sabeel on http://$(HOST):$(PORT)/ (demo settings, DEBUG off). Ctrl-C stops the server and the worker."
+	@echo "Serving Sabeel on http://$(HOST):$(PORT)/ (demo settings, DEBUG off). Ctrl-C stops the server, the worker and the audit check."
 	@export DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS); \
 	$(MANAGE) db_worker --queue-name default >var/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	( trap 'kill $$nap 2>/dev/null; exit 0' INT TERM; \
+	  while true; do \
+	    $(MANAGE) audit_verify >>var/audit-verify.log 2>&1 \
+	      || echo "audit_verify FAILED at $$(date -u +%FT%TZ): the audit trail does not hold; see var/audit-verify.log" >&2; \
+	    sleep $(AUDIT_EVERY) & nap=$$!; wait $$nap; \
+	  done ) & auditor=$$!; \
+	trap 'kill $$worker $$auditor 2>/dev/null' EXIT INT TERM; \
 	PYTHONPATH=src $(VENV)/bin/gunicorn sabeel.config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s'
 
 ## test: set up and run the whole suite (DATABASE_URL selects the database; SQLite by default)

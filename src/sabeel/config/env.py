@@ -34,6 +34,9 @@ TRUSTED_PROXY_COUNT: int = int(os.environ.get("SABEEL_TRUSTED_PROXY_COUNT", "0")
 REFERENCE_DIR_ENV: str = os.environ.get("SABEEL_REFERENCE_DIR", "")
 CHROMIUM_PATH_ENV: str = os.environ.get("SABEEL_CHROMIUM", "")
 LOCAL_DIR = Path(os.environ.get("SABEEL_LOCAL_DIR", str(BASE_DIR / ".local")))
+# Where audit_verify keeps the audit chain's anchor files: outside the database, ideally on storage
+# the database's administrators cannot write.
+AUDIT_ANCHOR_DIR = Path(os.environ.get("SABEEL_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors")))
 
 
 def reference_dir() -> Path | None:

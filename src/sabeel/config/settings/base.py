@@ -202,3 +202,10 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Reads of names: the read log, its seals, the anchor files and the paging limit ----------------
+# (core/audit.py, core/throttle.py, manage.py audit_verify)
+SABEEL_AUDIT_ANCHOR_DIR = env.AUDIT_ANCHOR_DIR
+READ_SEAL_GRACE_SECONDS = 30  # reads younger than this wait for the next seal (still committing)
+READ_LIST_PAGES_PER_WINDOW = 30  # list pages a role without person.export may read …
+READ_LIST_WINDOW_SECONDS = 10 * 60  # … within this window

@@ -33,3 +33,10 @@ ALLOWED_HOSTS = env.ALLOWED_HOSTS
 SABEEL_SMS_SENDER = env.SMS_SENDER
 if not SABEEL_SMS_SENDER or SABEEL_SMS_SENDER.endswith("FileSmsSender"):
     raise ImproperlyConfigured("SABEEL_SMS_SENDER must name a real SMS gateway in production.")
+
+# The audit anchor lives outside the database: schedule `manage.py audit_verify` every 5 minutes
+# (a systemd timer or cron job beside the task worker; it seals the read log, checks the chain
+# against the newest anchor file and writes the next one; a non-zero exit must page someone), and
+# set SABEEL_AUDIT_ANCHOR_DIR to storage the database's administrators cannot write (another
+# host's mount, a write-once bucket's sync directory).
+SABEEL_AUDIT_ANCHOR_DIR = env.AUDIT_ANCHOR_DIR
