@@ -1,8 +1,8 @@
-"""The two questions this app asks the area-conditions register (``sabeel.conditions.services``).
+"""The two questions this app asks the area-conditions register (``sabeel.conditions``).
 
-The conditions engineer is writing that module. Until it exists (or while it lacks a function),
-these fall back to "no package" and "no active-hostilities flag"; ``CONDITIONS_CONNECTED`` says
-which applies, and the eligibility page says so when the flag could not be checked."""
+The information package falls back to "no package" (the consent then says which package is
+missing). The active-hostilities question never falls back: when the register cannot answer,
+``destination_hostilities`` raises ``ConditionsUnreadable`` and eligibility fails closed."""
 
 from __future__ import annotations
 
@@ -23,9 +23,17 @@ def _service(name: str) -> Callable[..., Any] | None:
     return found if callable(found) else None
 
 
+class ConditionsUnreadable(Exception):
+    """The area-conditions register could not answer (eligibility then fails closed)."""
+
+
 def hostilities_connected() -> bool:
     """True when the register can answer the active-hostilities question."""
-    return _service("destination_has_active_hostilities") is not None
+    try:
+        from sabeel.conditions.selectors import destination_has_active_hostilities
+    except ImportError:
+        return False
+    return callable(destination_has_active_hostilities)
 
 
 def information_package_current(*, destination: Any, language: str) -> Any | None:
@@ -48,11 +56,17 @@ def information_package_current(*, destination: Any, language: str) -> Any | Non
 
 def destination_hostilities(*, destination: Any, on: dt.date) -> tuple[bool, dt.date | None]:
     """(flagged for active hostilities, since when) for ``destination`` on ``on``; (False, None)
-    when there is no destination or the register cannot answer yet."""
+    when there is no destination. Raises ``ConditionsUnreadable`` when the register cannot answer
+    or answers something that is not a flag: the caller must then treat the destination as not
+    cleared (fail closed), never as "not flagged"."""
     if destination is None:
         return False, None
-    ask = _service("destination_has_active_hostilities")
-    if ask is None:
-        return False, None
-    flagged, since = ask(destination=destination, on=on)
-    return bool(flagged), since
+    try:
+        from sabeel.conditions.selectors import destination_has_active_hostilities
+
+        flagged, since = destination_has_active_hostilities(destination=destination, on=on)
+    except Exception as exc:  # any failure to read the register is a failure to clear the destination
+        raise ConditionsUnreadable(type(exc).__name__) from exc
+    if not isinstance(flagged, bool) or not (since is None or isinstance(since, dt.date)):
+        raise ConditionsUnreadable("not a flag")
+    return flagged, since

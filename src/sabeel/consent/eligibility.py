@@ -2,9 +2,12 @@
 whether it may depart: ``household_eligibility`` (and ``households_eligibility`` for many).
 
 It converts the records to the dataclasses of ``sabeel.engines.eligibility`` (dates in the host
-country's time zone; birth dates with their precision; members with SC-UC or SC-SC as
-unaccompanied or separated; removed or moved members as "left"; the programme's rules; the active
-hostilities flag of the destination from the area-conditions register), calls ``assess`` and
+country's time zone; birth dates with their precision, and the pending changes of date of birth as
+second readings; members with SC-UC or SC-SC as unaccompanied or separated; absent members; people
+who left during a return process as "departed" until a protection officer confirms it, then as
+"left"; consents, re-confirmations and withdrawals in the order they were recorded; the programme's
+rules; the active-hostilities flag of the destination from the area-conditions register; and every
+input it could not read, so that the household fails closed), calls ``assess`` and
 renders every reason in words a person understands, in the active language, naming members by
 their place in the household ("the second adult"), never by name. Nothing is cached: every call
 reads the records again, so a withdrawal counts the moment it is committed. The number of queries
@@ -20,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -37,13 +42,22 @@ from sabeel.consent.models import (
     WithdrawalChannel,
 )
 from sabeel.engines import eligibility as engine
-from sabeel.registry.choices import DatePrecision, HouseholdStatus, MemberStatus, Relationship
-from sabeel.registry.models import Household, Individual
+from sabeel.registry.choices import (
+    BirthDateChangeState,
+    DatePrecision,
+    DepartureKind,
+    HouseholdStatus,
+    MemberStatus,
+    Presence,
+    Relationship,
+)
+from sabeel.registry.models import BirthDateChange, Household, Individual, MemberDeparture
 from sabeel.registry.needs import UNACCOMPANIED_OR_SEPARATED
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = [
     "HOUSEHOLD_CLOSED",
+    "INPUT_UNREADABLE",
     "NO_PROGRAMME",
     "HouseholdEligibility",
     "ReasonText",
@@ -60,6 +74,8 @@ __all__ = [
 # Reasons the adapter adds before the engine is asked (the engine knows neither).
 NO_PROGRAMME = "no_programme"
 HOUSEHOLD_CLOSED = "household_closed"
+INPUT_UNREADABLE = str(engine.ReasonCode.INPUT_UNREADABLE)
+DEPARTURE_RECORDED = "departure_recorded"  # a note, not a reason against
 
 _ADULTS = (
     gettext_lazy("the first adult"),
@@ -114,9 +130,11 @@ class HouseholdEligibility:
 
     ``reasons_not_schedulable`` prevent scheduling (and departure); ``reasons_not_departable``
     are all the reasons it may not depart that day (the first ones, plus re-confirmation).
-    ``member_words`` names each current member as the reasons do ("the first adult"; a person whose
-    age is uncertain may be both an adult and a child). ``hostilities_checked`` is False while the
-    area-conditions register cannot answer, in which case no destination counts as flagged."""
+    ``member_words`` names each member who counts as the reasons do ("the first adult"; a person whose
+    age is uncertain may be both an adult and a child). ``hostilities_checked`` is False when the
+    area-conditions register could not answer for the destination; the household is then not
+    eligible (a reason says so). ``notes`` are not reasons against: the departures a protection
+    officer confirmed, with the officer's note."""
 
     household_id: int
     on: dt.date
@@ -130,6 +148,7 @@ class HouseholdEligibility:
     programme_id: int | None = None
     hostilities_checked: bool = False
     assessment: engine.Assessment | None = None
+    notes: tuple[ReasonText, ...] = ()
 
     @property
     def reasons_departure_only(self) -> tuple[ReasonText, ...]:
@@ -172,6 +191,24 @@ def reason_text(reason: engine.Reason) -> str:
     on = _day(reason.on) if reason.on else ""
     until = _day(reason.until) if reason.until else ""
     days = reason.days or 0
+    if reason.code is code.INPUT_UNREADABLE:
+        return _unreadable_text(reason.detail or "", who)
+    if reason.code is code.MEMBER_DEPARTURE_NOT_CONFIRMED:
+        if reason.detail == "died":
+            return _("the death of %(who)s recorded on %(date)s awaits a protection officer's confirmation") % {
+                "who": who,
+                "date": on,
+            }
+        if reason.detail == "registration_error":
+            return _(
+                "the registration error recorded on %(date)s for %(who)s awaits a protection officer's confirmation"
+            ) % {"who": who, "date": on}
+        return _("%(who)s left the household on %(date)s; a protection officer must record the split") % {
+            "who": who,
+            "date": on,
+        }
+    if reason.code is code.MEMBER_ABSENT:
+        return _("%(who)s is recorded as absent from the household") % {"who": who}
     if reason.code is code.NOBODY_TRAVELLING:
         return _("no member of the household is travelling")
     if reason.code is code.SPLIT_NOT_RECORDED:
@@ -245,6 +282,27 @@ def reason_text(reason: engine.Reason) -> str:
     return reason.english()  # pragma: no cover - a code added to the engine and not yet here
 
 
+def _unreadable_text(what: str, who: str) -> str:
+    if what == "programme_rules":
+        return _("the return programme's rules could not be read, so the household is not eligible")
+    if what == "household_status":
+        return _("the household's status could not be read, so the household is not eligible")
+    if what == "member_status":
+        return _("the status of %(who)s could not be read, so the household is not eligible") % {"who": who}
+    if what == "member_presence":
+        return _("whether %(who)s is present could not be read, so the household is not eligible") % {"who": who}
+    if what == "birth_date":
+        return _("the date of birth of %(who)s could not be read, so the household is not eligible") % {"who": who}
+    if what == "conditions_register":
+        return _(
+            "the area-conditions register could not be read, so active hostilities at the destination cannot be "
+            "ruled out and the household is not eligible"
+        )
+    return _(
+        "the destination's active-hostilities status could not be read, so the household is not eligible"
+    )
+
+
 def _rendered(reason: engine.Reason) -> ReasonText:
     member = reason.member.member_id if reason.member is not None else None
     return ReasonText(code=str(reason.code), text=reason_text(reason), member_id=int(member) if member is not None else None)
@@ -255,7 +313,10 @@ def _rendered(reason: engine.Reason) -> ReasonText:
 
 def birth_date_of(person: Individual) -> engine.BirthDate:
     """A registry date of birth, at its precision, as the engine reads it."""
-    day, precision = person.date_of_birth, person.dob_precision
+    return _reading(person.date_of_birth, person.dob_precision)
+
+
+def _reading(day: dt.date | None, precision: str) -> engine.BirthDate:
     if day is None or precision == DatePrecision.UNKNOWN:
         return engine.BirthDate.unknown()
     if precision == DatePrecision.YEAR:
@@ -263,6 +324,20 @@ def birth_date_of(person: Individual) -> engine.BirthDate:
     if precision == DatePrecision.MONTH:
         return engine.BirthDate.in_month(day.year, day.month)
     return engine.BirthDate.on_day(day)
+
+
+def _stored_birth_date(raw: Any, precision: Any) -> engine.BirthDate | None:
+    """The date of birth as stored (read as text, so that a row that cannot be parsed is seen
+    rather than failing the whole page); None when it cannot be read (fail closed)."""
+    if precision not in DatePrecision.values:
+        return None
+    if raw in (None, ""):
+        return engine.BirthDate.unknown() if precision == DatePrecision.UNKNOWN else None
+    try:
+        day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return None
+    return _reading(day, str(precision))
 
 
 def _separated(person: Individual) -> bool:
@@ -283,25 +358,63 @@ def _package_version(consent: ReturnConsent) -> str | None:
 @dataclass
 class _Records:
     members: list[Individual] = field(default_factory=list)
+    departures: list[MemberDeparture] = field(default_factory=list)
     consents: list[ReturnConsent] = field(default_factory=list)
     withdrawals: list[Withdrawal] = field(default_factory=list)
     reconfirmations: list[Reconfirmation] = field(default_factory=list)
     best_interests: list[BestInterestsProcedure] = field(default_factory=list)
     splits: list[SplitDecision] = field(default_factory=list)
     sign_offs: list[HostilitiesSignOff] = field(default_factory=list)
+    people: dict[int, Individual] = field(default_factory=dict)  # everyone a departure names
+    pending_birth_dates: dict[int, list[BirthDateChange]] = field(default_factory=dict)
+
+
+_PERSON_FIELDS = (
+    "id", "household_id", "relationship", "dob_precision", "specific_needs", "sensitive_needs", "status",
+    "presence", "joined_at", "created_at",
+)  # fmt: skip
+
+
+def _people(query: Q) -> list[Individual]:
+    return list(
+        Individual.objects.filter(query)
+        .annotate(dob_text=Cast("date_of_birth", CharField()))
+        .only(*_PERSON_FIELDS)
+    )
 
 
 def _load(household_ids: Sequence[int]) -> dict[int, _Records]:
     records: dict[int, _Records] = defaultdict(_Records)
-    people = Individual.objects.filter(household_id__in=household_ids).only(
-        "id", "household_id", "relationship", "date_of_birth", "dob_precision", "specific_needs", "sensitive_needs", "status"
-    )
-    for person in people:
+    for person in _people(Q(household_id__in=household_ids)):
         records[person.household_id].members.append(person)
+        records[person.household_id].people[person.pk] = person
+    departures = MemberDeparture.objects.filter(household_id__in=household_ids, during_return_process=True).order_by("at", "pk")
+    elsewhere: set[int] = set()
+    for departure in departures:
+        records[departure.household_id].departures.append(departure)
+        if departure.individual_id not in records[departure.household_id].people:
+            elsewhere.add(departure.individual_id)
+    if elsewhere:
+        moved = {someone.pk: someone for someone in _people(Q(pk__in=elsewhere))}
+        for household_id in household_ids:
+            for departure in records[household_id].departures:
+                if departure.individual_id in moved:
+                    records[household_id].people.setdefault(departure.individual_id, moved[departure.individual_id])
+    households_of: dict[int, set[int]] = defaultdict(set)  # person → the households whose roster names them
+    for household_id in household_ids:
+        for pk in records[household_id].people:
+            households_of[pk].add(household_id)
+    for change in BirthDateChange.objects.filter(individual_id__in=list(households_of), state=BirthDateChangeState.PENDING).order_by("pk"):
+        for household_id in households_of[change.individual_id]:
+            records[household_id].pending_birth_dates.setdefault(change.individual_id, []).append(change)
     for consent in ReturnConsent.objects.filter(household_id__in=household_ids).select_related("information_package").order_by("pk"):
         records[consent.household_id].consents.append(consent)
-    for withdrawal in Withdrawal.objects.filter(household_id__in=household_ids).order_by("at", "pk"):
-        records[withdrawal.household_id].withdrawals.append(withdrawal)
+    # A withdrawal takes effect everywhere: also one recorded in another household the person was in.
+    withdrawals = Withdrawal.objects.filter(Q(household_id__in=household_ids) | Q(individual_id__in=list(households_of)))
+    for withdrawal in withdrawals.order_by("at", "pk"):
+        for household_id in {withdrawal.household_id, *households_of.get(withdrawal.individual_id, ())}:
+            if household_id in records:
+                records[household_id].withdrawals.append(withdrawal)
     for reconfirmation in Reconfirmation.objects.filter(household_id__in=household_ids).order_by("pk"):
         records[reconfirmation.household_id].reconfirmations.append(reconfirmation)
     for procedure in BestInterestsProcedure.objects.filter(household_id__in=household_ids).order_by("pk"):
@@ -313,27 +426,77 @@ def _load(household_ids: Sequence[int]) -> dict[int, _Records]:
     return records
 
 
+_DEPARTURES: dict[str, engine.DepartureKind] = {
+    DepartureKind.REMOVED: "left",
+    DepartureKind.MOVED: "left",
+    DepartureKind.MERGED: "left",
+    DepartureKind.DIED: "died",
+    DepartureKind.REGISTRATION_ERROR: "registration_error",
+}
+
+
+def _recorded_order(records: _Records) -> dict[tuple[str, int], int]:
+    """The place of every consent, re-confirmation and withdrawal in the order they were saved (at
+    the same moment a withdrawal counts as the later one: the cautious reading)."""
+    saved = [
+        *((c.created_at, 0, "consent", c.pk) for c in records.consents),
+        *((r.created_at, 1, "reconfirmation", r.pk) for r in records.reconfirmations),
+        *((w.created_at, 2, "withdrawal", w.pk) for w in records.withdrawals),
+    ]
+    return {(kind, pk): n for n, (_at, _rank, kind, pk) in enumerate(sorted(saved), 1)}
+
+
 def facts_for(
     household: Household,
     records: _Records,
     *,
     time_zone: str | None,
     hostilities: tuple[bool, dt.date | None] = (False, None),
+    unreadable: Sequence[engine.Unreadable] = (),
 ) -> engine.HouseholdFacts:
     """The engine's facts for one household from its loaded records (no query)."""
-    roster = _roster(records.members)
-    members = [
-        engine.Member(
-            id=person.pk,
-            position=position,
-            birth_date=birth_date_of(person),
-            is_head=person.relationship == Relationship.HEAD and person.status == MemberStatus.ACTIVE,
-            unaccompanied_or_separated=_separated(person),
-            status="present" if person.status == MemberStatus.ACTIVE else "left",
+    problems: list[engine.Unreadable] = list(unreadable)
+    latest_departure = {d.individual_id: d for d in records.departures}  # ordered by time: the last wins
+    members: list[engine.Member] = []
+    here = {person.pk for person in records.members}
+    away = [records.people[pk] for pk in latest_departure if pk not in here and pk in records.people]
+    for position, person in enumerate([*_roster(records.members), *sorted(away, key=lambda p: p.pk)], 1):
+        reading = _stored_birth_date(getattr(person, "dob_text", None), person.dob_precision)
+        if reading is None:
+            problems.append(engine.Unreadable(input="birth_date", member_id=person.pk))
+            reading = engine.BirthDate.unknown()
+        status: engine.MemberStatus = "left"
+        departure: engine.DepartureKind | None = None
+        departed_on: dt.date | None = None
+        if person.pk in here and person.status == MemberStatus.ACTIVE:
+            status = "absent" if person.presence == Presence.ABSENT else "present"
+            if person.presence not in Presence.values:
+                problems.append(engine.Unreadable(input="member_presence", member_id=person.pk))
+        elif person.pk in here and person.status not in MemberStatus.values:
+            status = "present"  # counted, as the cautious reading, and reported
+            problems.append(engine.Unreadable(input="member_status", member_id=person.pk))
+        else:
+            gone = latest_departure.get(person.pk)
+            if gone is not None and gone.confirmed_at is None:
+                status, departure = "departed", _DEPARTURES.get(gone.kind, "left")
+                departed_on = _local_date(gone.at, time_zone)
+        others = tuple(
+            _reading(change.new_date, change.new_precision) for change in records.pending_birth_dates.get(person.pk, ())
         )
-        for position, person in enumerate(roster, 1)
-    ]
-    known = {person.pk for person in roster}
+        members.append(
+            engine.Member(
+                id=person.pk,
+                position=position,
+                birth_date=reading,
+                is_head=person.relationship == Relationship.HEAD and status in ("present", "absent"),
+                unaccompanied_or_separated=_separated(person),
+                status=status,
+                other_birth_dates=others if status != "left" else (),
+                departure=departure,
+                departed_on=departed_on,
+            )
+        )
+    known = {int(m.id) for m in members}
     # A person who moved to another household keeps the records made here; the engine must know
     # every person a record names, so they come along as members who have left.
     referenced = [
@@ -349,6 +512,8 @@ def facts_for(
             members.append(
                 engine.Member(id=person_id, position=len(members) + 1, birth_date=engine.BirthDate.unknown(), status="left")
             )
+    order = _recorded_order(records)
+    current_members = [p for p in records.members if p.status == MemberStatus.ACTIVE]
     destination_id = household.destination_id
     flagged, since = hostilities
     return engine.HouseholdFacts(
@@ -364,14 +529,25 @@ def facts_for(
                 # consent_record lets only holders of consent.record (protection officers) verify.
                 verified_by_protection_officer=c.verified_by_id is not None,
                 information_package_version=_package_version(c),
+                recorded=order[("consent", c.pk)],
+                recorded_on=_local_date(c.created_at, time_zone),
             )
             for c in records.consents
         ),
         withdrawals=tuple(
-            engine.Withdrawal(member_id=w.individual_id, on=_local_date(w.at, time_zone), channel=w.channel)
+            engine.Withdrawal(
+                member_id=w.individual_id,
+                on=_local_date(w.at, time_zone),
+                channel=w.channel,
+                recorded=order[("withdrawal", w.pk)],
+                recorded_on=_local_date(w.created_at, time_zone),
+            )
             for w in records.withdrawals
         ),
-        reconfirmations=tuple(engine.Reconfirmation(member_id=r.individual_id, on=r.on) for r in records.reconfirmations),
+        reconfirmations=tuple(
+            engine.Reconfirmation(member_id=r.individual_id, on=r.on, recorded=order[("reconfirmation", r.pk)])
+            for r in records.reconfirmations
+        ),
         best_interests=tuple(
             engine.BestInterestsProcedure(
                 child_id=b.child_id, completed_on=b.completed_on, recorded_by_protection_officer=b.recorded_by_id is not None
@@ -383,6 +559,8 @@ def facts_for(
                 members_leaving=frozenset(m.pk for m in s.members_leaving.all()),
                 on=s.on,
                 recorded_by_protection_officer=s.recorded_by_id is not None,
+                # Who was in the household when the split was recorded; whoever joined later travels.
+                members_known=frozenset(p.pk for p in current_members if (p.joined_at or p.created_at) <= s.created_at),
             )
             for s in records.splits
             if s.members_leaving.all()
@@ -394,27 +572,63 @@ def facts_for(
             for s in records.sign_offs
             if destination_id is not None and s.destination_id == destination_id
         ),
+        unreadable=tuple(problems),
     )
 
 
 def rules_for(programme: ReturnProgramme) -> engine.ProgrammeRules:
-    return engine.ProgrammeRules(
+    """The programme's rules for the engine. Raises ``ValueError`` when they cannot be read (missing,
+    negative, or a cooling-off longer than the validity)."""
+    values = (programme.consent_validity_days, programme.cooling_off_days, programme.reconfirmation_window_days)
+    if not all(isinstance(value, int) and not isinstance(value, bool) for value in values):
+        raise ValueError("programme rules are not whole numbers of days")
+    rules = engine.ProgrammeRules(
         consent_validity_days=programme.consent_validity_days,
         cooling_off_days=programme.cooling_off_days,
         reconfirmation_window_days=programme.reconfirmation_window_days,
     )
+    if rules.cooling_off_days > rules.consent_validity_days:
+        raise ValueError("the cooling-off is longer than the consent's validity")
+    return rules
 
 
 def _member_words(facts: engine.HouseholdFacts, day: dt.date) -> dict[int, tuple[str, ...]]:
-    current = sorted((m for m in facts.members if m.status != "left"), key=lambda m: m.position)
+    current = sorted((m for m in facts.members if m.counts), key=lambda m: m.position)
     words: dict[int, list[str]] = defaultdict(list)
-    adults = [m for m in current if m.birth_date.may_be_adult_on(day)]
-    children = [m for m in current if m.birth_date.may_be_child_on(day)]
+    adults = [m for m in current if m.may_be_adult_on(day)]
+    children = [m for m in current if m.may_be_child_on(day)]
     for role, chosen in (("adult", adults), ("child", children)):
         for ordinal, member in enumerate(chosen, 1):
             ref = engine.MemberRef(member_id=member.id, role=role, ordinal=ordinal)  # type: ignore[arg-type]
             words[int(member.id)].append(member_word(ref))
     return {k: tuple(v) for k, v in words.items()}
+
+
+def _notes(records: _Records, time_zone: str | None) -> tuple[ReasonText, ...]:
+    """The departures a protection officer confirmed (the person no longer counts), with the note."""
+    here = {p.pk for p in records.members if p.status == MemberStatus.ACTIVE}
+    notes: list[ReasonText] = []
+    for departure in records.departures:
+        if departure.confirmed_at is None or departure.individual_id in here:
+            continue
+        values = {
+            "date": _day(_local_date(departure.at, time_zone)),
+            "confirmed": _day(_local_date(departure.confirmed_at, time_zone)),
+            "note": departure.confirmation_note,
+        }
+        if departure.kind == DepartureKind.DIED:
+            text = _("a member's death recorded on %(date)s was confirmed by a protection officer on %(confirmed)s: %(note)s")
+        elif departure.kind == DepartureKind.REGISTRATION_ERROR:
+            text = _(
+                "a registration error recorded on %(date)s was confirmed by a protection officer on %(confirmed)s: %(note)s"
+            )
+        else:
+            text = _(
+                "a member who left the household on %(date)s no longer counts: a protection officer recorded the "
+                "split on %(confirmed)s: %(note)s"
+            )
+        notes.append(ReasonText(code=DEPARTURE_RECORDED, text=text % values, member_id=departure.individual_id))
+    return tuple(notes)
 
 
 def households_eligibility(
@@ -433,16 +647,17 @@ def households_eligibility(
         for p in ReturnProgramme.objects.filter(working_group_id__in=list(groups), is_active=True).order_by("pk")
     }
     records = _load(ids)
-    checked = _conditions.hostilities_connected()
+    connected = _conditions.hostilities_connected()
     destinations: dict[int, Any] = {}
-    if checked:
+    if connected:
         from sabeel.geo.models import AdminUnit
 
         # The register walks up from the unit: its ancestors come with it.
         destinations = AdminUnit.objects.select_related("parent__parent__parent").in_bulk(
             {h.destination_id for h in households if h.destination_id}
         )
-    flags: dict[tuple[int, dt.date], tuple[bool, dt.date | None]] = {}  # asked once per destination and day
+    # Asked once per destination and day; None when the register could not answer.
+    flags: dict[tuple[int, dt.date], tuple[bool, dt.date | None] | None] = {}
     answers: dict[int, HouseholdEligibility] = {}
     for household in households:
         time_zone = groups[household.working_group_id].time_zone
@@ -450,15 +665,43 @@ def households_eligibility(
         departure = departure_on or day
         if departure < day:
             raise ValueError("the departure cannot be before the day assessed")
+        problems: list[engine.Unreadable] = []
+        if household.status not in HouseholdStatus.values:
+            problems.append(engine.Unreadable(input="household_status"))
         hostilities: tuple[bool, dt.date | None] = (False, None)
-        if checked and household.destination_id:
-            key = (household.destination_id, day)
-            if key not in flags:
-                flags[key] = _conditions.destination_hostilities(destination=destinations[household.destination_id], on=day)
-            hostilities = flags[key]
-        facts = facts_for(household, records[household.pk], time_zone=time_zone, hostilities=hostilities)
+        checked = True
+        if household.destination_id:
+            if not connected:
+                problems.append(engine.Unreadable(input="conditions_register"))
+                checked = False
+            else:
+                key = (household.destination_id, day)
+                if key not in flags:
+                    try:
+                        flags[key] = _conditions.destination_hostilities(
+                            destination=destinations.get(household.destination_id), on=day
+                        )
+                        if household.destination_id not in destinations:
+                            flags[key] = None
+                    except _conditions.ConditionsUnreadable:
+                        flags[key] = None
+                answer = flags[key]
+                if answer is None:
+                    problems.append(engine.Unreadable(input="destination_conditions"))
+                    checked = False
+                else:
+                    hostilities = answer
+        facts = facts_for(
+            household, records[household.pk], time_zone=time_zone, hostilities=hostilities, unreadable=problems
+        )
         answers[household.pk] = _answer(
-            household, facts, programmes.get(household.working_group_id), day=day, departure=departure, checked=checked
+            household,
+            facts,
+            programmes.get(household.working_group_id),
+            day=day,
+            departure=departure,
+            checked=checked,
+            notes=_notes(records[household.pk], time_zone),
         )
     return answers
 
@@ -471,13 +714,21 @@ def _answer(
     day: dt.date,
     departure: dt.date,
     checked: bool,
+    notes: tuple[ReasonText, ...] = (),
 ) -> HouseholdEligibility:
     words = _member_words(facts, departure)
     first: list[ReasonText] = []
     if household.status == HouseholdStatus.CLOSED:
         first.append(ReasonText(code=HOUSEHOLD_CLOSED, text=_("the household's file is closed")))
+    rules: engine.ProgrammeRules | None = None
     if programme is None:
         first.append(ReasonText(code=NO_PROGRAMME, text=_("there is no active return programme in this working group")))
+    else:
+        try:
+            rules = rules_for(programme)
+        except (TypeError, ValueError):
+            first.append(ReasonText(code=INPUT_UNREADABLE, text=_unreadable_text("programme_rules", "")))
+    if rules is None:
         return HouseholdEligibility(
             household_id=household.pk,
             on=day,
@@ -488,9 +739,11 @@ def _answer(
             reasons_not_departable=tuple(first),
             travelling_member_ids=frozenset(),
             member_words=words,
+            programme_id=programme.pk if programme is not None else None,
             hostilities_checked=checked,
+            notes=notes,
         )
-    assessment = engine.assess(facts, rules_for(programme), on=day, departure_on=departure)
+    assessment = engine.assess(facts, rules, on=day, departure_on=departure)
     schedule = (*first, *(_rendered(r) for r in assessment.reasons_not_schedulable))
     depart = (*schedule, *(_rendered(r) for r in assessment.reasons_not_departable[len(assessment.reasons_not_schedulable) :]))
     return HouseholdEligibility(
@@ -503,9 +756,10 @@ def _answer(
         reasons_not_departable=depart,
         travelling_member_ids=frozenset(int(m) for m in assessment.travelling_members),
         member_words=words,
-        programme_id=programme.pk,
+        programme_id=programme.pk if programme is not None else None,
         hostilities_checked=checked,
         assessment=assessment,
+        notes=notes,
     )
 
 

@@ -60,3 +60,27 @@ class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("In the household")
     REMOVED = "removed", _("Removed from the household")
     MOVED = "moved", _("Moved to another household")
+    DIED = "died", _("Died")
+    REGISTRATION_ERROR = "error", _("Registered in error")
+
+
+class Presence(models.TextChoices):
+    """Where a current member is: with the household, or absent (away, whereabouts unknown). An
+    absent member is still a member: absent is not gone."""
+
+    PRESENT = "present", _("Present with the household")
+    ABSENT = "absent", _("Absent (whereabouts unknown or away)")
+
+
+class DepartureKind(models.TextChoices):
+    REMOVED = "removed", _("Removed from the household")
+    MOVED = "moved", _("Moved to another household")
+    MERGED = "merged", _("Merged into another record")
+    DIED = "died", _("Died")
+    REGISTRATION_ERROR = "error", _("Registered in error")
+
+
+class BirthDateChangeState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a protection officer")
+    CONFIRMED = "confirmed", _("Confirmed by a protection officer")
+    REJECTED = "rejected", _("Not confirmed")

@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sabeel.core.models import BaseModel, HouseholdScoped
 from sabeel.registry.choices import (
+    BirthDateChangeState,
     DatePrecision,
+    DepartureKind,
     HouseholdStatus,
     IdScheme,
     Language,
     MemberStatus,
+    Presence,
     Relationship,
     Sex,
 )
@@ -113,6 +116,13 @@ class Individual(HouseholdScoped, BaseModel):
     sensitive_needs = models.JSONField(_("protection-sensitive needs"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    presence = models.CharField(
+        _("presence"), max_length=8, choices=Presence.choices, default=Presence.PRESENT, db_default=Presence.PRESENT
+    )
+    presence_reason = models.CharField(_("reason for the absence"), max_length=200, blank=True, db_default="")
+    # When the person joined this household (registered with it, added or moved in); empty for
+    # rows older than this field, which joined when they were created.
+    joined_at = models.DateTimeField(_("joined the household at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -122,6 +132,105 @@ class Individual(HouseholdScoped, BaseModel):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class MemberDeparture(HouseholdScoped, BaseModel):
+    """A person left ``household``: removed, moved to another household, merged away, died, or
+    found to be registered in error, with the reason (and evidence for a death or an error).
+
+    While the household had a return process (``during_return_process``), the departure is a family
+    split (hard rule 3): the person still counts for eligibility until a protection officer confirms
+    it (``confirmed_by``/``confirmed_at``, with a note). A withdrawal by the person stays on record."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="departures", verbose_name=_("household left"))
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="departures", verbose_name=_("person"))
+    kind = models.CharField(_("kind"), max_length=8, choices=DepartureKind.choices)
+    at = models.DateTimeField(_("recorded at"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    to_household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("moved to")
+    )
+    during_return_process = models.BooleanField(_("during a return process"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by (protection officer)"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmation_note = models.TextField(_("protection officer's note"), blank=True)
+
+    class Meta:
+        verbose_name = _("departure from a household")
+        verbose_name_plural = _("departures from households")
+        indexes = [models.Index(fields=["household", "confirmed_at"], name="departure_household")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="departure_confirmed_by_and_at",
+                violation_error_message=_("A confirmation names the protection officer and the time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"departure #{self.pk}"
+
+
+class BirthDateChange(HouseholdScoped, BaseModel):
+    """A proposed change of date of birth that could turn a (possibly) adult person into a child: it
+    applies only once a protection officer confirms it with evidence; until then eligibility reads
+    the person under both dates (the cautious reading)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="birth_date_changes", verbose_name=_("household"))
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="birth_date_changes", verbose_name=_("person"))
+    old_date = models.DateField(_("date of birth before"), null=True, blank=True)
+    old_precision = models.CharField(_("precision before"), max_length=8, choices=DatePrecision.choices)
+    new_date = models.DateField(_("proposed date of birth"), null=True, blank=True)
+    new_precision = models.CharField(_("proposed precision"), max_length=8, choices=DatePrecision.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=16, choices=BirthDateChangeState.choices, default=BirthDateChangeState.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("proposed by")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by (protection officer)"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change of date of birth")
+        verbose_name_plural = _("proposed changes of date of birth")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=Q(state="pending"),
+                name="one_pending_birth_date_change",
+                violation_error_message=_("A change of this person's date of birth is already waiting."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | ~Q(evidence=""),
+                name="birth_date_change_confirmed_with_evidence",
+                violation_error_message=_("A confirmation needs the evidence."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"birth date change #{self.pk}"
 
 
 class Phone(HouseholdScoped, BaseModel):

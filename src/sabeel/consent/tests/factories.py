@@ -103,7 +103,7 @@ def consent(cast: Cast, person: Individual, *, on: dt.date | None = None, group:
         counselled(cast, person, on=given_on, group=group, package=package)
     elif package is None and not sessions.exists():
         package = counselled(cast, person, on=given_on, group=group)
-    return services.consent_record(
+    recorded = services.consent_record(
         actor=cast[f"{group}_protection_officer"],
         individual=person,
         given_on=given_on,
@@ -113,6 +113,22 @@ def consent(cast: Cast, person: Individual, *, on: dt.date | None = None, group:
         information_package=package,
         **values,
     )
+    return recorded_on_its_day(recorded)
+
+
+def recorded_on_its_day(record: ReturnConsent) -> ReturnConsent:
+    """History for the stories: the consent was recorded on the day it was given (noon, host-country
+    time), as if the officer had entered it then. Eligibility counts the cooling-off from the day a
+    consent was recorded (docs/eligibility.md, rule 13), so a consent "given 30 days ago" must also
+    have been recorded then. (Added by the verdict work.)"""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(record.household.working_group.time_zone or "UTC")
+    noon = dt.datetime.combine(record.given_on, dt.time(12), tzinfo=zone)
+    if noon < record.created_at:
+        ReturnConsent.objects.filter(pk=record.pk).update(created_at=noon)
+        record.created_at = noon
+    return record
 
 
 def ready_family(cast: Cast, group: str = "lb", **values: Any) -> Household:

@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from sabeel.consent import _conditions, services
 from sabeel.consent.eligibility import HOUSEHOLD_CLOSED, NO_PROGRAMME, household_eligibility, households_eligibility
-from sabeel.consent.models import ReturnProgramme, Withdrawal
+from sabeel.consent.models import ReturnConsent, ReturnProgramme, Withdrawal
 from sabeel.consent.tests.factories import (
     adults,
     consent,
@@ -26,7 +26,8 @@ from sabeel.consent.tests.factories import (
     today,
 )
 from sabeel.core.exceptions import ServiceError
-from sabeel.registry.services import member_remove
+from sabeel.registry.models import MemberDeparture
+from sabeel.registry.services import member_departure_confirm, member_remove
 from sabeel.registry.tests.factories import head, household_make, spouse
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +75,33 @@ def test_second_adult_withdrawal_makes_household_not_eligible_with_the_reason(ca
     assert answer.reasons_not_schedulable[0].member_id == fatima.pk
 
 
-def test_a_fresh_consent_after_a_withdrawal_counts_from_the_next_day(cast, places):
+def test_a_withdrawal_wins_over_a_consent_recorded_before_it_whatever_date_is_typed(cast, places):
+    """Mohamad's consent was recorded 30 days ago; the officer types his withdrawal as made 40 days
+    ago (before the consent's day). It was recorded after the consent, so it wins."""
+    household = ready_family(cast)
+    mohamad, _fatima = adults(household)
+    services.consent_withdraw(
+        actor=cast["lb_protection_officer"], individual=mohamad, channel="in_person", at=_noon(days_ago(40))
+    )
+    assert _codes(household_eligibility(household=household)) == ["consent_withdrawn"]
+
+
+def test_a_consent_recorded_after_a_withdrawal_is_fresh_and_cools_off_from_its_recording(cast, places, clock):
+    """Typed as given 10 days ago but recorded today: the cooling-off ends 7 days from today."""
     household = ready_family(cast)
     mohamad, _fatima = adults(household)
     services.consent_withdraw(
         actor=cast["lb_protection_officer"], individual=mohamad, channel="in_person", at=_noon(days_ago(20))
     )
     assert _codes(household_eligibility(household=household)) == ["consent_withdrawn"]
-    consent(cast, mohamad, on=days_ago(10))
-    services.reconfirmation_record(actor=cast["lb_protection_officer"], individual=mohamad, on=days_ago(1))
+    fresh = consent(cast, mohamad, on=days_ago(10))
+    ReturnConsent.objects.filter(pk=fresh.pk).update(created_at=timezone.now())  # recorded today, typed in the past
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert _codes(answer) == ["cooling_off_not_over"]
+    assert _texts(answer)[0].endswith(f"ends on {_long(today() + dt.timedelta(days=7))}")
+    clock.advance(days=7)
+    services.reconfirmation_record(actor=cast["lb_protection_officer"], individual=mohamad, on=today())
     assert household_eligibility(household=household).may_depart
 
 
@@ -169,7 +188,20 @@ def test_a_removed_member_is_not_asked_for_consent(cast, places):
     hala = member(household, "sibling")
     assert "no_consent" in _codes(household_eligibility(household=household))
     member_remove(actor=cast["lb_registration_officer"], individual=hala, reason="Stays in Lebanon")
-    assert household_eligibility(household=household).may_schedule
+    # The household has a return process: the removal is a split a protection officer must record.
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert _codes(answer) == ["member_departure_not_confirmed", "no_consent"]
+    assert _texts(answer)[0] == f"the third adult left the household on {_long(today())}; a protection officer must record the split"
+    departure = MemberDeparture.objects.get(individual=hala)
+    member_departure_confirm(actor=cast["lb_protection_officer"], departure=departure, note="She stays with her cousins")
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert answer.may_schedule
+    assert [n.text for n in answer.notes] == [
+        f"a member who left the household on {_long(today())} no longer counts: a protection officer recorded the "
+        f"split on {_long(today())}: She stays with her cousins"
+    ]
 
 
 def test_a_recorded_split_lets_the_others_travel_after_one_adult_withdraws(cast, places):
@@ -239,8 +271,7 @@ def test_a_destination_flagged_for_active_hostilities_needs_a_sign_off(cast, pla
         assert destination.pk == household.destination_id
         return True, flagged_since
 
-    real = _conditions._service
-    monkeypatch.setattr(_conditions, "_service", lambda name: fake if name == "destination_has_active_hostilities" else real(name))
+    monkeypatch.setattr("sabeel.conditions.selectors.destination_has_active_hostilities", fake)
     answer = household_eligibility(household=household)
     assert answer.hostilities_checked
     assert _codes(answer) == ["hostilities_sign_off_missing"]
@@ -250,10 +281,24 @@ def test_a_destination_flagged_for_active_hostilities_needs_a_sign_off(cast, pla
     assert household_eligibility(household=household).may_depart
 
 
-def test_without_the_conditions_register_no_destination_counts_as_flagged(cast, places, monkeypatch):
-    monkeypatch.setattr(_conditions, "_service", lambda name: None)
-    answer = household_eligibility(household=ready_family(cast))
-    assert answer.may_depart and not answer.hostilities_checked
+def test_when_the_conditions_register_cannot_answer_the_household_is_not_eligible(cast, places, monkeypatch):
+    """Fail closed: an unreadable register never counts as "not flagged"."""
+    household = ready_family(cast)
+    assert household_eligibility(household=household).hostilities_checked
+
+    def broken(*, destination, on):
+        raise RuntimeError("register unavailable")
+
+    monkeypatch.setattr("sabeel.conditions.selectors.destination_has_active_hostilities", broken)
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert not answer.may_schedule and not answer.hostilities_checked
+    assert _codes(answer) == ["input_unreadable"]
+    assert _texts(answer) == [
+        "the destination's active-hostilities status could not be read, so the household is not eligible"
+    ]
+    monkeypatch.setattr(_conditions, "hostilities_connected", lambda: False)
+    assert _codes(household_eligibility(household=household)) == ["input_unreadable"]
 
 
 def test_a_person_who_moved_out_keeps_no_say_in_the_old_household(cast, places):
@@ -266,6 +311,11 @@ def test_a_person_who_moved_out_keeps_no_say_in_the_old_household(cast, places):
     member_move(actor=cast["lb_registration_officer"], individual=hala, to_household=other)
     for person in adults(household):
         consent(cast, person)
+    # She left during the return process: she counts until a protection officer records the split.
+    assert _codes(household_eligibility(household=household)) == ["member_departure_not_confirmed"]
+    member_departure_confirm(
+        actor=cast["lb_protection_officer"], departure=MemberDeparture.objects.get(individual=hala), note="Joins her husband"
+    )
     assert household_eligibility(household=household).may_schedule
     assert "no_consent" in _codes(household_eligibility(household=other))
 
@@ -304,8 +354,9 @@ def test_the_number_of_queries_does_not_grow_with_the_household_or_the_number_of
     with CaptureQueriesContext(connection) as many:
         answers = households_eligibility(households=[small, big, *more])
     assert len(one) == len(other) == len(many)
-    # groups, programmes, members, 6 kinds of records (+ split members), the destination, the register
-    assert len(one) <= 12, [q["sql"] for q in one.captured_queries]
+    # groups, programmes, members, departures, pending birth dates, 6 kinds of records (+ split members),
+    # the destination, the register
+    assert len(one) <= 14, [q["sql"] for q in one.captured_queries]
     assert [answers[h.pk].may_schedule for h in (small, big, *more)] == [True, False, True, True, True]
 
 

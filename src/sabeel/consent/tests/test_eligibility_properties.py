@@ -5,8 +5,8 @@ through the services, and random assessment and departure days:
 * the adapter's verdict and reasons are the engine's on the same facts, built here independently
   from what was recorded (so the adapter converts the records faithfully: birth-date precision,
   time zones, roster order, splits);
-* a withdrawal always removes eligibility: an adult who travels and whose latest word is a
-  withdrawal leaves the household not eligible, with that reason."""
+* a withdrawal always removes eligibility: an adult who travels and whose latest word (in the
+  order recorded) is a withdrawal leaves the household not eligible, with that reason."""
 
 from __future__ import annotations
 
@@ -80,6 +80,10 @@ def _birth(text: str) -> engine.BirthDate:
     return engine.BirthDate.on_day(dt.date(*parts))
 
 
+def _recorded(*so_far: list) -> int:  # type: ignore[type-arg]
+    return sum(len(records) for records in so_far) + 1
+
+
 def _noon(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=BEIRUT)
 
@@ -118,6 +122,7 @@ def _example(cast, third, history, split, on_ago, ahead) -> None:  # type: ignor
             )
 
     consents, withdrawals, reconfirmations = [], [], []
+    recorded_on = today()  # every record below is saved now, in this order, whatever day is typed
     for event in history:
         if event.who >= len(people):
             continue
@@ -130,13 +135,19 @@ def _example(cast, third, history, split, on_ago, ahead) -> None:  # type: ignor
                 consents.append(engine.Consent(
                     member_id=person.pk, given_on=day, free=True, informed=True, express=True,
                     verified_by_protection_officer=True, information_package_version="v",
+                    recorded=_recorded(consents, withdrawals, reconfirmations), recorded_on=recorded_on,
                 ))  # fmt: skip
             elif event.kind == "withdrawal":
                 services.consent_withdraw(actor=officer, individual=person, channel="in_person", at=_noon(day))
-                withdrawals.append(engine.Withdrawal(member_id=person.pk, on=day, channel="in_person"))
+                withdrawals.append(engine.Withdrawal(
+                    member_id=person.pk, on=day, channel="in_person",
+                    recorded=_recorded(consents, withdrawals, reconfirmations), recorded_on=recorded_on,
+                ))  # fmt: skip
             else:
                 services.reconfirmation_record(actor=officer, individual=person, on=day)
-                reconfirmations.append(engine.Reconfirmation(member_id=person.pk, on=day))
+                reconfirmations.append(
+                    engine.Reconfirmation(member_id=person.pk, on=day, recorded=_recorded(consents, withdrawals, reconfirmations))
+                )
         except ServiceError:
             continue  # e.g. a re-confirmation without a standing consent: refused, nothing recorded
 
@@ -186,8 +197,9 @@ def _example(cast, third, history, split, on_ago, ahead) -> None:  # type: ignor
     for person, born in zip(people, births, strict=False):
         if person.pk not in expected.travelling_members or not born.may_be_adult_on(departure):
             continue
-        said = [(c.given_on, 0) for c in consents if c.member_id == person.pk and c.given_on <= on]
-        said += [(w.on, 1) for w in withdrawals if w.member_id == person.pk and w.on <= on]
-        if said and max(said)[1] == 1:  # the latest word is a withdrawal (a same-day tie counts as one)
+        # The person's latest word, in the order recorded (whatever days were typed), is a withdrawal.
+        said = [(c.recorded, 0) for c in consents if c.member_id == person.pk and c.given_on <= on and recorded_on <= on]
+        said += [(w.recorded, 1) for w in withdrawals if w.member_id == person.pk and recorded_on <= on]
+        if said and max(said)[1] == 1:
             assert not answer.may_schedule
             assert ("consent_withdrawn", person.pk) in {(r.code, r.member_id) for r in answer.reasons_not_schedulable}

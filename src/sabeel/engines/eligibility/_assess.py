@@ -244,7 +244,12 @@ def assess(facts: HouseholdFacts, rules: ProgrammeRules, *, on: date, departure_
     if split is not None and split.recorded_by_protection_officer:
         # The split names who travels; whoever joined the household after it was recorded travels too.
         known = split.members_known
-        travelling = [m for m in current if m.id in split.members_leaving or (known is not None and m.id not in known)]
+        # A member who departed and still counts (not yet confirmed) travels whatever the split says.
+        travelling = [
+            m
+            for m in current
+            if m.id in split.members_leaving or m.status == "departed" or (known is not None and m.id not in known)
+        ]
     else:
         travelling = current
         if split is not None:

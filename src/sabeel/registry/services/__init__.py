@@ -17,12 +17,26 @@ from sabeel.registry.services._households import (
 )
 from sabeel.registry.services._inputs import ExternalIdInput, MemberInput, dob_parse
 from sabeel.registry.services._members import individual_update, member_add, member_move, member_remove
+from sabeel.registry.services._protection import (
+    birth_date_change_confirm,
+    birth_date_change_needs_confirmation,
+    birth_date_change_propose,
+    birth_date_change_reject,
+    member_departure_confirm,
+    member_exit_record,
+    member_presence_set,
+    return_process_open,
+)
 from sabeel.registry.services._records import RecordConflict, member_needs_rebuild
 
 __all__ = [
     "ExternalIdInput",
     "MemberInput",
     "RecordConflict",
+    "birth_date_change_confirm",
+    "birth_date_change_needs_confirmation",
+    "birth_date_change_propose",
+    "birth_date_change_reject",
     "dob_parse",
     "household_close",
     "household_create",
@@ -31,7 +45,11 @@ __all__ = [
     "household_update",
     "individual_update",
     "member_add",
+    "member_departure_confirm",
+    "member_exit_record",
     "member_move",
     "member_needs_rebuild",
+    "member_presence_set",
     "member_remove",
+    "return_process_open",
 ]

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.registry.choices import (
+    DepartureKind,
     HouseholdStatus,
     MemberStatus,
     Relationship,
@@ -28,6 +30,7 @@ from sabeel.registry.services._inputs import (
     _member_errors,
     _refuse,
 )
+from sabeel.registry.services._protection import birth_date_change_needs_confirmation, departure_record
 from sabeel.registry.services._records import (
     _active_heads,
     _bump,
@@ -57,7 +60,7 @@ def member_add(*, actor: Any, household: Household, member: MemberInput, expecte
     if values.get("relationship") == Relationship.HEAD and _active_heads(household):
         errors.setdefault("relationship", []).append(_("This household already has a head; change the head instead."))
     _refuse(errors)
-    person = Individual.objects.create(household=household, **_individual_values(values))
+    person = Individual.objects.create(household=household, joined_at=timezone.now(), **_individual_values(values))
     _set_external_ids(household, person, values["external_ids"])
     _index_names([person], working_group_id=household.working_group_id, replace=False)
     _refresh_needs(household)
@@ -76,10 +79,12 @@ def member_add(*, actor: Any, household: Household, member: MemberInput, expecte
 
 @transaction.atomic
 def member_move(
-    *, actor: Any, individual: Individual, to_household: Household, expected_version: int | None = None
+    *, actor: Any, individual: Individual, to_household: Household, expected_version: int | None = None, reason: str = ""
 ) -> Individual:
     """Move a person to another household of the same working group, with their identifiers;
-    both households record it. The head cannot be moved (make someone else the head first)."""
+    both households record it. The head cannot be moved (make someone else the head first). While
+    the household left has a return process, the move is a family split: the person still counts
+    there for eligibility until a protection officer records it (``member_departure_confirm``)."""
     require(actor, "person.update", individual.household)
     require(actor, "person.update", to_household)
     person = _locked_individual(individual)
@@ -103,8 +108,13 @@ def member_move(
             fields={"relationship": [_("Make another member the head first.")]},
         )
     person.household = target
+    person.joined_at = timezone.now()
     person.version += 1
-    person.save(update_fields=["household", "version", "updated_at"])
+    person.save(update_fields=["household", "joined_at", "version", "updated_at"])
+    departure = departure_record(
+        actor=actor, person=person, household=source, kind=DepartureKind.MOVED,
+        reason=" ".join((reason or "").split())[:REASON_MAX], to_household=target,
+    )
     ExternalId.objects.filter(individual=person).update(household=target)
     _refresh_needs(source, target)
     _version(
@@ -120,7 +130,12 @@ def member_move(
         action="household.member_moved",
         target=person,
         working_group_id=target.working_group_id,
-        data={"individual_id": person.pk, "from_household_id": source.pk, "to_household_id": target.pk},
+        data={
+            "individual_id": person.pk,
+            "from_household_id": source.pk,
+            "to_household_id": target.pk,
+            "departure_id": departure.pk,
+        },
     )
     return person
 
@@ -128,7 +143,9 @@ def member_move(
 @transaction.atomic
 def member_remove(*, actor: Any, individual: Individual, reason: str, expected_version: int | None = None) -> Individual:
     """Mark a person as no longer in the household (status ``removed`` with the reason). The
-    record stays; nothing is deleted. The head cannot be removed (change the head first)."""
+    record stays; nothing is deleted. The head cannot be removed (change the head first). While the
+    household has a return process, the removal is a family split: the person still counts for
+    eligibility until a protection officer records it (``member_departure_confirm``)."""
     require(actor, "person.update", individual.household)
     person = _locked_individual(individual)
     household = _locked_household(person.household)
@@ -150,6 +167,7 @@ def member_remove(*, actor: Any, individual: Individual, reason: str, expected_v
     person.status, person.status_reason = MemberStatus.REMOVED, reason
     person.version += 1
     person.save(update_fields=["status", "status_reason", "version", "updated_at"])
+    departure = departure_record(actor=actor, person=person, household=household, kind=DepartureKind.REMOVED, reason=reason)
     _refresh_needs(household)
     _version(
         actor=actor, household=household, individual=person, version=person.version, action="individual.removed",
@@ -160,7 +178,12 @@ def member_remove(*, actor: Any, individual: Individual, reason: str, expected_v
         actor=actor, household=household, individual=None, version=version, action="household.member_removed",
         changes={"member_removed": (person.pk, None)},
     )
-    audit.record(actor=actor, action="household.member_removed", target=household, data={"individual_id": person.pk})
+    audit.record(
+        actor=actor,
+        action="household.member_removed",
+        target=household,
+        data={"individual_id": person.pk, "departure_id": departure.pk},
+    )
     return person
 
 
@@ -200,6 +223,20 @@ def individual_update(
         missing = values.get("documents_missing", person.documents_missing)
         if set(held) & set(missing) and "documents_missing" not in errors:
             errors["documents_missing"] = [_("A document cannot be both held and missing.")]
+    if ("date_of_birth" in values or "dob_precision" in values) and "date_of_birth" not in errors:
+        younger = birth_date_change_needs_confirmation(
+            old_date=person.date_of_birth,
+            old_precision=person.dob_precision,
+            new_date=values.get("date_of_birth", person.date_of_birth),
+            new_precision=values.get("dob_precision", person.dob_precision),
+        )
+        if younger:
+            errors.setdefault("date_of_birth", []).append(
+                _(
+                    "This date of birth could make the person a child: propose the change, and a protection "
+                    "officer confirms it with the evidence."
+                )
+            )
     _refuse(errors)
 
     diff: dict[str, tuple[Any, Any]] = {}
