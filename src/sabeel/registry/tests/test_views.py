@@ -104,7 +104,9 @@ def test_the_print_record_is_in_arabic_and_english_with_the_number_prominent(cas
     assert 'data-testid="print-ar"' in body and 'data-testid="print-en"' in body
     assert "محمد أحمد خالد الحريري" in body and "Mohamad Ahmad Khaled El Hariri" in body
     assert body.count(lebanon_household.registration_number) >= 3
-    assert "@media print" in body
+    # The print layout is a static stylesheet (the Content-Security-Policy allows no inline style).
+    assert '<link rel="stylesheet" href="/static/sabeel/registry-print.css">' in body
+    assert "@media print" in "".join(c.decode() for c in Client().get("/static/sabeel/registry-print.css").streaming_content)
     assert ReadEntry.objects.filter(action="person.printed").exists()
 
 
