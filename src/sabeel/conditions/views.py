@@ -15,9 +15,19 @@ from sabeel.conditions import selectors, services
 from sabeel.conditions.forms import ConditionForm, UnitSearchForm
 from sabeel.conditions.models import InformationPackage
 from sabeel.core.exceptions import ServiceError
+from sabeel.core.permissions import groups_for
 from sabeel.core.views_helpers import staff_view
+from sabeel.workgroups.models import WorkingGroup
 
 PAGE_SIZE = 50
+
+
+def _viewer_zone(user: object) -> str:
+    """The time zone the user reads times in: that of their host-country working group (the
+    register is shared, so a time is shown in the reader's zone)."""
+    groups = groups_for(user, "workgroup.view")
+    zones = WorkingGroup.objects.filter(pk__in=groups, host_country__isnull=False).order_by("pk")
+    return zones.values_list("time_zone", flat=True).first() or "UTC"
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -45,6 +55,7 @@ def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.area_condition_history(actor=request.user, admin_unit=unit)[: selectors.HISTORY_LIMIT],
         "packages": selectors.information_package_versions(actor=request.user, admin_unit=unit)[:20],
         "can_record": selectors.can_record_conditions(actor=request.user),
+        "zone": _viewer_zone(request.user),
     }
     return render(request, "conditions/unit_conditions.html", context)
 
@@ -79,7 +90,13 @@ def _unit_url(pk: int) -> str:
 
 def _render_package(request: HttpRequest, package: InformationPackage, *, latest: bool) -> HttpResponse:
     content = package.content
-    context = {"package": package, "content": content, "rtl": package.language == "ar", "latest": latest}
+    context = {
+        "package": package,
+        "content": content,
+        "rtl": package.language == "ar",
+        "latest": latest,
+        "zone": _viewer_zone(request.user),
+    }
     return render(request, "conditions/package.html", context)
 
 

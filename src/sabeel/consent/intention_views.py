@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import reswap, retarget, trigger_client_event
 
 from sabeel.consent import intention_import as importer
 from sabeel.consent import intentions
@@ -60,10 +59,13 @@ def intention_record(request: HttpRequest, pk: int) -> HttpResponse:
                 for error in errors:
                     form.add_error(name if name in form.fields else None, error)
         else:
+            recorded = _("The answer was recorded.")
             if _htmx(request):
-                response = render(request, "consent/intention_list.html#rows", _rows_context(request, household))
-                return trigger_client_event(reswap(retarget(response, "#intention-rows"), "outerHTML"), "intention-recorded")
-            messages.success(request, _("The answer was recorded."))
+                # The form comes back empty with the confirmation in its place; the answers' rows,
+                # on a page that shows them, are refreshed out of band.
+                context = {**_rows_context(request, household), "form": IntentionForm(), "recorded": recorded}
+                return render(request, "consent/intention_form.html#recorded", context)
+            messages.success(request, recorded)
             return redirect("consent:intention_list", pk=household.pk)
     template = "consent/intention_form.html#form" if _htmx(request) else "consent/intention_form.html"
     return render(request, template, {"household": household, "form": form})

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sabeel.consent import forms as consent_forms
-from sabeel.consent import selectors, services
-from sabeel.consent.eligibility import household_eligibility, local_today
+from sabeel.consent import people, selectors, services
+from sabeel.consent.eligibility import HouseholdEligibility, household_eligibility, local_today
 from sabeel.consent.models import FollowUpKind
+from sabeel.consent.reason_display import eligibility_for
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.views_helpers import staff_view
@@ -41,6 +42,12 @@ def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def _verdict(request: HttpRequest, household: Household, asked: dict[str, Any]) -> HouseholdEligibility:
+    """The verdict as the user may read it (reasons revealing specific needs read neutrally)."""
+    answer = household_eligibility(household=household, on=asked.get("on"), departure_on=asked.get("departure_on"))
+    return eligibility_for(actor=request.user, household=household, eligibility=answer)
 
 
 def _timeline_url(household: Household) -> str:
@@ -73,7 +80,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     asked = form.cleaned_data if form.is_valid() else {}
     context = {
         "household": household,
-        "eligibility": household_eligibility(household=household, on=asked.get("on"), departure_on=asked.get("departure_on")),
+        "eligibility": _verdict(request, household, asked),
         "eligibility_form": form,
         "entries": selectors.household_timeline(actor=request.user, household=household),
         "members": selectors.member_labels(actor=request.user, household=household),
@@ -93,7 +100,7 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     asked = form.cleaned_data if form.is_valid() else {}
     context = {
         "household": household,
-        "eligibility": household_eligibility(household=household, on=asked.get("on"), departure_on=asked.get("departure_on")),
+        "eligibility": _verdict(request, household, asked),
         "eligibility_form": form,
         "members": selectors.member_labels(actor=request.user, household=household),
     }
@@ -362,7 +369,10 @@ def consent_print(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     closed = request.GET.get("closed") == "1"
     rows, _count = selectors.follow_up_page(actor=request.user, include_closed=closed, limit=500)
-    return render(request, "consent/follow_up_list.html", {"rows": rows, "closed": closed, "kinds": FollowUpKind})
+    # Named as the user may read names (the page's read is audited with the follow-ups' ids).
+    names = people.queue_names(actor=request.user, people=[(f.individual_id, f.household) for f in rows if f.individual_id])
+    context = {"rows": rows, "names": names, "closed": closed, "kinds": FollowUpKind}
+    return render(request, "consent/follow_up_list.html", context)
 
 
 @staff_view

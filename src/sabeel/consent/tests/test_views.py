@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import formats, translation
 
 from sabeel.consent.models import FollowUp, ReturnConsent, Withdrawal
-from sabeel.consent.tests.factories import adults, days_ago, family, programme_make, ready_family
+from sabeel.consent.tests.factories import adults, counselled, days_ago, family, member, programme_make, ready_family
+from sabeel.core.templatetags.sabeel import zone_name
 from sabeel.core.testing import sign_in
+from sabeel.registry.tests.factories import head, spouse
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +33,9 @@ def test_the_timeline_shows_the_verdict_and_every_record(cast, places):
     assert 'data-may-depart="yes"' in box and "Eligible" in box
     assert page.count('data-testid="entry-consent"') == 2
     assert page.count('data-testid="entry-reconfirmation"') == 2
-    assert "Asia/Beirut" in page
+    assert "Dates and times in the host country (Beirut time)." in page
+    consented = days_ago(30)
+    assert f"{consented.day} {consented:%B} {consented.year}" in page  # day first
     from sabeel.consent.views import _intention_partial
 
     if _intention_partial() == "consent/intention_panel.html":  # the conditions engineer's partial
@@ -71,6 +76,10 @@ def test_the_consent_form_puts_the_service_messages_on_its_fields(cast, places):
     text = response.content.decode()
     assert "Record consent only when the person has seen the information package." in text
     assert not ReturnConsent.objects.exists()
+    complete = {"individual": mohamad.pk, "given_on": days_ago(1).isoformat(), "free": "on", "informed": "on", "express": "on"}
+    text = officer.post(url, complete, HTTP_HX_REQUEST="true").content.decode()
+    assert "Record a counselling session they attended first." in text  # counselling comes first
+    counselled(cast, mohamad, on=days_ago(3))
     response = officer.post(
         url, {"individual": mohamad.pk, "given_on": days_ago(1).isoformat(), "free": "on", "informed": "on", "express": "on", "can_read": "on"}
     )
@@ -192,3 +201,87 @@ def test_the_work_queue_and_the_timeline_keep_their_query_budget(cast, places, m
     services.consent_withdraw(actor=cast["lb_protection_officer"], individual=adults(first)[0], channel="in_person")
     assert queries(reverse("consent:follow_up_list")) == queue
     assert queries(reverse("consent:timeline", args=[first.pk])) == timeline
+
+
+# --- dates, names and reasons as each role reads them ------------------------------------------------------
+
+
+def test_a_second_consent_on_the_form_says_to_record_a_re_confirmation(cast, places):
+    household = ready_family(cast)
+    mohamad = adults(household)[0]
+    data = {"individual": mohamad.pk, "given_on": days_ago(0).isoformat(), "free": "on", "informed": "on", "express": "on"}
+    text = _as(cast, "lb_protection_officer").post(
+        reverse("consent:consent_record", args=[household.pk]), data, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Record a re-confirmation instead." in text
+    assert ReturnConsent.objects.filter(individual=mohamad).count() == 1
+
+
+def test_a_withdrawal_typed_in_the_future_asks_to_leave_the_time_empty(cast, places):
+    household = ready_family(cast)
+    fatima = adults(household)[1]
+    url = reverse("consent:withdrawal_record", args=[household.pk])
+    officer = _as(cast, "lb_registration_officer")
+    tomorrow = days_ago(-1).isoformat() + "T10:00"
+    text = officer.post(url, {"individual": fatima.pk, "channel": "phone", "at": tomorrow}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Leave it empty to record the withdrawal as of now." in text
+    assert officer.post(url, {"individual": fatima.pk, "channel": "phone"}, HTTP_HX_REQUEST="true").status_code == 204
+    assert Withdrawal.objects.filter(individual=fatima).count() == 1
+
+
+def test_the_work_queue_names_the_person_never_an_id(cast, places):
+    household = ready_family(cast)
+    fatima = adults(household)[1]
+    _as(cast, "lb_registration_officer").post(
+        reverse("consent:withdrawal_record", args=[household.pk]), {"individual": fatima.pk, "channel": "phone"}
+    )
+    follow_up = FollowUp.objects.get()
+    page = _as(cast, "lb_protection_officer").get(reverse("consent:follow_up_list")).content.decode()
+    start = page.index(f'data-testid="follow-up-person-{follow_up.pk}"')
+    cell = page[start : page.index("</td>", start)]
+    assert "Fatima Ali Al-Zoubi" in cell and f"#{fatima.pk}" not in page
+    assert "(Beirut time)" in page
+    arabic = sign_in(Client(HTTP_ACCEPT_LANGUAGE="ar"), cast["lb_protection_officer"])
+    assert "فاطمة علي الزعبي" in arabic.get(reverse("consent:follow_up_list")).content.decode()
+
+
+def _separated_child_household(cast):  # type: ignore[no-untyped-def]
+    child = head(relationship="son", first_name_lat="Omar", date_of_birth="2016", specific_needs=["SC-SC"])
+    household = ready_family(cast, members=[head(), spouse(), child])
+    return household, member(household, "son")
+
+
+def test_a_movement_officer_reads_a_neutral_reason_where_it_would_reveal_a_specific_need(cast, places):
+    household, omar = _separated_child_household(cast)
+    url = reverse("consent:timeline", args=[household.pk])
+    protection = _eligibility_box(_as(cast, "lb_protection_officer").get(url).content.decode())
+    assert "unaccompanied or separated" in protection
+    movement = _eligibility_box(_as(cast, "lb_movement_officer").get(url).content.decode())
+    assert 'data-may-schedule="no"' in movement
+    assert "The case of the first child needs a protection officer&#x27;s procedure" in movement
+    assert "unaccompanied" not in movement and "separated" not in movement
+    assert "best_interests_procedure_missing" not in movement and "child_without_adult" not in movement
+    assert movement.count(f'data-member="{omar.pk}"') == 1  # one line per child, not one per reason
+
+
+def test_the_eligibility_api_hides_the_specific_need_from_a_movement_officer(cast, places):
+    household, _omar = _separated_child_household(cast)
+    url = f"/api/consent/households/{household.pk}/eligibility"
+    as_movement = _as(cast, "lb_movement_officer").get(url)
+    as_protection = _as(cast, "lb_protection_officer").get(url)
+    assert as_movement.status_code == as_protection.status_code == 200
+    codes = {r["code"] for r in as_movement.json()["reasons_not_schedulable"]}
+    assert "child_protection_procedure" in codes and "best_interests_procedure_missing" not in codes
+    assert "best_interests_procedure_missing" in {r["code"] for r in as_protection.json()["reasons_not_schedulable"]}
+
+
+def test_the_timeline_in_arabic_shows_dates_day_first_with_the_zone_named(cast, places):
+    household = ready_family(cast)
+    client = sign_in(Client(HTTP_ACCEPT_LANGUAGE="ar"), cast["lb_protection_officer"])
+    page = client.get(reverse("consent:timeline", args=[household.pk])).content.decode()
+    consented = days_ago(30)
+    with translation.override("ar"):
+        day = formats.date_format(consented, "j F Y")
+        zone = zone_name(household.working_group)
+    assert day.startswith(str(consented.day)) and day in page
+    assert zone in page

@@ -88,6 +88,27 @@ def local_datetime(value: dt.datetime | None, where: Any) -> str:
 
 
 @register.filter
+def birth_day(person: Any) -> str:
+    """A date of birth at its precision, day first: "2 May 1984", "May 1984" or "1980" (a mapping
+    or an object with ``date_of_birth`` and ``dob_precision``)."""
+    values: dict[str, Any] = person if isinstance(person, dict) else vars(person) if hasattr(person, "__dict__") else {}
+    day: Any = values.get("date_of_birth")
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day[:10])
+        except ValueError:
+            return str(day)
+    if not isinstance(day, dt.date):
+        return "—"
+    precision = values.get("dob_precision")
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return formats.date_format(day, "F Y")
+    return formats.date_format(day, DAY_FORMAT)
+
+
+@register.filter
 def in_zone(value: dt.datetime | None, time_zone: str | None) -> str:
     """Format a UTC datetime in the given zone, naming the zone: ``{{ row.at|in_zone:group.time_zone }}``.
     (Kept for the pages that still use it; new pages use ``local_datetime``.)"""

@@ -10,7 +10,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from sabeel.core.templatetags.sabeel import local_date, local_datetime, zone_name
+from sabeel.core.templatetags.sabeel import birth_day, local_date, local_datetime, zone_name
 
 # 11:05 UTC on 6 December 2026: 13:05 in Beirut (UTC+2 in winter), 14:05 in Amman (UTC+3 all
 # year since 2022), so the two groups read different hours for one moment.
@@ -66,3 +66,11 @@ def test_the_filters_work_in_a_template(language):
     with translation.override(language):
         text = template.render(Context({"at": MOMENT, "group": BEIRUT, "day": dt.date(2026, 3, 3)}))
     assert "13:05" in text and text.count("2026") == 2
+
+
+def test_a_birth_date_reads_day_first_at_its_precision():
+    with translation.override("en"):
+        assert birth_day({"date_of_birth": dt.date(1984, 5, 2), "dob_precision": "day"}) == "2 May 1984"
+        assert birth_day({"date_of_birth": dt.date(1984, 5, 1), "dob_precision": "month"}) == "May 1984"
+        assert birth_day({"date_of_birth": dt.date(1980, 1, 1), "dob_precision": "year"}) == "1980"
+        assert birth_day({"date_of_birth": None, "dob_precision": "unknown"}) == "—"
