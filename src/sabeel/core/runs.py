@@ -95,7 +95,7 @@ def run_start(*, run_id: int, total: int | None = None) -> Run | None:
     """Mark a queued run running and return it; ``None`` when there is nothing to do (the run is
     finished or was cancelled). A run found already running is returned as is: its task was
     enqueued again after a worker stopped in the middle, and the work resumes it."""
-    run = Run.objects.select_for_update().select_related("started_by").filter(pk=run_id).first()
+    run = Run.objects.select_for_update(of=("self",)).select_related("started_by").filter(pk=run_id).first()
     if run is None or run.status in RUN_FINISHED:
         return None
     if run.status == RunStatus.QUEUED:
@@ -210,7 +210,7 @@ def run_execute(*, run_id: int, work: Callable[[Run], None]) -> Run | None:
     else:
         failed = False
     with transaction.atomic():
-        fresh = Run.objects.select_for_update().select_related("started_by").get(pk=run_id)
+        fresh = Run.objects.select_for_update(of=("self",)).select_related("started_by").get(pk=run_id)
         if fresh.status == RunStatus.RUNNING:
             # Work that raised fails its run; work that returned without closing it succeeded.
             if failed:
