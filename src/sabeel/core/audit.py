@@ -59,6 +59,7 @@ __all__ = [
     "read_mac",
     "reads_seal",
     "record",
+    "record_export",
     "record_read",
     "record_search",
     "verify",
@@ -313,6 +314,19 @@ def record_search(
         ids=ids,
         count=result_count,
         data={"query_hmac": keyed_hash(query.strip().casefold(), purpose="search")},
+        working_group_id=working_group_id,
+    )
+
+
+def record_export(*, actor: Any, scope: str, ids: Iterable[Any], working_group_id: int | None, data: dict[str, Any] | None = None) -> AuditEntry:
+    """An export of person-level rows (``person.export``): its own action in the chain itself (exports
+    are rare and each matters), with the number of rows and a keyed digest of their ids. The caller
+    has checked ``person.export`` for that group."""
+    id_list = [str(i) for i in ids]
+    return record(
+        actor=actor,
+        action=f"{scope}.exported",
+        data={**(data or {}), "row_count": len(id_list), "row_ids_hmac": _ids_digest(id_list)},
         working_group_id=working_group_id,
     )
 

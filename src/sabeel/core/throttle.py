@@ -184,3 +184,11 @@ def list_page_check(actor: Any) -> None:
     read = ReadEntry.objects.filter(actor_kind=str(who.kind), actor_id=str(who.id), is_list=True, at__gte=since).count()
     if read >= _list_pages_allowed():
         raise ReadLimited(read_limited_message())
+
+
+def export_require(actor: Any, working_group: Any) -> None:
+    """An export of a group's person-level list needs ``person.export`` in that group (403, or 404
+    for a group the actor is not in); the export itself is recorded with ``audit.record_export``."""
+    from sabeel.core.permissions import require
+
+    require(actor, "person.export", working_group)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from sabeel.core.models import AuditEntry
+from sabeel.core.models import AuditEntry, ReadEntry
 from sabeel.core.permissions import get_visible, require, visible_to
 from sabeel.workgroups.models import Membership, WorkingGroup
 
@@ -41,6 +41,13 @@ def audit_entries(*, actor: Any) -> QuerySet[AuditEntry]:
     """Audit rows of the working groups in which the actor is an auditor, newest first."""
     require(actor, "audit.view")
     return visible_to(actor, AuditEntry.objects.all()).order_by("-seq")
+
+
+def read_entries(*, actor: Any) -> QuerySet[ReadEntry]:
+    """Read-log rows (who read which people's rows) of the groups in which the actor is an
+    auditor, newest first."""
+    require(actor, "audit.view")
+    return visible_to(actor, ReadEntry.objects.all()).order_by("-id")
 
 
 def time_zones_by_group() -> dict[int, str]:

@@ -247,3 +247,26 @@ def test_audit_verify_can_skip_the_anchor_file_for_a_one_off_check(anchors: Path
     call_command("audit_verify", "--no-anchor-file", "--no-seal", stdout=StringIO())
 
     assert not anchors.exists()
+
+
+# --- Exports: their own action, in the chain ---------------------------------------------------------
+
+
+def test_an_export_is_its_own_chained_action_with_a_count_and_a_keyed_digest(cast: Any) -> None:
+    from django.http import Http404
+
+    from sabeel.core import throttle
+    from sabeel.core.exceptions import NotPermitted
+
+    lebanon = cast.groups["lb"]
+    with pytest.raises(NotPermitted):
+        throttle.export_require(cast["lb_finance_officer"], lebanon)
+    with pytest.raises(Http404):
+        throttle.export_require(cast["jo_registration_officer"], lebanon)
+    throttle.export_require(cast["lb_registration_officer"], lebanon)
+
+    entry = audit.record_export(actor=cast["lb_registration_officer"], scope="person", ids=range(1, 501), working_group_id=lebanon.pk)
+
+    assert (entry.action, entry.working_group_id, entry.data["row_count"]) == ("person.exported", lebanon.pk, 500)
+    assert entry.data["row_ids_hmac"] == audit.keyed_hash(",".join(map(str, range(1, 501))), purpose="read-ids")
+    assert audit.verify().ok

@@ -51,3 +51,16 @@ def test_audit_trail_shows_times_in_the_group_time_zone(client, cast, monkeypatc
     page = client.get("/groups/audit/").content.decode()
     assert "12:30" in page  # Beirut is UTC+3 in summer
     assert "EEST" in page or "+03" in page
+
+
+def test_the_auditor_reads_the_read_log_of_their_own_group_only(client, cast):
+    audit.record_read(actor=cast["lb_finance_officer"], action="registry.households_listed", ids=[41, 42], is_list=True, working_group_id=cast.groups["lb"].pk)
+    audit.record_read(actor=cast["jo_finance_officer"], action="registry.households_listed", ids=[77], is_list=True, working_group_id=cast.groups["jo"].pk)
+    sign_in(client, cast["lb_auditor"])
+
+    page = client.get("/groups/audit/", {"log": "reads"}).content.decode()
+
+    assert page.count('data-testid="audit-row"') == 1
+    assert "[41, 42]" in page and "77" not in page
+    sign_in(client, cast["lb_registration_officer"])
+    assert client.get("/groups/audit/", {"log": "reads"}).status_code == 403
