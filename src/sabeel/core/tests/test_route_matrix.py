@@ -122,6 +122,18 @@ def _call(client: Client, method: str, url: str, data: dict[str, Any], *, api: b
     return getattr(client, method)(url, data=data)
 
 
+def _check_headers(response: Any, url: str) -> None:
+    """What every page and answer must carry (core/tests/test_security.py says why): the policy,
+    no-store, and, on a rendered page, nothing inline for the policy to block."""
+    from sabeel.core.tests.test_security import INLINE
+
+    assert "script-src 'self'" in response["Content-Security-Policy"], url
+    assert "no-store" in response["Cache-Control"], url
+    if response["Content-Type"].startswith("text/html") and not response.streaming:
+        inline = INLINE.search(response.content.decode())
+        assert inline is None, f"{url}: {inline.group(0) if inline else ''}"
+
+
 def _check(spec: Open | Scoped | Skip, url_for: Callable[[dict[str, Any]], str], cast: Cast, *, api: bool) -> None:
     anonymous_status = 401 if api else 302
     if isinstance(spec, Skip):
@@ -131,7 +143,9 @@ def _check(spec: Open | Scoped | Skip, url_for: Callable[[dict[str, Any]], str],
         url = url_for({})
         assert _call(Client(), spec.method, url, {}, api=api).status_code == spec.anonymous, url
         signed = sign_in(Client(), cast["lb_registration_officer"])
-        assert _call(signed, spec.method, url, {}, api=api).status_code == spec.signed_in, url
+        response = _call(signed, spec.method, url, {}, api=api)
+        assert response.status_code == spec.signed_in, url
+        _check_headers(response, url)
         return
 
     lebanon_url = url_for(spec.kwargs(cast, "lb") if spec.kwargs else {})
@@ -145,6 +159,7 @@ def _check(spec: Open | Scoped | Skip, url_for: Callable[[dict[str, Any]], str],
     permitted = sign_in(Client(), cast[f"lb_{spec.permitted}"])
     response = _call(permitted, spec.method, lebanon_url, spec.data, api=api)
     assert response.status_code == spec.ok, f"permitted {lebanon_url}: {response.status_code}"
+    _check_headers(response, lebanon_url)
     if marker:
         assert marker in response.content.decode(), f"permitted persona does not see its own group's row at {lebanon_url}"
 
