@@ -211,6 +211,11 @@ class ProgrammeForm(forms.Form):
         label=_("Re-confirmation window before departure (days)"), min_value=0, max_value=3650
     )
     go_and_see_visits_allowed = forms.IntegerField(label=_("Go-and-see visits allowed per person"), min_value=0, max_value=3650)
+    starts_on = forms.DateField(
+        label=_("In force from"),
+        widget=DATE,
+        help_text=_("Nothing of the programme is dated before this day: counselling, consent, re-confirmation, visits."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 

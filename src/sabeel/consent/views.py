@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -403,7 +404,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "consent/programme_list.html", context)
 
 
-_RULES = ("name", "name_ar", *services.RULE_FIELDS, "is_active")
+_RULES = ("name", "name_ar", *services.RULE_FIELDS, "starts_on", "is_active")
 
 
 @staff_view
@@ -414,7 +415,13 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     form = consent_forms.ProgrammeCreateForm(
         request.POST if request.method == "POST" else None,
         groups=groups,
-        initial={"consent_validity_days": 90, "cooling_off_days": 7, "reconfirmation_window_days": 14, "go_and_see_visits_allowed": 1},
+        initial={
+            "consent_validity_days": 90,
+            "cooling_off_days": 7,
+            "reconfirmation_window_days": 14,
+            "go_and_see_visits_allowed": 1,
+            "starts_on": timezone.localdate(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
