@@ -613,6 +613,22 @@ def test_an_import_stopped_half_way_keeps_its_batches_and_a_second_import_finish
     assert sorted(ReturnIntention.objects.values_list("submission_id", flat=True)) == [f"xxxx-{i}" for i in range(5)]
 
 
+def test_a_cancelled_import_stops_after_its_current_batch_and_says_how_to_finish(cast, households, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    number = households["lb1"].registration_number
+    real = ReturnIntention.objects.bulk_create
+
+    def cancelled_during_the_first_batch(objs, **kw):
+        runs.run_cancel(run_id=Run.objects.get(kind=IMPORT_RUN_KIND).pk)
+        return real(objs, **kw)
+
+    monkeypatch.setattr(ReturnIntention.objects, "bulk_create", cancelled_during_the_first_batch)
+    run = run_import(cast, kobo_csv([answer(number, f"cccc-{i}") for i in range(5)]))
+    assert (run.status, run.counts["created"], ReturnIntention.objects.count()) == ("cancelled", 2, 2)
+    assert "Import the same file again to finish" in import_summary(run)
+    assert AuditEntry.objects.get(action="consent.intentions_import_stopped").data["created_count"] == 2
+
+
 def test_an_answer_imported_by_someone_else_meanwhile_is_not_written_twice(cast, households, monkeypatch):
     number = households["lb1"].registration_number
     content = kobo_csv([answer(number, "yyyy-1"), answer(number, "yyyy-2")])
