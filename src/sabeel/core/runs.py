@@ -209,14 +209,20 @@ def run_execute(*, run_id: int, work: Callable[[Run], None]) -> Run | None:
         failed = True
     else:
         failed = False
-    with transaction.atomic():
-        fresh = Run.objects.select_for_update(of=("self",)).select_related("started_by").get(pk=run_id)
-        if fresh.status == RunStatus.RUNNING:
-            # Work that raised fails its run; work that returned without closing it succeeded.
-            if failed:
-                run_fail(run=fresh, failure="internal_error")
-            else:
-                run_finish(run=fresh)
+    try:
+        with transaction.atomic():
+            fresh = Run.objects.select_for_update(of=("self",)).select_related("started_by").get(pk=run_id)
+            if fresh.status == RunStatus.RUNNING:
+                # Work that raised fails its run; work that returned without closing it succeeded.
+                if failed:
+                    run_fail(run=fresh, failure="internal_error")
+                else:
+                    run_finish(run=fresh)
+    except Exception as exc:
+        # The database itself failed: the run stays "running" (its task can be enqueued again to
+        # resume it) and the worker still goes on.
+        logger.error("run %s (%s) could not be closed: %s", run_id, run.kind, type(exc).__name__)
+        return None
     return fresh
 
 

@@ -44,6 +44,7 @@ importing group, so that an import reveals nothing about another group.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -173,6 +174,9 @@ def _work(run: Run) -> None:
         )
         return
     rows_total = len(table.rows)
+    # A run resumed after its worker stopped reads the file again: its report starts afresh, and
+    # what the first attempt wrote counts as already imported.
+    run.errors, run.errors_dropped = [], 0
     runs.run_progress(run=run, done=0, total=rows_total)
     columns, report = map_columns(table.headers)
     if _blocked(report):
@@ -237,8 +241,10 @@ def _write(
                 )
                 return
     except Exception:
-        # Batches already committed stay: their audit row is written before the run fails.
-        _close(run, actor, failure="internal_error", counts=_counts(rows_total, report, created=created))
+        # Batches already committed stay: their audit row is written before the run fails (if
+        # the database can still be written to; the original error is the one raised).
+        with contextlib.suppress(Exception):
+            _close(run, actor, failure="internal_error", counts=_counts(rows_total, report, created=created))
         raise
     _close(run, actor, counts=_counts(rows_total, report, created=created))
 

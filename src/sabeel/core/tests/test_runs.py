@@ -163,3 +163,16 @@ def test_the_progress_bar_stops_polling_once_the_run_has_finished(cast):
 def test_a_queued_run_of_unknown_size_shows_a_bar_without_a_value(cast):
     html = fragment(queued(cast))
     assert '<progress max="100" aria-labelledby' in html and "Queued" in html and 'hx-trigger="every 2s"' in html
+
+
+def test_a_worker_goes_on_even_when_the_failed_run_cannot_be_recorded(cast, monkeypatch, caplog):
+    run = queued(cast)
+
+    def database_gone(**kwargs):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(runs, "run_fail", database_gone)
+    with caplog.at_level(logging.ERROR, logger="sabeel.core.runs"):
+        assert runs.run_execute(run_id=run.pk, work=lambda r: 1 / 0) is None
+    assert "could not be closed" in caplog.text
+    assert Run.objects.get(pk=run.pk).status == RunStatus.RUNNING  # its task can be enqueued again
