@@ -19,6 +19,17 @@ whose intended person is on the first page of results.
 Baseline: the same queries as ``icontains`` over the eight name fields (every word in some field),
 scoped to the officer's group, first 25 by id, timed as ORM queries in the benchmark process (no
 HTTP), on a sample of the queries at full scale (each scans the table).
+
+Read auditing is on, as in production: every search writes one row to the read log (the ids it
+returned and their number, no chain lock; ``core.audit.record_read``). After the sequential run,
+the same queries are sent by 4 clients at once (one session) to show readers do not queue on
+the audit chain's lock; then the read rows are counted, sealed into the chain in one batch
+(``audit.reads_seal``, timed) and the chain and read log verified. Last, what read auditing costs
+a search, measured where the machine's load cancels out: 300 searches in-process with the read-log
+row written and left out, interleaved, and the read-log insert timed alone.
+
+The database is ``sabeel_bench_search`` unless ``BENCH_SEARCH_DB`` names another (so that two
+people can run benchmarks on one server at once).
 """
 
 from __future__ import annotations
@@ -52,7 +63,9 @@ from registry_load import (
 )
 
 NAME = "registry_search"
-BENCH_DB = "sabeel_bench_search"
+BENCH_DB = os.environ.get("BENCH_SEARCH_DB", "sabeel_bench_search")
+CONCURRENT_CLIENTS = 4
+AB_QUERIES = 300  # searches timed in-process with read auditing on and off, interleaved
 SEARCH_URL = "/api/registry/search"
 TARGET_P95_MS = 150
 TARGET_RECALL = 0.95
@@ -323,9 +336,12 @@ def _measure(households: int, count: int, baseline_count: int, database: str) ->
             if status != 200:
                 raise SystemExit(f"{SEARCH_URL} answered {status}: {body[:300]!r}")
             query["found"] = query["intended"] in hit_ids(json.loads(body))
+        concurrent_times = _concurrent(client, port, queries)
     finally:
         stop_gunicorn(server)
     times, short_times = times[: len(queries)], times[len(queries) :]
+    audit_rows = _seal_and_verify(expected=len(queries) + len(short) + 20 + len(concurrent_times))
+    audit_rows += _audit_cost(officer, queries[:AB_QUERIES])
     found = sum(q["found"] for q in queries)
     _print_misses(queries + short)
 
@@ -364,6 +380,105 @@ def _measure(households: int, count: int, baseline_count: int, database: str) ->
          "value": round(sum(q["found"] for q in short) / len(short), 3), "unit": "share",
          "baseline": f"icontains as above, {len(short_sample)} of these queries", "baseline_value": round(short_base / len(short_sample), 3),
          "target": None},
+        {"case": f"{case}, {CONCURRENT_CLIENTS} clients at once, read auditing on: p95 latency",
+         "metric": f"p95 latency of POST {SEARCH_URL} with {CONCURRENT_CLIENTS} concurrent clients (2 workers, 2 cores)",
+         "value": round(percentile(concurrent_times, 0.95), 1), "unit": "ms",
+         "baseline": "the same queries sent one after another (row 1)", "baseline_value": round(p95, 1), "target": None},
+        *audit_rows,
+    ]  # fmt: skip
+
+
+def _concurrent(signed: Client, port: int, queries: list[dict[str, Any]]) -> list[float]:
+    """The queries shared among ``CONCURRENT_CLIENTS`` clients of the same session, sent at once."""
+    import threading
+
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def send(share: list[dict[str, Any]]) -> None:
+        client = Client(port)
+        client.cookies = dict(signed.cookies)
+        for query in share:
+            started = time.perf_counter()
+            status, body = client.post_json(SEARCH_URL, {"query": query["query"]})
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                if status != 200:
+                    errors.append(f"{status}: {body[:200]!r}")
+
+    threads = [threading.Thread(target=send, args=(queries[i::CONCURRENT_CLIENTS],)) for i in range(CONCURRENT_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"{SEARCH_URL} answered {errors[0]}")
+    return times
+
+
+def _audit_cost(officer: Any, queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What read auditing costs a search, free of the machine's load: the same searches run
+    in-process (``registry.search.person_search``, no HTTP) with the read-log row written and with
+    it left out, alternating which comes first; and the read-log insert timed on its own."""
+    from sabeel.core import audit
+    from sabeel.registry.search import person_search
+
+    real = audit.record_search
+
+    def left_out(**_kwargs: Any) -> None:
+        return None
+
+    on: list[float] = []
+    off: list[float] = []
+    try:
+        for i, query in enumerate(queries):
+            for audited in (True, False) if i % 2 == 0 else (False, True):
+                audit.record_search = real if audited else left_out  # type: ignore[assignment]
+                started = time.perf_counter()
+                person_search(actor=officer, query=query["query"])
+                (on if audited else off).append((time.perf_counter() - started) * 1000)
+    finally:
+        audit.record_search = real  # type: ignore[assignment]
+    inserts = []
+    for i in range(1000):
+        started = time.perf_counter()
+        audit.record_read(actor=officer, action="bench.read", ids=range(i, i + 25), is_list=True)
+        inserts.append((time.perf_counter() - started) * 1000)
+    print(f"    in-process search p95 {percentile(on, 0.95):.1f} ms audited, {percentile(off, 0.95):.1f} ms not; "
+          f"read-log insert p95 {percentile(inserts, 0.95):.2f} ms", flush=True)
+    return [
+        {"case": f"{backend_label()}, {len(queries)} of the searches in-process (no HTTP), read auditing on vs off, interleaved",
+         "metric": "p95 latency of person_search with its read-log row", "value": round(percentile(on, 0.95), 1), "unit": "ms",
+         "baseline": "the same searches with the read-log row left out, in the same loop", "baseline_value": round(percentile(off, 0.95), 1),
+         "target": None},
+        {"case": f"{backend_label()}, 1,000 read-log rows of 25 ids each",
+         "metric": "p95 time to write one read-log row (an insert with its MAC, no chain lock)", "value": round(percentile(inserts, 0.95), 2),
+         "unit": "ms", "baseline": "median of the same inserts", "baseline_value": round(statistics.median(inserts), 2), "target": None},
+    ]  # fmt: skip
+
+
+def _seal_and_verify(*, expected: int) -> list[dict[str, Any]]:
+    """Count the read rows the searches wrote, seal them into the chain in one batch, verify."""
+    from sabeel.core import audit
+    from sabeel.core.models import ReadEntry
+
+    written = ReadEntry.objects.filter(action="person.searched").count()
+    started = time.perf_counter()
+    seal = audit.reads_seal(grace_seconds=0)
+    seal_ms = (time.perf_counter() - started) * 1000
+    result = audit.verify()
+    if not result.ok or seal is None:
+        raise SystemExit(f"audit verify failed after the searches: {result.reason}")
+    print(f"    {written} read rows, sealed in {seal_ms:.0f} ms; verify: {result.checked} chain rows, {result.reads_checked} reads", flush=True)
+    return [
+        {"case": f"{backend_label()}, read log after the run: {written:,} searches audited",
+         "metric": "read-log rows written, one per search request (ids and count, no chain lock)",
+         "value": written, "unit": "rows", "baseline": "search requests sent", "baseline_value": expected, "target": expected},
+        {"case": f"{backend_label()}, sealing {seal.data['read_count']:,} reads into the chain in one batch",
+         "metric": "time to seal the batch (one chain row, the chain lock held once)", "value": round(seal_ms, 1), "unit": "ms",
+         "baseline": "time of the whole search run divided by its requests is in rows 1-2", "baseline_value": None, "target": None},
     ]  # fmt: skip
 
 
