@@ -142,9 +142,12 @@ def go_and_see_record(
     if outcome not in GoAndSeeOutcome.values:
         raise _fail("outcome", _("Choose an outcome."))
     programme = _programme(household)
-    # A planned visit may be in the future; it still cannot start before the person or the programme.
+    # A planned visit may be in the future; one that took place did not. None starts before the
+    # person was born or before the programme.
     _not_before_birth(starts_on, [individual], "starts_on")
     _not_before_programme(starts_on, programme, "starts_on")
+    if outcome == GoAndSeeOutcome.COMPLETED:
+        _not_future(household, ends_on, "ends_on")
     # Serialise visits of one person so that two officers cannot both take the last one.
     Individual.objects.select_for_update().filter(pk=individual.pk).values_list("pk", flat=True).first()
     used = _visits_counted(individual, programme)
@@ -183,6 +186,8 @@ def go_and_see_outcome_set(*, actor: Any, visit: GoAndSeeVisit, outcome: str, no
     if outcome not in GoAndSeeOutcome.values:
         raise _fail("outcome", _("Choose an outcome."))
     current = GoAndSeeVisit.objects.select_for_update().select_related("programme").get(pk=visit.pk)
+    if outcome == GoAndSeeOutcome.COMPLETED and current.ends_on > _today(household):
+        raise _fail("outcome", _("A visit that ends in the future cannot be recorded as completed yet."))
     if current.outcome == GoAndSeeOutcome.CANCELLED and outcome != GoAndSeeOutcome.CANCELLED:
         used = _visits_counted(current.individual, current.programme, excluding=current.pk)
         if used >= current.programme.go_and_see_visits_allowed:

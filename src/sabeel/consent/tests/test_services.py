@@ -408,6 +408,7 @@ def test_a_withdrawal_is_accepted_without_counselling_consent_or_programme(cast,
         ("counselling_before_the_programme", "held_on"),
         ("reconfirmation_before_the_programme", "on"),
         ("go_and_see_before_the_programme", "starts_on"),
+        ("completed_go_and_see_ending_tomorrow", "ends_on"),
         ("best_interests_before_the_child_was_born", "started_on"),
         ("split_in_the_future", "on"),
         ("sign_off_before_the_programme", "on"),
@@ -431,6 +432,9 @@ def test_every_voluntariness_record_refuses_an_impossible_date(cast, places, rec
         "go_and_see_before_the_programme": lambda: services.go_and_see_record(
             actor=officer, individual=fatima, starts_on=before_programme, ends_on=today()
         ),
+        "completed_go_and_see_ending_tomorrow": lambda: services.go_and_see_record(
+            actor=officer, individual=fatima, starts_on=today(), ends_on=tomorrow, outcome="completed"
+        ),
         "best_interests_before_the_child_was_born": lambda: services.best_interests_record(
             actor=officer, child=lina, started_on=dt.date(today().year - 4, 12, 31)
         ),
@@ -440,6 +444,19 @@ def test_every_voluntariness_record_refuses_an_impossible_date(cast, places, rec
     with pytest.raises(ServiceError) as refused:
         attempts[record]()
     assert list(refused.value.fields) == [field]
+
+
+def test_a_planned_visit_may_lie_ahead_but_is_completed_only_once_it_has_ended(cast, places):
+    household = family(cast)
+    fatima = adults(household)[1]
+    officer = cast["lb_protection_officer"]
+    visit = services.go_and_see_record(
+        actor=officer, individual=fatima, starts_on=today() + dt.timedelta(days=3), ends_on=today() + dt.timedelta(days=5)
+    )
+    with pytest.raises(ServiceError) as refused:
+        services.go_and_see_outcome_set(actor=officer, visit=visit, outcome="completed")
+    assert list(refused.value.fields) == ["outcome"]
+    assert services.go_and_see_outcome_set(actor=officer, visit=visit, outcome="cancelled").outcome == "cancelled"
 
 
 def test_a_withdrawal_puts_one_call_in_the_work_queue_and_notifies_after_the_commit(
