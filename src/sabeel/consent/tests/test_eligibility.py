@@ -364,3 +364,69 @@ def test_a_departure_before_the_assessed_day_is_refused(cast, places):
     household = family(cast)
     with pytest.raises(ValueError):
         household_eligibility(household=household, on=today(), departure_on=today() - dt.timedelta(days=1))
+
+
+# --- fail closed: an input that cannot be read makes the household not eligible (rule 3) ----------
+
+
+def _unreadable(answer) -> list[tuple[str, int | None]]:
+    return [(r.code, r.member_id) for r in answer.reasons_not_schedulable if r.code == "input_unreadable"]
+
+
+def test_an_unknown_member_status_or_presence_fails_closed_naming_the_member(cast, places):
+    from sabeel.registry.models import Individual
+
+    household = ready_family(cast)
+    mohamad, fatima = adults(household)
+    Individual.objects.filter(pk=fatima.pk).update(status="vanished")
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert not answer.may_schedule and _unreadable(answer) == [("input_unreadable", fatima.pk)]
+    assert "could not be read" in answer.reasons_not_schedulable[0].text
+    Individual.objects.filter(pk=fatima.pk).update(status="active")
+    Individual.objects.filter(pk=mohamad.pk).update(presence="elsewhere")
+    assert _unreadable(household_eligibility(household=household)) == [("input_unreadable", mohamad.pk)]
+
+
+def test_a_birth_date_that_cannot_be_parsed_fails_closed(cast, places):
+    from sabeel.registry.models import Individual
+
+    household = ready_family(cast)
+    _mohamad, fatima = adults(household)
+    Individual.objects.filter(pk=fatima.pk).update(date_of_birth=None, dob_precision="day")  # a precision without a date
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert _unreadable(answer) == [("input_unreadable", fatima.pk)]
+    assert answer.reasons_not_schedulable[0].text == (
+        "the date of birth of the second adult could not be read, so the household is not eligible"
+    )
+    Individual.objects.filter(pk=fatima.pk).update(date_of_birth=dt.date(1984, 5, 2), dob_precision="fortnight")
+    assert _unreadable(household_eligibility(household=household)) == [("input_unreadable", fatima.pk)]
+    if connection.vendor == "sqlite":  # a column that holds what is not a date at all
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE registry_individual SET date_of_birth = 'soon', dob_precision = 'day' WHERE id = %s", [fatima.pk])
+        assert _unreadable(household_eligibility(household=household)) == [("input_unreadable", fatima.pk)]
+
+
+def test_an_unknown_household_status_or_unreadable_programme_rules_fail_closed(cast, places, monkeypatch):
+    from sabeel.consent import eligibility
+    from sabeel.registry.models import Household
+
+    household = ready_family(cast)
+    Household.objects.filter(pk=household.pk).update(status="paused", closed_reason="Unknown")
+    household.refresh_from_db()
+    assert _unreadable(household_eligibility(household=household)) == [("input_unreadable", None)]
+    Household.objects.filter(pk=household.pk).update(status="open", closed_reason="")
+    household.refresh_from_db()
+    with pytest.raises(ValueError):
+        eligibility.rules_for(ReturnProgramme(consent_validity_days=5, cooling_off_days=7, reconfirmation_window_days=14))
+
+    def unreadable(programme):
+        raise ValueError("cannot read")
+
+    monkeypatch.setattr(eligibility, "rules_for", unreadable)
+    with translation.override("en"):
+        answer = household_eligibility(household=household)
+    assert [(r.code, r.text) for r in answer.reasons_not_schedulable] == [
+        ("input_unreadable", "the return programme's rules could not be read, so the household is not eligible")
+    ]
