@@ -270,3 +270,55 @@ def put_errors(form: forms.Form, error: ServiceError, *, aliases: Mapping[str, s
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+# --- member protection: absence, death or registration error, date-of-birth changes, confirmations
+# (the verdict's part of issue 7; see registry/services/_protection.py)
+
+
+class PresenceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    presence = forms.ChoiceField(label=_("Where is the person?"), choices=(), widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason (for an absence)"), max_length=200, required=False, widget=forms.TextInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from sabeel.registry.choices import Presence
+
+        super().__init__(*args, **kwargs)
+        self.fields["presence"].choices = Presence.choices  # type: ignore[attr-defined]
+
+
+class ExitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(label=_("What happened?"), choices=(), widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False, widget=forms.TextInput)
+    evidence = forms.CharField(label=_("Evidence"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from sabeel.registry.choices import DepartureKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in DepartureKind.choices if value in (DepartureKind.DIED, DepartureKind.REGISTRATION_ERROR)
+        ]
+
+
+class BirthDateProposalForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    date_of_birth = forms.CharField(
+        label=_("New date of birth (a day, a month or a year)"), max_length=20, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False, widget=forms.TextInput)
+
+
+class ConfirmationForm(forms.Form):
+    note = forms.CharField(label=_("Your note (the reason the verdict shows)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BirthDateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm the new date of birth")), ("reject", _("Do not confirm it"))],
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(label=_("Evidence seen (or why not)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -18,4 +18,10 @@ urlpatterns = [
     path("households/<int:pk>/members/<int:member>/remove/", views.member_remove, name="member_remove"),
     path("households/<int:pk>/members/<int:member>/move/", views.member_move, name="member_move"),
     path("households/<int:pk>/members/<int:member>/make-head/", views.member_make_head, name="member_make_head"),
+    # member protection (docs/eligibility.md)
+    path("households/<int:pk>/members/<int:member>/presence/", views.member_presence, name="member_presence"),
+    path("households/<int:pk>/members/<int:member>/death-or-error/", views.member_exit, name="member_exit"),
+    path("households/<int:pk>/members/<int:member>/birth-date/", views.member_birth_date, name="member_birth_date"),
+    path("households/<int:pk>/departures/<int:departure>/confirm/", views.departure_confirm, name="departure_confirm"),
+    path("households/<int:pk>/birth-dates/<int:change>/decide/", views.birth_date_decide, name="birth_date_decide"),
 ]

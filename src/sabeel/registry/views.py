@@ -30,6 +30,7 @@ from sabeel.registry.forms import (
     merge_ids,
     put_errors,
 )
+from sabeel.registry.member_protection import household_protection
 from sabeel.registry.models import Household
 from sabeel.registry.numbers import registration_number_parse
 from sabeel.registry.search import person_search
@@ -114,6 +115,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_update": selectors.can_update(actor=request.user, household=household),
         "can_see_history": selectors.can_see_history(actor=request.user, household=household),
     }
+    context["protection"] = household_protection(actor=request.user, household=household, file=context["file"])
     return render(request, "registry/household_detail.html", context)
 
 
@@ -369,3 +371,155 @@ def member_make_head(request: HttpRequest, pk: int, member: int) -> HttpResponse
             messages.success(request, _("Changed the head of household."))
             return redirect("registry:household_detail", pk=household.pk)
     return render(request, "registry/member_action.html", {"household": household, "person": person, "form": form, "action": "head"})
+
+
+# --- member protection (docs/eligibility.md): absence, death or registration error, changes of date
+# of birth, and a protection officer's confirmations. Each page: parse, call one service, render.
+
+
+def _person_of(request: HttpRequest, household: Household, member: int) -> tuple[dict[str, Any], Any]:
+    return _member_of(request, household, member), household.members.get(pk=member)
+
+
+def _protection_page(request: HttpRequest, household: Household, person: Any, form: Any, action: str) -> HttpResponse:
+    context = {"household": household, "person": person, "form": form, "action": action}
+    return render(request, "registry/member_protection.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_presence(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    from sabeel.registry.forms import PresenceForm
+
+    household = _for_form(request, pk)
+    person, individual = _person_of(request, household, member)
+    form = PresenceForm(request.POST or None, initial={"version": person["version"], "presence": individual.presence})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_presence_set(
+                actor=request.user,
+                individual=individual,
+                presence=form.cleaned_data["presence"],
+                reason=form.cleaned_data.get("reason") or "",
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            messages.success(request, _("Saved where the person is."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return _protection_page(request, household, person, form, "presence")
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_exit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    from sabeel.registry.forms import ExitForm
+
+    household = _for_form(request, pk)
+    person, individual = _person_of(request, household, member)
+    form = ExitForm(request.POST or None, initial={"version": person["version"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            departure = services.member_exit_record(
+                actor=request.user,
+                individual=individual,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data.get("reason") or "",
+                evidence=form.cleaned_data.get("evidence") or "",
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            if departure.during_return_process:
+                messages.success(request, _("Recorded. The household has a return process: a protection officer must confirm it."))
+            else:
+                messages.success(request, _("Recorded."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return _protection_page(request, household, person, form, "exit")
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def member_birth_date(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    from sabeel.registry.forms import BirthDateProposalForm
+
+    household = _for_form(request, pk)
+    person, individual = _person_of(request, household, member)
+    form = BirthDateProposalForm(request.POST or None, initial={"version": person["version"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.birth_date_change_propose(
+                actor=request.user,
+                individual=individual,
+                date_of_birth=form.cleaned_data.get("date_of_birth") or None,
+                reason=form.cleaned_data.get("reason") or "",
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            _conflict(request, form, error)
+        else:
+            if change is None:
+                messages.success(request, _("Saved the new date of birth."))
+            else:
+                messages.success(request, _("The new date of birth waits for a protection officer's confirmation."))
+            return redirect("registry:household_detail", pk=household.pk)
+    return _protection_page(request, household, person, form, "birth_date")
+
+
+def _for_protection_officer(request: HttpRequest, pk: int) -> Household:
+    household = _household(request, pk)
+    require(request.user, "consent.record", household)
+    if request.method == "GET":
+        selectors.household_viewed(actor=request.user, household=household)
+    return household
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def departure_confirm(request: HttpRequest, pk: int, departure: int) -> HttpResponse:
+    from sabeel.registry.forms import ConfirmationForm
+    from sabeel.registry.models import MemberDeparture
+
+    household = _for_protection_officer(request, pk)
+    found = MemberDeparture.objects.filter(pk=departure, household=household, confirmed_at__isnull=True).first()
+    if found is None:
+        raise Http404
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_departure_confirm(actor=request.user, departure=found, note=form.cleaned_data.get("note") or "")
+        except ServiceError as error:
+            put_errors(form, error, aliases={"evidence": "note"})
+        else:
+            messages.success(request, _("Recorded: the person no longer counts for the household's eligibility."))
+            return redirect("registry:household_detail", pk=household.pk)
+    members = {m["id"]: m for m in selectors.household_file(actor=request.user, household=household)["members"]}
+    context = {"household": household, "person": members.get(found.individual_id), "form": form, "action": "confirm", "departure": found}
+    return render(request, "registry/member_protection.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def birth_date_decide(request: HttpRequest, pk: int, change: int) -> HttpResponse:
+    from sabeel.registry.forms import BirthDateDecisionForm
+    from sabeel.registry.models import BirthDateChange
+
+    household = _for_protection_officer(request, pk)
+    found = BirthDateChange.objects.filter(pk=change, household=household, state="pending").first()
+    if found is None:
+        raise Http404
+    form = BirthDateDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = services.birth_date_change_confirm if form.cleaned_data["decision"] == "confirm" else services.birth_date_change_reject
+        try:
+            decide(actor=request.user, change=found, evidence=form.cleaned_data.get("evidence") or "")
+        except ServiceError as error:
+            put_errors(form, error)
+        else:
+            messages.success(request, _("Recorded the decision."))
+            return redirect("registry:household_detail", pk=household.pk)
+    members = {m["id"]: m for m in selectors.household_file(actor=request.user, household=household)["members"]}
+    context = {"household": household, "person": members.get(found.individual_id), "form": form, "action": "decide", "change": found}
+    return render(request, "registry/member_protection.html", context)

@@ -13,6 +13,7 @@ from sabeel.registry import needs
 from sabeel.registry.choices import (
     CivilDocument,
     DatePrecision,
+    DepartureKind,
     HouseholdStatus,
     IdScheme,
     Language,
@@ -32,6 +33,7 @@ _CHOICES: dict[str, Any] = {
     "document": CivilDocument,
     "language": Language,
     "precision": DatePrecision,
+    "departure": DepartureKind,
 }
 
 

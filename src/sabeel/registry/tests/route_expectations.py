@@ -60,6 +60,35 @@ def _write(**extra: Any) -> Scoped:
     return Scoped("person.update", REGISTRAR, READ_ONLY, **extra)
 
 
+def _waiting_departure(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.consent.intentions import intention_record
+    from sabeel.registry.models import MemberDeparture
+    from sabeel.registry.services import member_remove
+    from sabeel.registry.tests.factories import household_make
+
+    household = household_make(cast, group)
+    officer = cast[f"{group}_{REGISTRAR}"]
+    intention_record(actor=officer, household=household, hopes_to_return="yes", intends_within_12_months="yes")
+    member_remove(actor=officer, individual=household.members.get(relationship="spouse"), reason="Stays behind")
+    return {"pk": household.pk, "departure": MemberDeparture.objects.get(household=household).pk}
+
+
+def _waiting_birth_date(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.registry.services import birth_date_change_propose
+    from sabeel.registry.tests.factories import household_make
+
+    household = household_make(cast, group)
+    change = birth_date_change_propose(
+        actor=cast[f"{group}_{REGISTRAR}"], individual=household.members.get(relationship="spouse"), date_of_birth="2012", reason="Booklet"
+    )
+    assert change is not None
+    return {"pk": household.pk, "change": change.pk}
+
+
+def _protection(**extra: Any) -> Scoped:
+    return Scoped("consent.record", "protection_officer", REGISTRAR, **extra)
+
+
 SEARCH = {"query": "Muhammad al-Hariri"}
 CREATE = {"members": [{"relationship": "head", "first_name_ar": "محمد", "family_name_lat": "Hariri", "first_name_lat": "Muhammad"}]}
 
@@ -78,6 +107,11 @@ PAGES: dict[str, Scoped | Skip] = {
     "registry:member_remove": _write(kwargs=_member_of),
     "registry:member_move": _write(kwargs=_member_of),
     "registry:member_make_head": _write(kwargs=_member_of),
+    "registry:member_presence": _write(kwargs=_member_of),
+    "registry:member_exit": _write(kwargs=_member_of),
+    "registry:member_birth_date": _write(kwargs=_member_of),
+    "registry:departure_confirm": _protection(kwargs=_waiting_departure),
+    "registry:birth_date_decide": _protection(kwargs=_waiting_birth_date),
 }
 API: dict[tuple[str, str], Scoped | Skip] = {
     ("get", "/api/registry/households"): _read(marker=_lebanon_number),
