@@ -25,6 +25,7 @@ from sabeel.consent.models import FollowUpKind
 from sabeel.consent.reason_display import eligibility_for
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
+from sabeel.core.throttle import ReadLimited
 from sabeel.core.views_helpers import staff_view
 from sabeel.registry.models import Household
 
@@ -369,7 +370,10 @@ def consent_print(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     closed = request.GET.get("closed") == "1"
-    rows, _count = selectors.follow_up_page(actor=request.user, include_closed=closed, limit=500)
+    try:
+        rows, _count = selectors.follow_up_page(actor=request.user, include_closed=closed, limit=500)
+    except ReadLimited as limited:  # a list page over the paging limit (roles without person.export)
+        return render(request, "core/read_limited.html", {"message": limited.message}, status=429)
     # Named as the user may read names (the page's read is audited with the follow-ups' ids).
     names = people.queue_names(actor=request.user, people=[(f.individual_id, f.household) for f in rows if f.individual_id])
     context = {"rows": rows, "names": names, "closed": closed, "kinds": FollowUpKind}

@@ -82,3 +82,23 @@ def test_a_jordan_officer_reading_a_lebanon_list_gets_404_and_leaves_no_read(cas
 
     assert response.status_code == 404
     assert ReadEntry.objects.count() == before
+
+
+def test_the_follow_up_queue_answers_429_past_the_paging_limit_for_a_role_that_may_not_export_everywhere(cast, places, settings):
+    from sabeel.workgroups.models import Membership
+
+    settings.READ_LIST_PAGES_PER_WINDOW = 1
+    officer = cast["lb_protection_officer"]
+    Membership.objects.create(
+        user=officer, working_group=cast.groups["jo"], organisation=cast.organisations["un"], role="monitor",
+        starts_on=cast.groups["jo"].created_at.date(),
+    )
+    client = _client(cast, "lb_protection_officer")
+
+    assert client.get(reverse("consent:follow_up_list")).status_code == 200
+    refused = client.get(reverse("consent:follow_up_list"))
+    api = client.get("/api/consent/follow-ups")
+
+    assert refused.status_code == 429 and 'data-testid="read-limited"' in refused.content.decode()
+    assert api.status_code == 429 and api.json()["error"]["code"] == "error"
+    assert len(_reads("consent.follow_ups_listed")) == 1

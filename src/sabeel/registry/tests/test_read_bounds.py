@@ -87,3 +87,20 @@ def test_a_search_is_one_read_holding_the_people_it_returned(cast, places):
     assert read.data["row_ids"] == [hit.individual_id for hit in result.hits] and read.count == len(result.hits) >= 1
     assert household.members.filter(pk=read.data["row_ids"][0]).exists()
     assert "Hariri" not in str(read.data)
+
+
+def test_export_in_one_group_does_not_lift_the_cap_for_another(cast, fifty_five):
+    from sabeel.workgroups.models import Membership
+
+    officer = cast["lb_registration_officer"]
+    Membership.objects.create(
+        user=officer,
+        working_group=cast.groups["jo"],
+        organisation=cast.organisations["un"],
+        role="monitor",  # reads Jordan's people, may not export them
+        starts_on=cast.groups["jo"].created_at.date(),
+    )
+
+    answer = sign_in(Client(), officer).get(API, {"limit": 200}).json()
+
+    assert (answer["limit"], len(answer["items"])) == (50, 50)
