@@ -30,9 +30,12 @@ def _household(cast: Cast, group: str) -> dict[str, Any]:
 
 
 def _adult(cast: Cast, group: str) -> dict[str, Any]:
-    from sabeel.consent.tests.factories import adults, family
+    """An adult counselled today (consent needs counselling first)."""
+    from sabeel.consent.tests.factories import adults, counselled, family, today
 
-    return {"pk": adults(family(cast, group))[1].pk}
+    person = adults(family(cast, group))[1]
+    counselled(cast, person, on=today(group), group=group)
+    return {"pk": person.pk}
 
 
 def _consent_of(cast: Cast, group: str) -> dict[str, Any]:

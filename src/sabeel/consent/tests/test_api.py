@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from sabeel.consent.tests.factories import adults, days_ago, family, package_make, ready_family
+from sabeel.consent.tests.factories import adults, counselled, days_ago, family, package_make, ready_family
 from sabeel.core.testing import sign_in
 from sabeel.core.tokens import api_token_create
 
@@ -21,6 +21,7 @@ def test_a_protection_officer_records_consents_and_reads_them_back(cast, places)
     household = family(cast)
     mohamad, _fatima = adults(household)
     package = package_make(household)
+    counselled(cast, mohamad, on=days_ago(12), package=package)
     client = _client(cast, "lb_protection_officer")
     response = client.post(
         f"/api/consent/individuals/{mohamad.pk}/consents",
