@@ -24,22 +24,27 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 def _counselled_and_consenting(cast):  # type: ignore[no-untyped-def]
     """Counselled twelve days ago, both adults' consent ten days ago: past the cooling-off."""
     from sabeel.consent.services import consent_record, counselling_record, programme_create
+    from sabeel.consent.tests.factories import recorded_on_its_day
     from sabeel.registry.tests.factories import household_make
 
     household = household_make(cast, "lb")
+    today = timezone.localdate()
     programme_create(
         actor=cast["lb_administrator"],
         working_group=cast.groups["lb"],
         name="Organised return from Lebanon",
         name_ar="العودة المنظمة من لبنان",
+        starts_on=today - dt.timedelta(days=30),  # nothing of a programme is dated before it started
     )
     officer = cast["lb_protection_officer"]
     adults = list(household.members.order_by("pk"))
-    today = timezone.localdate()
     counselling_record(actor=officer, household=household, held_on=today - dt.timedelta(days=12), language="ar", attendees=adults)
     for person in adults:
-        consent_record(
-            actor=officer, individual=person, free=True, informed=True, express=True, given_on=today - dt.timedelta(days=10)
+        # Recorded then, too: the cooling-off counts from the day a consent was recorded.
+        recorded_on_its_day(
+            consent_record(
+                actor=officer, individual=person, free=True, informed=True, express=True, given_on=today - dt.timedelta(days=10)
+            )
         )
     return household
 
