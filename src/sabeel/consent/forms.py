@@ -44,8 +44,8 @@ class HouseholdRecordForm(forms.Form):
     """A form about one household; member fields list its current members by label."""
 
     member_fields: tuple[str, ...] = ()
-    # Every current member is offered for consent, re-confirmation and withdrawal: a 17-year-old
-    # who turns 18 before the departure must consent (and may withdraw) too.
+    # Every current member is offered for consent, re-confirmation and withdrawal; the service
+    # refuses a consent for anyone who may be under 18 that day, with the reason on the form.
     children_only = False
 
     def __init__(
