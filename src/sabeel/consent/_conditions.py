@@ -61,10 +61,13 @@ def destination_hostilities(*, destination: Any, on: dt.date) -> tuple[bool, dt.
     cleared (fail closed), never as "not flagged"."""
     if destination is None:
         return False, None
+    from django.db import transaction
+
     try:
         from sabeel.conditions.selectors import destination_has_active_hostilities
 
-        flagged, since = destination_has_active_hostilities(destination=destination, on=on)
+        with transaction.atomic():  # a failed read rolls back to here, not the caller's transaction
+            flagged, since = destination_has_active_hostilities(destination=destination, on=on)
     except Exception as exc:  # any failure to read the register is a failure to clear the destination
         raise ConditionsUnreadable(type(exc).__name__) from exc
     if not isinstance(flagged, bool) or not (since is None or isinstance(since, dt.date)):

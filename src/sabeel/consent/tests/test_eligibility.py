@@ -355,8 +355,8 @@ def test_the_number_of_queries_does_not_grow_with_the_household_or_the_number_of
         answers = households_eligibility(households=[small, big, *more])
     assert len(one) == len(other) == len(many)
     # groups, programmes, members, departures, pending birth dates, 6 kinds of records (+ split members),
-    # the destination, the register
-    assert len(one) <= 14, [q["sql"] for q in one.captured_queries]
+    # the destination, the register (inside a savepoint: a failed read must not abort the caller's transaction)
+    assert len(one) <= 16, [q["sql"] for q in one.captured_queries]
     assert [answers[h.pk].may_schedule for h in (small, big, *more)] == [True, False, True, True, True]
 
 

@@ -231,7 +231,13 @@ def assess(facts: HouseholdFacts, rules: ProgrammeRules, *, on: date, departure_
     completed best-interests procedure; a destination flagged for active hostilities needs a protection
     officer's sign-off. Departing also needs each such adult's re-confirmation, made since the consent
     and within the window before departure. Only a split recorded by a protection officer narrows who
-    travels; the engine never splits a household itself. Pure: the same facts give the same answer."""
+    travels (members who joined after it, and members whose departure is not yet confirmed, travel
+    anyway); the engine never splits a household itself. When every consent and withdrawal carries
+    its recorded order, that order decides between them, whatever days were typed; the cooling-off
+    counts from the later of the typed and recorded days, the validity from the earlier. An absent
+    member, a departure not yet confirmed, and every input the adapter could not read
+    (``facts.unreadable``) each block scheduling with their own reason. The full rules, in plain
+    language: ``docs/eligibility.md``. Pure: the same facts give the same answer."""
     departure = on if departure_on is None else departure_on
     if departure < on:
         raise ValueError(f"departure {departure} is before the assessed day {on}")

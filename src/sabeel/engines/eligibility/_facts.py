@@ -249,7 +249,8 @@ class HouseholdFacts:
     Records dated after the assessed day are ignored, so the same facts can be assessed for any day.
     Records of one kind on the same day are taken in the order given (the adapter passes them in the
     order they were recorded). ``hostilities_sign_offs`` are those for the current destination; when
-    ``hostilities_flagged_on`` is known, a sign-off must not predate it."""
+    ``hostilities_flagged_on`` is known, a sign-off must not predate it. ``unreadable`` lists the
+    inputs the adapter could not read; each makes the household not eligible (fail closed)."""
 
     household_id: HouseholdId
     members: tuple[Member, ...]
