@@ -12,7 +12,7 @@ hypothesis_settings.load_profile("ci" if env.CI else "dev")
 
 @pytest.fixture
 def cast(db):  # type: ignore[no-untyped-def]
-    from sabeel.core.testing import create_cast
+    from sabeel.workgroups.testing import create_cast
 
     return create_cast()
 
@@ -37,7 +37,7 @@ def reference_dir():  # type: ignore[no-untyped-def]
 def committed_db(transactional_db):  # type: ignore[no-untyped-def]
     """A database whose writes commit (threads, live server); the audit trail is emptied before
     Django's flush, which the append-only triggers would refuse."""
-    from sabeel.core.testing import audit_trail_wipe_for_tests
+    from sabeel.workgroups.testing import audit_trail_wipe_for_tests
 
     yield
     audit_trail_wipe_for_tests()

@@ -102,7 +102,7 @@ class Withdrawals(threading.Thread):
         from django.db import connection
 
         from sabeel.consent.services import consent_withdraw
-        from sabeel.core.testing import create_cast
+        from sabeel.workgroups.testing import create_cast
 
         try:
             officer = create_cast()["lb_protection_officer"]
@@ -227,7 +227,7 @@ def _measure(rows: int) -> list[dict[str, Any]]:
     from sabeel.consent.intention_import import BATCH_SIZE, KIND
     from sabeel.core.actors import system
     from sabeel.core.models import AuditEntry, Run
-    from sabeel.core.testing import create_cast
+    from sabeel.workgroups.testing import create_cast
     from sabeel.registry import bulk
     from sabeel.registry.models import Household, Individual
 

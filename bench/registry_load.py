@@ -91,7 +91,7 @@ def setup_django(url: str, settings: str = "sabeel.config.settings.test") -> Non
     from django.core.management import call_command
 
     from sabeel.core.actors import system
-    from sabeel.core.testing import create_cast
+    from sabeel.workgroups.testing import create_cast
     from sabeel.geo import loader
 
     call_command("migrate", verbosity=0)

@@ -83,7 +83,7 @@ def _query_counts(officer: Any, household_id: int) -> dict[str, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from sabeel.core.testing import sign_in
+    from sabeel.workgroups.testing import sign_in
 
     client = sign_in(Client(), officer)
     counts = {}
@@ -132,7 +132,7 @@ def _timings(database: str, session: dict[str, Any], household_ids: list[int], l
 def _measure(households: int, loads: int, database: str) -> list[dict[str, Any]]:
     from sabeel.core.actors import system
     from sabeel.core.roles import Role
-    from sabeel.core.testing import persona_username
+    from sabeel.workgroups.testing import persona_username
     from sabeel.registry import bulk
     from sabeel.registry.models import Household, Individual
     from sabeel.workgroups.models import User

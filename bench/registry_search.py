@@ -174,7 +174,7 @@ def signed_in(port: int, username: str) -> Client:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from sabeel.core.otp import current_code
-    from sabeel.core.testing import PASSWORD
+    from sabeel.workgroups.testing import PASSWORD
 
     client = Client(port)
     status, headers, _ = client.form("/sign-in/", {"username": username, "password": PASSWORD})
@@ -309,7 +309,7 @@ def icontains(user: Any, query: str) -> list[int]:
 def _measure(households: int, count: int, baseline_count: int, database: str) -> list[dict[str, Any]]:
     from sabeel.core.actors import system
     from sabeel.core.roles import Role
-    from sabeel.core.testing import persona_username
+    from sabeel.workgroups.testing import persona_username
     from sabeel.registry import bulk
     from sabeel.workgroups.models import User
 

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from sabeel.core.otp import confirmed_totp_device, current_code
-from sabeel.core.testing import PASSWORD, create_cast
+from sabeel.workgroups.testing import PASSWORD, create_cast
 from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

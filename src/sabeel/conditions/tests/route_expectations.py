@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.core.testing import Cast
+from sabeel.workgroups.testing import Cast
 from sabeel.core.testing_routes import Scoped
 
 READER = "registration_officer"

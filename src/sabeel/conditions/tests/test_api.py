@@ -11,7 +11,7 @@ from django.test import Client
 
 from sabeel.conditions.models import AreaCondition
 from sabeel.conditions.tests.factories import entry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from sabeel.conditions.models import AreaCondition, InformationPackage
 from sabeel.conditions.tests.factories import entry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from sabeel.conditions.models import InformationPackage
 from sabeel.consent import services
 from sabeel.consent.eligibility import local_today
 from sabeel.consent.models import CounsellingSession, ReturnConsent, ReturnProgramme
-from sabeel.core.testing import Cast
+from sabeel.workgroups.testing import Cast
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.services import MemberInput
 from sabeel.registry.tests.factories import household_make

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from sabeel.consent.tests.factories import adults, counselled, days_ago, family, package_make, ready_family
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from sabeel.consent import intentions
 from sabeel.consent.models import ReturnIntention
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.registry.services import household_close
 from sabeel.registry.tests.factories import household_make
 

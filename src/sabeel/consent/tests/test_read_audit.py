@@ -12,7 +12,7 @@ from sabeel.consent.models import CounsellingSession, FollowUp, ReturnConsent
 from sabeel.consent.services import consent_withdraw
 from sabeel.consent.tests.factories import adults, ready_family
 from sabeel.core.models import ReadEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

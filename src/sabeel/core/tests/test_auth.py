@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sabeel.core import audit, otp
 from sabeel.core.middleware import SESSION_LAST_SEEN, SESSION_SIGNED_IN_AT
 from sabeel.core.models import AuditEntry, SignInAttempt
-from sabeel.core.testing import PASSWORD, sign_in, totp_seed
+from sabeel.workgroups.testing import PASSWORD, sign_in, totp_seed
 from sabeel.workgroups.models import User
 
 pytestmark = pytest.mark.django_db

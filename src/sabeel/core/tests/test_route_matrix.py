@@ -29,7 +29,7 @@ from django.urls import URLResolver, clear_url_caches, get_resolver, reverse
 import sabeel
 from sabeel.config.api import api as project_api
 from sabeel.core.routes import api_operations, page_routes
-from sabeel.core.testing import Cast, sign_in
+from sabeel.workgroups.testing import Cast, sign_in
 from sabeel.core.testing_routes import Open, Scoped, Skip
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 import sabeel
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from sabeel.core import otp
 from sabeel.core.middleware import SESSION_SIGNED_IN_AT
 from sabeel.core.models import AuditEntry
-from sabeel.core.testing import PASSWORD, sign_in
+from sabeel.workgroups.testing import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 

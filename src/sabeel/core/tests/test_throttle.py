@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sabeel.core import otp, throttle
 from sabeel.core.models import AuditEntry, SignInAttempt
-from sabeel.core.testing import PASSWORD
+from sabeel.workgroups.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sabeel.core.models import ApiToken, AuditEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create, api_token_revoke
 from sabeel.workgroups import services
 
@@ -187,7 +187,7 @@ def test_enrolling_an_app_again_revokes_the_tokens_made_under_the_old_one(cast):
     """After the reset the officer signs in with her password and enrols a new app; no token of
     hers survives, not even one somebody created between the reset and the enrolment."""
     from sabeel.core import otp
-    from sabeel.core.testing import PASSWORD
+    from sabeel.workgroups.testing import PASSWORD
 
     officer = cast["lb_finance_officer"]
     services.otp_device_reset(actor=cast["platform_admin"], user=officer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.core.testing import Cast
+from sabeel.workgroups.testing import Cast
 from sabeel.core.testing_routes import Scoped
 
 

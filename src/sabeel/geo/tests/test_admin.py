@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.geo.models import AdminUnit
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.geo.models import AdminUnit, BorderCrossing
 
 pytestmark = pytest.mark.django_db

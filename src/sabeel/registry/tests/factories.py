@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.core.testing import Cast
+from sabeel.workgroups.testing import Cast
 from sabeel.registry.models import Household
 from sabeel.registry.services import ExternalIdInput, MemberInput, household_create
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from sabeel.core.models import ReadEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.tests.factories import gazetteer, household_make
 

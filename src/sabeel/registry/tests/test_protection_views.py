@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from sabeel.consent.intentions import intention_record
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.registry.models import BirthDateChange, Individual, MemberDeparture
 from sabeel.registry.tests.factories import household_make
 

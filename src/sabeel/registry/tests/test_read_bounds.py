@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sabeel.core.models import ReadEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.registry.search import person_search
 from sabeel.registry.tests.factories import household_make
 

@@ -333,7 +333,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_is_refused(committe
 
     from django.db import connection
 
-    from sabeel.core.testing import create_cast
+    from sabeel.workgroups.testing import create_cast
 
     if connection.vendor != "postgresql":
         pytest.skip("the test database of SQLite is a shared in-memory one, whose table locks do not wait; on file, IMMEDIATE transactions serialise the writers")

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sabeel.core.models import ReadEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.core.testing_routes import Scoped
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.tests import route_expectations

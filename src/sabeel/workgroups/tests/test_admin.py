@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sabeel.core.admin import admin_site
 from sabeel.core.models import AuditEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.workgroups.models import Membership, Organisation, User, WorkingGroup
 
 pytestmark = pytest.mark.django_db

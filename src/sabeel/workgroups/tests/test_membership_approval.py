@@ -14,7 +14,7 @@ from sabeel.core import permissions
 from sabeel.core.actors import system
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 from sabeel.workgroups.models import Membership, MembershipApproval, User
 from sabeel.workgroups.services import membership_approve
 

@@ -8,7 +8,7 @@ import pytest
 
 from sabeel.core import audit
 from sabeel.core.actors import system
-from sabeel.core.testing import sign_in
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.SABEEL_PRODUCTION:
             raise CommandError("demo_load refuses to run against production settings.")
-        from sabeel.core.testing import PASSWORD, create_cast
+        from sabeel.workgroups.testing import PASSWORD, create_cast
 
         with transaction.atomic():
             cast = create_cast()
