@@ -227,9 +227,9 @@ def _measure(rows: int) -> list[dict[str, Any]]:
     from sabeel.consent.intention_import import BATCH_SIZE, KIND
     from sabeel.core.actors import system
     from sabeel.core.models import AuditEntry, Run
-    from sabeel.workgroups.testing import create_cast
     from sabeel.registry import bulk
     from sabeel.registry.models import Household, Individual
+    from sabeel.workgroups.testing import create_cast
 
     group = lebanon()
     bulk.synth_households_load(actor=system("synth_load"), working_group=group, households=rows, seed=7)

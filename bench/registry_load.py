@@ -91,8 +91,8 @@ def setup_django(url: str, settings: str = "sabeel.config.settings.test") -> Non
     from django.core.management import call_command
 
     from sabeel.core.actors import system
-    from sabeel.workgroups.testing import create_cast
     from sabeel.geo import loader
+    from sabeel.workgroups.testing import create_cast
 
     call_command("migrate", verbosity=0)
     create_cast()

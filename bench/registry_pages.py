@@ -132,10 +132,10 @@ def _timings(database: str, session: dict[str, Any], household_ids: list[int], l
 def _measure(households: int, loads: int, database: str) -> list[dict[str, Any]]:
     from sabeel.core.actors import system
     from sabeel.core.roles import Role
-    from sabeel.workgroups.testing import persona_username
     from sabeel.registry import bulk
     from sabeel.registry.models import Household, Individual
     from sabeel.workgroups.models import User
+    from sabeel.workgroups.testing import persona_username
 
     group = lebanon()
     username = persona_username("lb", Role.REGISTRATION_OFFICER)

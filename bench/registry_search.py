@@ -309,9 +309,9 @@ def icontains(user: Any, query: str) -> list[int]:
 def _measure(households: int, count: int, baseline_count: int, database: str) -> list[dict[str, Any]]:
     from sabeel.core.actors import system
     from sabeel.core.roles import Role
-    from sabeel.workgroups.testing import persona_username
     from sabeel.registry import bulk
     from sabeel.workgroups.models import User
+    from sabeel.workgroups.testing import persona_username
 
     group = lebanon()
     report = bulk.synth_households_load(

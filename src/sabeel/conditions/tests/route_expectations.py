@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.workgroups.testing import Cast
 from sabeel.core.testing_routes import Scoped
+from sabeel.workgroups.testing import Cast
 
 READER = "registration_officer"
 RECORDER = "protection_officer"

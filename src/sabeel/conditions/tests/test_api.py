@@ -11,8 +11,8 @@ from django.test import Client
 
 from sabeel.conditions.models import AreaCondition
 from sabeel.conditions.tests.factories import entry
-from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

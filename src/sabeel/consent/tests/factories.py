@@ -13,10 +13,10 @@ from sabeel.conditions.models import InformationPackage
 from sabeel.consent import services
 from sabeel.consent.eligibility import local_today
 from sabeel.consent.models import CounsellingSession, ReturnConsent, ReturnProgramme
-from sabeel.workgroups.testing import Cast
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.services import MemberInput
 from sabeel.registry.tests.factories import household_make
+from sabeel.workgroups.testing import Cast
 
 # The cast's programmes have been in force for a year, so the stories can date records in the past.
 PROGRAMME_AGE = 365

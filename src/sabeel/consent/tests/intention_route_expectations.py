@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.workgroups.testing import Cast
 from sabeel.core.testing_routes import Scoped, Skip
+from sabeel.workgroups.testing import Cast
 
 REGISTRAR = "registration_officer"
 NO_PEOPLE = "donor_viewer"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.workgroups.testing import Cast
 from sabeel.core.testing_routes import Open, Scoped, Skip
+from sabeel.workgroups.testing import Cast
 
 PROTECTION = "protection_officer"
 REGISTRAR = "registration_officer"

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from sabeel.consent.tests.factories import adults, counselled, days_ago, family, package_make, ready_family
-from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

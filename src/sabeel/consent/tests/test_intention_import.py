@@ -26,9 +26,9 @@ from sabeel.consent.tasks import intention_import_task
 from sabeel.core import runs
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry, Run
-from sabeel.workgroups.testing import sign_in
 from sabeel.registry.services import household_close
 from sabeel.registry.tests.factories import household_make
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

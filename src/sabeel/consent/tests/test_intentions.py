@@ -17,9 +17,9 @@ from sabeel.consent import intentions
 from sabeel.consent.models import ReturnIntention
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.registry.services import household_close
 from sabeel.registry.tests.factories import household_make
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

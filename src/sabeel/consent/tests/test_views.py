@@ -11,8 +11,8 @@ from django.utils import formats, translation
 from sabeel.consent.models import FollowUp, ReturnConsent, Withdrawal
 from sabeel.consent.tests.factories import adults, counselled, days_ago, family, member, programme_make, ready_family
 from sabeel.core.templatetags.sabeel import zone_name
-from sabeel.workgroups.testing import sign_in
 from sabeel.registry.tests.factories import head, spouse
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sabeel.core import audit, otp
 from sabeel.core.middleware import SESSION_LAST_SEEN, SESSION_SIGNED_IN_AT
 from sabeel.core.models import AuditEntry, SignInAttempt
-from sabeel.workgroups.testing import PASSWORD, sign_in, totp_seed
 from sabeel.workgroups.models import User
+from sabeel.workgroups.testing import PASSWORD, sign_in, totp_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -29,8 +29,8 @@ from django.urls import URLResolver, clear_url_caches, get_resolver, reverse
 import sabeel
 from sabeel.config.api import api as project_api
 from sabeel.core.routes import api_operations, page_routes
-from sabeel.workgroups.testing import Cast, sign_in
 from sabeel.core.testing_routes import Open, Scoped, Skip
+from sabeel.workgroups.testing import Cast, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 import sabeel
-from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sabeel.core.models import ApiToken, AuditEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create, api_token_revoke
 from sabeel.workgroups import services
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.workgroups.testing import Cast
 from sabeel.core.testing_routes import Scoped
+from sabeel.workgroups.testing import Cast
 
 
 def _geo_unit(cast: Cast, group: str) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sabeel.workgroups.testing import sign_in
 from sabeel.geo.models import AdminUnit
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

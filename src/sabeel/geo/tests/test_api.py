@@ -8,10 +8,10 @@ import json
 import pytest
 
 from sabeel.core.models import AuditEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.core.tokens import api_token_create
 from sabeel.geo.choices import SiteKind
 from sabeel.geo.models import AdminUnit, BorderCrossing, Site
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sabeel.workgroups.testing import sign_in
 from sabeel.geo.models import AdminUnit, BorderCrossing
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

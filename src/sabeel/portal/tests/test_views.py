@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from sabeel.consent.models import FollowUp, FollowUpKind
 from sabeel.core.models import AuditEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.portal.models import CodeRequest
 from sabeel.portal.services import MAX_REQUESTS_PER_ADDRESS, MAX_REQUESTS_PER_NUMBER, MAX_WRONG_CODES
 from sabeel.registry.numbers import registration_number
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sabeel.workgroups.testing import Cast
 from sabeel.registry.models import Household
 from sabeel.registry.services import ExternalIdInput, MemberInput, household_create
+from sabeel.workgroups.testing import Cast
 
 LOCATIONS = {"lb": "LB2", "jo": "Q472788"}  # Bekaa, Amman
 PHONES = {"lb": "03 123 456", "jo": "079 123 4567"}

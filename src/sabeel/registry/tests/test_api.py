@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 
 from sabeel.core.models import ReadEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.tests.factories import gazetteer, household_make
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/registry"

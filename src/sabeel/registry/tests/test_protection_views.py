@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from sabeel.consent.intentions import intention_record
-from sabeel.workgroups.testing import sign_in
 from sabeel.registry.models import BirthDateChange, Individual, MemberDeparture
 from sabeel.registry.tests.factories import household_make
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

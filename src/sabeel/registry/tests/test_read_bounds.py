@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from sabeel.core.models import ReadEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.registry.search import person_search
 from sabeel.registry.tests.factories import household_make
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from sabeel.core.models import ReadEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.core.testing_routes import Scoped
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.tests import route_expectations
 from sabeel.registry.tests.factories import household_make
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

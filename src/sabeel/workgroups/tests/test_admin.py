@@ -10,8 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sabeel.core.admin import admin_site
 from sabeel.core.models import AuditEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.workgroups.models import Membership, Organisation, User, WorkingGroup
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

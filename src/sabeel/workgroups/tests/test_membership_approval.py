@@ -14,9 +14,9 @@ from sabeel.core import permissions
 from sabeel.core.actors import system
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry
-from sabeel.workgroups.testing import sign_in
 from sabeel.workgroups.models import Membership, MembershipApproval, User
 from sabeel.workgroups.services import membership_approve
+from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

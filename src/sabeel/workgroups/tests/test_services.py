@@ -14,9 +14,9 @@ from sabeel.core import otp, permissions
 from sabeel.core.actors import system
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry
-from sabeel.workgroups.testing import PASSWORD, sign_in
 from sabeel.workgroups.models import Membership
 from sabeel.workgroups.services import membership_end, otp_device_reset, user_deactivate
+from sabeel.workgroups.testing import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 
