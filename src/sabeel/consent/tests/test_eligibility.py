@@ -384,7 +384,7 @@ def test_an_unknown_member_status_or_presence_fails_closed_naming_the_member(cas
     assert not answer.may_schedule and _unreadable(answer) == [("input_unreadable", fatima.pk)]
     assert "could not be read" in answer.reasons_not_schedulable[0].text
     Individual.objects.filter(pk=fatima.pk).update(status="active")
-    Individual.objects.filter(pk=mohamad.pk).update(presence="elsewhere")
+    Individual.objects.filter(pk=mohamad.pk).update(presence="roaming")
     assert _unreadable(household_eligibility(household=household)) == [("input_unreadable", mohamad.pk)]
 
 
@@ -400,7 +400,7 @@ def test_a_birth_date_that_cannot_be_parsed_fails_closed(cast, places):
     assert answer.reasons_not_schedulable[0].text == (
         "the date of birth of the second adult could not be read, so the household is not eligible"
     )
-    Individual.objects.filter(pk=fatima.pk).update(date_of_birth=dt.date(1984, 5, 2), dob_precision="fortnight")
+    Individual.objects.filter(pk=fatima.pk).update(date_of_birth=dt.date(1984, 5, 2), dob_precision="decade")
     assert _unreadable(household_eligibility(household=household)) == [("input_unreadable", fatima.pk)]
     if connection.vendor == "sqlite":  # a column that holds what is not a date at all
         with connection.cursor() as cursor:
