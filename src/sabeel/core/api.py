@@ -86,7 +86,7 @@ def error_envelope_install(api: NinjaAPI) -> None:
         return error(api, request, 422, "invalid", _("Some fields are not valid."), _invalid_fields(exc))
 
     def service_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        status = 409 if exc.code == "conflict" else 400
+        status = {"conflict": 409, "throttled": 429}.get(exc.code, 400)
         return error(api, request, status, exc.code, exc.message, exc.fields)
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:

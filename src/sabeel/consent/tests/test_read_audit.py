@@ -100,5 +100,5 @@ def test_the_follow_up_queue_answers_429_past_the_paging_limit_for_a_role_that_m
     api = client.get("/api/consent/follow-ups")
 
     assert refused.status_code == 429 and 'data-testid="read-limited"' in refused.content.decode()
-    assert api.status_code == 429 and api.json()["error"]["code"] == "error"
+    assert api.status_code == 429 and api.json()["error"]["code"] == "throttled"
     assert len(_reads("consent.follow_ups_listed")) == 1

@@ -141,7 +141,7 @@ def test_runs_of_a_kind_are_listed_newest_first_without_their_input(cast):
 
 
 def fragment(run: Run) -> str:
-    return render_to_string("core/_run_progress.html", {"run": run, "poll_url": "/poll/", "poll_target": "#panel"})
+    return render_to_string("core/_run_progress.html", {"run": run, "poll_url": "/poll/", "poll_target": "#panel", "zone": "Asia/Beirut"})
 
 
 def test_the_progress_bar_polls_every_two_seconds_while_the_run_works(cast):
@@ -158,6 +158,7 @@ def test_the_progress_bar_stops_polling_once_the_run_has_finished(cast):
     html = fragment(Run.objects.get(pk=run.pk))
     assert "hx-trigger" not in html and "hx-get" not in html
     assert 'value="100"' in html and "Succeeded" in html
+    assert html.count("(Beirut time)") == 2  # started and finished, day first, in the group's zone
 
 
 def test_a_queued_run_of_unknown_size_shows_a_bar_without_a_value(cast):

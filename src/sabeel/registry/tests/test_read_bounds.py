@@ -62,7 +62,7 @@ def test_a_role_without_export_cannot_page_through_the_group(cast, places, setti
     refused = finance.get(API, {"offset": 150})
     page = finance.get(reverse("registry:household_list"))
 
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "throttled"
     assert refused.json()["error"]["message"].startswith("You have opened many list pages in a short time. Wait 10 minutes")
     assert page.status_code == 429 and 'data-testid="read-limited"' in page.content.decode()
     assert ReadEntry.objects.filter(action="registry.households_listed").count() == 3  # refusals return no rows
