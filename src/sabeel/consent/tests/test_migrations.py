@@ -42,3 +42,32 @@ def test_existing_consents_end_when_withdrawn_or_superseded_and_programmes_start
     assert ReturnConsent.objects.filter(individual=fatima, ended_at__isnull=True).count() == 1
     programme = ReturnProgramme.objects.get()
     assert programme.starts_on == programme.created_at.date()
+
+
+def test_earlier_survey_imports_are_listed_as_runs_after_the_upgrade(cast, places, committed_db):
+    from sabeel.consent import intentions
+    from sabeel.consent.models import IntentionImport
+    from sabeel.workgroups.models import WorkingGroup
+
+    officer = cast["lb_registration_officer"]
+    lebanon = WorkingGroup.objects.get(pk=officer.memberships.first().working_group_id)
+    call_command("migrate", "consent", "0002", verbosity=0)
+    done = IntentionImport.objects.create(
+        working_group=lebanon, file_name="march.xlsx", file_digest="a" * 64, imported_by=officer,
+        succeeded=True, rows_total=40, rows_created=38, rows_already_imported=2,
+    )
+    refused = IntentionImport.objects.create(
+        working_group=lebanon, file_name="april.csv", file_digest="b" * 64, imported_by=officer, succeeded=False,
+        rows_total=3, report=[{"row": 2, "kind": "unmatched", "problem": "household_not_found"}],
+    )
+
+    call_command("migrate", "consent", verbosity=0)
+    call_command("migrate", "consent", "0002", verbosity=0)
+    call_command("migrate", "consent", verbosity=0)  # a second pass copies nothing twice
+
+    listed = {run.params["legacy_import_id"]: run for run in intentions.intention_import_list(actor=officer)}
+    assert set(listed) == {done.pk, refused.pk}
+    assert (listed[done.pk].status, listed[done.pk].counts["created"]) == ("succeeded", 38)
+    assert (listed[refused.pk].status, listed[refused.pk].failure, listed[refused.pk].counts["refused"]) == ("failed", "rows_refused", 1)
+    assert listed[refused.pk].errors == refused.report
+    assert IntentionImport.objects.count() == 2  # the old rows stay
