@@ -42,6 +42,7 @@ from sabeel.consent.models import (
     WithdrawalChannel,
 )
 from sabeel.engines import eligibility as engine
+from sabeel.registry.birthdates import birth_date_reading
 from sabeel.registry.choices import (
     BirthDateChangeState,
     DatePrecision,
@@ -313,17 +314,7 @@ def _rendered(reason: engine.Reason) -> ReasonText:
 
 def birth_date_of(person: Individual) -> engine.BirthDate:
     """A registry date of birth, at its precision, as the engine reads it."""
-    return _reading(person.date_of_birth, person.dob_precision)
-
-
-def _reading(day: dt.date | None, precision: str) -> engine.BirthDate:
-    if day is None or precision == DatePrecision.UNKNOWN:
-        return engine.BirthDate.unknown()
-    if precision == DatePrecision.YEAR:
-        return engine.BirthDate.in_year(day.year)
-    if precision == DatePrecision.MONTH:
-        return engine.BirthDate.in_month(day.year, day.month)
-    return engine.BirthDate.on_day(day)
+    return birth_date_reading(person.date_of_birth, person.dob_precision)
 
 
 def _stored_birth_date(raw: Any, precision: Any) -> engine.BirthDate | None:
@@ -337,7 +328,7 @@ def _stored_birth_date(raw: Any, precision: Any) -> engine.BirthDate | None:
         day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)[:10])
     except ValueError:
         return None
-    return _reading(day, str(precision))
+    return birth_date_reading(day, str(precision))
 
 
 def _separated(person: Individual) -> bool:
@@ -481,7 +472,7 @@ def facts_for(
                 status, departure = "departed", _DEPARTURES.get(gone.kind, "left")
                 departed_on = _local_date(gone.at, time_zone)
         others = tuple(
-            _reading(change.new_date, change.new_precision) for change in records.pending_birth_dates.get(person.pk, ())
+            birth_date_reading(change.new_date, change.new_precision) for change in records.pending_birth_dates.get(person.pk, ())
         )
         members.append(
             engine.Member(

@@ -20,9 +20,9 @@ from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.engines import eligibility as engine
+from sabeel.registry.birthdates import birth_date_reading
 from sabeel.registry.choices import (
     BirthDateChangeState,
-    DatePrecision,
     DepartureKind,
     HouseholdStatus,
     MemberStatus,
@@ -215,16 +215,6 @@ def member_presence_set(
 # --- date of birth --------------------------------------------------------------------------------
 
 
-def _reading(day: dt.date | None, precision: str) -> engine.BirthDate:
-    if day is None or precision == DatePrecision.UNKNOWN:
-        return engine.BirthDate.unknown()
-    if precision == DatePrecision.YEAR:
-        return engine.BirthDate.in_year(day.year)
-    if precision == DatePrecision.MONTH:
-        return engine.BirthDate.in_month(day.year, day.month)
-    return engine.BirthDate.on_day(day)
-
-
 def _adult_from(reading: engine.BirthDate) -> dt.date:
     earliest = reading.earliest()
     if earliest is None:
@@ -241,7 +231,7 @@ def birth_date_change_needs_confirmation(
     """True when the new date of birth makes the day the person may be 18 later than the current
     one does (a later earliest possible birth date, or an unknown date becoming known): it could
     turn a possibly adult person into a child (docs/eligibility.md, rule 9)."""
-    return _adult_from(_reading(new_date, new_precision)) > _adult_from(_reading(old_date, old_precision))
+    return _adult_from(birth_date_reading(new_date, new_precision)) > _adult_from(birth_date_reading(old_date, old_precision))
 
 
 def _apply_birth_date(actor: Any, person: Individual, household: Household, day: dt.date | None, precision: str, action: str) -> None:
