@@ -289,3 +289,18 @@ def test_the_timeline_in_arabic_shows_dates_day_first_with_the_zone_named(cast, 
         zone = zone_name(household.working_group)
     assert day.startswith(str(consented.day)) and day in page
     assert zone in page
+
+
+def test_when_the_conditions_register_cannot_answer_the_timeline_says_the_household_is_not_eligible(cast, places, monkeypatch):
+    household = ready_family(cast)
+
+    def broken(*, destination, on):
+        raise RuntimeError("register unavailable")
+
+    monkeypatch.setattr("sabeel.conditions.selectors.destination_has_active_hostilities", broken)
+    page = _as(cast, "lb_protection_officer").get(reverse("consent:timeline", args=[household.pk])).content.decode()
+    box = _eligibility_box(page)
+
+    assert 'data-may-schedule="no"' in box and 'data-code="input_unreadable"' in box
+    assert "the household is not eligible until it can" in box
+    assert "no flag is assumed" not in page
