@@ -17,6 +17,8 @@ urlpatterns = [
     path("conditions/", include("sabeel.conditions.urls")),
     path("consent/", include("sabeel.consent.urls")),
     path("me/", include("sabeel.portal.urls")),
+    path("reports/", include("sabeel.reports.urls")),
+    path("sharing/", include("sabeel.sharing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),

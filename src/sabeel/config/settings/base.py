@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "sabeel.conditions",
     "sabeel.consent",
     "sabeel.portal",
+    "sabeel.sharing",
+    "sabeel.reports",
 ]
 
 MIDDLEWARE = [
