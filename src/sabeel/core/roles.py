@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     MOVEMENT_OFFICER = "movement_officer", _("Movement officer")
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
     RECONSTRUCTION_PLANNER = "reconstruction_planner", _("Reconstruction planner")
+    COORDINATOR = "coordinator", _("Coordinator")
     DONOR_VIEWER = "donor_viewer", _("Donor or sponsor viewer")
     MONITOR = "monitor", _("Monitor")
     AUDITOR = "auditor", _("Auditor")
@@ -82,6 +83,7 @@ ACTIONS: dict[str, Action] = {
         Action("fund.manage", _("Pledges, projects and the fund ledger")),
         Action("monitoring.record", _("Post-return monitoring visits and incidents"), person_level=True),
         Action("apitoken.manage", _("Create and revoke one's own API tokens"), group_scoped=False),
+        Action("agreement.manage", _("Data-sharing agreements: record, renew, revoke, and their partners' tokens")),
     )
 }
 
@@ -139,6 +141,8 @@ POLICY: dict[Role, RolePolicy] = {
     Role.RECONSTRUCTION_PLANNER: RolePolicy(
         Scope.AGGREGATE, frozenset(_ALL_STAFF | {"fund.manage"}), frozenset()
     ),
+    # The chair of a host-country group: its funnel, queues and plans as figures, never a name.
+    Role.COORDINATOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF), frozenset()),
     Role.DONOR_VIEWER: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF), frozenset()),
     Role.MONITOR: RolePolicy(
         Scope.PERSON,
@@ -147,7 +151,8 @@ POLICY: dict[Role, RolePolicy] = {
     ),
     Role.AUDITOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"audit.view"}), frozenset()),
     Role.ADMINISTRATOR: RolePolicy(
-        Scope.AGGREGATE, frozenset(_ALL_STAFF | {"workgroup.manage", "geo.edit", "conditions.record"}), frozenset()
+        Scope.AGGREGATE, frozenset(_ALL_STAFF | {"workgroup.manage", "geo.edit", "conditions.record", "agreement.manage"}),
+        frozenset(),
     ),
 }
 
