@@ -22,7 +22,7 @@ from typing import Any
 
 from django.utils.encoding import force_str
 
-__all__ = ["Column", "CSV_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "to_hxl_csv", "to_xlsx", "safe_cell"]
+__all__ = ["CSV_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "Column", "safe_cell", "to_hxl_csv", "to_xlsx"]
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
