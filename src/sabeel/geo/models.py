@@ -59,6 +59,10 @@ class AdminUnit(LocalNameMixin, BaseModel):
     lon = models.FloatField(_("centroid longitude"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A simplified GeoJSON MultiPolygon geometry (degrees, rounded), for maps; None where the
+    # reference data has no polygon (the map then draws a symbol at the centroid).
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    boundary_source = models.CharField(_("source of the boundary"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["country", "level", "key"]

@@ -6,7 +6,9 @@ the file and line of every problem, and nothing is written. A good set is writte
 transaction, keyed on the unit and crossing keys, so a second run changes nothing. Fields a
 source leaves empty never erase a value already stored (for example coordinates, or the opening
 days and capacity set in the app), and the gazetteer never overwrites a unit a file has loaded.
-Polygons (``*.geojson``) are not stored. One audit record per run, with counts.
+Boundary polygons (``*.geojson`` of the shared layout) are simplified and stored on their units,
+matched by p-code or Wikidata id; a polygon without a known unit is counted, never refused. One
+audit record per run, with counts.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sabeel.geo import gazetteer
 from sabeel.geo.choices import Country, CrossingKind, KeyKind, Level, NameLanguage, NameType
+from sabeel.geo.loader._polygons import read_boundaries
 from sabeel.geo.loader._rows import (
     _HOST_PCODE,
     _MAX_NAME,
@@ -323,7 +324,8 @@ def read_reference_set(directory: Path | str) -> tuple[ReferenceSet, list[Proble
         _read_crossings(directory, ref, problems)
     else:
         ref.absent.append(CROSSINGS_FILE)
-    ref.not_stored = sorted(str(p.relative_to(directory)) for p in directory.rglob("*.geojson"))
+    ref.boundaries, polygon_files, ref.not_stored, ref.unmatched_polygons = read_boundaries(directory, problems)
+    ref.files.extend(polygon_files)
     return ref, problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -106,6 +107,8 @@ class ReferenceSet:
     files: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     not_stored: list[str] = field(default_factory=list)
+    boundaries: list[Any] = field(default_factory=list)  # _polygons.BoundaryRow
+    unmatched_polygons: list[str] = field(default_factory=list)  # "file#feature" naming no key
 
 
 @dataclass
@@ -122,6 +125,9 @@ class LoadReport:
     crossings_created: int = 0
     crossings_updated: int = 0
     crossings_unchanged: int = 0
+    boundaries_stored: int = 0
+    boundaries_unchanged: int = 0
+    boundaries_unmatched: int = 0
     files: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     not_stored: list[str] = field(default_factory=list)
@@ -139,4 +145,4 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         counts = self.counts()
-        return any(v for k, v in counts.items() if not k.endswith("_unchanged"))
+        return any(v for k, v in counts.items() if not k.endswith(("_unchanged", "_unmatched")))

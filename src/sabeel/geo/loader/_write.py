@@ -127,9 +127,30 @@ def _write_crossings(ref: ReferenceSet, units: dict[str, AdminUnit], report: Loa
             report.crossings_unchanged += 1
 
 
+def _write_boundaries(ref: ReferenceSet, units: dict[str, AdminUnit], report: LoadReport) -> None:
+    """Store each polygon on its unit (matched by key); a polygon of an unknown unit is counted."""
+    lookup = {**units, **AdminUnit.objects.in_bulk({b.key for b in ref.boundaries} - units.keys(), field_name="key")}
+    now = timezone.now()
+    dirty: list[AdminUnit] = []
+    report.boundaries_unmatched += len(ref.unmatched_polygons)
+    for row in ref.boundaries:
+        unit = lookup.get(row.key)
+        if unit is None:
+            report.boundaries_unmatched += 1
+            continue
+        if unit.boundary == row.geometry and unit.boundary_source == row.source:
+            report.boundaries_unchanged += 1
+            continue
+        unit.boundary, unit.boundary_source, unit.updated_at = row.geometry, row.source, now
+        dirty.append(unit)
+    AdminUnit.objects.bulk_update(dirty, ["boundary", "boundary_source", "updated_at"], batch_size=200)
+    report.boundaries_stored += len(dirty)
+
+
 def write_reference_set(ref: ReferenceSet, report: LoadReport) -> LoadReport:
     units = _write_units(ref, report)
     _write_names(ref, units, report)
     _write_crossings(ref, units, report)
+    _write_boundaries(ref, units, report)
     report.files, report.absent, report.not_stored = ref.files, ref.absent, ref.not_stored
     return report

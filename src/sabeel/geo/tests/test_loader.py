@@ -276,7 +276,10 @@ def test_the_reference_set_loads_every_level_and_every_crossing(reference_loaded
     matraba = BorderCrossing.objects.get(key="sy-matraba-border-crossing")
     assert (matraba.lat, matraba.lon, matraba.neighbour_unit.key) == (None, None, "LB22")
     assert AdminUnitName.objects.filter(unit__key="SY020600", name="Kobani").exists()
-    assert reference_loaded.not_stored  # polygons are reported, not stored
+    assert reference_loaded.not_stored == []  # every polygon file of the layout is read
+    assert reference_loaded.boundaries_stored == 14 + 8 + AdminUnit.objects.filter(country="JO").exclude(boundary=None).count()
+    assert not AdminUnit.objects.filter(country="SY", level=1, boundary=None).exists()
+    assert not AdminUnit.objects.filter(country="LB", level=1, boundary=None).exists()
 
 
 def test_a_second_reference_run_changes_nothing_and_adds_no_twins(reference_dir, reference_loaded):

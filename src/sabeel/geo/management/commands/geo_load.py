@@ -28,5 +28,9 @@ class Command(BaseCommand):
         self.stdout.write(_("Files loaded: %(files)s") % {"files": ", ".join(report.files)})
         if report.absent:
             self.stdout.write(_("Not in the directory (skipped): %(files)s") % {"files": ", ".join(report.absent)})
+        self.stdout.write(
+            _("Boundaries: %(stored)d stored, %(unchanged)d unchanged, %(unmatched)d without a known unit")
+            % {"stored": report.boundaries_stored, "unchanged": report.boundaries_unchanged, "unmatched": report.boundaries_unmatched}
+        )
         if report.not_stored:
             self.stdout.write(_("Polygons not stored: %(files)s") % {"files": ", ".join(report.not_stored)})
