@@ -1,0 +1,92 @@
+"""The main menu: every item names the page and what the user needs to open it, so the menu shows
+only links that answer (a donor sees no Registry link, an auditor sees the audit trail).
+
+An item is shown when the user holds its ``action`` in any working group
+(``core.permissions.can``) or, for pages not tied to a group's action (the Django admin), when its
+``predicate`` says so. An item whose URL does not resolve (a page another part has not built yet)
+is left out rather than breaking every page. ``config/context_processors.py`` hands the visible
+items to ``base.html``; ``config/tests/test_menu.py`` opens every visible link as every persona.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sabeel.core.actors import Actor
+from sabeel.core.permissions import can
+
+Predicate = Callable[[Actor], bool]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: Promise
+    url_name: str
+    action: str | None = None
+    predicate: Predicate | None = None
+
+    def allows(self, actor: Actor) -> bool:
+        if self.action is not None and can(actor, self.action):
+            return True
+        return self.predicate is not None and self.predicate(actor)
+
+
+@dataclass(frozen=True)
+class VisibleItem:
+    key: str
+    label: str
+    url: str
+    current: bool
+
+
+def _superuser(actor: Actor) -> bool:
+    user = actor.user
+    return user is not None and user.is_active and user.is_superuser
+
+
+def _share_log_reader(actor: Actor) -> bool:
+    # The data-sharing log is read by auditors and by the administrators who manage agreements.
+    return can(actor, "audit.view") or can(actor, "agreement.manage")
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("registry", _("Registry"), "registry:household_list", action="person.view"),
+    MenuItem("follow_ups", _("Work queue"), "consent:follow_up_list", action="consent.record"),
+    MenuItem("imports", _("Survey imports"), "consent:intention_import", action="person.update"),
+    MenuItem("funnel", _("Return funnel"), "reports:funnel", action="aggregate.view"),
+    MenuItem("audit", _("Audit trail"), "workgroups:audit", action="audit.view"),
+    MenuItem("share_log", _("Data-sharing log"), "sharing:share_log", predicate=_share_log_reader),
+    MenuItem("agreements", _("Agreements"), "sharing:agreement_list", action="agreement.manage"),
+    MenuItem("groups", _("Working groups"), "workgroups:list", action="workgroup.view"),
+    MenuItem("geography", _("Geography"), "geo:admin_unit_list", action="geo.view"),
+    MenuItem("conditions", _("Area conditions"), "conditions:index", action="geo.view"),
+    MenuItem("tokens", _("API tokens"), "core:tokens", action="apitoken.manage"),
+    MenuItem("admin", _("Administration"), "admin:index", predicate=_superuser),
+)
+
+
+def optional_url(name: str) -> str | None:
+    """The URL of ``name``, or None while that page does not exist yet."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def visible_items(actor: Actor, *, path: str = "") -> list[VisibleItem]:
+    """The menu items ``actor`` may open, in menu order; ``current`` marks the one ``path`` is under."""
+    items = []
+    for item in MENU:
+        if not item.allows(actor):
+            continue
+        url = optional_url(item.url_name)
+        if url is None:
+            continue
+        items.append(VisibleItem(item.key, str(item.label), url, current=bool(path) and path.startswith(url)))
+    return items
