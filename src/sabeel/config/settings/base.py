@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sabeel.core.context_processors.sabeel",
+                "sabeel.config.context_processors.menu",
             ],
         },
     }
