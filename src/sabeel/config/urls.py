@@ -23,3 +23,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin_site.urls),
 ]
+
+handler403 = "sabeel.config.errors.forbidden"
+handler404 = "sabeel.config.errors.not_found"
+handler500 = "sabeel.config.errors.server_error"
