@@ -30,6 +30,11 @@ ALLOWED_HOSTS: list[str] = [
 CI: bool = _flag("CI")
 HSTS_PRELOAD: bool = _flag("SABEEL_HSTS_PRELOAD")
 SMS_SENDER: str = os.environ.get("SABEEL_SMS_SENDER", "")
+# The RapidPro-style messaging gateway (portal/rapidpro.py), used when SABEEL_SMS_SENDER names it.
+RAPIDPRO_URL: str = os.environ.get("SABEEL_RAPIDPRO_URL", "")
+RAPIDPRO_TOKEN: str = os.environ.get("SABEEL_RAPIDPRO_TOKEN", "")
+RAPIDPRO_WEBHOOK_SECRET: str = os.environ.get("SABEEL_RAPIDPRO_WEBHOOK_SECRET", "")
+RAPIDPRO_FLOW: str = os.environ.get("SABEEL_RAPIDPRO_FLOW", "")
 TRUSTED_PROXY_COUNT: int = int(os.environ.get("SABEEL_TRUSTED_PROXY_COUNT", "0") or 0)
 REFERENCE_DIR_ENV: str = os.environ.get("SABEEL_REFERENCE_DIR", "")
 CHROMIUM_PATH_ENV: str = os.environ.get("SABEEL_CHROMIUM", "")
@@ -37,6 +42,13 @@ LOCAL_DIR = Path(os.environ.get("SABEEL_LOCAL_DIR", str(BASE_DIR / ".local")))
 # Where audit_verify keeps the audit chain's anchor files: outside the database, ideally on storage
 # the database's administrators cannot write.
 AUDIT_ANCHOR_DIR = Path(os.environ.get("SABEEL_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors")))
+
+
+def pull_tokens() -> dict[str, str]:
+    """The survey servers' tokens (consent/intention_pull), each in ``SABEEL_PULL_TOKEN_<NAME>``;
+    a pull source names its secret by ``<NAME>`` and never stores the token."""
+    prefix = "SABEEL_PULL_TOKEN_"
+    return {name[len(prefix) :]: value for name, value in os.environ.items() if name.startswith(prefix) and value}
 
 
 def reference_dir() -> Path | None:

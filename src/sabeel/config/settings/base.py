@@ -192,6 +192,17 @@ NINJA_PAGINATION_PER_PAGE = 50
 # (for tests and the demo) and logs only a masked number.
 SABEEL_SMS_SENDER = "sabeel.portal.sms.FileSmsSender"
 SABEEL_SMS_OUTBOX = BASE_DIR / "var" / "sms-outbox.jsonl"
+# The RapidPro-style gateway (``SABEEL_SMS_SENDER = "sabeel.portal.rapidpro.RapidProSmsSender"``):
+# its API, token, the flow started for a contact and the inbound webhook's shared secret.
+SABEEL_RAPIDPRO_URL = env.RAPIDPRO_URL
+SABEEL_RAPIDPRO_TOKEN = env.RAPIDPRO_TOKEN
+SABEEL_RAPIDPRO_FLOW = env.RAPIDPRO_FLOW
+SABEEL_RAPIDPRO_WEBHOOK_SECRET = env.RAPIDPRO_WEBHOOK_SECRET
+# Survey pull (consent/intention_pull): tokens by secret name, never in the database.
+SABEEL_PULL_TOKENS = env.pull_tokens()
+SABEEL_PULL_TIMEOUT_SECONDS = 30
+SABEEL_PULL_ATTEMPTS = 4
+SABEEL_PULL_BACKOFF_SECONDS = 1.0
 SABEEL_PORTAL_IDLE_SECONDS = 30 * 60
 SABEEL_PORTAL_ABSOLUTE_SECONDS = 2 * 60 * 60
 
