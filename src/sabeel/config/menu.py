@@ -45,6 +45,10 @@ class VisibleItem:
     current: bool
 
 
+def _signed_in(actor: Actor) -> bool:
+    return actor.is_authenticated
+
+
 def _superuser(actor: Actor) -> bool:
     user = actor.user
     return user is not None and user.is_active and user.is_superuser
@@ -56,6 +60,7 @@ def _share_log_reader(actor: Actor) -> bool:
 
 
 MENU: tuple[MenuItem, ...] = (
+    MenuItem("home", _("Home"), "core:home", predicate=_signed_in),
     MenuItem("registry", _("Registry"), "registry:household_list", action="person.view"),
     MenuItem("follow_ups", _("Work queue"), "consent:follow_up_list", action="consent.record"),
     MenuItem("imports", _("Survey imports"), "consent:intention_import", action="person.update"),
@@ -88,5 +93,6 @@ def visible_items(actor: Actor, *, path: str = "") -> list[VisibleItem]:
         url = optional_url(item.url_name)
         if url is None:
             continue
-        items.append(VisibleItem(item.key, str(item.label), url, current=bool(path) and path.startswith(url)))
+        current = path == url if url == "/" else bool(path) and path.startswith(url)
+        items.append(VisibleItem(item.key, str(item.label), url, current=current))
     return items

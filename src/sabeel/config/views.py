@@ -1,20 +1,17 @@
-"""The home page: it shows the user's working groups, so it lives in the composition root, which
-may import the apps (core may not). Its URL keeps the name ``core:home``."""
+"""The home page: what each of the user's roles does first, a section per role grouped by working
+group (``config/workspaces.py``). It reads several apps, so it lives in the composition root (core
+imports no app). Its URL keeps the name ``core:home``."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sabeel.core.roles import POLICY
-from sabeel.core.selectors import break_glass_on_my_cases
+from sabeel.config.workspaces import workspaces
+from sabeel.core.actors import as_actor
 from sabeel.core.views_helpers import staff_view
-from sabeel.workgroups.selectors import my_memberships
 
 
 @staff_view
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(my_memberships(actor=request.user))
-    cards = [{"membership": m, "actions": sorted(POLICY[m.role].actions)} for m in memberships]  # type: ignore[index]
-    openings = list(break_glass_on_my_cases(actor=request.user)[:20])
-    return render(request, "core/home.html", {"cards": cards, "break_glass": openings})
+    return render(request, "core/home.html", {"home": workspaces(actor=as_actor(request.user))})
