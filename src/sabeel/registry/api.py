@@ -19,7 +19,7 @@ from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.throttle import list_page_size
 from sabeel.registry import selectors, services
-from sabeel.registry.filters import HouseholdFilterForm
+from sabeel.registry.filters import FUNNEL_FILTERS, HouseholdFilterForm, funnel_as_of
 from sabeel.registry.search import MAX_QUERY, person_search
 from sabeel.registry.services import ExternalIdInput, MemberInput
 from sabeel.workgroups.models import WorkingGroup
@@ -111,6 +111,9 @@ class HouseholdRowOut(Schema):
 
 class HouseholdPage(Schema):
     count: int
+    eligibility_as_of: dt.datetime | None = Field(
+        None, description="With a funnel filter: when the oldest snapshot row of the listed households was computed"
+    )
     limit: int = Field(50, description="The page size applied (at most 50 without person.export)")
     items: list[HouseholdRowOut]
 
@@ -119,9 +122,18 @@ class HouseholdFilters(Schema):
     """The filters of the household list page (``registry.filters.HouseholdFilterForm``)."""
 
     status: str | None = Field(None, description="open or closed")
-    location: str | None = Field(None, max_length=64, description="Admin unit key of a host country; units below it included")
-    origin: str | None = Field(None, max_length=64, description="Syrian admin unit key; units below it included")
+    location: str | None = Field(
+        None, max_length=200, description="A host-country place: its key (p-code) or name in Arabic or English; places within it included"
+    )
+    origin: str | None = Field(
+        None, max_length=200, description="A Syrian place: its key (p-code) or name in Arabic or English; places within it included"
+    )
     need: str | None = Field(None, description="A specific-needs code (never a protection-sensitive one)")
+    intention: str | None = Field(None, description="Latest answer to 'hopes to return': yes, no, unsure, or never (never asked)")
+    consent_state: str | None = Field(None, description="none, counselled, partial, consented, withdrawn or expired (the funnel snapshot)")
+    eligible: str | None = Field(
+        None, description="yes, no, or unknown (no verdict in the snapshot yet; such a household is never listed as eligible)"
+    )
     limit: int = Field(50, ge=1, le=MAX_PAGE, description="At most 50 for roles that may not export person-level lists")
     offset: int = Field(0, ge=0)
 
@@ -327,11 +339,15 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> d
     form = HouseholdFilterForm(values)
     if not form.is_valid():
         raise ServiceError(_("Some filters are not valid."), fields={k: [str(e) for e in v] for k, v in form.errors.items()})
-    households = selectors.household_list(actor=request.user, **form.filters())  # 429 past the paging limit
+    chosen = form.filters()
+    households = selectors.household_list(actor=request.user, **chosen)  # 429 past the paging limit
     limit = list_page_size(request.user, limit)
     page = list(households[offset : offset + limit])
     rows = selectors.household_rows(actor=request.user, households=page)
-    return {"count": households.count(), "limit": limit, "items": [_row(r) for r in rows]}
+    out: dict[str, Any] = {"count": households.count(), "limit": limit, "items": [_row(r) for r in rows]}
+    if any(name in chosen for name in FUNNEL_FILTERS):
+        out["eligibility_as_of"] = funnel_as_of(households)
+    return out
 
 
 @router.post("/households", response={201: HouseholdOut}, exclude_unset=True)

@@ -18,7 +18,7 @@ from sabeel.core.permissions import require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
 from sabeel.core.views_helpers import staff_view
 from sabeel.registry import selectors, services
-from sabeel.registry.filters import HouseholdFilterForm
+from sabeel.registry.filters import FUNNEL_FILTERS, HouseholdFilterForm, funnel_as_of
 from sabeel.registry.forms import (
     HouseholdForm,
     MakeHeadForm,
@@ -75,16 +75,22 @@ def _conflict(request: HttpRequest, form: Any, error: ServiceError) -> None:
 @staff_view
 def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None)
+    filters = form.filters()
     try:
-        households = selectors.household_list(actor=request.user, **form.filters())
+        households = selectors.household_list(actor=request.user, **filters)
     except ReadLimited as limited:
         return render(request, "core/read_limited.html", {"message": limited.message}, status=429)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.household_rows(actor=request.user, households=page.object_list)
+    funnel_filtered = any(name in filters for name in FUNNEL_FILTERS)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
+        "funnel_filtered": funnel_filtered,
+        "funnel_as_of": funnel_as_of(households) if funnel_filtered else None,
+        # The list may span groups: the as-of time is told in the zone of the first group listed.
+        "funnel_zone": rows[0].household.working_group if rows else "UTC",
         "search_form": SearchForm(),
         "can_register": selectors.registration_groups(actor=request.user).exists(),
     }
