@@ -72,6 +72,7 @@ class DecisionMaker(models.TextChoices):
 class IntentionSource(models.TextChoices):
     OFFICER = "officer", _("Recorded by an officer")
     SURVEY_IMPORT = "survey_import", _("Imported from the survey")
+    SURVEY_PULL = "survey_pull", _("Pulled from the survey server")
 
 
 class ReturnIntention(HouseholdScoped, BaseModel):
@@ -374,3 +375,116 @@ class FollowUp(HouseholdScoped, BaseModel):
 
     def __str__(self) -> str:
         return f"follow-up #{self.pk}"
+
+
+# --- Pull of the intention survey from KoboToolbox / ODK Central (consent/intention_pull) -------
+
+
+class PullKind(models.TextChoices):
+    KOBO = "kobo", _("KoboToolbox (API v2)")
+    ODK_CENTRAL = "odk_central", _("ODK Central (OData)")
+
+
+class PullSource(BaseModel):
+    """Where a working group's intention survey is pulled from. The server's token is never stored:
+    ``token_name`` names a secret held in the environment (``SABEEL_PULL_TOKEN_<NAME>``), and no
+    page or API ever shows it back."""
+
+    working_group = models.ForeignKey("workgroups.WorkingGroup", on_delete=models.PROTECT, related_name="+", verbose_name=_("working group"))
+    kind = models.CharField(_("server kind"), max_length=16, choices=PullKind.choices)
+    server_url = models.URLField(_("server address"), max_length=300)
+    form_id = models.CharField(_("form"), max_length=200, help_text=_("KoboToolbox: the asset uid. ODK Central: project id/form id, such as 3/intentions."))
+    token_name = models.CharField(_("token (name of the secret)"), max_length=64)
+    pull_every_minutes = models.PositiveIntegerField(_("pull every (minutes)"), default=60)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_pulled_at = models.DateTimeField(_("last pulled at"), null=True, blank=True)
+
+    sabeel_scope = "working_group"
+    sabeel_view_action = "workgroup.view"
+
+    class Meta:
+        verbose_name = _("survey pull source")
+        verbose_name_plural = _("survey pull sources")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.form_id}"
+
+
+class SubmissionVersion(HouseholdScoped, BaseModel):
+    """One version of a pulled survey submission, append-only: the first one made the answer, an
+    edit on the server (same submission, a new instance id) appends the next and updates the
+    answer; the earlier ones stay as they were."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household"))
+    intention = models.ForeignKey(ReturnIntention, on_delete=models.PROTECT, related_name="versions", verbose_name=_("return intention"))
+    version = models.PositiveIntegerField(_("version"))
+    instance_id = models.CharField(_("instance id"), max_length=100)
+    submitted_at = models.DateTimeField(_("submitted or edited at"), null=True, blank=True)
+    values = models.JSONField(_("answers"), default=dict)
+    source = models.ForeignKey(PullSource, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("pulled from"))
+    run_id = models.BigIntegerField(_("run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey submission version")
+        verbose_name_plural = _("survey submission versions")
+        constraints = [
+            models.UniqueConstraint(fields=["intention", "version"], name="submission_version_unique"),
+            models.UniqueConstraint(fields=["intention", "instance_id"], name="submission_instance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"submission version #{self.pk}"
+
+
+class DeadLetterStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a fix")
+    RESOLVED = "resolved", _("Imported after a fix")
+
+
+class DeadLetter(BaseModel):
+    """A pulled submission that could not be recorded, with the reasons (codes and question names,
+    never a value). It keeps the mapped answers only (not the whole submission) so that it can be
+    tried again once the register or the survey is fixed; a later pull tries it again too."""
+
+    source = models.ForeignKey(PullSource, on_delete=models.PROTECT, related_name="dead_letters", verbose_name=_("pulled from"))
+    working_group = models.ForeignKey("workgroups.WorkingGroup", on_delete=models.PROTECT, related_name="+", verbose_name=_("working group"))
+    submission_id = models.CharField(_("survey submission id"), max_length=100)
+    instance_id = models.CharField(_("instance id"), max_length=100, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list)
+    answers = models.JSONField(_("answers"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=DeadLetterStatus.choices, default=DeadLetterStatus.OPEN)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    last_tried_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
+
+    sabeel_scope = "working_group"
+    sabeel_view_action = "person.update"
+
+    class Meta:
+        verbose_name = _("submission not imported")
+        verbose_name_plural = _("submissions not imported")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "submission_id", "instance_id"], name="dead_letter_unique"),
+        ]
+        indexes = [models.Index(fields=["working_group", "status"], name="dead_letter_open")]
+
+    def __str__(self) -> str:
+        return f"dead letter #{self.pk}"
+
+
+class InboundMessage(models.Model):
+    """A text message received from the messaging gateway (RapidPro), kept by its id only so that
+    a message delivered twice acts once. No number and no text are kept: the phone id and the
+    outcome code are."""
+
+    message_key = models.CharField(_("message (keyed hash of its id)"), max_length=64, unique=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    phone = models.ForeignKey("registry.Phone", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("phone"))
+    command = models.CharField(_("command"), max_length=16, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("text message received")
+        verbose_name_plural = _("text messages received")
+
+    def __str__(self) -> str:
+        return f"inbound message #{self.pk}"

@@ -34,3 +34,12 @@ def intention_import_task(*, run_id: int) -> None:
     from sabeel.consent.intention_import import intention_import_run
 
     intention_import_run(run_id=run_id)
+
+
+@task()
+def intention_pull_task(*, run_id: int) -> None:
+    """Pull the survey's submissions from a KoboToolbox or ODK Central server (the run names the
+    source). Never raises: a failure is the run's status."""
+    from sabeel.consent.intention_pull import pull_run
+
+    pull_run(run_id=run_id)
