@@ -87,15 +87,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     language is the one the request was being answered in (or, failing that, its cookie/header)."""
     language = translation.get_language() or translation.get_language_from_request(request)
     try:
-        stylesheet = static("sabeel/sabeel.css")
+        stylesheets = [static("sabeel/sabeel.css"), static("sabeel/errors.css")]
     except Exception:  # a missing manifest entry must not turn this page into another error
-        stylesheet = ""
+        stylesheets = []
     with translation.override(language):
         body = loader.get_template("500.html").render(
             {
                 "LANGUAGE_CODE": translation.get_language(),
                 "LANGUAGE_BIDI": translation.get_language_bidi(),
-                "stylesheet": stylesheet,
+                "stylesheets": stylesheets,
                 "home": "/",
             }
         )

@@ -171,3 +171,20 @@ def membership_approve(*, actor: Any, membership: Membership) -> Membership:
     )
     forget_memberships(membership.user)
     return membership
+
+
+def audit_export_record(*, actor: Any, group_ids: Iterable[int], data: dict[str, Any]) -> None:
+    """Record an export of the audit trail (or the read log) in each group it covers: the filters
+    and the number of rows (ids, codes and days; never a name)."""
+    for group_id in group_ids:
+        require(actor, "audit.view", _GroupRef(group_id))
+    with transaction.atomic():
+        for group_id in group_ids:
+            audit.record(actor=actor, action="audit.exported", data=data, working_group_id=group_id)
+
+
+class _GroupRef:
+    """A working group named by id only, for a permission check scoped to it."""
+
+    def __init__(self, working_group_id: int) -> None:
+        self.working_group_id = working_group_id
