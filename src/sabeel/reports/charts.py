@@ -32,7 +32,7 @@ __all__ = ["funnel_chart", "funnel_spec", "trends_chart", "trends_spec"]
 BAR_COLOUR = "#2f6f5e"
 SUPPRESSED_COLOUR = "#9aa0a6"
 STAGE_COLOURS = ("#2f6f5e", "#c0792b", "#4a6fa5", "#8a4f7d", "#6b8e23", "#b5524b", "#5f6b73", "#2b8a9a", "#a67c00")
-WIDTH = 520
+WIDTH = 640
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle=\"[^\"]*\"")
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
