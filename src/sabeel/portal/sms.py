@@ -21,7 +21,16 @@ from django.utils.module_loading import import_string
 
 from sabeel.registry.numbers import COUNTRY_CALLING_CODES
 
-__all__ = ["DEFAULT_SENDER", "FileSmsSender", "SmsSender", "mask_phone", "outbox_path", "sms_sender"]
+__all__ = [
+    "DEFAULT_SENDER",
+    "FileSmsSender",
+    "MessagingGateway",
+    "SmsSender",
+    "mask_phone",
+    "messaging_gateway",
+    "outbox_path",
+    "sms_sender",
+]
 
 DEFAULT_SENDER = "sabeel.portal.sms.FileSmsSender"
 logger = logging.getLogger("sabeel.portal.sms")
@@ -36,6 +45,17 @@ class SmsSender(Protocol):
     background task, so a gateway may take its time."""
 
     def send(self, *, to: str, text: str, meta: Mapping[str, Any] | None = None) -> None: ...
+
+
+@runtime_checkable
+class MessagingGateway(SmsSender, Protocol):
+    """A sender that also keeps contacts and runs flows (``portal.rapidpro.RapidProSmsSender``):
+    a contact created or updated by number (language and household id only, never a name), and a
+    flow started for a number. The file sender is not one."""
+
+    def contact_update(self, *, to: str, language: str = "", household_id: int | None = None) -> None: ...
+
+    def flow_start(self, *, to: str, flow: str = "", params: Mapping[str, Any] | None = None) -> None: ...
 
 
 def mask_phone(number: str) -> str:
@@ -79,3 +99,9 @@ def sms_sender() -> SmsSender:
     sender_class = import_string(getattr(settings, "SABEEL_SMS_SENDER", None) or DEFAULT_SENDER)
     sender: SmsSender = sender_class()
     return sender
+
+
+def messaging_gateway() -> MessagingGateway | None:
+    """The configured sender when it is a full messaging gateway (contacts and flows), else None."""
+    sender = sms_sender()
+    return sender if isinstance(sender, MessagingGateway) else None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("call-back/", views.callback, name="callback"),
     path("withdraw/", views.withdraw, name="withdraw"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("messages/rapidpro/", views.rapidpro_inbound, name="rapidpro_inbound"),
 ]

@@ -8,17 +8,20 @@ code travel in POST bodies only. Staff sign-in neither opens nor is touched by t
 from __future__ import annotations
 
 import functools
+import hmac
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -166,3 +169,55 @@ def withdraw(request: HttpRequest, current: refugee_session.RefugeeSession, hous
 def sign_out(request: HttpRequest) -> HttpResponse:
     refugee_session.end(request)
     return redirect("portal:start")
+
+
+# --- the messaging gateway's inbound webhook (portal/rapidpro.py) -------------------------------
+
+WEBHOOK_SECRET_HEADER = "X-Sabeel-Webhook-Secret"  # noqa: S105 (a header's name, not a secret)
+WEBHOOK_MAX_BYTES = 16 * 1024
+
+
+def _webhook_fields(body: Any) -> tuple[str, str, str] | None:
+    """(message id, URN, text) from a custom body (``message_id``/``id``, ``urn``, ``text``) or a
+    RapidPro flow webhook's default body (``contact.urn``, ``input.text``, ``input.uuid`` or
+    ``run.uuid``)."""
+    if not isinstance(body, dict):
+        return None
+    def part(name: str) -> dict[str, Any]:
+        found = body.get(name)
+        return found if isinstance(found, dict) else {}
+
+    contact, given, run = part("contact"), part("input"), part("run")
+    message_id = body.get("message_id") or body.get("id") or given.get("uuid") or run.get("uuid")
+    urn = body.get("urn") or given.get("urn") or contact.get("urn")
+    text = body.get("text") if "text" in body else given.get("text")
+    if not message_id or not isinstance(urn, str) or not isinstance(text, str):
+        return None
+    return str(message_id)[:200], urn[:64], text[:1000]
+
+
+@csrf_exempt
+@require_POST
+def rapidpro_inbound(request: HttpRequest) -> HttpResponse:
+    """A refugee's reply, posted by the messaging gateway: open to the internet, but only with the
+    shared secret in the ``X-Sabeel-Webhook-Secret`` header (compared in constant time; 403
+    otherwise, and always while no secret is configured). Answers the reply for the gateway to
+    send (``{"outcome", "reply"}``); the message acts once, whatever the gateway retries."""
+    from sabeel.portal.rapidpro import inbound_handle
+
+    expected = str(getattr(settings, "SABEEL_RAPIDPRO_WEBHOOK_SECRET", "") or "")
+    given = request.headers.get(WEBHOOK_SECRET_HEADER, "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    if len(request.body) > WEBHOOK_MAX_BYTES:
+        return JsonResponse({"error": "too_large"}, status=413)
+    try:
+        fields = _webhook_fields(json.loads(request.body.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError):
+        fields = None
+    if fields is None:
+        return JsonResponse({"error": "bad_request"}, status=400)
+    message_id, urn, text = fields
+    # The reply in the language the person wrote in (Arabic unless the text is plain ASCII).
+    result = inbound_handle(message_id=message_id, urn=urn, text=text, language="en" if text.isascii() else "ar")
+    return JsonResponse({"outcome": result.outcome, "reply": result.reply})

@@ -18,6 +18,9 @@ EXPECTATIONS: dict[str, Open | Skip] = {
     "portal:callback": Open(anonymous=302, signed_in=302, method="post"),
     "portal:withdraw": Open(anonymous=302, signed_in=302),
     "portal:sign_out": Open(anonymous=302, signed_in=302, method="post"),
+    # The messaging gateway's webhook: no sign-in of any kind opens it, only the shared secret
+    # (portal/tests/test_rapidpro.py).
+    "portal:rapidpro_inbound": Open(anonymous=403, signed_in=403, method="post"),
 }
 
 PAGES: dict[str, Open | Skip] = EXPECTATIONS
