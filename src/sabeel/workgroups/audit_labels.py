@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 __all__ = [
     "ACTION_GROUPS",
     "ACTION_LABELS",
+    "KEY_LABELS",
     "action_choices",
     "action_group",
     "action_label",
@@ -50,6 +51,7 @@ ACTION_GROUPS: dict[str, Promise] = {
     "geo": _("Geography"),
     "sharing": _("Data sharing"),
     "reports": _("Reports"),
+    "report": _("Reports"),
 }
 _OTHER_GROUP = _("Other")
 
@@ -158,6 +160,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "sharing.token_created": _("Partner API token created"),
     "sharing.token_revoked": _("Partner API token revoked"),
     "sharing.shared": _("Data shared under an agreement"),
+    "sharing.export_downloaded": _("Shared export downloaded"),
+    "sharing.log_exported": _("Data-sharing log exported"),
+    # reports and messaging
+    "report.exported": _("Aggregate report exported"),
+    "portal.sms_received": _("Text message received"),
 }
 
 # Keys of a row's ``data`` (ids, counts and codes only).
