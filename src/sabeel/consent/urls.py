@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sabeel.consent import intention_urls, views
+from sabeel.consent import intention_urls, pull_urls, views
 
 app_name = "consent"
 urlpatterns = [
@@ -30,4 +30,5 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     # The conditions engineer's intention pages (consent/intention_views.py).
     *intention_urls.urlpatterns,
+    *pull_urls.urlpatterns,  # the survey pull (consent/pull_views.py)
 ]

@@ -12,6 +12,7 @@ matrix checks them against ``config/urls.py`` itself: a route declared here and 
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from sabeel.core.testing_routes import Open, Scoped, Skip
@@ -168,11 +169,11 @@ ALL_API: dict[tuple[str, str], Open | Scoped | Skip] = {
 }
 
 
-def _merge_intentions() -> None:
+def _merge_intentions(module: str = "intention_route_expectations") -> None:
     try:
-        from sabeel.consent.tests import intention_route_expectations as intentions
+        intentions = importlib.import_module(f"sabeel.consent.tests.{module}")
     except ModuleNotFoundError as exc:
-        if exc.name != "sabeel.consent.tests.intention_route_expectations":
+        if exc.name != f"sabeel.consent.tests.{module}":
             raise
         return
     for name, spec in getattr(intentions, "PAGES", {}).items():
@@ -184,6 +185,7 @@ def _merge_intentions() -> None:
 
 
 _merge_intentions()
+_merge_intentions("pull_route_expectations")  # the survey pull's pages
 # Every route declared here must be wired in config/urls.py: the matrix fails for one that is not.
 PAGES = ALL_PAGES
 API = ALL_API
