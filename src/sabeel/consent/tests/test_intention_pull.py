@@ -331,3 +331,21 @@ def test_periodic_pull_queues_due_sources_only(cast, households):
     assert ReturnIntention.objects.filter(submission_id="k-1", recorded_by__isnull=True).exists()
     source.refresh_from_db()
     assert source.last_pulled_at is not None
+
+
+def test_the_command_queues_the_due_pulls(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    PullSource.objects.create(
+        working_group=cast.groups["lb"],
+        kind=PullKind.KOBO,
+        server_url="https://kf.kobotoolbox.org",
+        form_id="a1",
+        token_name="X",
+    )
+    out = StringIO()
+    call_command("intention_pull_due", stdout=out)
+    assert out.getvalue().startswith("1 pull(s) queued")
+    assert Run.objects.filter(kind=pull.KIND, actor_kind="system").count() == 1
