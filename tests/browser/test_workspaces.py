@@ -73,7 +73,7 @@ def _sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(".home-intro")
 
 
-def _check_menu(page, expected: dict[str, str], width: int) -> None:  # type: ignore[no-untyped-def]
+def _check_menu(page, expected: dict[str, str], width: int, name: str) -> None:  # type: ignore[no-untyped-def]
     links = dict(page.eval_on_selector_all(".main-nav a[data-menu]", MENU_LINKS))
     assert links == expected, "the menu holds other links than the persona may open"
     summary, nav = page.locator(".menu > summary"), page.locator(".main-nav")
@@ -86,6 +86,7 @@ def _check_menu(page, expected: dict[str, str], width: int) -> None:  # type: ig
     assert page.evaluate(NO_OVERFLOW), "the open menu widens the page"
     boxes = [page.locator(f'.main-nav a[data-menu="{key}"]').bounding_box() for key in expected]
     assert all(box is not None and box["height"] >= 40 for box in boxes), "menu links too small to touch"
+    shot(page, f"{name}-menu")
     summary.click()
     assert not nav.is_visible()
 
@@ -109,5 +110,5 @@ def test_each_roles_home_in_both_languages_at_desktop_and_phone_widths(role, pag
             page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
             page.wait_for_load_state("networkidle")
             assert page.evaluate(NO_OVERFLOW), f"{role} {lang} {width}: the page overflows horizontally"
-            _check_menu(page, expected, width)
             shot(page, f"home-{role}-{lang}-{width}")
+            _check_menu(page, expected, width, f"home-{role}-{lang}-{width}")
