@@ -1,0 +1,189 @@
+"""Every staff page on a phone (390 px wide), in English and Arabic: the page never scrolls
+sideways (a wide table scrolls inside its own container instead), controls are touch-sized, and a
+radio button or tick box sits beside its label. Screenshots: ``tests/artifacts/phone-*.png``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sabeel.workgroups.testing import create_cast, sign_in
+from tests.browser.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 1}
+# The pages screenshotted (by their short name): a list, a form with radio buttons, a wide table.
+SHOTS = {"registry-list", "intention-form", "timeline", "unit-list", "household-detail", "household-form", "audit", "crossing-edit"}
+MIN_TOUCH = 24  # px: WCAG 2.2 target size (minimum); buttons and selects are larger
+
+
+def _world() -> dict[str, Any]:
+    """Personas, the gazetteer and below-governorate units with conditions, a programme, a
+    household counselled with both adults consenting, a follow-up and a crossing."""
+    from django.utils import timezone
+
+    from sabeel.conditions.tests.factories import places_load
+    from sabeel.consent.services import consent_record, counselling_record
+    from sabeel.consent.tests.factories import family, recorded_on_its_day
+    from sabeel.geo.models import AdminUnit, BorderCrossing
+
+    cast = create_cast()
+    places = places_load()
+    household = family(cast, "lb")
+    officer = cast["lb_protection_officer"]
+    today = timezone.localdate()
+    adults = list(household.members.order_by("pk"))
+    counselling_record(actor=officer, household=household, held_on=today - dt.timedelta(days=12), language="ar", attendees=adults)
+    for person in adults:
+        recorded_on_its_day(
+            consent_record(actor=officer, individual=person, free=True, informed=True, express=True, given_on=today - dt.timedelta(days=10))
+        )
+    crossing, _ = BorderCrossing.objects.get_or_create(
+        key="phone-crossing",
+        defaults={"name_en": "Nasib", "name_ar": "نصيب", "syria_unit": AdminUnit.objects.get(key="SY12"), "neighbour_country": AdminUnit.objects.get(key="JO")},
+    )
+    return {"cast": cast, "household": household, "unit": places["SY020000"], "crossing": crossing, "syria": AdminUnit.objects.get(key="SY")}
+
+
+Page = tuple[str, str, Callable[[dict[str, Any]], str]]
+PAGES: list[Page] = [
+    # (short name, persona, path)
+    ("registry-list", "lb_registration_officer", lambda w: reverse("registry:household_list")),
+    ("registry-search", "lb_registration_officer", lambda w: reverse("registry:search")),
+    ("household-form", "lb_registration_officer", lambda w: reverse("registry:household_create")),
+    ("household-detail", "lb_registration_officer", lambda w: reverse("registry:household_detail", args=[w["household"].pk])),
+    ("household-history", "lb_registration_officer", lambda w: reverse("registry:household_history", args=[w["household"].pk])),
+    ("household-edit", "lb_registration_officer", lambda w: reverse("registry:household_edit", args=[w["household"].pk])),
+    ("household-status", "lb_registration_officer", lambda w: reverse("registry:household_status", args=[w["household"].pk])),
+    ("member-add", "lb_registration_officer", lambda w: reverse("registry:member_add", args=[w["household"].pk])),
+    ("timeline", "lb_protection_officer", lambda w: reverse("consent:timeline", args=[w["household"].pk])),
+    ("counselling-form", "lb_protection_officer", lambda w: reverse("consent:counselling_record", args=[w["household"].pk])),
+    ("consent-form", "lb_protection_officer", lambda w: reverse("consent:consent_record", args=[w["household"].pk])),
+    ("withdrawal-form", "lb_protection_officer", lambda w: reverse("consent:withdrawal_record", args=[w["household"].pk])),
+    ("intention-form", "lb_protection_officer", lambda w: reverse("consent:intention_record", args=[w["household"].pk])),
+    ("intention-list", "lb_protection_officer", lambda w: reverse("consent:intention_list", args=[w["household"].pk])),
+    ("intention-import", "lb_protection_officer", lambda w: reverse("consent:intention_import")),
+    ("follow-ups", "lb_protection_officer", lambda w: reverse("consent:follow_up_list")),
+    ("programmes", "lb_administrator", lambda w: reverse("consent:programme_list")),
+    ("programme-form", "lb_administrator", lambda w: reverse("consent:programme_create")),
+    ("unit-list", "lb_registration_officer", lambda w: reverse("geo:admin_unit_list")),
+    ("unit-detail", "lb_registration_officer", lambda w: reverse("geo:admin_unit_detail", args=[w['syria'].pk])),
+    ("lookup", "lb_registration_officer", lambda w: reverse("geo:admin_unit_lookup")),
+    ("crossings", "lb_registration_officer", lambda w: reverse("geo:crossing_list")),
+    ("crossing-edit", "lb_movement_officer", lambda w: reverse("geo:crossing_edit", args=[w['crossing'].pk])),
+    ("conditions", "lb_registration_officer", lambda w: reverse("conditions:index")),
+    ("unit-conditions", "lb_registration_officer", lambda w: reverse("conditions:unit_conditions", args=[w['unit'].pk])),
+    ("condition-form", "lb_protection_officer", lambda w: reverse("conditions:condition_record", args=[w['unit'].pk])),
+    ("tokens", "lb_registration_officer", lambda w: reverse("core:tokens")),
+    ("working-groups", "lb_registration_officer", lambda w: reverse("workgroups:list")),
+    ("working-group", "lb_administrator", lambda w: reverse("workgroups:detail", args=[w['household'].working_group_id])),
+    ("audit", "jrg_auditor", lambda w: reverse("workgroups:audit")),
+]
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (el.closest('.table-scroll, .table, pre')) continue;
+    if (r.right > width + 1 || r.left < -1) culprits.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, culprits: culprits.slice(0, 8)};
+}"""
+
+CHOICES_BESIDE_LABELS = """() => {
+  const wrong = [];
+  for (const input of document.querySelectorAll('main input[type=radio], main input[type=checkbox]')) {
+    const label = input.closest('label');
+    if (!label || input.offsetParent === null) continue;
+    const text = [...label.childNodes].filter(n => n !== input && (n.textContent || '').trim());
+    if (!text.length) continue;
+    const range = document.createRange();
+    range.selectNodeContents(text[0]);
+    const t = range.getBoundingClientRect();
+    const i = input.getBoundingClientRect();
+    // Beside: the box overlaps the first line of its text vertically, and does not sit above it.
+    if (i.bottom <= t.top || i.top >= t.bottom) wrong.push(input.name + '=' + input.value);
+  }
+  return wrong;
+}"""
+
+SMALL_CONTROLS = """(min) => {
+  const small = [];
+  for (const el of document.querySelectorAll('main button, main select, main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main textarea')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    if (r.height < min) small.push(el.tagName.toLowerCase() + '[name=' + (el.name || '') + '] ' + Math.round(r.height));
+  }
+  return small;
+}"""
+
+
+def _session_cookie(user: Any, live_server: Any) -> dict[str, Any]:
+    from django.conf import settings
+
+    client = sign_in(Client(), user)
+    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_staff_page_fits_a_phone_in_both_directions(browser, live_server, committed_db, language):
+    from django.conf import settings
+
+    world = _world()
+    cast = world["cast"]
+    contexts: dict[str, Any] = {}
+    problems: list[str] = []
+    try:
+        for name, persona, path in PAGES:
+            if persona not in contexts:
+                context = browser.new_context(**PHONE, locale="ar" if language == "ar" else "en-GB")
+                context.add_cookies(
+                    [_session_cookie(cast[persona], live_server), {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+                )
+                contexts[persona] = context.new_page()
+            page = contexts[persona]
+            response = page.goto(live_server.url + path(world))
+            assert response is not None and response.status == 200, f"{name}: {response and response.status}"
+            assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
+            measured = page.evaluate(OVERFLOW)
+            if measured["scrollWidth"] > measured["innerWidth"]:
+                problems.append(f"{name} ({language}): page {measured['scrollWidth']}px wide > {measured['innerWidth']}px: {measured['culprits']}")
+            beside = page.evaluate(CHOICES_BESIDE_LABELS)
+            if beside:
+                problems.append(f"{name} ({language}): choices not beside their labels: {beside[:5]}")
+            small = page.evaluate(SMALL_CONTROLS, MIN_TOUCH)
+            if small:
+                problems.append(f"{name} ({language}): controls under {MIN_TOUCH}px: {small[:5]}")
+            if name in SHOTS:
+                shot(page, f"phone-{name}-{language}")
+    finally:
+        for page in contexts.values():
+            page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_wide_table_scrolls_within_its_container_with_a_cue(browser, live_server, committed_db):
+    """The household table on a phone is wider than the screen: its container scrolls, the page
+    does not, and the container says so (a shadow at the hidden edge, and it takes the keyboard focus)."""
+    from django.conf import settings
+
+    world = _world()
+    context = browser.new_context(**PHONE, locale="en-GB")
+    context.add_cookies([_session_cookie(world["cast"]["lb_protection_officer"], live_server), {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("consent:timeline", args=[world["household"].pk]))
+        box = page.locator(".table-scroll").first
+        sizes = box.evaluate("(el) => ({scroll: el.scrollWidth, client: el.clientWidth, tab: el.tabIndex, overflow: getComputedStyle(el).overflowX})")
+        assert sizes["overflow"] == "auto" and sizes["tab"] == 0
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
