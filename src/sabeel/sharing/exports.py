@@ -33,7 +33,7 @@ from sabeel.core.permissions import visible_field_groups, visible_to
 from sabeel.core.roles import FieldGroup
 from sabeel.core.runs import Run
 from sabeel.registry.choices import MemberStatus
-from sabeel.registry.filters import FILTER_FIELDS, HouseholdFilterForm, households_filter
+from sabeel.registry.filters import HouseholdFilterForm, households_filter
 from sabeel.registry.models import Household, Individual, Phone
 from sabeel.sharing.choices import ShareKind
 from sabeel.sharing.models import Agreement, ExportFile
@@ -108,7 +108,7 @@ def columns_for(groups: Iterable[FieldGroup]) -> list[Column]:
 
 
 def _households(actor: Any, agreement: Agreement, filter_data: Mapping[str, Any]) -> QuerySet[Household]:
-    form = HouseholdFilterForm(dict(filter_data))
+    form = HouseholdFilterForm({name: filter_data.get(name) for name in HouseholdFilterForm.base_fields if filter_data.get(name)})
     if not form.is_valid():
         raise ServiceError(_("Some filters are not valid."), fields={k: [str(m) for m in v] for k, v in form.errors.items()})
     filters = form.filters()
@@ -201,7 +201,7 @@ def household_export_start(
     _households(actor, agreement, filter_data)  # the filters are valid
     from sabeel.sharing.tasks import household_export_task
 
-    filters = {name: str(filter_data.get(name)) for name in FILTER_FIELDS if filter_data.get(name)}
+    filters = {name: str(filter_data.get(name)) for name in HouseholdFilterForm.base_fields if filter_data.get(name)}
     with transaction.atomic():
         run = runs.run_create(
             actor=actor,
