@@ -20,6 +20,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def _signed_in_as(request: HttpRequest) -> dict[str, Any]:
     except Exception:  # the page must render even if the roles cannot be read
         log.exception("error page: memberships could not be read")
         roles = []
-    return {"who": str(user), "roles": roles}
+    return {"who": format_html("<bdi>{}</bdi>", str(user)), "roles": roles}
 
 
 def _render(request: HttpRequest, template: str, status_class: type[HttpResponse], extra: dict[str, Any] | None = None) -> HttpResponse:

@@ -57,7 +57,7 @@ def test_a_donor_opening_the_registry_gets_the_403_page_with_roles_and_a_way_hom
     assert response.status_code == 403
     assert 'data-testid="error-403"' in page and 'class="topbar"' in page  # inside the layout
     assert "You cannot open this page" in page
-    assert f"You are signed in as {cast['lb_donor_viewer']}." in page
+    assert f"You are signed in as <bdi>{cast['lb_donor_viewer']}</bdi>." in page
     assert "Donor or sponsor viewer" in page and cast.groups["lb"].name in page
     assert "ask your administrator" in page
     assert _home_link(page)

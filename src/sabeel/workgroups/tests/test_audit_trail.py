@@ -172,3 +172,39 @@ def test_the_data_sharing_log_is_linked_once_it_exists(client, cast):
         assert 'data-testid="share-log-link"' not in page  # the page still renders
     else:
         assert f'href="{url}" data-testid="share-log-link"' in page
+
+
+@pytest.fixture
+def arabic(tmp_path):
+    """This part's Arabic (its fragment, compiled ahead of the project catalogue until merged)."""
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.test import override_settings
+    from django.utils import translation
+
+    fragment = Path(__file__).resolve().parents[2] / "locale_fragments" / "audit_errors.po"
+    target = tmp_path / "ar" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(fragment)], check=True)  # noqa: S603, S607
+    with override_settings(LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]):
+        yield
+    translation.trans_real._translations = {}  # type: ignore[attr-defined]
+
+
+def test_the_trail_in_arabic(arabic, client, cast):
+    from django.conf import settings
+
+    audit.record(actor=cast["lb_registration_officer"], action="household.closed", working_group_id=_lb(cast), data={"household_id": 12})
+    audit.record(actor=system("seal"), action="audit.reads_sealed", working_group_id=_lb(cast))
+    sign_in(client, cast["lb_auditor"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+
+    page = client.get("/groups/audit/").content.decode()
+
+    assert 'lang="ar" dir="rtl"' in page
+    assert "أُغلق ملف الأسرة" in _table(page) and "مهمة النظام: seal" in _table(page)
+    assert "<dt>الأسرة</dt><dd>12</dd>" in _table(page)
+    assert '<option value="" selected>أيّ أحد</option>' in page
+    assert "تُقرأ الأيام بتوقيت بيروت." in page

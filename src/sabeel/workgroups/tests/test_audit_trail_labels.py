@@ -81,12 +81,12 @@ def test_labels_are_grouped_for_the_filter():
 
 
 def test_data_reads_as_key_value_pairs():
-    pairs = data_pairs({"household_id": 4, "row_ids": [1, 2], "factor": "totp", "is_active": False, "changes": {"status": ["a", "b"]}})
+    pairs = data_pairs({"household_id": 4, "row_ids": [1, 2], "factor": "totp", "is_urgent": False, "changes": {"status": ["a", "b"]}})
     assert pairs == [
         ("Household", "4"),
         ("Rows shown", "[1, 2]"),
         ("Second factor", "totp"),
-        ("Is active", "no"),
+        ("Is urgent", "no"),
         ("Changes", "Status: [a, b]"),
     ]
     assert data_pairs({}) == []
