@@ -327,8 +327,8 @@ def pull_summary(run: Run) -> str:
     if run.failure:
         return str(FAILURE_MESSAGES.get(run.failure, FAILURE_MESSAGES["internal_error"]))
     return _(
-        "%(created)d new answers, %(updated)d updated by an edit, %(already)d already recorded, "
-        "%(dead)d not imported (see below)."
+        "New answers: %(created)d. Updated by an edit: %(updated)d. Already recorded: %(already)d. "
+        "Not imported: %(dead)d (see below)."
     ) % {
         "created": int(counts.get("created", 0)),
         "updated": int(counts.get("updated", 0)),

@@ -64,7 +64,7 @@ def test_configure_pull_and_fix_a_dead_letter_through_the_pages(cast, django_cap
             assert client.post(reverse("consent:pull_now", args=[source.pk])).status_code == 302
     page = client.get(reverse("consent:pull_source_detail", args=[source.pk])).content.decode()
     assert TOKEN not in page and "LB_KOBO" in page
-    assert "1 new answers" in page or "1 new answer" in page
+    assert "New answers: 1." in page and "Not imported: 1" in page
     assert "k-2" in page and "reopen it first" in page  # the dead letter's reason, in words
     assert ReturnIntention.objects.filter(submission_id="k-1").exists()
 
