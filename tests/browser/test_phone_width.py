@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 1}
 # The pages screenshotted (by their short name): a list, a form with radio buttons, a wide table.
 SHOTS = {"registry-list", "intention-form", "timeline", "unit-list", "household-detail", "household-form", "audit", "crossing-edit"}
-MIN_TOUCH = 24  # px: WCAG 2.2 target size (minimum); buttons and selects are larger
+MIN_TOUCH = 44  # px: WCAG 2.5.5 target size, for buttons, selects and text fields
 
 
 def _world() -> dict[str, Any]:
