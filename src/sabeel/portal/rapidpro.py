@@ -166,13 +166,14 @@ class RapidProSmsSender:
         self.client = client or RapidProClient()
 
     def send(self, *, to: str, text: str, meta: Mapping[str, Any] | None = None) -> None:
-        meta = dict(meta or {})
-        fields = {"sabeel_household": str(meta["household_id"])} if meta.get("household_id") else None
-        self.client.contact_update(urn=urn_of(to), language=translation.get_language() or "", fields=fields)
+        # The contact gets the language only: the gateway needs no household id nor a name.
+        self.client.contact_update(urn=urn_of(to), language=translation.get_language() or "")
         self.client.broadcast(urn=urn_of(to), text=text)
         logger.info("text message to %s handed to RapidPro", mask_phone(to))
 
     def contact_update(self, *, to: str, language: str = "", household_id: int | None = None) -> None:
+        # The household id goes to the contact field ``sabeel_household`` only when asked for (the
+        # workspace must have that field); never a name.
         fields = {"sabeel_household": str(household_id)} if household_id else None
         self.client.contact_update(urn=urn_of(to), language=language, fields=fields)
         logger.info("RapidPro contact %s updated", mask_phone(to))

@@ -198,7 +198,9 @@ def record_submissions(
     result = PageResult(fetched=len(submissions))
     latest: dict[str, Submission] = {}
     for submission in submissions:
-        if submission.key:
+        if submission.rejected:
+            result.skipped += 1  # a reviewer refused it on the server: not an answer to record
+        elif submission.key:
             latest[submission.key] = submission  # the same submission twice on a page: the last one
         else:
             result.report.append(

@@ -36,6 +36,7 @@ class Submission:
     instance_id: str  # this version's id
     submitted_at: dt.datetime | None
     fields: dict[str, str]
+    rejected: bool = False  # refused by a reviewer on the server (ODK "rejected", Kobo "not approved")
 
 
 def _bare(value: Any) -> str:
@@ -90,7 +91,9 @@ def _fields(flat: Mapping[str, Any], key: str) -> dict[str, str]:
 def kobo_submission(item: Mapping[str, Any]) -> Submission:
     key = _bare(item.get("_uuid")) or _bare(item.get("meta/instanceID"))
     instance = _bare(item.get("meta/instanceID")) or key
-    return Submission(key, instance, _moment(item.get("_submission_time")), _fields(item, key))
+    validation = item.get("_validation_status")
+    rejected = isinstance(validation, Mapping) and validation.get("uid") == "validation_status_not_approved"
+    return Submission(key, instance, _moment(item.get("_submission_time")), _fields(item, key), rejected)
 
 
 def odk_submission(item: Mapping[str, Any]) -> Submission:
@@ -100,7 +103,7 @@ def odk_submission(item: Mapping[str, Any]) -> Submission:
     found = item.get("__system")
     system: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     moment = _moment(system.get("updatedAt") or system.get("submissionDate"))
-    return Submission(key, instance, moment, _fields(flat, key))
+    return Submission(key, instance, moment, _fields(flat, key), system.get("reviewState") == "rejected")
 
 
 def kobo_pages(client: Client, asset_uid: str, page_size: int = PAGE_SIZE) -> Iterator[list[Submission]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class FakeServer:
     failures: list[int] = field(default_factory=list)  # statuses answered before anything else
     next_override: str | None = None  # a Kobo "next" link to give instead of the real one
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path with query, Authorization)
+    delay: float = 0.0  # seconds before each answer (a slow server)
     base: str = ""
 
     def answer(self, path: str, authorization: str) -> tuple[int, Any]:
@@ -80,6 +82,8 @@ class FakeServer:
 def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if server.delay:
+                time.sleep(server.delay)
             status, body = server.answer(self.path, self.headers.get("Authorization", ""))
             data = json.dumps(body).encode()
             self.send_response(status)

@@ -349,3 +349,46 @@ def test_the_command_queues_the_due_pulls(cast):
     call_command("intention_pull_due", stdout=out)
     assert out.getvalue().startswith("1 pull(s) queued")
     assert Run.objects.filter(kind=pull.KIND, actor_kind="system").count() == 1
+
+
+def test_a_slow_server_times_out_and_fails_the_run(cast, households):
+    server = FakeServer(kobo={"aKoboAsset1": []}, delay=1.0)
+    with override_settings(SABEEL_PULL_TIMEOUT_SECONDS=0.2, SABEEL_PULL_ATTEMPTS=2), running(server):
+        run = _pull(cast, _source(cast, server))
+    assert run.status == RunStatus.FAILED and run.failure == "unreachable"
+
+
+def test_submissions_a_reviewer_rejected_on_the_server_are_not_recorded(cast, households):
+    number = households["lb1"].registration_number
+    rejected = kobo_item(
+        "k-1", number, _validation_status={"uid": "validation_status_not_approved", "label": "Not approved"}
+    )
+    server = FakeServer(
+        kobo={"aKoboAsset1": [rejected]},
+        odk={"3/intentions": [odk_row("o-1", number)]},
+    )
+    server.odk["3/intentions"][0]["__system"]["reviewState"] = "rejected"
+    with running(server):
+        kobo = _pull(cast, _source(cast, server))
+        odk = _pull(cast, _source(cast, server, PullKind.ODK_CENTRAL, "3/intentions"))
+    assert kobo.counts["skipped"] == 1 and odk.counts["skipped"] == 1
+    assert not ReturnIntention.objects.exists() and not DeadLetter.objects.exists()
+
+
+def test_the_funnel_refresh_hook_gets_the_households_once_committed(
+    cast, households, monkeypatch, django_capture_on_commit_callbacks
+):
+    import sys
+    import types
+
+    called: list[list[int]] = []
+    signals = types.ModuleType("sabeel.core.signals")
+    signals.households_changed = called.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sabeel.core.signals", signals)
+    lb1, lb2 = households["lb1"], households["lb2"]
+    server = FakeServer(
+        kobo={"aKoboAsset1": [kobo_item("k-1", lb1.registration_number), kobo_item("k-2", lb2.registration_number)]}
+    )
+    with running(server), django_capture_on_commit_callbacks(execute=True):
+        _pull(cast, _source(cast, server))
+    assert sorted(pk for ids in called for pk in ids) == sorted([lb1.pk, lb2.pk])

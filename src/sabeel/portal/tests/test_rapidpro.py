@@ -117,8 +117,8 @@ def test_a_message_creates_the_contact_by_urn_then_broadcasts_without_a_name(rap
     ]
     assert {auth for _path, auth, _body in rapidpro.requests} == {f"Token {TOKEN}"}
     created = rapidpro.requests[1][2]
-    assert created["urns"] == ["tel:+96171234545"] and created["fields"] == {"sabeel_household": "7"}
-    assert "name" not in created
+    assert created["urns"] == ["tel:+96171234545"]
+    assert "name" not in created and "fields" not in created  # neither a name nor the household id
     assert rapidpro.requests[2][2] == {"urns": ["tel:+96171234545"], "text": "Sabeel: your code is 123456."}
     assert "71234545" not in caplog.text and "123456" not in caplog.text and "+961 7x xxx x45" in caplog.text
     # A second message updates the contact it found: no second creation.
@@ -142,6 +142,7 @@ def test_a_flow_is_started_for_a_number_and_a_contact_updated(rapidpro):
     gateway.contact_update(to="+96171234545", language="ar", household_id=9)
     gateway.flow_start(to="+96171234545", params={"household_id": 9})
     assert rapidpro.contacts["tel:+96171234545"]["language"] == "ara"
+    assert rapidpro.contacts["tel:+96171234545"]["fields"] == {"sabeel_household": "9"}
     path, _auth, body = rapidpro.requests[-1]
     assert path == "/api/v2/flow_starts.json"
     assert body == {
