@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Max, Min, Q
+from django.http import Http404
 from django.utils import timezone
 
 from sabeel.config.menu import optional_url
@@ -28,13 +29,14 @@ from sabeel.consent.models import FollowUp
 from sabeel.core import audit
 from sabeel.core.actors import Actor
 from sabeel.core.models import AuditEntry, BreakGlass
-from sabeel.core.permissions import can, visible_to
+from sabeel.core.permissions import can, get_visible, require, visible_to
 from sabeel.core.roles import Role
 from sabeel.core.selectors import break_glass_on_my_cases
 from sabeel.registry.choices import BirthDateChangeState, MemberStatus
 from sabeel.registry.models import BirthDateChange, Household, MemberDeparture
 from sabeel.workgroups.models import Membership, MembershipApproval, WorkingGroup
 from sabeel.workgroups.selectors import my_memberships
+from sabeel.workgroups.services import is_platform_administrator
 
 RECENT_IMPORTS = 3
 PENDING_SHOWN = 10
@@ -180,14 +182,27 @@ ROLE_ORDER = list(Role)
 
 def _platform(actor: Actor) -> dict[str, Any] | None:
     """A platform administrator (an active superuser) approves memberships of every group."""
-    user = actor.user
-    if user is None or not (user.is_active and user.is_superuser):
+    if actor.user is None or not is_platform_administrator(actor):
         return None
     waiting = Membership.objects.filter(approval=MembershipApproval.PENDING, is_active=True)
     return {
         "pending": list(waiting.select_related("user", "working_group", "requested_by").order_by("created_at")[:PENDING_SHOWN]),
         "pending_count": waiting.count(),
     }
+
+
+def membership_waiting(*, actor: Actor, pk: int) -> Membership:
+    """A membership to approve from the home page: any for a platform administrator; otherwise one
+    of a group where the actor holds ``workgroup.manage`` (403 without it anywhere, 404 for another
+    group's). ``workgroups.services.membership_approve`` makes the decision itself."""
+    memberships = Membership.objects.select_related("user", "working_group")
+    if actor.user is not None and is_platform_administrator(actor):
+        found = memberships.filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+    require(actor, "workgroup.manage")
+    return get_visible(actor, memberships, "workgroup.manage", pk=pk)
 
 
 URL_NAMES = (
