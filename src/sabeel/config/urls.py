@@ -10,7 +10,19 @@ from sabeel.core import urls as core_urls
 from sabeel.core.admin import admin_site
 
 urlpatterns = [
-    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
+    path(
+        "",
+        include(
+            (
+                [
+                    path("", views.home, name="home"),
+                    path("memberships/<int:pk>/approve/", views.membership_approve, name="membership_approve"),
+                    *core_urls.urlpatterns,
+                ],
+                core_urls.app_name,
+            )
+        ),
+    ),
     path("groups/", include("sabeel.workgroups.urls")),
     path("geo/", include("sabeel.geo.urls")),
     path("registry/", include("sabeel.registry.urls")),
