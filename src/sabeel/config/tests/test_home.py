@@ -257,3 +257,47 @@ def test_the_home_page_keeps_its_query_budget_whatever_the_data(cast: Cast, monk
         _waiting_birth_date(cast, "lb")
         household_make(cast, "lb")
     assert queries() == few
+
+
+# --- acting on a membership waiting for approval ------------------------------------------------
+
+
+def test_a_group_administrator_approves_a_membership_from_the_home_page(cast: Cast) -> None:
+    from sabeel.core.models import AuditEntry
+
+    waiting = _pending_membership(cast, "lb")
+    client = sign_in(Client(), cast["lb_administrator"])
+    approve = reverse("core:membership_approve", args=[waiting.pk])
+    assert f'action="{approve}"' in client.get(HOME).content.decode()
+
+    response = client.post(approve, follow=True)
+    assert response.redirect_chain == [(HOME, 302)]
+    waiting.refresh_from_db()
+    assert waiting.approval == MembershipApproval.APPROVED and waiting.approved_by == cast["lb_administrator"]
+    assert AuditEntry.objects.filter(action="membership.approved", target_id=str(waiting.pk)).exists()
+    assert _figure(response.content.decode(), "pending-approvals") == 0
+
+
+def test_only_a_second_administrator_of_that_group_may_approve(cast: Cast) -> None:
+    waiting = _pending_membership(cast, "lb")
+    approve = reverse("core:membership_approve", args=[waiting.pk])
+    assert sign_in(Client(), cast["jo_administrator"]).post(approve).status_code == 404
+    assert sign_in(Client(), cast["lb_registration_officer"]).post(approve).status_code == 403
+    assert sign_in(Client(), cast["lb_administrator"]).get(approve).status_code == 405
+
+    requester = sign_in(Client(), cast["platform_admin"])  # asked for it: no button, and refused
+    assert f'action="{approve}"' not in requester.get(HOME).content.decode()
+    refused = requester.post(approve, follow=True).content.decode()
+    assert "cannot approve" in refused
+    waiting.refresh_from_db()
+    assert waiting.approval == MembershipApproval.PENDING
+
+
+def test_another_platform_administrator_approves_any_group(cast: Cast) -> None:
+    waiting = _pending_membership(cast, "jo")
+    client = sign_in(Client(), cast["platform_admin_2"])
+    approve = reverse("core:membership_approve", args=[waiting.pk])
+    assert f'action="{approve}"' in client.get(HOME).content.decode()
+    assert client.post(approve).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.approval == MembershipApproval.APPROVED
