@@ -111,6 +111,9 @@ CHOICES_BESIDE_LABELS = """() => {
     const i = input.getBoundingClientRect();
     // Beside: the box overlaps the first line of its text vertically, and does not sit above it.
     if (i.bottom <= t.top || i.top >= t.bottom) wrong.push(input.name + '=' + input.value);
+    // A group of radio buttons is a fieldset named by its legend.
+    const group = input.closest('fieldset');
+    if (input.type === 'radio' && !(group && group.querySelector(':scope > legend'))) wrong.push(input.name + ' outside a fieldset with a legend');
   }
   return wrong;
 }"""
@@ -182,8 +185,42 @@ def test_a_wide_table_scrolls_within_its_container_with_a_cue(browser, live_serv
     try:
         page.goto(live_server.url + reverse("consent:timeline", args=[world["household"].pk]))
         box = page.locator(".table-scroll").first
-        sizes = box.evaluate("(el) => ({scroll: el.scrollWidth, client: el.clientWidth, tab: el.tabIndex, overflow: getComputedStyle(el).overflowX})")
-        assert sizes["overflow"] == "auto" and sizes["tab"] == 0
+        sizes = box.evaluate(
+            "(el) => ({scroll: el.scrollWidth, client: el.clientWidth, tab: el.tabIndex, overflow: getComputedStyle(el).overflowX,"
+            " cue: getComputedStyle(el).backgroundImage, label: el.getAttribute('aria-label')})"
+        )
+        assert sizes["scroll"] > sizes["client"], "the timeline is wider than a phone: it must scroll within its box"
+        assert sizes["overflow"] == "auto" and sizes["tab"] == 0 and sizes["label"]
+        assert sizes["cue"].count("radial-gradient") == 2  # the shadows at both edges
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_an_error_shows_beside_its_radio_group_on_a_phone(browser, live_server, committed_db, language):
+    """The intention form sent without an answer: each unanswered radio group, a fieldset with its
+    legend, holds its own error just under its choices."""
+    from django.conf import settings
+
+    world = _world()
+    context = browser.new_context(**PHONE, locale="ar" if language == "ar" else "en-GB")
+    context.add_cookies(
+        [_session_cookie(world["cast"]["lb_protection_officer"], live_server), {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("consent:intention_record", args=[world["household"].pk]))
+        page.evaluate("document.querySelectorAll('[required]').forEach(el => el.removeAttribute('required'))")
+        page.locator("main form button[type=submit]").last.click()
+        group = page.locator("fieldset#id_hopes_to_return_group")
+        group.locator(".field-errors .errorlist").wait_for()
+        assert group.locator(":scope > legend").inner_text().strip()
+        error_box = group.locator(".field-errors").bounding_box()
+        last_choice = group.locator("label").last.bounding_box()
+        assert error_box is not None and last_choice is not None and error_box["y"] >= last_choice["y"]
+        assert page.get_attribute("#id_hopes_to_return_0", "aria-invalid") == "true"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, f"phone-intention-form-errors-{language}")
     finally:
         context.close()
