@@ -13,6 +13,7 @@ It lives in the composition root because it reads several apps (core imports non
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -28,6 +29,7 @@ from sabeel.consent.intentions import intention_import_list
 from sabeel.consent.models import FollowUp
 from sabeel.core import audit
 from sabeel.core.actors import Actor
+from sabeel.core.management.commands.audit_verify import ANCHOR_PREFIX, default_anchor_dir
 from sabeel.core.models import AuditEntry, BreakGlass
 from sabeel.core.permissions import can, get_visible, require, visible_to
 from sabeel.core.roles import Role
@@ -39,6 +41,8 @@ from sabeel.workgroups.selectors import my_memberships
 from sabeel.workgroups.services import is_platform_administrator
 
 RECENT_IMPORTS = 3
+# ``audit_verify`` runs every few minutes; an anchor older than this says it has not passed lately.
+CHAIN_STALE_AFTER = dt.timedelta(minutes=30)
 PENDING_SHOWN = 10
 PROTECTION_ACTION = "consent.record"  # as registry/member_protection.py: the protection officers'
 # Roles whose first work is the funnel's figures (the headline card of reports:home_card).
@@ -143,12 +147,35 @@ def _funnel(actor: Actor, group: WorkingGroup, now: dt.datetime) -> dict[str, An
     return {}
 
 
+def chain_verified_at() -> dt.datetime | None:
+    """When ``audit_verify`` last found the whole chain intact: the time in the name of the newest
+    anchor file it wrote (it writes one only after every check passed). A directory listing, no
+    walk of the chain."""
+    directory = default_anchor_dir()
+    if not directory.is_dir():
+        return None
+    names = [entry.name for entry in os.scandir(directory) if entry.name.startswith(ANCHOR_PREFIX) and entry.name.endswith(".txt")]
+    if not names:
+        return None
+    stamp = max(names)[len(ANCHOR_PREFIX) : -len(".txt")]
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
 def _auditor(actor: Actor, group: WorkingGroup, now: dt.datetime) -> dict[str, Any]:
     entries = visible_to(actor, AuditEntry.objects.filter(working_group_id=group.pk), "audit.view")
     since = now - dt.timedelta(days=7)
     trail = entries.aggregate(latest=Max("seq"), week=Count("seq", filter=Q(at__gte=since)))
     latest_at = entries.filter(seq=trail["latest"]).values_list("at", flat=True).first() if trail["latest"] else None
-    return {"trail": trail, "latest_at": latest_at}
+    verified_at = chain_verified_at()
+    return {
+        "trail": trail,
+        "latest_at": latest_at,
+        "verified_at": verified_at,
+        "chain_stale": verified_at is None or now - verified_at > CHAIN_STALE_AFTER,
+    }
 
 
 def _administrator(actor: Actor, group: WorkingGroup, now: dt.datetime) -> dict[str, Any]:

@@ -180,6 +180,25 @@ def test_an_auditor_sees_the_trail_of_her_group(cast: Cast) -> None:
     assert f'href="{reverse("workgroups:audit")}"' in _section(lebanon, "lb", "auditor")
 
 
+def test_an_auditor_sees_when_the_hash_chain_was_last_verified(cast: Cast, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.SABEEL_AUDIT_ANCHOR_DIR = tmp_path
+    status = r'data-testid="chain-status">([^<]*)<'
+    assert "not been verified" in re.search(status, _home(cast, "lb_auditor")).group(1)  # type: ignore[union-attr]
+
+    from sabeel.core.management.commands.audit_verify import write_anchor
+
+    (tmp_path / "audit-anchor-20200101T000000000000Z.txt").write_text("1:" + "0" * 64)
+    write_anchor(tmp_path, audit.Anchor(2, "a" * 64))  # the newest: just now
+    page = _home(cast, "lb_auditor")
+    assert "last verified intact" in re.search(status, page).group(1)  # type: ignore[union-attr]
+    assert 'class="chain-status"' in page  # fresh: no warning
+
+    for path in tmp_path.iterdir():
+        if "2020" not in path.name:
+            path.unlink()
+    assert 'class="chain-status attention"' in _home(cast, "lb_auditor")  # only an old check: a warning
+
+
 def _pending_membership(cast: Cast, group: str) -> Membership:
     from sabeel.workgroups.testing import _user
 
