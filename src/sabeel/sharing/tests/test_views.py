@@ -240,3 +240,24 @@ def test_the_household_filters_apply_to_the_export(cast, household, django_captu
     assert run.params["filters"] == {"status": "closed"}
     _client, _response = _export(cast, agreement, django_capture_on_commit_callbacks, status="open")
     assert Run.objects.filter(kind=exports.EXPORT_RUN_KIND).order_by("-pk").first().counts["people"] == 2
+
+
+def test_aggregate_roles_never_receive_a_name_from_the_sharing_pages(cast, household, django_capture_on_commit_callbacks):
+    """Auditors and administrators (aggregate roles) read the agreements and the share log of an
+    export of names: they see counts and references, never a name or a phone."""
+    agreement = agreement_make(cast, requires_consent=False)
+    _export(cast, agreement, django_capture_on_commit_callbacks)
+    names = ("Mohamad", "Fatima", "محمد", "فاطمة", "Hariri", "الحريري", "03 123 456")
+    pages = []
+    for user, urls in (
+        ("lb_auditor", [reverse("sharing:share_log"), reverse("sharing:share_log_export")]),
+        ("lb_administrator", [reverse("sharing:share_log"), reverse("sharing:agreement_list"), reverse("sharing:agreement_detail", args=[agreement.pk])]),
+    ):
+        client = sign_in(Client(), cast[user])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            pages.append(response.content.decode("utf-8-sig"))
+    assert agreement.reference in pages[0] and agreement.reference in pages[2]
+    assert not [name for name in names for page in pages if name in page]
+    assert sign_in(Client(), cast["lb_administrator"]).get(reverse("sharing:household_export")).status_code == 403
