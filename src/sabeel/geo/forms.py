@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sabeel.geo.choices import Country, Level, Weekday
@@ -93,13 +94,13 @@ class PlaceField(forms.CharField):
 
 
 def candidate_label(match: UnitMatch | AdminUnit) -> str:
-    """A candidate place as the user may retype it: key, both names, level and the unit above."""
+    """A candidate place as the user may retype it: "SY0400 · Homs / حمص · Second level (district) ·
+    in Homs" — its key, both names, its level and the unit above."""
     unit = match.unit if isinstance(match, UnitMatch) else match
-    names = " / ".join(n for n in (unit.name_en, unit.name_ar) if n)
-    label = f"{unit.key} ({names}, {unit.get_level_display()}"
+    parts = [unit.key, " / ".join(n for n in (unit.name_en, unit.name_ar) if n), str(unit.get_level_display())]
     if unit.parent is not None and unit.parent.level > 0:
-        label += f", {unit.parent.local_name}"
-    return label + ")"
+        parts.append(gettext("in %(place)s") % {"place": unit.parent.local_name})
+    return " · ".join(parts)
 
 
 class LookupForm(forms.Form):

@@ -69,7 +69,7 @@ def test_a_name_shared_by_two_levels_lists_both_candidates_as_keys_and_names(gaz
         error = error_of(typed, syrian=True)
         assert error.code == "ambiguous"
         message = error.messages[0]
-        assert "SY04 (Homs / حمص" in message and "SY0400 (Homs / حمص" in message
+        assert "SY04 · Homs / حمص · First level" in message and "SY0400 · Homs / حمص · Second level (district) · in Homs" in message
     # The code of the one meant settles it.
     assert clean("SY0400", syrian=True) == AdminUnit.objects.get(key="SY0400")
 

@@ -146,7 +146,7 @@ def test_an_ambiguous_or_unknown_place_is_explained_on_the_page_and_by_the_api(c
     )  # fmt: skip
     client = _client(cast, "lb_registration_officer")
     page = client.get(reverse("registry:household_list"), {"origin": "Homs"}).content.decode()
-    assert "matches several places" in page and "SY04 (Homs" in page and "SY0400 (Homs" in page
+    assert "matches several places" in page and "SY04 · Homs" in page and "SY0400 · Homs" in page
     api = client.get(API, {"origin": "حمص"})
     assert api.status_code == 400
     assert "SY0400" in api.json()["error"]["fields"]["origin"][0]
