@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from sabeel.core.models import AuditEntry, ReadEntry
 from sabeel.core.permissions import get_visible, groups_for, require, visible_to
@@ -107,12 +107,21 @@ def _filtered(queryset: QuerySet[Any], filters: AuditFilters | None) -> QuerySet
         if filters.target_id:
             queryset = queryset.filter(target_id=filters.target_id)
     zone = ZoneInfo(filters.time_zone)
+    if filters.date_from is None and filters.date_to is None:
+        return queryset
     if filters.date_from is not None:
         queryset = queryset.filter(at__gte=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=zone))
     if filters.date_to is not None:
         end = filters.date_to + dt.timedelta(days=1)
         queryset = queryset.filter(at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=zone))
-    return queryset
+    # The rows of a span of days lie between two keys; saying so (a condition the rows meet
+    # anyway, so nothing is left out) lets the database walk the key's index over that stretch
+    # only, instead of from the newest row back to a span months ago.
+    key = queryset.model._meta.pk.name
+    bounds = queryset.order_by().aggregate(low=Min(key), high=Max(key))
+    if bounds["low"] is None:
+        return queryset.none()
+    return queryset.filter(**{f"{key}__gte": bounds["low"], f"{key}__lte": bounds["high"]})
 
 
 def audit_entries_filtered(*, actor: Any, filters: AuditFilters | None) -> QuerySet[AuditEntry]:

@@ -128,18 +128,41 @@ def test_the_group_filter_offers_only_the_auditors_groups(client, cast):
     assert "Site created" not in _table(page)
 
 
-def test_filters_are_kept_in_the_pager(client, cast):
-    for _ in range(51):
-        audit.record(actor=cast["lb_registration_officer"], action="household.updated", working_group_id=_lb(cast))
+def _link(page: str, testid: str) -> str:
+    found = re.search(rf'href="\?([^"]*)" data-testid="{testid}"', page)
+    assert found, f"no {testid} link"
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_filters_are_kept_in_the_pager_which_pages_by_key(client, cast):
+    rows = [audit.record(actor=cast["lb_registration_officer"], action="household.updated", working_group_id=_lb(cast)) for _ in range(51)]
     audit.record(actor=cast["lb_registration_officer"], action="household.created", working_group_id=_lb(cast))
     sign_in(client, cast["lb_auditor"])
 
     first = client.get("/groups/audit/", {"action": "household.updated"}).content.decode()
-    second = client.get("/groups/audit/", {"action": "household.updated", "page": 2}).content.decode()
+    older = _link(first, "page-older")
+    second = client.get(f"/groups/audit/?{older}").content.decode()
+    newer = _link(second, "page-newer")
+    back = client.get(f"/groups/audit/?{newer}").content.decode()
 
-    assert 'href="?action=household.updated&amp;page=2"' in first
-    assert _rows(first) == 50 and _rows(second) == 1
+    assert older == f"action=household.updated&before={rows[1].seq}"
+    assert _rows(first) == 50 and 'data-testid="page-newer"' not in first
+    assert _rows(second) == 1 and f"<td>{rows[0].seq}</td>" in second and 'data-testid="page-older"' not in second
     assert "Household registered" not in _table(second)
+    assert newer == f"action=household.updated&after={rows[0].seq}"
+    assert _rows(back) == 50 and f"<td>{rows[50].seq}</td>" in back and f"<td>{rows[1].seq}</td>" in back
+    assert 'data-testid="page-newer"' not in back and 'data-testid="page-older"' in back
+
+
+def test_the_read_log_pages_by_its_own_key(client, cast):
+    reads = [audit.record_read(actor=cast["lb_finance_officer"], action="person.viewed", ids=[n], working_group_id=_lb(cast)) for n in range(51)]
+    sign_in(client, cast["lb_auditor"])
+
+    first = client.get("/groups/audit/", {"log": "reads"}).content.decode()
+    older = _link(first, "page-older")
+
+    assert older == f"log=reads&before={reads[1].id}"
+    assert _rows(client.get(f"/groups/audit/?{older}").content.decode()) == 1
 
 
 def test_the_read_log_takes_the_same_filters(client, cast):
