@@ -261,3 +261,10 @@ def test_aggregate_roles_never_receive_a_name_from_the_sharing_pages(cast, house
     assert agreement.reference in pages[0] and agreement.reference in pages[2]
     assert not [name for name in names for page in pages if name in page]
     assert sign_in(Client(), cast["lb_administrator"]).get(reverse("sharing:household_export")).status_code == 403
+
+
+def test_the_share_log_links_to_the_agreements_only_for_those_who_manage_them(cast):
+    link = f'href="{reverse("sharing:agreement_list")}"'
+    auditor_page = sign_in(Client(), cast["lb_auditor"]).get(reverse("sharing:share_log")).content.decode()
+    admin_page = _admin(cast).get(reverse("sharing:share_log")).content.decode()
+    assert link not in auditor_page.split("<main>")[1] and link in admin_page.split("<main>")[1]
