@@ -23,6 +23,7 @@ from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_to
 from sabeel.core.runs import Run, runs_of
+from sabeel.core.signals import households_changed
 from sabeel.geo.choices import Country
 from sabeel.geo.models import AdminUnit
 from sabeel.registry.choices import HouseholdStatus
@@ -173,6 +174,7 @@ def intention_record(
     if errors:
         raise ServiceError(_("The intention was not recorded."), fields=errors)
     intention = ReturnIntention.objects.create(source=IntentionSource.OFFICER, recorded_by=as_actor(actor).user, **values)
+    households_changed([household.pk])  # the funnel snapshot refreshes the household on commit
     audit.record(
         actor=actor,
         action="intention.recorded",

@@ -75,6 +75,7 @@ from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.runs import Run
+from sabeel.core.signals import households_changed
 from sabeel.registry.models import Household
 from sabeel.workgroups.models import WorkingGroup
 
@@ -229,6 +230,7 @@ def _write(
                         for row, _household in new
                     ]
                 )
+                households_changed(household.pk for _row, household in new)  # funnel snapshot, on commit
                 created += len(new)
                 report.extend(late_report)
                 done += len(batch)

@@ -16,6 +16,7 @@ from sabeel.consent.models import (
 from sabeel.core import audit
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotPermitted, ServiceError
+from sabeel.core.signals import households_changed
 from sabeel.registry.choices import MemberStatus
 from sabeel.registry.models import Household, Individual
 from sabeel.workgroups.models import User
@@ -129,6 +130,7 @@ def _text(value: str, field: str, *, limit: int = TEXT_MAX) -> str:
 
 
 def _record(actor: Any, action: str, target: Any, household: Household, **ids: Any) -> None:
+    households_changed([household.pk])  # the funnel snapshot refreshes the household on commit
     audit.record(
         actor=actor,
         action=action,

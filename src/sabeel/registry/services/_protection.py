@@ -19,6 +19,7 @@ from sabeel.core import audit
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
+from sabeel.core.signals import households_changed
 from sabeel.engines import eligibility as engine
 from sabeel.registry.birthdates import birth_date_reading
 from sabeel.registry.choices import (
@@ -288,6 +289,7 @@ def birth_date_change_propose(
         reason=reason,
         proposed_by=as_actor(actor).user,
     )
+    households_changed([household.pk])  # a pending date of birth is a second reading for the verdict
     audit.record(
         actor=actor, action="individual.birth_date_change_proposed", target=person, working_group_id=household.working_group_id,
         data={"household_id": household.pk, "change_id": change.pk},
@@ -331,6 +333,7 @@ def birth_date_change_reject(*, actor: Any, change: BirthDateChange, evidence: s
     current.state, current.evidence = BirthDateChangeState.REJECTED, _evidence(evidence)
     current.decided_by, current.decided_at = as_actor(actor).user, timezone.now()
     current.save(update_fields=["state", "evidence", "decided_by", "decided_at", "updated_at"])
+    households_changed([current.household_id])
     audit.record(
         actor=actor, action="individual.birth_date_change_rejected", target=current.individual,
         working_group_id=current.household.working_group_id,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import Conflict
+from sabeel.core.signals import households_changed
 from sabeel.geo.models import AdminUnit
 from sabeel.registry.choices import (
     MemberStatus,
@@ -49,6 +50,7 @@ def _version(
     *, actor: Any, household: Household, individual: Individual | None, version: int, action: str, changes: dict[str, Any]
 ) -> RecordVersion:
     who = as_actor(actor)
+    households_changed([household.pk])  # the funnel snapshot refreshes the household on commit
     return RecordVersion.objects.create(
         household=household,
         individual=individual,
