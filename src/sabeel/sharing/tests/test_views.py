@@ -268,3 +268,25 @@ def test_the_share_log_links_to_the_agreements_only_for_those_who_manage_them(ca
     auditor_page = sign_in(Client(), cast["lb_auditor"]).get(reverse("sharing:share_log")).content.decode()
     admin_page = _admin(cast).get(reverse("sharing:share_log")).content.decode()
     assert link not in auditor_page.split("<main>")[1] and link in admin_page.split("<main>")[1]
+
+
+def test_the_export_page_polls_its_progress_and_every_page_renders_right_to_left(cast, household, django_capture_on_commit_callbacks):
+    agreement = agreement_make(cast, requires_consent=False)
+    client, response = _export(cast, agreement, django_capture_on_commit_callbacks)
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="export-status"' in fragment and "<html" not in fragment
+    admin = _admin(cast)
+    admin.cookies["django_language"] = "ar"
+    client.cookies["django_language"] = "ar"
+    for who, url in (
+        (admin, reverse("sharing:agreement_list")),
+        (admin, reverse("sharing:agreement_create")),
+        (admin, reverse("sharing:agreement_detail", args=[agreement.pk])),
+        (admin, reverse("sharing:agreement_edit", args=[agreement.pk])),
+        (admin, reverse("sharing:agreement_revoke", args=[agreement.pk])),
+        (admin, reverse("sharing:share_log")),
+        (client, reverse("sharing:household_export")),
+        (client, response["Location"]),
+    ):
+        page = who.get(url)
+        assert page.status_code == 200 and 'dir="rtl"' in page.content.decode(), url
