@@ -123,6 +123,25 @@ def test_a_departure_whose_person_came_back_waits_for_nobody(cast: Cast) -> None
     assert _figure(_home(cast, "lb_protection_officer"), "departures-pending") == 0
 
 
+def test_an_assigned_officer_sees_who_opened_her_case_with_break_glass(cast: Cast) -> None:
+    from sabeel.core.services import break_glass_open, case_assign
+    from sabeel.workgroups.testing import _user
+
+    household = household_make(cast, "lb")
+    assigned = cast["lb_protection_officer"]
+    other = _user("lb_second_protection_officer", display_name="Second protection officer")
+    Membership.objects.create(
+        user=other, working_group=cast.groups["lb"], role=Role.PROTECTION_OFFICER, organisation=cast.organisations["un"], starts_on=dt.date(2020, 1, 1)
+    )
+    case_assign(actor=assigned, case=household, officer=assigned)
+    break_glass_open(actor=other, case=household, reason="Urgent call at night")
+
+    table = _home(cast, "lb_protection_officer").split('data-testid="break-glass"')[1]
+    assert "Second protection officer" in table and "Urgent call at night" in table
+    page = sign_in(Client(), other).get(HOME).content.decode()
+    assert 'data-testid="break-glass"' not in page
+
+
 def test_a_registration_officer_reads_no_protection_queue(cast: Cast) -> None:
     _waiting_departure(cast, "lb")
     page = _home(cast, "lb_registration_officer")
