@@ -60,6 +60,14 @@ class PullSourceForm(forms.Form):
         field.queryset = groups if groups is not None else WorkingGroup.objects.none()
 
 
+class PullSourceEditForm(forms.Form):
+    server_url = PullSourceForm.base_fields["server_url"]
+    form_id = PullSourceForm.base_fields["form_id"]
+    token_name = PullSourceForm.base_fields["token_name"]
+    pull_every_minutes = PullSourceForm.base_fields["pull_every_minutes"]
+    is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False)
+
+
 def _manage_groups(request: HttpRequest) -> Any:
     return WorkingGroup.objects.filter(
         pk__in=groups_for(request.user, "workgroup.manage"), host_country__isnull=False
@@ -69,7 +77,10 @@ def _manage_groups(request: HttpRequest) -> Any:
 @staff_view
 def pull_source_list(request: HttpRequest) -> HttpResponse:
     sources = list(pull.pull_source_list(actor=request.user))
-    rows = [(s, can(request.user, "person.update", s.working_group)) for s in sources]
+    rows = [
+        (s, can(request.user, "person.update", s.working_group), can(request.user, "workgroup.manage", s.working_group))
+        for s in sources
+    ]
     context = {"rows": rows, "can_create": _manage_groups(request).exists()}
     return render(request, "consent/pull_source_list.html", context)
 
@@ -95,6 +106,25 @@ def pull_source_create(request: HttpRequest) -> HttpResponse:
                 else redirect("consent:pull_source_detail", pk=source.pk)
             )
     return render(request, "consent/pull_source_form.html", {"form": form})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def pull_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    source = pull.pull_source_get(actor=request.user, pk=pk, action="workgroup.manage")
+    initial = {name: getattr(source, name) for name in PullSourceEditForm.base_fields}
+    form = PullSourceEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pull.pull_source_update(actor=request.user, source=source, **form.cleaned_data)
+        except ServiceError as exc:
+            for name, errors in (exc.fields or {"": [exc.message]}).items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("The pull source was saved."))
+            return redirect("consent:pull_source_list")
+    return render(request, "consent/pull_source_form.html", {"form": form, "source": source})
 
 
 def _detail_context(request: HttpRequest, source: PullSource) -> dict[str, Any]:

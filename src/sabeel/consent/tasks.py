@@ -43,3 +43,12 @@ def intention_pull_task(*, run_id: int) -> None:
     from sabeel.consent.intention_pull import pull_run
 
     pull_run(run_id=run_id)
+
+
+@task()
+def intention_pull_due_task() -> None:
+    """Queue the survey pulls whose interval has passed (what the ``intention_pull_due`` command
+    does, for a scheduler that enqueues tasks rather than running commands)."""
+    from sabeel.consent.intention_pull import pull_due
+
+    pull_due()

@@ -66,6 +66,7 @@ __all__ = [
     "pull_source_create",
     "pull_source_get",
     "pull_source_list",
+    "pull_source_update",
     "pull_start",
     "pull_summary",
 ]
@@ -148,6 +149,40 @@ def pull_source_create(
         action="consent.pull_source_created",
         target=source,
         data={"pull_source_id": source.pk, "kind": kind},
+    )
+    return source
+
+
+@transaction.atomic
+def pull_source_update(
+    *,
+    actor: Any,
+    source: PullSource,
+    server_url: str,
+    form_id: str,
+    token_name: str,
+    pull_every_minutes: int,
+    is_active: bool,
+) -> PullSource:
+    """Change a source (its group's administrators). The kind and the group stay: a source of
+    another kind or group is a new source."""
+    require(actor, "workgroup.manage", source.working_group)
+    errors = _check_source(server_url, form_id, token_name, source.kind)
+    if pull_every_minutes < 5:
+        errors["pull_every_minutes"] = [_("Pull at most every 5 minutes.")]
+    if errors:
+        raise ServiceError(_("The source was not saved."), fields=errors)
+    source.server_url = server_url.strip().rstrip("/")
+    source.form_id = form_id.strip()
+    source.token_name = token_name.strip()
+    source.pull_every_minutes = pull_every_minutes
+    source.is_active = is_active
+    source.save()
+    audit.record(
+        actor=actor,
+        action="consent.pull_source_changed",
+        target=source,
+        data={"pull_source_id": source.pk, "is_active": is_active},
     )
     return source
 

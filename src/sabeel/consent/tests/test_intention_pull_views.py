@@ -11,6 +11,7 @@ from django.urls import reverse
 from sabeel.conditions.tests.factories import places_load
 from sabeel.consent.models import DeadLetter, DeadLetterStatus, PullSource, ReturnIntention
 from sabeel.consent.tests.fake_survey_server import TOKEN, FakeServer, kobo_item, running
+from sabeel.core.models import Run
 from sabeel.registry.services import household_close, household_reopen
 from sabeel.registry.tests.factories import household_make
 from sabeel.workgroups.testing import sign_in
@@ -89,3 +90,34 @@ def test_the_detail_page_polls_its_latest_run_as_an_htmx_fragment(cast):
     fragment = client.get(reverse("consent:pull_source_detail", args=[source.pk]), HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200
     assert 'id="pull-latest"' in fragment.content.decode() and "<h1>" not in fragment.content.decode()
+
+
+def test_an_administrator_switches_a_source_off_and_a_pull_is_then_refused(cast):
+    source = PullSource.objects.create(
+        working_group=cast.groups["lb"],
+        kind="kobo",
+        server_url="https://kf.kobotoolbox.org",
+        form_id="a1",
+        token_name="X",
+    )
+    admin = sign_in(Client(), cast["lb_administrator"])
+    assert (
+        reverse("consent:pull_source_edit", args=[source.pk])
+        in admin.get(reverse("consent:pull_source_list")).content.decode()
+    )
+    response = admin.post(
+        reverse("consent:pull_source_edit", args=[source.pk]),
+        {"server_url": "https://kobo.example.org", "form_id": "a2", "token_name": "LB_KOBO", "pull_every_minutes": 30},
+    )
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert (source.server_url, source.form_id, source.token_name, source.is_active) == (
+        "https://kobo.example.org",
+        "a2",
+        "LB_KOBO",
+        False,
+    )
+    officer = sign_in(Client(), cast["lb_registration_officer"])
+    officer.post(reverse("consent:pull_now", args=[source.pk]))
+    assert "switched off" in officer.get(reverse("consent:pull_source_detail", args=[source.pk])).content.decode()
+    assert not Run.objects.filter(kind="consent.intention_pull").exists()
