@@ -11,7 +11,7 @@ from sabeel.conditions.services import SOURCE_MAX, TEXT_MAX
 
 
 class UnitSearchForm(forms.Form):
-    q = forms.CharField(label=_("Syrian admin unit: p-code or name"), required=False, max_length=100, strip=True)
+    q = forms.CharField(label=_("Syrian place: name (Arabic or English) or code"), required=False, max_length=100, strip=True)
 
 
 class ConditionForm(forms.Form):
