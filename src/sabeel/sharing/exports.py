@@ -16,6 +16,7 @@ log (``services.share_record``). The partner API (``sharing.api``) builds its ro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -46,6 +47,7 @@ __all__ = [
     "columns_for",
     "export_download",
     "export_field_groups",
+    "export_files_purge",
     "export_run_get",
     "household_export_run",
     "household_export_start",
@@ -55,6 +57,8 @@ __all__ = [
 
 EXPORT_RUN_KIND = "sharing.household_export"
 FORMATS = ("xlsx", "csv")
+# A file of names not fetched within this time is dropped: it is not kept waiting in the database.
+KEEP_HOURS = 24
 _CHUNK = 1000
 
 BASE_COLUMNS = (
@@ -196,6 +200,7 @@ def household_export_start(
     ``HouseholdFilterForm``) for ``recipient``; returns its run. Refused (``NotPermitted``,
     ``AgreementRefused`` or ``ServiceError``) before anything is queued."""
     _check(actor, agreement, recipient)
+    export_files_purge()
     if fmt not in FORMATS:
         raise ServiceError(_("Choose Excel or CSV."), fields={"format": [_("Choose Excel or CSV.")]})
     _households(actor, agreement, filter_data)  # the filters are valid
@@ -283,6 +288,13 @@ def _work(run: Run) -> None:
         runs.run_finish(run=run, counts={"people": len(ids), "households": len({r["household"] for r in rows})})
 
 
+def export_files_purge() -> int:
+    """Drop the content of export files not downloaded within ``KEEP_HOURS``; returns how many.
+    Called at every new export and at a late download; a scheduler may call it too."""
+    cutoff = timezone.now() - dt.timedelta(hours=KEEP_HOURS)
+    return ExportFile.objects.filter(created_at__lt=cutoff, content__isnull=False).update(content=None, updated_at=timezone.now())
+
+
 def export_run_get(*, actor: Any, pk: int) -> Run:
     """One export run of the actor's own (another person's run is not revealed: 404)."""
     from sabeel.core.actors import as_actor
@@ -296,22 +308,31 @@ def export_run_get(*, actor: Any, pk: int) -> Run:
     return run
 
 
-@transaction.atomic
 def export_download(*, actor: Any, run: Run) -> tuple[str, str, bytes]:
     """The file of the actor's finished export, handed over once: (name, content type, bytes).
-    The content is dropped from the database as it is handed over."""
+    The content is dropped from the database as it is handed over, or when it is asked for after
+    ``KEEP_HOURS`` (``ServiceError`` then, as for a second download)."""
     run = export_run_get(actor=actor, pk=run.pk)
-    file = ExportFile.objects.select_for_update().filter(run=run).first()
-    if file is None or file.content is None:
-        raise ServiceError(_("This export was already downloaded, or has no file."), code="conflict")
-    content = bytes(file.content)
-    file.content = None
-    file.downloaded_at = timezone.now()
-    file.save(update_fields=["content", "downloaded_at", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="sharing.export_downloaded",
-        working_group_id=run.working_group_id,
-        data={"run_id": run.pk, "agreement_id": file.agreement_id},
-    )
-    return file.file_name, file.content_type, content
+    with transaction.atomic():
+        file = ExportFile.objects.select_for_update().filter(run=run).first()
+        if file is None or file.content is None:
+            problem = _("This export was already downloaded, or has no file.")
+        elif file.created_at < timezone.now() - dt.timedelta(hours=KEEP_HOURS):
+            file.content = None
+            file.save(update_fields=["content", "updated_at"])
+            problem = _("This export was not downloaded within %(hours)d hours and is no longer kept; export again.") % {
+                "hours": KEEP_HOURS
+            }
+        else:
+            content = bytes(file.content)
+            file.content = None
+            file.downloaded_at = timezone.now()
+            file.save(update_fields=["content", "downloaded_at", "updated_at"])
+            audit.record(
+                actor=actor,
+                action="sharing.export_downloaded",
+                working_group_id=run.working_group_id,
+                data={"run_id": run.pk, "agreement_id": file.agreement_id},
+            )
+            return file.file_name, file.content_type, content
+    raise ServiceError(problem, code="conflict")

@@ -290,3 +290,15 @@ def test_the_export_page_polls_its_progress_and_every_page_renders_right_to_left
     ):
         page = who.get(url)
         assert page.status_code == 200 and 'dir="rtl"' in page.content.decode(), url
+
+
+def test_a_file_not_fetched_in_time_is_dropped(cast, household, django_capture_on_commit_callbacks):
+    from sabeel.sharing.models import ExportFile
+
+    agreement = agreement_make(cast, requires_consent=False)
+    client, _response = _export(cast, agreement, django_capture_on_commit_callbacks)
+    run = Run.objects.get(kind=exports.EXPORT_RUN_KIND)
+    late = dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=exports.KEEP_HOURS + 1)
+    ExportFile.objects.filter(run=run).update(created_at=late)
+    assert client.post(reverse("sharing:export_download", args=[run.pk])).status_code == 302
+    assert ExportFile.objects.get(run=run).content is None
