@@ -231,3 +231,15 @@ def test_the_trail_in_arabic(arabic, client, cast):
     assert "<dt>الأسرة</dt><dd>12</dd>" in _table(page)
     assert '<option value="" selected>أيّ أحد</option>' in page
     assert "تُقرأ الأيام بتوقيت بيروت." in page
+
+
+def test_the_pickers_escape_what_they_list(client, cast):
+    officer = cast["lb_registration_officer"]
+    officer.display_name = '<b onmouseover="x">Officer</b>'
+    officer.save()
+    sign_in(client, cast["lb_auditor"])
+
+    page = client.get("/groups/audit/", {"actor": f"user:{officer.pk}"}).content.decode()
+
+    assert "<b onmouseover" not in page
+    assert f'<option value="user:{officer.pk}" selected>&lt;b onmouseover=&quot;x&quot;&gt;Officer&lt;/b&gt; (' in page
