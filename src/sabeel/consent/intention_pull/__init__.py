@@ -100,7 +100,8 @@ EXTRA_PROBLEMS: dict[str, Promise] = {
 def _check_source(server_url: str, form_id: str, token_name: str, kind: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     parts = urlsplit(server_url.strip())
-    local = (parts.hostname or "") in _LOCAL_HOSTS
+    # Plain http only to this machine, and never in production (a test's or a demo's fake server).
+    local = (parts.hostname or "") in _LOCAL_HOSTS and not getattr(settings, "SABEEL_PRODUCTION", False)
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         errors["server_url"] = [_("Give the server's https:// address.")]
     if parts.username or parts.password or parts.query or parts.fragment:

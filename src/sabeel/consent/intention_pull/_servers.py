@@ -107,18 +107,24 @@ def odk_submission(item: Mapping[str, Any]) -> Submission:
 
 
 def kobo_pages(client: Client, asset_uid: str, page_size: int = PAGE_SIZE) -> Iterator[list[Submission]]:
-    query = urlencode({"format": "json", "limit": page_size, "start": 0})
-    url: str | None = f"{client.server_url}/api/v2/assets/{quote(asset_uid, safe='')}/data/?{query}"
+    """Pages by ``start``/``limit`` (computed here: the ``next`` link a server behind a proxy gives
+    may name another scheme or host, and is never followed), until ``count`` is reached."""
+    base = f"{client.server_url}/api/v2/assets/{quote(asset_uid, safe='')}/data/"
+    start = 0
     for _page in range(MAX_PAGES):
-        if not url:
-            return
-        document = client.get_json(url)
+        document = client.get_json(f"{base}?{urlencode({'format': 'json', 'limit': page_size, 'start': start})}")
         if not isinstance(document, Mapping) or not isinstance(document.get("results"), list):
             raise PullError("bad_response")
         items = [i for i in document["results"] if isinstance(i, Mapping)]
         yield [kobo_submission(i) for i in items]
-        following = document.get("next")
-        url = str(following) if following and items else None
+        start += len(items)
+        count = document.get("count")
+        if (
+            not items
+            or (isinstance(count, int) and start >= count)
+            or (not isinstance(count, int) and not document.get("next"))
+        ):
+            return
 
 
 def odk_pages(client: Client, form: str, page_size: int = PAGE_SIZE) -> Iterator[list[Submission]]:

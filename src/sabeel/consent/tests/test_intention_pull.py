@@ -212,14 +212,32 @@ def test_a_missing_secret_fails_the_run_without_asking_the_server(cast, househol
     assert run.failure == "token_missing" and server.requests == []
 
 
-def test_a_paging_link_to_another_server_is_refused(cast, households):
+def test_a_paging_link_to_another_server_is_never_followed(cast, households):
     items = [kobo_item(f"k-{n}", households["lb1"].registration_number) for n in range(3)]
     server = FakeServer(kobo={"aKoboAsset1": items}, next_override="http://127.0.0.2:9/steal")
     with running(server):
         run = _pull(cast, _source(cast, server))
-    assert run.status == RunStatus.FAILED and run.failure == "foreign_link", server.requests
-    assert len(server.requests) == 1
-    assert run.counts["created"] == 2  # the first page (two submissions) was committed before
+    assert run.status == RunStatus.SUCCEEDED and run.counts["created"] == 3
+    assert [path.split("?")[1] for path, _auth in server.requests] == [
+        "format=json&limit=2&start=0",
+        "format=json&limit=2&start=2",
+    ]
+
+
+def test_the_client_refuses_a_url_of_another_server():
+    from sabeel.consent.intention_pull._client import Client as PullClient
+    from sabeel.consent.intention_pull._client import PullError
+
+    client = PullClient(server_url="https://kf.kobotoolbox.org", authorization="Token x")
+    with pytest.raises(PullError) as refused:
+        client.get_json("https://evil.example.org/api/v2/assets/a/data/")
+    assert refused.value.code == "foreign_link"
+
+
+def test_plain_http_is_refused_in_production(cast):
+    with override_settings(SABEEL_PRODUCTION=True), pytest.raises(ServiceError) as refused:
+        _source_as(cast, "lb_administrator", FakeServer(base="http://127.0.0.1:8000"))
+    assert set(refused.value.fields) == {"server_url"}
 
 
 def test_odk_central_pull_pages_with_top_skip_count_and_records_an_edit_as_a_version(cast, households):
