@@ -160,3 +160,23 @@ def test_the_filter_labels_no_longer_ask_for_an_admin_unit_key(cast, places):
     body = _client(cast, "lb_registration_officer").get(reverse("registry:household_list")).content.decode()
     assert "admin unit key" not in body.lower()
     assert 'name="origin"' in body and 'placeholder="Name or code"' in body
+
+
+def test_with_the_real_snapshot_a_registered_household_is_not_eligible_and_one_not_yet_refreshed_is_unknown(cast, places):
+    """Rows written by ``reports.snapshot`` (the one eligibility function), not by hand: a household
+    just registered, never asked nor counselled, is listed as not eligible once refreshed, and as not
+    yet assessed before — never as eligible."""
+    from sabeel.reports.snapshot import refresh_households
+
+    refreshed = household_make(cast, "lb")
+    pending = household_make(cast, "lb")
+    HouseholdFunnel.objects.filter(pk__in=[refreshed.pk, pending.pk]).delete()  # whatever a commit hook wrote
+    refresh_households([refreshed.pk])
+    row = HouseholdFunnel.objects.get(pk=refreshed.pk)
+    assert row.eligible is False and row.intention == "" and row.consent_state == ConsentState.NONE
+    client = _client(cast, "lb_protection_officer")
+    for read in (_page_ids, _api_ids):
+        assert read(client, eligible="yes") == set()
+        assert read(client, eligible="no") == {refreshed.pk}
+        assert read(client, eligible="unknown") == {pending.pk}
+        assert read(client, intention="never") == {refreshed.pk}
