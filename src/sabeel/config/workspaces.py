@@ -238,7 +238,6 @@ URL_NAMES = (
     "sharing:agreement_list",
     "sharing:share_log",
     "workgroups:audit",
-    "workgroups:audit_export",
     "consent:follow_up_list",
     "consent:intention_import",
     "consent:programme_list",
