@@ -17,7 +17,14 @@ figures of every view the pages offer from them.
 """
 
 from sabeel.engines.disclosure._cube import TOTAL, Cell, Cube, Dimension
-from sabeel.engines.disclosure._funnel import FunnelFigures, Household, Places, cumulative, protect_funnel
+from sabeel.engines.disclosure._funnel import (
+    FunnelFigures,
+    Household,
+    Places,
+    cumulative,
+    protect_counts,
+    protect_funnel,
+)
 from sabeel.engines.disclosure._suppress import Protected, intervals, primary_cells, protect
 
 __all__ = [
@@ -33,5 +40,6 @@ __all__ = [
     "intervals",
     "primary_cells",
     "protect",
+    "protect_counts",
     "protect_funnel",
 ]

@@ -156,10 +156,7 @@ def protect_funnel(
     *,
     audit: bool = True,
 ) -> FunnelFigures:
-    """Count, then protect the main cube and the weekly cubes (in that order: the weekly totals
-    are the main cube's figures)."""
-    host, origin = places.host(), places.origin()
-    stage_dim = Dimension.flat("stage", [str(i) for i in range(len(stages))])
+    """Count the households, then protect (see :func:`protect_counts`)."""
     leaves: dict[Cell, int] = {}
     week_leaves: list[dict[Cell, int]] = [{} for _ in stages]
     for household in households:
@@ -170,17 +167,48 @@ def protect_funnel(
             if week is not None:
                 key = (country, week)
                 week_leaves[i][key] = week_leaves[i].get(key, 0) + 1
-    main = protect(Cube.from_leaves((host, origin, stage_dim), leaves), threshold, audit=audit)
+    return protect_counts(leaves, week_leaves, places, stages, threshold, audit=audit)
+
+
+def protect_counts(
+    leaves: Mapping[Cell, int],
+    week_leaves: Sequence[Mapping[Cell, int]],
+    places: Places,
+    stages: Sequence[str],
+    threshold: int,
+    *,
+    forced: Iterable[Cell] = (),
+    week_forced: Sequence[Iterable[Cell]] = (),
+    audit: bool = True,
+    audit_limit: int | None = None,
+) -> FunnelFigures:
+    """Protect counts already made: ``leaves[(host area, origin leaf, str(last stage reached))]``
+    and ``week_leaves[stage][(host country, week)]``. The main cube first, then each stage's weekly
+    cube, whose per-country totals are the main cube's figures (fixed when published there, hidden
+    when hidden there). ``forced`` cells are hidden whatever their count (a figure in people whose
+    households are too few)."""
+    host, origin = places.host(), places.origin()
+    stage_dim = Dimension.flat("stage", [str(i) for i in range(len(stages))])
+    main = protect(
+        Cube.from_leaves((host, origin, stage_dim), leaves),
+        threshold,
+        forced=forced,
+        audit=audit,
+        audit_limit=audit_limit,
+    )
     figures = FunnelFigures(tuple(stages), main, (), host, origin)
     countries = Dimension.flat("host", sorted(set(places.host_country_of.values())))
     protected_weeks = []
     for i in range(len(stages)):
-        weeks = Dimension.flat("week", sorted({cell[1] for cell in week_leaves[i]}))
-        cube = Cube.from_leaves((countries, weeks), week_leaves[i])
+        counts = week_leaves[i] if i < len(week_leaves) else {}
+        weeks = Dimension.flat("week", sorted({cell[1] for cell in counts}))
+        cube = Cube.from_leaves((countries, weeks), counts)
         fixed: list[Cell] = []
-        forced: list[Cell] = []
+        hidden: list[Cell] = list(week_forced[i]) if i < len(week_forced) else []
         for country in (TOTAL, *countries.parents):
             known = figures.stage_figures(country, TOTAL)[i]
-            (forced if known is None else fixed).append((country, TOTAL))
-        protected_weeks.append(protect(cube, threshold, fixed=fixed, forced=forced, audit=audit))
+            (hidden if known is None else fixed).append((country, TOTAL))
+        protected_weeks.append(
+            protect(cube, threshold, fixed=fixed, forced=hidden, audit=audit, audit_limit=audit_limit)
+        )
     return FunnelFigures(tuple(stages), main, tuple(protected_weeks), host, origin)

@@ -192,6 +192,7 @@ def protect(
     fixed: Iterable[Cell] = (),
     forced: Iterable[Cell] = (),
     audit: bool = True,
+    audit_limit: int | None = None,
     max_rounds: int = 200,
 ) -> Protected:
     """Suppress ``cube`` for publication at ``threshold``.
@@ -200,7 +201,9 @@ def protect(
     itself under the threshold is still hidden). ``forced``: cells hidden elsewhere, hidden here too.
     With ``audit`` the hidden cells under the threshold are checked by linear programming and the
     protection widened until each may range over at least ``threshold`` (or nothing is left to
-    hide around it: those are reported in ``narrow``).
+    hide around it: those are reported in ``narrow``). ``audit_limit``: audit only when there are
+    at most that many cells under the threshold (the audit solves two programmes per cell); the
+    result says whether it ran (``audit_rounds`` 0 when not).
     """
     if threshold < 1:
         raise ValueError("the threshold is at least 1")
@@ -210,8 +213,8 @@ def protect(
     worker.hide(primary | set(forced))
     rounds = 0
     narrow: set[Cell] = set()
-    if audit and threshold > 1:
-        sensitive = primary | {c for c in forced if 0 < cube.value(c) < threshold}
+    sensitive = primary | {c for c in forced if 0 < cube.value(c) < threshold}
+    if audit and threshold > 1 and (audit_limit is None or len(sensitive) <= audit_limit):
         while rounds < max_rounds:
             rounds += 1
             found = intervals(cube, worker.hidden, ask=sensitive - narrow)

@@ -1,0 +1,430 @@
+"""The return funnel's figures: aggregate queries over the snapshot, protected before they leave.
+
+``funnel_table(actor, dimension=…, unit=…, filters=…)`` counts the open households of the groups
+where the actor holds ``aggregate.view`` by GROUP BY queries on the registry joined to the funnel
+snapshot (never a loop over households): one query for the funnel (host place × origin × the last
+stage reached), one per stage for the weeks. A household without a snapshot row yet counts as
+registered only (unknown: never eligible).
+
+Who sees what: a person-level role inside its own groups sees exact figures; every aggregate role
+(``Scope.AGGREGATE``), and every figure that leaves a group (``suppress=True``: exports), gets
+figures protected by ``engines.disclosure`` at ``settings.SABEEL_SUPPRESSION_THRESHOLD``: the whole
+funnel is one protected cube and every view and filter reads from it, so no two views can be
+combined to recover a hidden cell. The protected cube is kept per process for as long as the
+snapshot does not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, DateField, F, IntegerField, Max, Q, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sabeel.consent.models import Answer
+from sabeel.core.actors import Actor, as_actor
+from sabeel.core.permissions import groups_for, memberships, visible_to
+from sabeel.core.roles import POLICY, Scope
+from sabeel.engines.disclosure import TOTAL, FunnelFigures, Places, protect_counts
+from sabeel.geo.models import AdminUnit
+from sabeel.registry.choices import HouseholdStatus, MemberStatus
+from sabeel.registry.models import Household
+from sabeel.reports.choices import ConsentState
+from sabeel.reports.models import HouseholdFunnel
+from sabeel.reports.types import Cell, Dimension, FunnelRow, FunnelTable, Method, Provenance, Stage
+
+__all__ = ["SHOWN_STAGES", "UNITS", "funnel_figures", "funnel_table", "home_summary", "must_suppress", "threshold"]
+
+# The stages built so far (the later ones come with movements and monitoring).
+SHOWN_STAGES: tuple[Stage, ...] = (Stage.REGISTERED, Stage.INTENDING, Stage.COUNSELLED, Stage.CONSENTED, Stage.ELIGIBLE)
+UNITS = ("households", "people")
+UNKNOWN = "?"  # a place not recorded (or not at the level asked)
+AUDIT_LIMIT = 400  # hidden cells under the threshold that the linear-programming audit checks at most
+
+_ROW_DIMENSION = {
+    Dimension.HOST_COUNTRY: "host_country",
+    Dimension.HOST_AREA: "host_area",
+    Dimension.ORIGIN: "origin",
+    Dimension.ORIGIN_SUBDISTRICT: "origin_subdistrict",
+}
+
+
+def threshold() -> int:
+    return int(getattr(settings, "SABEEL_SUPPRESSION_THRESHOLD", 5))
+
+
+def must_suppress(actor: Actor, group_ids: set[int]) -> bool:
+    """True unless the actor holds a person-level role in every one of these groups and no
+    aggregate role in any of them (a donor inside a group gets suppressed figures)."""
+    person: set[int] = set()
+    for group_id, role in memberships(actor):
+        if group_id not in group_ids:
+            continue
+        if POLICY[role].scope is Scope.AGGREGATE:
+            return True
+        person.add(group_id)
+    return not group_ids or person != group_ids
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Unit:
+    key: str
+    level: int
+    country: str
+    area: str  # the level-1 ancestor's key ("" for a country)
+    name_en: str
+    name_ar: str
+
+
+_units_lock = threading.Lock()
+_units_cache: dict[str, Any] = {}
+
+
+def _units() -> dict[int, _Unit]:
+    """Every admin unit by id with its level-1 ancestor (read once, kept for five minutes)."""
+    with _units_lock:
+        if _units_cache.get("at", 0) > time.monotonic() - 300:
+            return _units_cache["units"]  # type: ignore[no-any-return]
+    rows = {
+        u["pk"]: u for u in AdminUnit.objects.values("pk", "key", "level", "country", "parent_id", "name_en", "name_ar")
+    }
+    units: dict[int, _Unit] = {}
+    for pk, row in rows.items():
+        up: dict[str, Any] | None = dict(row)
+        area = ""
+        while up is not None:
+            if up["level"] == 1:
+                area = up["key"]
+                break
+            parent = rows.get(up["parent_id"])
+            up = dict(parent) if parent is not None else None
+        units[pk] = _Unit(row["key"], row["level"], row["country"], area, row["name_en"], row["name_ar"])
+    with _units_lock:
+        _units_cache.update(at=time.monotonic(), units=units)
+    return units
+
+
+def _host_area(country: str, location_id: int | None, units: Mapping[int, _Unit]) -> str:
+    unit = units.get(location_id) if location_id else None
+    if unit is None or not unit.area or unit.country != country:
+        return f"{country}{UNKNOWN}"
+    return unit.area
+
+
+def _origin_leaf(origin_id: int | None, units: Mapping[int, _Unit]) -> tuple[str, str]:
+    """(origin leaf, governorate): the sub-district where known, else "<governorate>?"."""
+    unit = units.get(origin_id) if origin_id else None
+    if unit is None or not unit.area:
+        return UNKNOWN + UNKNOWN, UNKNOWN
+    if unit.level >= 3:
+        return unit.key, unit.area
+    return f"{unit.area}{UNKNOWN}", unit.area
+
+
+def _label(key: str, by_key: Mapping[str, _Unit]) -> str:
+    if key == "":
+        return _("Total")
+    if key.endswith(UNKNOWN):
+        return _("Not recorded")
+    unit = by_key.get(key)
+    if unit is None:
+        return key
+    arabic = (get_language() or "").startswith("ar")
+    return (unit.name_ar if arabic else unit.name_en) or unit.name_en or key
+
+
+# --- the counts -----------------------------------------------------------------------------------
+
+
+def _reached() -> Case:
+    """The last stage reached (0 = registered only). The stages are nested: a household that
+    reached a stage counts in every stage before it (a household whose adults all consented was
+    counselled and intends to return, whatever its last survey answer says)."""
+    return Case(
+        When(Q(funnel__eligible=True, funnel__stale=False), then=Value(4)),
+        When(Q(funnel__consent_state=ConsentState.CONSENTED), then=Value(3)),
+        When(Q(funnel__counselled_on__isnull=False), then=Value(2)),
+        When(Q(funnel__intention=Answer.YES), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+_STAGE_DATES = ("funnel__intending_on", "funnel__counselled_on", "funnel__consented_on", "funnel__eligible_since")
+
+
+def _stage_day(stage: int) -> Any:
+    """The day a household reached ``stage``: its own date, else the first later stage's (a stage
+    reached by implication is reached on the day of the stage that implies it); registration is
+    the day the household was created."""
+    if stage == 0:
+        return TruncDate("created_at")
+    return Coalesce(*(F(name) for name in _STAGE_DATES[stage - 1 :]), output_field=DateField())
+
+
+def _iso_week(day: dt.date | dt.datetime | None) -> str | None:
+    if day is None:
+        return None
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class _Counts:
+    leaves: dict[tuple[str, ...], int]
+    people_leaves: dict[tuple[str, ...], int]
+    weeks: list[dict[tuple[str, ...], int]]
+    people_weeks: list[dict[tuple[str, ...], int]]
+    places: Places
+    as_of: dt.datetime | None  # the oldest verdict counted
+    missing: int  # households without a snapshot row yet
+
+
+def _households(actor: Actor) -> Any:
+    return visible_to(actor, Household.objects.filter(status=HouseholdStatus.OPEN), action="aggregate.view")
+
+
+def _count(actor: Actor) -> _Counts:
+    units = _units()
+    leaves: dict[tuple[str, ...], int] = {}
+    people_leaves: dict[tuple[str, ...], int] = {}
+    host_country_of: dict[str, str] = {}
+    governorate_of: dict[str, str] = {}
+    grouped = (
+        _households(actor)
+        .annotate(reached=_reached())
+        .values("host_country", "current_location_id", "origin_id", "reached")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    people = {
+        (row["host_country"], row["current_location_id"], row["origin_id"], row["reached"]): row["p"]
+        for row in _households(actor)
+        .annotate(reached=_reached())
+        .values("host_country", "current_location_id", "origin_id", "reached")
+        .annotate(p=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .order_by()
+    }
+    for row in grouped:
+        area = _host_area(row["host_country"], row["current_location_id"], units)
+        leaf, governorate = _origin_leaf(row["origin_id"], units)
+        host_country_of[area] = row["host_country"]
+        governorate_of[leaf] = governorate
+        cell = (area, leaf, str(row["reached"]))
+        leaves[cell] = leaves.get(cell, 0) + row["n"]
+        key = (row["host_country"], row["current_location_id"], row["origin_id"], row["reached"])
+        people_leaves[cell] = people_leaves.get(cell, 0) + int(people.get(key, 0))
+    weeks: list[dict[tuple[str, ...], int]] = []
+    people_weeks: list[dict[tuple[str, ...], int]] = []
+    for stage in range(len(SHOWN_STAGES)):
+        counted: dict[tuple[str, ...], int] = {}
+        counted_people: dict[tuple[str, ...], int] = {}
+        by_week = (
+            _households(actor)
+            .annotate(reached=_reached(), week=TruncWeek(_stage_day(stage), output_field=DateField()))
+            .filter(reached__gte=stage, week__isnull=False)
+            .values("host_country", "week")
+            .annotate(n=Count("pk", distinct=True), p=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+            .order_by()
+        )
+        for week_row in by_week:
+            week_key = (week_row["host_country"], _iso_week(week_row["week"]) or "")
+            counted[week_key] = counted.get(week_key, 0) + week_row["n"]
+            counted_people[week_key] = counted_people.get(week_key, 0) + week_row["p"]
+        weeks.append(counted)
+        people_weeks.append(counted_people)
+    snapshot = visible_to(
+        actor, HouseholdFunnel.objects.filter(household__status=HouseholdStatus.OPEN), action="aggregate.view"
+    )
+    facts = snapshot.aggregate(rows=Count("pk"))
+    oldest = snapshot.order_by("computed_at").values_list("computed_at", flat=True).first()
+    total = sum(leaves.values())
+    return _Counts(
+        leaves=leaves,
+        people_leaves=people_leaves,
+        weeks=weeks,
+        people_weeks=people_weeks,
+        places=Places(host_country_of, governorate_of),
+        as_of=oldest,
+        missing=max(total - int(facts["rows"] or 0), 0),
+    )
+
+
+# --- protection, kept while the snapshot does not change -------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple[Any, ...], tuple[FunnelFigures, _Counts]] = {}
+_CACHE_SIZE = 16
+
+
+def _version(actor: Actor) -> tuple[Any, ...]:
+    """Changes whenever a counted figure may have: the snapshot's newest row and size, the
+    registry's size and newest change in the actor's groups."""
+    snap = HouseholdFunnel.objects.filter(working_group_id__in=sorted(groups_for(actor, "aggregate.view"))).aggregate(
+        newest=Max("computed_at"), rows=Count("pk")
+    )
+    reg = _households(actor).aggregate(newest=Max("updated_at"), rows=Count("pk"))
+    return (snap["newest"], snap["rows"], reg["newest"], reg["rows"])
+
+
+def funnel_figures(actor: Any, *, unit: str = "households", suppress: bool = True) -> tuple[FunnelFigures, _Counts]:
+    """The funnel of the actor's groups as a protected cube (``suppress``) or an exact one."""
+    who = as_actor(actor)
+    groups = tuple(sorted(groups_for(who, "aggregate.view")))
+    t = threshold() if suppress else 1
+    key = (groups, unit, t, _version(who))
+    with _cache_lock:
+        found = _cache.get(key)
+    if found is not None:
+        return found
+    counts = _count(who)
+    stages = tuple(str(s) for s in SHOWN_STAGES)
+    if unit == "people":
+        # A figure in people is hidden wherever its households are too few, whatever the people.
+        household_cells = {c for c, n in counts.leaves.items() if 0 < n < t}
+        figures = protect_counts(
+            counts.people_leaves,
+            counts.people_weeks,
+            counts.places,
+            stages,
+            t,
+            forced=_margins_under(counts, t) | household_cells,
+            week_forced=[{c for c, n in w.items() if 0 < n < t} for w in counts.weeks],
+            audit_limit=AUDIT_LIMIT,
+        )
+    else:
+        figures = protect_counts(counts.leaves, counts.weeks, counts.places, stages, t, audit_limit=AUDIT_LIMIT)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = (figures, counts)
+    return figures, counts
+
+
+def _margins_under(counts: _Counts, t: int) -> set[tuple[str, ...]]:
+    """Every cell (margins included) of the household cube with 0 < households < t."""
+    from sabeel.engines.disclosure import Cube
+    from sabeel.engines.disclosure import Dimension as CubeDimension
+
+    stage_dim = CubeDimension.flat("stage", [str(i) for i in range(len(SHOWN_STAGES))])
+    cube = Cube.from_leaves((counts.places.host(), counts.places.origin(), stage_dim), counts.leaves)
+    return {c for c, n in cube.values.items() if 0 < n < t}
+
+
+def _cells(values: tuple[int | None, ...] | list[int | None]) -> dict[Stage, Cell]:
+    return {stage: Cell(value=v, suppressed=v is None) for stage, v in zip(SHOWN_STAGES, values, strict=True)}
+
+
+def _week_key(value: str) -> str:
+    """A week as "2026-W07" (accepts "2026-W7" and dates)."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if "-W" in value.upper():
+        year, week = value.upper().split("-W", 1)
+        return f"{int(year)}-W{int(week):02d}"
+    return _iso_week(dt.date.fromisoformat(value)) or ""
+
+
+def funnel_table(
+    actor: Any,
+    *,
+    dimension: Dimension | str,
+    unit: str = "households",
+    filters: Mapping[str, str] | None = None,
+    suppress: bool | None = None,
+) -> FunnelTable:
+    """The funnel by ``dimension`` for the groups where the actor holds ``aggregate.view``.
+
+    ``filters``: ``host_country`` (``LB``), ``host_area`` (a level-1 p-code of the host country),
+    ``origin`` (a governorate p-code, or a lower unit: its governorate is used), ``week_from`` and
+    ``week_to`` (``2026-W07``; trends only). Trends (``Dimension.WEEK``) take a host country and a
+    range of weeks only (other filters would give figures outside the protected cubes).
+    ``suppress``: None decides by the actor's roles; True always protects (exports)."""
+    who = as_actor(actor)
+    dimension = Dimension(dimension)
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}")
+    wanted = {k: str(v) for k, v in (filters or {}).items() if v}
+    groups = groups_for(who, "aggregate.view")
+    hide = True if suppress else must_suppress(who, groups)
+    figures, counts = funnel_figures(who, unit=unit, suppress=hide)
+    units = _units()
+    by_key = {u.key: u for u in units.values()}
+    host = wanted.get("host_area") or wanted.get("host_country") or TOTAL
+    origin = TOTAL
+    if wanted.get("origin"):
+        unit_row = by_key.get(wanted["origin"])
+        origin = (unit_row.area or unit_row.key) if unit_row else wanted["origin"]
+    rows: list[FunnelRow] = []
+    applied: dict[str, str] = {}
+    if dimension is Dimension.WEEK:
+        country = wanted.get("host_country", "")
+        week_host = country or TOTAL
+        applied = {k: wanted[k] for k in ("host_country", "week_from", "week_to") if wanted.get(k)}
+        every = figures.all_weeks()
+        low, high = _week_key(wanted.get("week_from", "")), _week_key(wanted.get("week_to", ""))
+        chosen = tuple(w for w in every if (not low or w >= low) and (not high or w <= high))
+        per_stage = [figures.week_figures(i, week_host, chosen) for i in range(len(SHOWN_STAGES))]
+        for n, week in enumerate(chosen):
+            rows.append(
+                FunnelRow(key=week, label=week, cells=_cells([per_stage[i][0][n] for i in range(len(SHOWN_STAGES))]))
+            )
+        total = FunnelRow(key="", label=_("Total"), cells=_cells([per_stage[i][1] for i in range(len(SHOWN_STAGES))]))
+    else:
+        applied = {k: wanted[k] for k in ("host_country", "host_area", "origin") if wanted.get(k)}
+        row_cells, total_cell = figures.rows(_ROW_DIMENSION[dimension], host=host, origin=origin)
+        for h, o in row_cells:
+            key = h if dimension in (Dimension.HOST_COUNTRY, Dimension.HOST_AREA) else o
+            rows.append(FunnelRow(key=key, label=_label(key, by_key), cells=_cells(figures.stage_figures(h, o))))
+        total = FunnelRow(key="", label=_("Total"), cells=_cells(figures.stage_figures(*total_cell)))
+    as_of = counts.as_of or timezone.now()
+    note = _(
+        "Registered, intending, counselled and consented are counted from the records; eligible is a "
+        "snapshot of the eligibility verdicts, the oldest computed at the time shown."
+    )
+    if counts.missing:
+        note += " " + _("%(count)d households have no verdict yet and are not counted as eligible.") % {
+            "count": counts.missing
+        }
+    if hide:
+        note += " " + _("Figures from 1 to %(below)d are hidden, and enough others that they cannot be worked out.") % {
+            "below": figures.threshold - 1
+        }
+    provenance = Provenance(
+        method=Method.COUNTED,
+        source=_("Sabeel registry, voluntariness records and eligibility verdicts"),
+        as_of=as_of,
+        note=note,
+        threshold=figures.threshold if hide else None,
+    )
+    return FunnelTable(
+        dimension=dimension,
+        unit=unit,
+        stages=SHOWN_STAGES,
+        rows=tuple(rows),
+        total=total,
+        provenance=provenance,
+        filters=applied,
+    )
+
+
+def home_summary(actor: Any) -> FunnelTable | None:
+    """The headline funnel for the home card (stage totals of the actor's groups, protected as
+    ``funnel_table`` decides); None when the actor sees no group's figures."""
+    who = as_actor(actor)
+    if not groups_for(who, "aggregate.view"):
+        return None
+    return funnel_table(who, dimension=Dimension.HOST_COUNTRY)
