@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sabeel.core.exceptions import ServiceError
-from sabeel.core.permissions import require
+from sabeel.core.permissions import can, require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
 from sabeel.core.views_helpers import staff_view
 from sabeel.registry import selectors, services
@@ -93,6 +93,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "funnel_zone": rows[0].household.working_group if rows else "UTC",
         "search_form": SearchForm(),
         "can_register": selectors.registration_groups(actor=request.user).exists(),
+        "can_export": can(request.user, "person.export"),
     }
     return render(request, _partial(request, "registry/household_list.html", "rows"), context)
 

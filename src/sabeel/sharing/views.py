@@ -179,7 +179,9 @@ def household_export(request: HttpRequest) -> HttpResponse:
     require(as_actor(request.user), "person.export")
     data = request.POST if request.method == "POST" else None
     form = ExportForm(data, agreements=selectors.export_agreements(actor=as_actor(request.user)))
-    filters = HouseholdFilterForm(data)
+    # From the household list's "export this list" link the filters arrive in the query string
+    # (places and codes only, never a name) and are shown as the form's starting values.
+    filters = HouseholdFilterForm(data, initial=request.GET.dict() if data is None else None)
     if request.method == "POST" and form.is_valid():
         try:
             run = exports.household_export_start(

@@ -271,3 +271,16 @@ def test_opening_a_correction_form_is_a_view_of_the_file_but_a_refusal_records_n
     assert not ReadEntry.objects.filter(action="person.viewed").exists()
     assert _client(cast, "lb_registration_officer").get(url).status_code == 200
     assert ReadEntry.objects.filter(action="person.viewed", target_id=str(lebanon_household.pk)).count() == 1
+
+
+def test_the_list_offers_an_export_under_an_agreement_to_those_who_may_export(client, cast):
+    from django.urls import reverse
+
+    from sabeel.workgroups.testing import sign_in
+
+    sign_in(client, cast["lb_registration_officer"])
+    page = client.get(reverse("registry:household_list"), {"status": "open"}).content.decode()
+    assert f'href="{reverse("sharing:household_export")}?status=open"' in page
+
+    sign_in(client, cast["lb_finance_officer"])  # reads people, exports nothing
+    assert 'data-testid="export-list"' not in client.get(reverse("registry:household_list")).content.decode()
