@@ -22,13 +22,12 @@ import's row mapping and checks (``intention_pull._record``):
   once the register is fixed; unlike the file import, the good submissions are recorded anyway.
 
 One audit row per run (``consent.intentions_pulled`` or ``consent.intentions_pull_failed``) with
-the counts; the households whose answer changed are handed to the funnel's refresh hook
-(``core.signals.households_changed``) once committed, when that hook exists."""
+the counts; the households whose answer changed are handed to the funnel's refresh
+(``core.signals.households_changed``, sent once the page's transaction commits)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,6 +51,7 @@ from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.models import RUN_FINISHED, ActorKind
 from sabeel.core.permissions import get_visible, require, visible_to
 from sabeel.core.runs import Run, runs_of
+from sabeel.core.signals import households_changed
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = [
@@ -324,17 +324,8 @@ def _work(run: Run) -> None:
 
 
 def _changed(household_ids: set[int]) -> None:
-    """Hand the households whose answer changed to the funnel's refresh, once committed."""
-    if not household_ids:
-        return
-    try:
-        signals = importlib.import_module("sabeel.core.signals")
-    except ImportError:
-        return  # the funnel's refresh hook is not there yet
-    hook = getattr(signals, "households_changed", None)
-    if hook is not None:
-        ids = sorted(household_ids)
-        transaction.on_commit(lambda: hook(ids))
+    """The funnel snapshot refreshes these households once the page's transaction commits."""
+    households_changed(household_ids)
 
 
 def _close(run: Run, actor: Any, total: PageResult, *, failure: str = "") -> None:

@@ -393,20 +393,28 @@ def test_submissions_a_reviewer_rejected_on_the_server_are_not_recorded(cast, ho
     assert not ReturnIntention.objects.exists() and not DeadLetter.objects.exists()
 
 
-def test_the_funnel_refresh_hook_gets_the_households_once_committed(
-    cast, households, monkeypatch, django_capture_on_commit_callbacks
+def test_the_funnel_refresh_hears_of_the_households_once_committed(
+    cast, households, django_capture_on_commit_callbacks
 ):
-    import sys
-    import types
+    from sabeel.core.signals import households_changed_signal
 
-    called: list[list[int]] = []
-    signals = types.ModuleType("sabeel.core.signals")
-    signals.households_changed = called.append  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sabeel.core.signals", signals)
-    lb1, lb2 = households["lb1"], households["lb2"]
-    server = FakeServer(
-        kobo={"aKoboAsset1": [kobo_item("k-1", lb1.registration_number), kobo_item("k-2", lb2.registration_number)]}
-    )
-    with running(server), django_capture_on_commit_callbacks(execute=True):
-        _pull(cast, _source(cast, server))
-    assert sorted(pk for ids in called for pk in ids) == sorted([lb1.pk, lb2.pk])
+    heard: list[tuple[int, ...]] = []
+
+    def receiver(sender: Any, household_ids: tuple[int, ...] = (), **kwargs: Any) -> None:
+        heard.append(household_ids)
+
+    households_changed_signal.connect(receiver, dispatch_uid="test_intention_pull")
+    try:
+        lb1, lb2 = households["lb1"], households["lb2"]
+        server = FakeServer(
+            kobo={"aKoboAsset1": [kobo_item("k-1", lb1.registration_number), kobo_item("k-2", lb2.registration_number)]}
+        )
+        with running(server):
+            source = _source(cast, server)
+            heard.clear()
+            with django_capture_on_commit_callbacks(execute=True):
+                run = pull.pull_start(actor=cast["lb_registration_officer"], source=source)
+                pull.pull_run(run_id=run.pk)
+    finally:
+        households_changed_signal.disconnect(dispatch_uid="test_intention_pull")
+    assert {pk for ids in heard for pk in ids} >= {lb1.pk, lb2.pk}
