@@ -171,7 +171,8 @@ def _stage_day(stage: int) -> Any:
     the day the household was created."""
     if stage == 0:
         return TruncDate("created_at")
-    return Coalesce(*(F(name) for name in _STAGE_DATES[stage - 1 :]), output_field=DateField())
+    dates = [F(name) for name in _STAGE_DATES[stage - 1 :]]
+    return dates[0] if len(dates) == 1 else Coalesce(*dates, output_field=DateField())
 
 
 def _iso_week(day: dt.date | dt.datetime | None) -> str | None:
