@@ -32,7 +32,19 @@ class Command(BaseCommand):
         from sabeel.consent.demo import demo_voluntariness_load
 
         self.stdout.write(demo_voluntariness_load(actor=system("demo_load")))
+        self._funnel()
         self._print_users(cast, PASSWORD)
+
+    def _funnel(self) -> None:
+        """The funnel snapshot of every household loaded (a run record, done here, batch by batch)."""
+        from sabeel.core import runs
+        from sabeel.registry.models import Household
+        from sabeel.reports.snapshot import RUN_KIND, refresh_all_run
+
+        run = runs.run_create(actor=system("demo_load"), kind=RUN_KIND, total=Household.objects.count())
+        done = refresh_all_run(run_id=run.pk)
+        status = done.status if done is not None else "not run"
+        self.stdout.write(f"Funnel snapshot: {run.total:,} households, {status}.")
 
     def _geography(self) -> None:
         from sabeel.geo import loader
