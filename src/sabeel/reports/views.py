@@ -28,7 +28,7 @@ from sabeel.geo.choices import Country, Level
 from sabeel.geo.forms import PlaceField
 from sabeel.geo.lookup import lookup
 from sabeel.geo.models import AdminUnit
-from sabeel.reports import charts, exports, maps
+from sabeel.reports import charts, exports, maps, selectors
 from sabeel.reports.types import STAGE_LABELS, Dimension, FunnelTable, Stage
 
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
@@ -126,12 +126,8 @@ class Figures:
 
 
 def _table(actor: Actor, *, dimension: Dimension, unit: str, filters: dict[str, str], leaving: bool = False) -> FunnelTable:
-    from sabeel.reports import selectors
-
-    kwargs: dict[str, Any] = {"dimension": dimension, "unit": unit, "filters": filters}
-    if leaving:
-        kwargs["suppress"] = True  # an export leaves the group: always suppressed
-    return selectors.funnel_table(actor, **kwargs)  # type: ignore[no-any-return]
+    # An export leaves the group: always suppressed; a page: as the actor's roles decide.
+    return selectors.funnel_table(actor, dimension=dimension, unit=unit, filters=filters, suppress=True if leaving else None)
 
 
 def _zone(actor: Actor) -> str:
@@ -217,8 +213,6 @@ def funnel_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def home_card(request: HttpRequest) -> HttpResponse:
     """The headline funnel for the home page (an htmx fragment): stage totals and a link."""
-    from sabeel.reports import selectors
-
     actor = as_actor(request.user)
     require(actor, "aggregate.view")
     summary = selectors.home_summary(actor)
