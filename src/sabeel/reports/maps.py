@@ -126,11 +126,12 @@ def _path(boundary: list[Polygon], project: Any) -> str:
     return "".join(parts)
 
 
-def _bins(values: Sequence[int]) -> list[int]:
-    """Upper bounds of five equal-width classes up to the largest value (at least 1 apart)."""
+def _bins(values: Sequence[int], lowest: int = 1) -> list[int]:
+    """Upper bounds of five equal-width classes from ``lowest`` (the suppression threshold, when
+    figures under it are never shown) up to the largest value."""
     top = max(values, default=0)
-    step = max(math.ceil(top / len(CLASS_FILLS)), 1)
-    return [step * (i + 1) for i in range(len(CLASS_FILLS))]
+    step = max(math.ceil((top - lowest + 1) / len(CLASS_FILLS)), 1)
+    return [lowest - 1 + step * (i + 1) for i in range(len(CLASS_FILLS))]
 
 
 def _class_of(value: int, bins: Sequence[int]) -> int:
@@ -155,8 +156,9 @@ def funnel_map(table: FunnelTable, units: Sequence[MapUnit], *, stage: Stage) ->
     cells = {row.key: row.cells.get(stage) for row in table.rows}
     stage_label = str(STAGE_LABELS[stage])
     threshold = table.provenance.threshold
-    values = [c.value for c in cells.values() if c is not None and c.value is not None]
-    bins = _bins(values)
+    values = [c.value for c in cells.values() if c is not None and c.value]
+    lowest = threshold or 1
+    bins = _bins(values, min(lowest, min(values, default=1)))
     top = max(values, default=0)
     project, width, height = _project(units)
     shapes: list[str] = []
@@ -170,7 +172,7 @@ def funnel_map(table: FunnelTable, units: Sequence[MapUnit], *, stage: Stage) ->
             if unit.outline_only:
                 shapes.append(f'<path class="map-outline" d="{_path(unit.boundary, project)}" fill="none" stroke="#8a8f94" stroke-width="0.8"/>')
                 continue
-            if cell is None:
+            if cell is None or cell.value == 0:
                 css, fill = "empty", EMPTY_FILL
             elif cell.suppressed:
                 css, fill = "suppressed", SUPPRESSED_FILL
@@ -184,8 +186,8 @@ def funnel_map(table: FunnelTable, units: Sequence[MapUnit], *, stage: Stage) ->
             drawn_polygons += 1
         elif unit.lat is not None and unit.lon is not None and not unit.outline_only:
             cx, cy = project(unit.lon, unit.lat)
-            if cell is None:
-                continue  # nothing to show for a unit with no households and no polygon
+            if cell is None or cell.value == 0:
+                continue  # nothing to show for a unit with none counted and no polygon
             if cell.suppressed:
                 radius, css, fill = MIN_RADIUS * 1.5, "suppressed", SUPPRESSED_FILL
             else:
@@ -210,7 +212,7 @@ def funnel_map(table: FunnelTable, units: Sequence[MapUnit], *, stage: Stage) ->
     )
     legend: list[LegendEntry] = []
     if drawn_polygons:
-        lower = 1
+        lower = bins[0] - (bins[1] - bins[0]) + 1
         for i, bound in enumerate(bins):
             if lower > top:
                 break

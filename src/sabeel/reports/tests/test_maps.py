@@ -126,3 +126,15 @@ def test_sub_districts_are_drawn_over_the_governorate_outlines(reference_dir):
 
     assert rendered.svg.count('class="map-outline"') == 14
     assert (rendered.polygons, rendered.symbols) == (0, 1)  # no sub-district polygons in the shared data
+
+
+def test_classes_start_at_the_threshold_and_a_zero_is_drawn_as_none_counted():
+    units = [maps.MapUnit("SY02", "Aleppo", square(36.5, 35.8, 1.5), None, None), maps.MapUnit("SY04", "Homs", square(37, 34, 2), None, None)]
+    figures = table(rows(SY02=(200, 150, 90, 40, 30), SY04=(40, 0, 0, 0, 0)))
+
+    rendered = maps.funnel_map(figures, units, stage=Stage.INTENDING)
+
+    assert 'class="map-unit empty" data-key="SY04"' in rendered.svg
+    classes = [e.label for e in rendered.legend if e.css.startswith("q")]
+    assert classes[0].startswith("5–")  # nothing under the threshold is ever shown, so no class for it
+    assert classes[-1].endswith("154")
