@@ -32,7 +32,7 @@ __all__ = ["funnel_chart", "funnel_spec", "trends_chart", "trends_spec"]
 BAR_COLOUR = "#2f6f5e"
 SUPPRESSED_COLOUR = "#9aa0a6"
 STAGE_COLOURS = ("#2f6f5e", "#c0792b", "#4a6fa5", "#8a4f7d", "#6b8e23", "#b5524b", "#5f6b73", "#2b8a9a", "#a67c00")
-WIDTH = 640
+WIDTH = 560
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle=\"[^\"]*\"")
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
@@ -45,8 +45,10 @@ def _config(rtl: bool) -> dict[str, Any]:
     return {
         "view": {"stroke": None},
         "font": "sans-serif",
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+        # Large enough to stay legible when a phone scales the chart down to its width.
+        "axis": {"labelFontSize": 14, "titleFontSize": 14, "labelLimit": 220},
+        "legend": {"labelFontSize": 14, "titleFontSize": 14, "orient": "bottom", "columns": 3},
+        "text": {"fontSize": 14},
         "locale": {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}},
         "background": None,
         **({"title": {"anchor": "end"}} if rtl else {}),
@@ -95,7 +97,7 @@ def funnel_spec(table: FunnelTable, *, rtl: bool | None = None) -> dict[str, Any
         .encode(y=y, x=alt.X("value0:Q", scale=alt.Scale(reverse=rtl)), text="shown:N")
         .transform_calculate(value0="datum.value == null ? 0 : datum.value")
     )
-    chart = alt.layer(bars, marks, text).properties(width=WIDTH - 200, height=28 * len(labels))
+    chart = alt.layer(bars, marks, text).properties(width=WIDTH - 220, height=32 * len(labels))
     spec = chart.to_dict()
     spec["config"] = _config(rtl)
     spec["description"] = _("Return funnel: households at each stage")

@@ -216,7 +216,8 @@ def funnel_map(table: FunnelTable, units: Sequence[MapUnit], *, stage: Stage) ->
         for i, bound in enumerate(bins):
             if lower > top:
                 break
-            legend.append(LegendEntry(f"q{i}", f"{lower:,}–{bound:,}"))
+            upper = min(bound, top)
+            legend.append(LegendEntry(f"q{i}", f"{lower:,}" if lower == upper else f"{lower:,}–{upper:,}"))
             lower = bound + 1
         legend.append(LegendEntry("empty", _("none counted")))
     if drawn_symbols:

@@ -114,6 +114,17 @@ class FunnelForm(forms.Form):
         return enum(value or self.fields[name].initial)
 
 
+def _with_defaults(request: HttpRequest) -> dict[str, Any]:
+    """The GET form's data, a choice left out taking its default (so the form shows what is shown)."""
+    if not request.GET:
+        return {}
+    data: dict[str, Any] = request.GET.dict()
+    for name in ("dimension", "unit", "stage"):
+        if not data.get(name):
+            data[name] = str(FunnelForm.base_fields[name].initial)
+    return data
+
+
 @dataclass(frozen=True)
 class Figures:
     """What the page shows: the table, the trends by week, the map and their charts."""
@@ -161,7 +172,7 @@ def _figures(actor: Actor, form: FunnelForm) -> Figures:
 def funnel(request: HttpRequest) -> HttpResponse:
     actor = as_actor(request.user)
     require(actor, "aggregate.view")
-    form = FunnelForm(request.GET or None)
+    form = FunnelForm(_with_defaults(request) or None)
     if form.is_bound and not form.is_valid():
         return render(request, "reports/funnel.html", {"form": form, "figures": None})
     figures = _figures(actor, form)
@@ -184,7 +195,7 @@ def funnel_export(request: HttpRequest) -> HttpResponse:
     actor = as_actor(request.user)
     require(actor, "aggregate.view")
     fmt = request.GET.get("format", "xlsx")
-    form = FunnelForm(request.GET)
+    form = FunnelForm(_with_defaults(request))
     if fmt not in exports.FORMATS or not form.is_valid():  # a bound form: "format" alone is enough
         return HttpResponse(_("Choose a valid format (xlsx or csv) and valid filters."), status=400, content_type="text/plain; charset=utf-8")
     dimension, unit = form.choice("dimension", Dimension), form.choice("unit", str)

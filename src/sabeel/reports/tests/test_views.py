@@ -175,3 +175,11 @@ def test_someone_without_a_group_may_not_open_the_funnel(cast):
 
     assert client.get(reverse("reports:funnel")).status_code == 403
     assert client.get(reverse("reports:home_card")).status_code == 403
+
+
+def test_a_choice_left_out_of_the_query_shows_its_default_in_the_form(cast, households):
+    page = _page(cast, "lb_donor_viewer", "?stage=registered")
+
+    assert '<option value="origin" selected>' in page  # the rows shown are by origin, and the form says so
+    assert '<option value="registered" selected>' in page
+    assert 'data-key="SY02"' in page
