@@ -133,6 +133,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "consent.intentions_pulled": _("Intention survey pulled"),
     "consent.intentions_pull_failed": _("Intention survey pull failed"),
     "consent.pull_source_created": _("Survey source added"),
+    "consent.pull_source_changed": _("Survey source changed"),
     "consent.dead_letter_retried": _("Rejected submission retried"),
     "intention.recorded": _("Return intention recorded"),
     "programme.created": _("Return programme created"),

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exports import CSV_CONTENT_TYPE, Column, to_hxl_csv
 from sabeel.core.models import ActorKind
 from sabeel.core.templatetags.sabeel import local_datetime
@@ -39,19 +40,19 @@ PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 
 
-def _filter_form(request: HttpRequest) -> forms.AuditFilterForm:
+def _filter_form(request: HttpRequest, actor: Actor) -> forms.AuditFilterForm:
     arabic = translation.get_language_bidi()
-    groups = list(selectors.audit_groups(actor=request.user))
-    staff = selectors.audit_actor_choices(actor=request.user, arabic=arabic)
+    groups = list(selectors.audit_groups(actor=actor))
+    staff = selectors.audit_actor_choices(actor=actor, arabic=arabic)
     filter_keys = set(forms.AuditFilterForm.base_fields)
     data = request.GET if filter_keys & set(request.GET) else None
     return forms.AuditFilterForm(data, staff=staff, groups=groups, arabic=arabic)
 
 
-def _entries(request: HttpRequest, reads: bool, filters: selectors.AuditFilters) -> QuerySet[Any]:
+def _entries(actor: Actor, reads: bool, filters: selectors.AuditFilters) -> QuerySet[Any]:
     if reads:
-        return selectors.read_entries_filtered(actor=request.user, filters=filters)
-    return selectors.audit_entries_filtered(actor=request.user, filters=filters)
+        return selectors.read_entries_filtered(actor=actor, filters=filters)
+    return selectors.audit_entries_filtered(actor=actor, filters=filters)
 
 
 def _share_log_url() -> str | None:
@@ -98,11 +99,11 @@ class _RowMaker:
     """Turns trail rows into readable rows: actor names (staff: display name and organisation;
     a refugee, a system job or an anonymous visitor as such), action labels, local times."""
 
-    def __init__(self, request: HttpRequest, reads: bool, fallback_zone: str) -> None:
-        self.request = request
+    def __init__(self, actor: Actor, reads: bool, fallback_zone: str) -> None:
+        self.actor = actor
         self.reads = reads
         self.arabic = translation.get_language_bidi()
-        groups = list(selectors.audit_groups(actor=request.user))
+        groups = list(selectors.audit_groups(actor=actor))
         self.zones = {g.pk: g.time_zone for g in groups}
         self.group_names = {g.pk: ((g.name_ar or g.name) if self.arabic else g.name) for g in groups}
         self.fallback_zone = fallback_zone
@@ -111,7 +112,7 @@ class _RowMaker:
     def rows(self, entries: Iterable[Any]) -> list[_Row]:
         entries = list(entries)
         user_ids = {int(e.actor_id) for e in entries if e.actor_kind == ActorKind.USER and str(e.actor_id).isdigit()}
-        staff = selectors.staff_labels(actor=self.request.user, user_ids=user_ids, arabic=self.arabic)
+        staff = selectors.staff_labels(actor=self.actor, user_ids=user_ids, arabic=self.arabic)
         return [self._row(e, staff) for e in entries]
 
     def _actor(self, entry: Any, staff: dict[int, selectors.StaffLabel]) -> str:
@@ -194,12 +195,13 @@ def _window(request: HttpRequest, entries: QuerySet[Any], key: str) -> _Window:
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The audit trail, or with ``?log=reads`` the read log (who read which people's rows),
     filtered by actor, action, group, days (in the group's zone) and target; paged by key."""
+    actor = as_actor(request.user)
     reads = request.GET.get("log") == "reads"
-    form = _filter_form(request)
+    form = _filter_form(request, actor)
     filters = form.filters()
-    entries = _entries(request, reads, filters)
+    entries = _entries(actor, reads, filters)
     window = _window(request, entries, "id" if reads else "seq")
-    rows = _RowMaker(request, reads, filters.time_zone).rows(window.entries)
+    rows = _RowMaker(actor, reads, filters.time_zone).rows(window.entries)
     query = _query_without_paging(request)
     context = {
         "window": window,
@@ -239,18 +241,19 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     task's result file would be; the first bytes leave at once, so no proxy times out. The export is
     recorded first (``audit.exported``, in each group it covers, with the filters and the number of
     rows: ids and codes only)."""
+    actor = as_actor(request.user)
     reads = request.GET.get("log") == "reads"
-    form = _filter_form(request)
+    form = _filter_form(request, actor)
     filters = form.filters()
-    entries = _entries(request, reads, filters)
+    entries = _entries(actor, reads, filters)
     total = entries.count()
     groups = [filters.working_group_id] if filters.working_group_id is not None else sorted(
-        g.pk for g in selectors.audit_groups(actor=request.user)
+        g.pk for g in selectors.audit_groups(actor=actor)
     )
     services.audit_export_record(
-        actor=request.user, group_ids=groups, data={"log": "reads" if reads else "trail", **filters.as_data(), "row_count": total}
+        actor=actor, group_ids=groups, data={"log": "reads" if reads else "trail", **filters.as_data(), "row_count": total}
     )
-    maker = _RowMaker(request, reads, filters.time_zone)
+    maker = _RowMaker(actor, reads, filters.time_zone)
     language = translation.get_language()
 
     def stream() -> Iterator[bytes]:
