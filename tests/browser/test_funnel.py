@@ -58,8 +58,12 @@ def test_a_donor_signs_in_and_reads_the_funnel_map_and_a_suppressed_cell(page, b
     donor = cast["lb_donor_viewer"]
 
     _sign_in(page, live_server, donor)
+    # The home page loads the headline card (htmx): stage totals, a suppressed one marked, a link.
+    card = page.locator('[data-testid="funnel-card-figures"]')
+    card.wait_for()
+    assert card.locator('[data-testid="provenance"]').count() == 1
     shot(page, "funnel-01-donor-home")
-    page.click('[data-testid="funnel-link"]')
+    card.locator('[data-testid="funnel-link"]').click()
     page.wait_for_selector('[data-testid="funnel-table"]')
     assert page.url.startswith(f"{live_server.url}{reverse('reports:funnel')}")
 

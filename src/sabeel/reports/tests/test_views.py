@@ -183,3 +183,13 @@ def test_a_choice_left_out_of_the_query_shows_its_default_in_the_form(cast, hous
     assert '<option value="origin" selected>' in page  # the rows shown are by origin, and the form says so
     assert '<option value="registered" selected>' in page
     assert 'data-key="SY02"' in page
+
+
+def test_the_page_with_its_charts_and_map_has_nothing_the_policy_blocks(cast, households):
+    from sabeel.core.tests.test_security import INLINE
+
+    for lang in ("en", "ar"):
+        page = _page(cast, "lb_donor_viewer", "?stage=registered", lang=lang)
+        assert page.count("<svg") >= 3  # funnel chart, map, trends: inline, drawn on the server
+        found = INLINE.search(page)
+        assert found is None, found.group(0) if found else ""
