@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,13 @@ from sabeel.reports.types import Cell, Dimension, FunnelRow, FunnelTable, Method
 
 STAGES = (Stage.REGISTERED, Stage.INTENDING, Stage.COUNSELLED, Stage.CONSENTED, Stage.ELIGIBLE)
 AS_OF = dt.datetime(2026, 12, 6, 4, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The labels are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def cells(*values: int | None) -> dict[Stage, Cell]:

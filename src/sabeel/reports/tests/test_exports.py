@@ -8,6 +8,7 @@ import io
 
 import hxl
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from sabeel.reports import exports
@@ -18,6 +19,13 @@ ORIGINS = table(
     (FunnelRow("SY04", "حمص", cells(40, 30, 20, 10, 9)), FunnelRow("SY12", "Dar'a", cells(12, None, None, None, None))),
     total=(52, 36, 24, 12, 11),
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The labels are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_csv_is_valid_hxl_with_codes_names_and_one_count_column_per_stage():

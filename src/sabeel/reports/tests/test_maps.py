@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import translation
 
 from sabeel.core.actors import system
 from sabeel.geo import loader
@@ -25,6 +26,13 @@ def rows(**values: tuple[int | None, ...]) -> tuple[FunnelRow, ...]:
 
 
 ORIGINS = table(rows(SY04=(40, 30, 20, 10, 9), SY12=(12, None, None, None, None), SY02=(200, 150, 90, 40, 30)))
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The labels are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def titles(svg: str) -> dict[str, str]:
