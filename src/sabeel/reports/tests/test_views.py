@@ -12,8 +12,10 @@ import re
 
 import hxl
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from sabeel.core.models import AuditEntry
 from sabeel.registry.tests.factories import household_make
@@ -27,6 +29,13 @@ AGGREGATE_ROLES = ("coordinator", "donor_viewer", "reconstruction_planner", "aud
 # Every name the factories give a household member, in both scripts.
 NAMES = ("محمد", "الحريري", "فاطمة", "الزعبي", "Mohamad", "Hariri", "Fatima", "Zoubi")
 ORIGINS = {"SY02": 8, "SY04": 6, "SY12": 3}  # Aleppo, Homs, Dar'a households in Lebanon
+
+
+@pytest.fixture(autouse=True)
+def _language_back():  # type: ignore[no-untyped-def]
+    """A request in Arabic leaves Arabic active in the thread; later tests get the default back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
