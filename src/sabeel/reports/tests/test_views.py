@@ -202,3 +202,17 @@ def test_the_page_with_its_charts_and_map_has_nothing_the_policy_blocks(cast, ho
         assert page.count("<svg") >= 3  # funnel chart, map, trends: inline, drawn on the server
         found = INLINE.search(page)
         assert found is None, found.group(0) if found else ""
+
+
+@pytest.mark.parametrize("dimension", ["host_country", "host_area", "origin", "origin_subdistrict", "week"])
+@pytest.mark.parametrize("unit", ["households", "people"])
+def test_every_dimension_and_unit_renders_its_table_chart_and_map(cast, households, dimension, unit):
+    page = _page(cast, "lb_coordinator", f"?dimension={dimension}&unit={unit}&stage=registered")
+
+    assert 'data-testid="funnel-table"' in page and 'data-testid="funnel-map"' in page
+    assert f'<option value="{dimension}" selected>' in page
+    total = re.search(r'<tr data-testid="funnel-total">(.*?)</tr>', page, re.DOTALL)
+    assert total is not None
+    expected = "17" if unit == "households" else "34"  # two people a household
+    assert _registered(total.group(1)) == expected
+    assert not [name for name in NAMES if name in page]
