@@ -16,4 +16,6 @@ PAGES = {
     "reports:funnel_export": Scoped("aggregate.view", "donor_viewer", None, group_scoped=False, reason=_REASON),
     "reports:home_card": Scoped("aggregate.view", "coordinator", None, group_scoped=False, reason=_REASON),
 }
-API: dict[tuple[str, str], Scoped] = {}
+API = {
+    ("get", "/api/reports/funnel"): Scoped("aggregate.view", "donor_viewer", None, group_scoped=False, reason=_REASON),
+}
