@@ -9,6 +9,7 @@ from sabeel.consent.intention_api import router as intention_router
 from sabeel.core.api import api_create
 from sabeel.geo.api import router as geo_router
 from sabeel.registry.api import router as registry_router
+from sabeel.reports.api import router as reports_router
 from sabeel.sharing.api import router as sharing_router
 from sabeel.workgroups.api import router as workgroups_router
 
@@ -23,4 +24,5 @@ api.add_router("/registry", registry_router)
 api.add_router("/conditions", conditions_router)
 api.add_router("/consent", consent_router)
 api.add_router("/consent", intention_router)
+api.add_router("/reports", reports_router)
 api.add_router("/sharing", sharing_router)  # partner tokens (sbp_) only, and only here
