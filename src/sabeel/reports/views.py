@@ -202,10 +202,14 @@ def funnel_export(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     table = _table(actor, dimension=dimension, unit=unit, filters=filters, leaving=True)
     file = exports.funnel_file(table, fmt, time_zone=_zone(actor))
+    groups = sorted(groups_for(actor, "aggregate.view"))
     audit.record(
         actor=actor,
         action="report.exported",
+        # In its group's trail (its auditors see it); the groups counted are named by id.
+        working_group_id=groups[0] if len(groups) == 1 else None,
         data={
+            "groups": groups,
             "report": "funnel",
             "format": fmt,
             "dimension": str(dimension),

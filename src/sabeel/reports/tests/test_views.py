@@ -158,6 +158,8 @@ def test_an_export_is_audited_with_its_parameters_only(cast, households):
     assert entry.actor_id == str(cast["lb_coordinator"].pk)
     assert entry.data["format"] == "xlsx" and entry.data["filters"] == {"origin": "SY02"}
     assert entry.data["threshold"] == 5
+    assert entry.working_group_id == cast.groups["lb"].pk  # in Lebanon's trail, for its auditors
+    assert entry.data["groups"] == [cast.groups["lb"].pk]
 
 
 def test_a_bad_export_format_is_refused(cast, households):
