@@ -54,6 +54,11 @@ def _superuser(actor: Actor) -> bool:
     return user is not None and user.is_active and user.is_superuser
 
 
+def _runs_or_configures_pulls(actor: Actor) -> bool:
+    # Survey servers: officers who import answers, and the administrators who configure them.
+    return can(actor, "person.update") or can(actor, "workgroup.manage")
+
+
 def _share_log_reader(actor: Actor) -> bool:
     # The data-sharing log is read by auditors and by the administrators who manage agreements.
     return can(actor, "audit.view") or can(actor, "agreement.manage")
@@ -64,6 +69,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("registry", _("Registry"), "registry:household_list", action="person.view"),
     MenuItem("follow_ups", _("Work queue"), "consent:follow_up_list", action="consent.record"),
     MenuItem("imports", _("Survey imports"), "consent:intention_import", action="person.update"),
+    MenuItem("pull_sources", _("Survey servers"), "consent:pull_source_list", predicate=_runs_or_configures_pulls),
     MenuItem("funnel", _("Return funnel"), "reports:funnel", action="aggregate.view"),
     MenuItem("audit", _("Audit trail"), "workgroups:audit", action="audit.view"),
     MenuItem("share_log", _("Data-sharing log"), "sharing:share_log", predicate=_share_log_reader),

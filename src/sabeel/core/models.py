@@ -66,6 +66,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["working_group_id", "seq"]),
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["actor_kind", "actor_id"]),
+            # The auditors' filters (workgroups:audit): a span of days, an action within a group.
+            models.Index(fields=["working_group_id", "at"], name="core_audit_group_at"),
+            models.Index(fields=["working_group_id", "action", "seq"], name="core_audit_group_action"),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +278,10 @@ class ReadEntry(models.Model):
         indexes = [
             models.Index(fields=["actor_kind", "actor_id", "at"], name="core_read_actor_at"),
             models.Index(fields=["working_group_id", "id"], name="core_read_group"),
+            # The auditors' filters on the read log: a span of days, an action, a target.
+            models.Index(fields=["working_group_id", "at"], name="core_read_group_at"),
+            models.Index(fields=["working_group_id", "action", "id"], name="core_read_group_action"),
+            models.Index(fields=["target_type", "target_id"], name="core_read_target"),
         ]
 
     def __str__(self) -> str:

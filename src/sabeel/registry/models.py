@@ -79,6 +79,8 @@ class Household(BaseModel):
             models.Index(fields=["working_group", "status", "-id"], name="hh_group_status"),
             models.Index(fields=["origin"], name="hh_origin"),
             models.Index(fields=["current_location"], name="hh_location"),
+            # The registration officer's home page: registered today / this week in the group.
+            models.Index(fields=["working_group", "created_at"], name="hh_group_created"),
         ]
         constraints = [
             models.CheckConstraint(

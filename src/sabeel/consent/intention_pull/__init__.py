@@ -49,7 +49,7 @@ from sabeel.core import audit, runs
 from sabeel.core.actors import as_actor, system
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.models import RUN_FINISHED, ActorKind
-from sabeel.core.permissions import get_visible, require, visible_to
+from sabeel.core.permissions import can, get_visible, require, visible_to
 from sabeel.core.runs import Run, runs_of
 from sabeel.core.signals import households_changed
 from sabeel.workgroups.models import WorkingGroup
@@ -189,9 +189,12 @@ def pull_source_update(
 
 
 def pull_source_list(*, actor: Any) -> Any:
-    """The pull sources of the actor's working groups (no person's data: every staff role)."""
-    require(actor, "workgroup.view")
-    return visible_to(actor, PullSource.objects.select_related("working_group").order_by("working_group__code", "pk"))
+    """The pull sources of the groups where the actor runs imports (``person.update``) or configures
+    them (``workgroup.manage``); a role with neither has no use for the page (403)."""
+    if not can(actor, "workgroup.manage"):
+        require(actor, "person.update")
+    sources = PullSource.objects.select_related("working_group").order_by("working_group__code", "pk")
+    return visible_to(actor, sources, "person.update") | visible_to(actor, sources, "workgroup.manage")
 
 
 def pull_source_get(*, actor: Any, pk: int, action: str = "person.update") -> PullSource:

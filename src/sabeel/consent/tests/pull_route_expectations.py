@@ -55,7 +55,7 @@ def _dead_letter(cast: Cast, group: str) -> dict[str, Any]:
 
 
 PAGES: dict[str, Scoped] = {
-    "consent:pull_source_list": Scoped("workgroup.view", REGISTRAR, None, marker=_lebanon_source),
+    "consent:pull_source_list": Scoped("person.update", REGISTRAR, "donor_viewer", marker=_lebanon_source),
     "consent:pull_source_create": Scoped("workgroup.manage", "administrator", REGISTRAR, group_scoped=False),
     "consent:pull_source_edit": Scoped("workgroup.manage", "administrator", REGISTRAR, kwargs=_source),
     "consent:pull_source_detail": Scoped("person.update", REGISTRAR, READ_ONLY, kwargs=_source),
