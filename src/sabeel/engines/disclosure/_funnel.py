@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sabeel.engines.disclosure._cube import TOTAL, Cell, Cube, Dimension
-from sabeel.engines.disclosure._suppress import Protected, protect
+from sabeel.engines.disclosure._suppress import Protected, protect, sum_bounds
 
 HOST, ORIGIN, STAGE = 0, 1, 2
 
@@ -206,8 +206,14 @@ def protect_counts(
         fixed: list[Cell] = []
         hidden: list[Cell] = list(week_forced[i]) if i < len(week_forced) else []
         for country in (TOTAL, *countries.parents):
-            known = figures.stage_figures(country, TOTAL)[i]
-            (hidden if known is None else fixed).append((country, TOTAL))
+            known = figures.stage_figures(country, TOTAL)[i] is not None
+            if not known and audit:
+                # Hidden in its row, but perhaps implied by other published cells of the main cube:
+                # then it is public knowledge, and the weekly cube must protect around it as such.
+                cells = [(country, TOTAL, str(j)) for j in range(i, len(stages))]
+                low, high = sum_bounds(main.cube, main.suppressed, cells)
+                known = high - low < 1e-6
+            (fixed if known else hidden).append((country, TOTAL))
         protected_weeks.append(
             protect(cube, threshold, fixed=fixed, forced=hidden, audit=audit, audit_limit=audit_limit)
         )

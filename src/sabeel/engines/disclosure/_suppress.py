@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from sabeel.engines.disclosure._cube import Cell, Cube
 
 _INFINITY = float("inf")
-# An upper bound for every unknown, so that GLOP never meets an unbounded programme (it may call
-# one infeasible); a maximum at the bound is reported as unbounded.
-_BIG = 1e9
+
+
+def _big(cube: Cube) -> float:
+    """An upper bound for every unknown, so that GLOP never meets an unbounded programme (it may
+    call one infeasible), small enough to keep it well scaled; a maximum at half of it or more is
+    reported as unbounded."""
+    return 4.0 * max(cube.values.values(), default=1) + 1000.0
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ def intervals(cube: Cube, hidden: Iterable[Cell], ask: Iterable[Cell] | None = N
         group_relations.setdefault(find(member), []).append((parent, children))
 
     answers: dict[Cell, tuple[float, float]] = {}
+    big = _big(cube)
     for key, cells in groups.items():
         wanted = [c for c in cells if c in asked]
         if not wanted:
@@ -155,7 +160,7 @@ def intervals(cube: Cube, hidden: Iterable[Cell], ask: Iterable[Cell] | None = N
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:  # pragma: no cover - OR-Tools is installed with GLOP
             raise RuntimeError("GLOP is not available")
-        var = {c: solver.NumVar(0.0, _BIG, f"x{i}") for i, c in enumerate(sorted(cells))}
+        var = {c: solver.NumVar(0.0, big, f"x{i}") for i, c in enumerate(sorted(cells))}
         for parent, children in group_relations.get(key, []):
             constant = 0.0
             row = solver.Constraint(0.0, 0.0)
@@ -178,11 +183,57 @@ def intervals(cube: Cube, hidden: Iterable[Cell], ask: Iterable[Cell] | None = N
                 status = solver.Solve()
                 if status == pywraplp.Solver.OPTIMAL:
                     found = var[cell].solution_value()
-                    bounds.append(_INFINITY if found > _BIG / 2 else found)
+                    bounds.append(_INFINITY if found > big / 2 else found)
                 else:  # pragma: no cover - the true counts are always a solution
                     raise RuntimeError(f"the audit's linear programme failed (status {status})")
             answers[cell] = (bounds[0], bounds[1])
     return answers
+
+
+def sum_bounds(cube: Cube, hidden: Iterable[Cell], cells: Iterable[Cell]) -> tuple[float, float]:
+    """The least and greatest value of the sum of ``cells`` consistent with every published cell of
+    ``cube`` (those not in ``hidden``), every additive relation and non-negative counts."""
+    from ortools.linear_solver import pywraplp
+
+    hidden = set(hidden)
+    cells = list(cells)
+    constant = float(sum(cube.value(c) for c in cells if c not in hidden))
+    wanted = [c for c in cells if c in hidden]
+    if not wanted:
+        return constant, constant
+    relations: dict[tuple[Cell, Cell], tuple[Cell, tuple[Cell, ...]]] = {}
+    for cell in hidden:
+        for parent, children in cube.relations_of(cell):
+            relations.setdefault(_relation_key(parent, children), (parent, children))
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover
+        raise RuntimeError("GLOP is not available")
+    big = _big(cube)
+    var = {c: solver.NumVar(0.0, big, f"x{i}") for i, c in enumerate(sorted(hidden))}
+    for parent, children in relations.values():
+        known = 0.0
+        row = solver.Constraint(0.0, 0.0)
+        for member, sign in ((parent, -1.0), *((child, 1.0) for child in children)):
+            if member in var:
+                row.SetCoefficient(var[member], row.GetCoefficient(var[member]) + sign)
+            else:
+                known += sign * cube.value(member)
+        row.SetBounds(-known, -known)
+    bounds: list[float] = []
+    objective = solver.Objective()
+    for maximize in (False, True):
+        objective.Clear()
+        for cell in wanted:
+            objective.SetCoefficient(var[cell], 1.0)
+        if maximize:
+            objective.SetMaximization()
+        else:
+            objective.SetMinimization()
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:  # pragma: no cover - the true counts are a solution
+            raise RuntimeError("the linear programme failed")
+        found = objective.Value()
+        bounds.append(_INFINITY if found > big / 2 else found)
+    return constant + bounds[0], constant + bounds[1]
 
 
 def protect(
@@ -229,6 +280,11 @@ def protect(
                     narrow.add(cell)
             if not widened:
                 break
+    if rounds:
+        # A complement that the published cells pin anyway hides nothing: publish it (the attacker
+        # already knows it, so no other hidden cell becomes any narrower).
+        found = intervals(cube, worker.hidden, ask=worker.hidden - sensitive)
+        worker.hidden -= {c for c, (low, high) in found.items() if high - low < 1e-6}
     return Protected(
         cube=cube,
         threshold=threshold,
