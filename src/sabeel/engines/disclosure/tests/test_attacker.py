@@ -5,9 +5,14 @@ publishes under every view and filter it offers (host country, host area, origin
 filtered by host country or area and by origin governorate; trends by week for each stage, for
 every host country and every range of weeks), and writes them as linear equations over unknown
 non-negative counts at the finest level (host area × origin sub-district × the last stage
-reached; host country × week for each stage, tied to the same households). For every hidden
-figure it solves two linear programmes (OR-Tools GLOP) for its least and greatest value. The
-oracle is written here from the description of the views, not from the engine's relations.
+reached; host country × week for each stage, tied to the same households). It then solves two
+linear programmes (OR-Tools GLOP) for the least and greatest value of every figure under the
+threshold that a view hides (it must range over at least one household) and of every hidden cell
+of the protected cubes (never pinned), and checks that every published figure is the true count
+and never under the threshold. A hidden running sum of at least the threshold may follow from
+another view's published rows (a row hides what it cannot show from its own cells): that
+discloses nothing. The oracle is written here from the description of the views, not from the
+engine's relations.
 """
 
 from __future__ import annotations
