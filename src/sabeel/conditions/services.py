@@ -29,6 +29,7 @@ from sabeel.core import audit
 from sabeel.core.actors import as_actor, system
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
+from sabeel.core.signals import conditions_changed
 from sabeel.geo.choices import Country
 from sabeel.geo.models import AdminUnit
 
@@ -147,6 +148,8 @@ def area_condition_record(
             "superseded_id": superseded.pk if superseded else None,
         },
     )
+    # Every verdict in the areas below may change: the funnel snapshot refreshes them all, on commit.
+    conditions_changed()
     return entry
 
 

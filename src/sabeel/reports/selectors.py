@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -93,9 +92,11 @@ _units_cache: dict[str, Any] = {}
 
 
 def _units() -> dict[int, _Unit]:
-    """Every admin unit by id with its level-1 ancestor (read once, kept for five minutes)."""
+    """Every admin unit by id with its level-1 ancestor, read again whenever the geography changed
+    (the same signature as the gazetteer's name index: count, newest id, last change)."""
+    signature = tuple(AdminUnit.objects.aggregate(n=Count("pk"), top=Max("pk"), last=Max("updated_at")).values())
     with _units_lock:
-        if _units_cache.get("at", 0) > time.monotonic() - 300:
+        if _units_cache.get("signature") == signature:
             return _units_cache["units"]  # type: ignore[no-any-return]
     rows = {
         u["pk"]: u for u in AdminUnit.objects.values("pk", "key", "level", "country", "parent_id", "name_en", "name_ar")
@@ -112,7 +113,7 @@ def _units() -> dict[int, _Unit]:
             up = dict(parent) if parent is not None else None
         units[pk] = _Unit(row["key"], row["level"], row["country"], area, row["name_en"], row["name_ar"])
     with _units_lock:
-        _units_cache.update(at=time.monotonic(), units=units)
+        _units_cache.update(signature=signature, units=units)
     return units
 
 

@@ -173,3 +173,27 @@ def test_nothing_to_announce(ids, django_capture_on_commit_callbacks) -> None:  
     with django_capture_on_commit_callbacks() as callbacks:
         households_changed(ids)
     assert callbacks == []
+
+
+def test_a_new_area_condition_refreshes_the_verdicts_on_commit(cast, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from sabeel.conditions.services import area_condition_record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        household = ready_family(cast)
+    assert _row(household).eligible is True
+    destination = household.destination or household.origin
+    with django_capture_on_commit_callbacks(execute=True):
+        area_condition_record(
+            actor=cast["lb_protection_officer"],
+            admin_unit=destination,
+            threshold="safety",
+            status="not_met",
+            source="Protection monitoring report",
+            as_of=days_ago(1),
+            text_en="Shelling reported in the area.",
+            text_ar="أنباء عن قصف في المنطقة.",
+            active_hostilities=True,
+        )
+    row = _row(household)
+    assert row.eligible is False
+    assert household_eligibility(household=household).may_schedule is False
