@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(StrEnum):
@@ -31,7 +32,8 @@ class Stage(StrEnum):
 
 
 STAGE_LABELS: dict[Stage, Promise] = {
-    Stage.REGISTERED: _("Registered"),
+    # "Registered" alone is already a column header meaning the date of registration.
+    Stage.REGISTERED: pgettext_lazy("funnel stage", "Registered"),
     Stage.INTENDING: _("Intend to return"),
     Stage.COUNSELLED: _("Counselled"),
     Stage.CONSENTED: _("Consented"),

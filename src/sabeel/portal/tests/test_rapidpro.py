@@ -6,6 +6,8 @@ or an audit row."""
 
 from __future__ import annotations
 
+import re
+
 import json
 import logging
 import threading
@@ -226,7 +228,7 @@ def test_arabic_withdraw_in_rapidpros_flow_webhook_body_is_answered_in_arabic(si
     }
     response = _post(body)
     assert response.json()["outcome"] == "withdrawn"
-    assert response.json()["reply"]  # in Arabic once the catalogue holds locale_fragments/interchange.po
+    assert re.search(r"[\u0600-\u06FF]", response.json()["reply"]), "the reply should be in Arabic"
     assert Withdrawal.objects.count() == 1
 
 

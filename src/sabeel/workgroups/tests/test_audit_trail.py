@@ -198,22 +198,9 @@ def test_the_data_sharing_log_is_linked_once_it_exists(client, cast):
 
 
 @pytest.fixture
-def arabic(tmp_path):
-    """This part's Arabic (its fragment, compiled ahead of the project catalogue until merged)."""
-    import subprocess
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.test import override_settings
-    from django.utils import translation
-
-    fragment = Path(__file__).resolve().parents[2] / "locale_fragments" / "audit_errors.po"
-    target = tmp_path / "ar" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(fragment)], check=True)  # noqa: S603, S607
-    with override_settings(LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]):
-        yield
-    translation.trans_real._translations = {}  # type: ignore[attr-defined]
+def arabic():
+    """The trail in Arabic comes from the project catalogue; nothing to set up (kept as a marker)."""
+    return None
 
 
 def test_the_trail_in_arabic(arabic, client, cast):
