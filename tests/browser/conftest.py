@@ -73,3 +73,20 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_with_code(page: Any, live_server: Any, user: Any, *, then: str) -> None:
+    """Sign a persona in through the real form: password, then the authenticator's current code;
+    waits for the ``then`` selector of the page that follows."""
+    from sabeel.core.otp import confirmed_totp_device, current_code
+    from sabeel.workgroups.testing import PASSWORD
+
+    device = confirmed_totp_device(user)
+    assert device is not None
+    page.goto(f"{live_server.url}/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.fill("input[name=code]", current_code(device))
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector(then)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from sabeel.core.otp import confirmed_totp_device, current_code
-from sabeel.workgroups.testing import PASSWORD, create_cast
-from tests.browser.conftest import shot
+from sabeel.workgroups.testing import create_cast
+from tests.browser.conftest import shot, sign_in_with_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,18 +36,6 @@ def _polygons() -> bool:
     return True
 
 
-def _sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
-    device = confirmed_totp_device(user)
-    assert device is not None
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.fill("input[name=code]", current_code(device))
-    page.click("form.form button[type=submit]")
-    page.wait_for_selector('[data-testid="membership-lb-donor_viewer"]')
-
-
 def test_a_donor_signs_in_and_reads_the_funnel_map_and_a_suppressed_cell(page, browser, live_server, committed_db):
     from django.urls import reverse
 
@@ -57,7 +44,7 @@ def test_a_donor_signs_in_and_reads_the_funnel_map_and_a_suppressed_cell(page, b
     polygons = _polygons()
     donor = cast["lb_donor_viewer"]
 
-    _sign_in(page, live_server, donor)
+    sign_in_with_code(page, live_server, donor, then='[data-testid="membership-lb-donor_viewer"]')
     # The home page loads the headline card (htmx): stage totals, a suppressed one marked, a link.
     card = page.locator('[data-testid="funnel-card-figures"]')
     card.wait_for()

@@ -9,9 +9,8 @@ import datetime as dt
 
 import pytest
 
-from sabeel.core.otp import confirmed_totp_device, current_code
-from sabeel.workgroups.testing import PASSWORD, Cast, create_cast
-from tests.browser.conftest import shot
+from sabeel.workgroups.testing import Cast, create_cast
+from tests.browser.conftest import shot, sign_in_with_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,18 +61,6 @@ def _a_working_day(cast: Cast) -> None:
     )
 
 
-def _sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
-    device = confirmed_totp_device(user)
-    assert device is not None
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.fill("input[name=code]", current_code(device))
-    page.click("form.form button[type=submit]")
-    page.wait_for_selector(".home-intro")
-
-
 def _check_menu(page, expected: dict[str, str], width: int, name: str) -> None:  # type: ignore[no-untyped-def]
     links = dict(page.eval_on_selector_all(".main-nav a[data-menu]", MENU_LINKS))
     assert links == expected, "the menu holds other links than the persona may open"
@@ -102,7 +89,7 @@ def test_each_roles_home_in_both_languages_at_desktop_and_phone_widths(role, pag
     user = cast[PERSONAS[role]]
     expected = {item.key: item.url for item in visible_items(as_actor(user))}
 
-    _sign_in(page, live_server, user)
+    sign_in_with_code(page, live_server, user, then=".home-intro")
     for lang in ("en", "ar"):
         if lang == "ar":
             page.click('[data-testid="lang-ar"]')
