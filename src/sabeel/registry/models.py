@@ -81,6 +81,8 @@ class Household(BaseModel):
             models.Index(fields=["current_location"], name="hh_location"),
             # The registration officer's home page: registered today / this week in the group.
             models.Index(fields=["working_group", "created_at"], name="hh_group_created"),
+            # The funnel's version check: the newest change of a group's open households.
+            models.Index(fields=["working_group", "status", "updated_at"], name="hh_group_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,9 +16,11 @@ snapshot does not change.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -271,14 +273,36 @@ _cache: dict[tuple[Any, ...], tuple[FunnelFigures, _Counts]] = {}
 _CACHE_SIZE = 16
 
 
+# Within one page (a table, its trends and its map: three funnel_table calls) the figures are read
+# at one version: ``one_version()`` keeps the first version check for the rest of the block.
+_page_versions: contextvars.ContextVar[dict[tuple[int, ...], tuple[Any, ...]] | None] = contextvars.ContextVar(
+    "funnel_page_versions", default=None
+)
+
+
+@contextlib.contextmanager
+def one_version() -> Iterator[None]:
+    """Read every funnel table inside the block at the version of the first one."""
+    token = _page_versions.set({})
+    try:
+        yield
+    finally:
+        _page_versions.reset(token)
+
+
 def _version(actor: Actor) -> tuple[Any, ...]:
     """Changes whenever a counted figure may have: the snapshot's newest row and size, the
-    registry's size and newest change in the actor's groups."""
-    snap = HouseholdFunnel.objects.filter(working_group_id__in=sorted(groups_for(actor, "aggregate.view"))).aggregate(
-        newest=Max("computed_at"), rows=Count("pk")
-    )
+    registry's size and newest change in the actor's groups (each read through an index)."""
+    groups = tuple(sorted(groups_for(actor, "aggregate.view")))
+    memo = _page_versions.get()
+    if memo is not None and groups in memo:
+        return memo[groups]
+    snap = HouseholdFunnel.objects.filter(working_group_id__in=groups).aggregate(newest=Max("computed_at"), rows=Count("pk"))
     reg = _households(actor).aggregate(newest=Max("updated_at"), rows=Count("pk"))
-    return (snap["newest"], snap["rows"], reg["newest"], reg["rows"])
+    version = (snap["newest"], snap["rows"], reg["newest"], reg["rows"])
+    if memo is not None:
+        memo[groups] = version
+    return version
 
 
 def funnel_figures(actor: Any, *, unit: str = "households", suppress: bool = True) -> tuple[FunnelFigures, _Counts]:

@@ -153,10 +153,11 @@ def _zone(actor: Actor) -> str:
 def _figures(actor: Actor, form: FunnelForm) -> Figures:
     dimension, unit, stage = form.choice("dimension", Dimension), form.choice("unit", str), form.choice("stage", Stage)
     filters = form.filters()
-    table = _table(actor, dimension=dimension, unit=unit, filters=filters)
-    trends = table if dimension == Dimension.WEEK else _table(actor, dimension=Dimension.WEEK, unit=unit, filters=filters)
     map_dimension = MAP_DIMENSION[dimension]
-    geo = table if map_dimension == dimension else _table(actor, dimension=map_dimension, unit=unit, filters=filters)
+    with selectors.one_version():  # the table, its trends and its map from the same figures
+        table = _table(actor, dimension=dimension, unit=unit, filters=filters)
+        trends = table if dimension == Dimension.WEEK else _table(actor, dimension=Dimension.WEEK, unit=unit, filters=filters)
+        geo = table if map_dimension == dimension else _table(actor, dimension=map_dimension, unit=unit, filters=filters)
     units = maps.map_units(map_dimension, [row.key for row in geo.rows])
     return Figures(
         table=table,

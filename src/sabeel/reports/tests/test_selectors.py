@@ -164,3 +164,16 @@ def test_people_are_counted_and_protected_by_their_households(cast) -> None:  # 
     assert _figures(exact)[Stage.REGISTERED] == 12  # two people in each of six households
     protected = selectors.funnel_table(cast["lb_coordinator"], dimension=Dimension.HOST_COUNTRY, unit="people")
     assert protected.total.cells[Stage.ELIGIBLE].suppressed  # one household of two people
+
+
+def test_one_page_reads_its_tables_at_one_version(cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    """The page's three tables check the version once: the second and third come from the cache."""
+    from sabeel.reports import selectors as funnel
+
+    coordinator = cast["lb_coordinator"]
+    funnel._cache.clear()
+    with funnel.one_version():
+        funnel.funnel_table(coordinator, dimension="origin")
+        with django_assert_max_num_queries(3):  # memberships and units; no version, no counting
+            funnel.funnel_table(coordinator, dimension="week")
+            funnel.funnel_table(coordinator, dimension="host_area")
