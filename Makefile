@@ -9,6 +9,8 @@ ONLY ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 AUDIT_EVERY ?= 300
+FUNNEL_EVERY ?= 3600
+PULL_EVERY ?= 300
 DEMO_SETTINGS := sabeel.config.settings.demo
 
 .PHONY: setup system-check demo serve migrate messages test check bench clean permissions-doc
@@ -51,7 +53,9 @@ demo: setup
 	@$(MAKE) --no-print-directory serve
 
 ## serve: gunicorn, the task worker, and every AUDIT_EVERY seconds audit_verify (seals the read log,
-## checks the chain against the newest anchor file in var/audit-anchors/, writes a new one)
+## checks the chain against the newest anchor file in var/audit-anchors/, writes a new one); every
+## PULL_EVERY seconds the survey pulls that are due; every FUNNEL_EVERY seconds a full refresh of the
+## funnel snapshot (verdicts change with time alone: cooling-off ends, consents expire)
 serve:
 	@echo "Serving Sabeel on http://$(HOST):$(PORT)/ (demo settings, DEBUG off). Ctrl-C stops the server, the worker and the audit check."
 	@export DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS); \
@@ -62,7 +66,18 @@ serve:
 	      || echo "audit_verify FAILED at $$(date -u +%FT%TZ): the audit trail does not hold; see var/audit-verify.log" >&2; \
 	    sleep $(AUDIT_EVERY) & nap=$$!; wait $$nap; \
 	  done ) & auditor=$$!; \
-	trap 'kill $$worker $$auditor 2>/dev/null' EXIT INT TERM; \
+	( trap 'kill $$nap 2>/dev/null; exit 0' INT TERM; \
+	  while true; do \
+	    $(MANAGE) intention_pull_due >>var/schedule.log 2>&1; \
+	    sleep $(PULL_EVERY) & nap=$$!; wait $$nap; \
+	  done ) & puller=$$!; \
+	( trap 'kill $$nap 2>/dev/null; exit 0' INT TERM; \
+	  sleep $(FUNNEL_EVERY) & nap=$$!; wait $$nap; \
+	  while true; do \
+	    $(MANAGE) funnel_refresh >>var/schedule.log 2>&1; \
+	    sleep $(FUNNEL_EVERY) & nap=$$!; wait $$nap; \
+	  done ) & refresher=$$!; \
+	trap 'kill $$worker $$auditor $$puller $$refresher 2>/dev/null' EXIT INT TERM; \
 	PYTHONPATH=src $(VENV)/bin/gunicorn sabeel.config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s'
 
 ## test: set up and run the whole suite (DATABASE_URL selects the database; SQLite by default)
