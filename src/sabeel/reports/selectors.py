@@ -11,7 +11,8 @@ Who sees what: a person-level role inside its own groups sees exact figures; eve
 figures protected by ``engines.disclosure`` at ``settings.SABEEL_SUPPRESSION_THRESHOLD``: the whole
 funnel is one protected cube and every view and filter reads from it, so no two views can be
 combined to recover a hidden cell. The protected cube is kept per process for as long as the
-snapshot does not change.
+snapshot does not change; after a change a cube read less than ``SABEEL_FUNNEL_SERVE_STALE_SECONDS``
+ago still answers (dated) while the new one is protected in the background.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import contextlib
 import contextvars
 import datetime as dt
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Case, Count, DateField, F, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
@@ -194,6 +196,7 @@ class _Counts:
     places: Places
     as_of: dt.datetime | None  # the oldest verdict counted
     missing: int  # households without a snapshot row yet
+    read_at: dt.datetime  # when the records were counted
 
 
 def _households(actor: Actor) -> Any:
@@ -201,6 +204,7 @@ def _households(actor: Actor) -> Any:
 
 
 def _count(actor: Actor) -> _Counts:
+    read_at = timezone.now()
     units = _units()
     leaves: dict[tuple[str, ...], int] = {}
     people_leaves: dict[tuple[str, ...], int] = {}
@@ -263,13 +267,15 @@ def _count(actor: Actor) -> _Counts:
         places=Places(host_country_of, governorate_of),
         as_of=oldest,
         missing=max(total - int(facts["rows"] or 0), 0),
+        read_at=read_at,
     )
 
 
 # --- protection, kept while the snapshot does not change -------------------------------------------
 
 _cache_lock = threading.Lock()
-_cache: dict[tuple[Any, ...], tuple[FunnelFigures, _Counts]] = {}
+_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], FunnelFigures, _Counts]] = {}
+_protecting: set[tuple[Any, ...]] = set()  # cubes being protected on a background thread
 _CACHE_SIZE = 16
 
 
@@ -305,38 +311,79 @@ def _version(actor: Actor) -> tuple[Any, ...]:
     return version
 
 
+def _stale_seconds() -> int:
+    return int(getattr(settings, "SABEEL_FUNNEL_SERVE_STALE_SECONDS", 0))
+
+
+def _start_background(job: Callable[[], object]) -> None:
+    """Run ``job`` on a daemon thread (its own database connection, closed when it ends)."""
+
+    def run() -> None:
+        try:
+            job()
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name="funnel-protect", daemon=True).start()
+
+
 def funnel_figures(actor: Any, *, unit: str = "households", suppress: bool = True) -> tuple[FunnelFigures, _Counts]:
-    """The funnel of the actor's groups as a protected cube (``suppress``) or an exact one."""
+    """The funnel of the actor's groups as a protected cube (``suppress``) or an exact one.
+
+    The cube is kept per process while the snapshot does not change. When it has changed and the
+    kept cube was read less than ``SABEEL_FUNNEL_SERVE_STALE_SECONDS`` ago, the kept cube is
+    answered at once (its provenance gives the time it was read) and a new one is protected on a
+    background thread, so a busy registry does not make every page wait for the whole cube; past
+    that age, or with no cube kept, the caller waits for a new one."""
     who = as_actor(actor)
     groups = tuple(sorted(groups_for(who, "aggregate.view")))
     t = threshold() if suppress else 1
-    key = (groups, unit, t, _version(who))
+    base = (groups, unit, t)
+    version = _version(who)
     with _cache_lock:
-        found = _cache.get(key)
+        found = _cache.get(base)
     if found is not None:
-        return found
-    counts = _count(who)
-    stages = tuple(str(s) for s in SHOWN_STAGES)
-    if unit == "people":
-        # A figure in people is hidden wherever its households are too few, whatever the people.
-        household_cells = {c for c, n in counts.leaves.items() if 0 < n < t}
-        figures = protect_counts(
-            counts.people_leaves,
-            counts.people_weeks,
-            counts.places,
-            stages,
-            t,
-            forced=_margins_under(counts, t) | household_cells,
-            week_forced=[{c for c, n in w.items() if 0 < n < t} for w in counts.weeks],
-            audit_limit=AUDIT_LIMIT,
-        )
-    else:
-        figures = protect_counts(counts.leaves, counts.weeks, counts.places, stages, t, audit_limit=AUDIT_LIMIT)
-    with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = (figures, counts)
-    return figures, counts
+        kept_version, figures, counts = found
+        if kept_version == version:
+            return figures, counts
+        if (timezone.now() - counts.read_at).total_seconds() < _stale_seconds():
+            with _cache_lock:
+                start = base not in _protecting
+                _protecting.add(base)
+            if start:
+                _start_background(lambda: _protect_and_keep(who, base, version))
+            return figures, counts
+    return _protect_and_keep(who, base, version)
+
+
+def _protect_and_keep(who: Actor, base: tuple[Any, ...], version: tuple[Any, ...]) -> tuple[FunnelFigures, _Counts]:
+    _groups, unit, t = base
+    try:
+        counts = _count(who)
+        stages = tuple(str(s) for s in SHOWN_STAGES)
+        if unit == "people":
+            # A figure in people is hidden wherever its households are too few, whatever the people.
+            household_cells = {c for c, n in counts.leaves.items() if 0 < n < t}
+            figures = protect_counts(
+                counts.people_leaves,
+                counts.people_weeks,
+                counts.places,
+                stages,
+                t,
+                forced=_margins_under(counts, t) | household_cells,
+                week_forced=[{c for c, n in w.items() if 0 < n < t} for w in counts.weeks],
+                audit_limit=AUDIT_LIMIT,
+            )
+        else:
+            figures = protect_counts(counts.leaves, counts.weeks, counts.places, stages, t, audit_limit=AUDIT_LIMIT)
+        with _cache_lock:
+            if base not in _cache and len(_cache) >= _CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[base] = (version, figures, counts)
+        return figures, counts
+    finally:
+        with _cache_lock:
+            _protecting.discard(base)
 
 
 def _margins_under(counts: _Counts, t: int) -> set[tuple[str, ...]]:
@@ -416,7 +463,8 @@ def funnel_table(
             key = h if dimension in (Dimension.HOST_COUNTRY, Dimension.HOST_AREA) else o
             rows.append(FunnelRow(key=key, label=_label(key, by_key), cells=_cells(figures.stage_figures(h, o))))
         total = FunnelRow(key="", label=_("Total"), cells=_cells(figures.stage_figures(*total_cell)))
-    as_of = counts.as_of or timezone.now()
+    # The records were counted at read_at (a kept cube may be minutes old); verdicts may be older.
+    as_of = min(counts.as_of, counts.read_at) if counts.as_of else counts.read_at
     note = _(
         "Registered, intending, counselled and consented are counted from the records; eligible is a "
         "snapshot of the eligibility verdicts, the oldest computed at the time shown."

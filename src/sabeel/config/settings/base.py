@@ -224,3 +224,9 @@ SABEEL_AUDIT_ANCHOR_DIR = env.AUDIT_ANCHOR_DIR
 READ_SEAL_GRACE_SECONDS = 30  # reads younger than this wait for the next seal (still committing)
 READ_LIST_PAGES_PER_WINDOW = 30  # list pages a role without person.export may read …
 READ_LIST_WINDOW_SECONDS = 10 * 60  # … within this window
+
+# --- The return funnel (reports/selectors.py) ------------------------------------------------------
+SABEEL_SUPPRESSION_THRESHOLD = 5  # figures from 1 to 4 are hidden for aggregate roles and exports
+# A protected cube read less than this long ago is answered at once after the snapshot changed,
+# while a new one is protected in the background (its provenance gives the time it was read).
+SABEEL_FUNNEL_SERVE_STALE_SECONDS = 300

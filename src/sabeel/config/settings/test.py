@@ -14,3 +14,6 @@ ALLOWED_HOSTS = ["*"]
 # Static files straight from the apps' folders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Every funnel test reads the figures of its own data: no kept cube answers after a change
+# (reports/tests/test_selectors.py tests the stale answer with this set).
+SABEEL_FUNNEL_SERVE_STALE_SECONDS = 0

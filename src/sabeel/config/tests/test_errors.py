@@ -11,7 +11,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from sabeel.config import errors

@@ -6,10 +6,9 @@ or an audit row."""
 
 from __future__ import annotations
 
-import re
-
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -177,3 +177,46 @@ def test_one_page_reads_its_tables_at_one_version(cast, django_assert_max_num_qu
         with django_assert_max_num_queries(3):  # memberships and units; no version, no counting
             funnel.funnel_table(coordinator, dimension="week")
             funnel.funnel_table(coordinator, dimension="host_area")
+
+
+def test_after_a_change_a_recent_cube_answers_at_once_and_a_new_one_is_protected_in_the_background(
+    cast, monkeypatch, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from sabeel.consent.tests.factories import family as new_family
+    from sabeel.reports import selectors as funnel
+    from sabeel.reports.snapshot import refresh_households
+
+    settings.SABEEL_FUNNEL_SERVE_STALE_SECONDS = 300
+    jobs: list = []  # type: ignore[type-arg]
+    monkeypatch.setattr(funnel, "_start_background", jobs.append)
+    officer = cast["lb_protection_officer"]
+    funnel._cache.clear()
+    before = funnel.funnel_table(officer, dimension="host_country").total.cells
+    refresh_households([new_family(cast).pk])
+
+    kept = funnel.funnel_table(officer, dimension="host_country")
+    again = funnel.funnel_table(officer, dimension="host_country")
+
+    assert kept.total.cells == before  # the kept cube, at once
+    assert again.total.cells == before and len(jobs) == 1  # one background job, not one a request
+    jobs[0]()
+    fresh = funnel.funnel_table(officer, dimension="host_country").total.cells
+    registered = next(iter(fresh))
+    assert fresh[registered].value == before[registered].value + 1
+
+
+def test_a_cube_older_than_the_setting_is_never_answered_after_a_change(cast, monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    from sabeel.consent.tests.factories import family as new_family
+    from sabeel.reports import selectors as funnel
+    from sabeel.reports.snapshot import refresh_households
+
+    settings.SABEEL_FUNNEL_SERVE_STALE_SECONDS = 0
+    monkeypatch.setattr(funnel, "_start_background", lambda job: pytest.fail("no background job expected"))
+    officer = cast["lb_protection_officer"]
+    funnel._cache.clear()
+    before = funnel.funnel_table(officer, dimension="host_country").total.cells
+    refresh_households([new_family(cast).pk])
+
+    after = funnel.funnel_table(officer, dimension="host_country").total.cells
+    registered = next(iter(after))
+    assert after[registered].value == before[registered].value + 1
