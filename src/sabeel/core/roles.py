@@ -75,6 +75,9 @@ ACTIONS: dict[str, Action] = {
         Action("person.create", _("Register households and people"), person_level=True),
         Action("person.update", _("Correct, close and reopen files"), person_level=True),
         Action("person.export", _("Export person-level lists"), person_level=True),
+        Action("identity.run", _("Run duplicate checks over the registry or an uploaded list"), person_level=True),
+        Action("identity.review", _("Review likely duplicates: same person, different people, unsure"), person_level=True),
+        Action("identity.merge", _("Merge and unmerge records of the same person"), person_level=True),
         Action("protection.break_glass", _("Open another officer's protection-sensitive case, with a reason"), person_level=True),
         Action("consent.record", _("Record counselling, consent and sign-offs"), person_level=True),
         Action("consent.withdraw", _("Record a withdrawal of consent"), person_level=True),
@@ -97,6 +100,7 @@ class RolePolicy:
 
 _ALL_STAFF = {"workgroup.view", "aggregate.view", "geo.view", "apitoken.manage"}
 _READ_PEOPLE = {"person.view", "person.history", "person.search"}
+_IDENTITY = {"identity.run", "identity.review", "identity.merge"}
 _NC, _SN, _DOC, _PC = (
     FieldGroup.NAMES_CONTACTS,
     FieldGroup.SPECIFIC_NEEDS,
@@ -107,7 +111,12 @@ _NC, _SN, _DOC, _PC = (
 POLICY: dict[Role, RolePolicy] = {
     Role.REGISTRATION_OFFICER: RolePolicy(
         Scope.PERSON,
-        frozenset(_ALL_STAFF | _READ_PEOPLE | {"person.create", "person.update", "person.export", "consent.withdraw"}),
+        frozenset(
+            _ALL_STAFF
+            | _READ_PEOPLE
+            | _IDENTITY
+            | {"person.create", "person.update", "person.export", "consent.withdraw"}
+        ),
         frozenset({_NC, _SN, _DOC}),
     ),
     Role.PROTECTION_OFFICER: RolePolicy(
@@ -115,6 +124,7 @@ POLICY: dict[Role, RolePolicy] = {
         frozenset(
             _ALL_STAFF
             | _READ_PEOPLE
+            | _IDENTITY
             | {
                 "person.create",
                 "person.update",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sabeel.portal",
     "sabeel.sharing",
     "sabeel.reports",
+    "sabeel.identity",
 ]
 
 MIDDLEWARE = [
