@@ -31,6 +31,7 @@ urlpatterns = [
     path("me/", include("sabeel.portal.urls")),
     path("reports/", include("sabeel.reports.urls")),
     path("sharing/", include("sabeel.sharing.urls")),
+    path("identity/", include("sabeel.identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),

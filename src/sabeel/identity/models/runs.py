@@ -1,0 +1,3 @@
+"""Batch duplicate runs, their candidate pairs and the review decisions."""
+
+__all__: list[str] = []
