@@ -1,11 +1,24 @@
 """Identity resolution on Splink: deduplicate a list, link two lists, find one record's matches.
 
-FIRST CUT (interface fixed, engine to be written): the frozen dataclasses and the three functions
-below are the contract the identity app builds on. Pure Python plus Splink (DuckDB by default,
-Spark when ``LinkageSettings.backend == "spark"``); never imports Django or the Sabeel apps.
+The frozen dataclasses and the four functions below are the contract the identity app builds on.
+Pure Python plus Splink (DuckDB by default, Spark when ``LinkageSettings.backend == "spark"``);
+never imports Django or the Sabeel apps.
+
+    model = train(records)                       # EM, no labels; a TrainedModel (JSON-serialisable)
+    result = deduplicate(records, model=model)   # pairs >= settings.floor, clusters >= settings.threshold
+    result = link(left, right, model=model)      # pairs across two lists
+    index = RegistryIndex.build(registry, model=model)   # once; then per new record:
+    matches = find_matches(record, index, model=model)   # best first, in milliseconds
+
+What each part does: ``_features`` turns a record into script-independent columns with the name
+model of ``engines.text``; ``_model`` writes the comparisons, blocking rules and training for both
+SQL dialects; ``_backends`` makes the DuckDB or Spark database API; ``_index`` is the prepared
+registry for ``find_matches``; ``_api`` runs Splink.
 """
 
 from sabeel.engines.linkage._api import deduplicate, find_matches, link, train
+from sabeel.engines.linkage._backends import spark_session
+from sabeel.engines.linkage._index import RegistryIndex
 from sabeel.engines.linkage._types import (
     Backend,
     Cluster,
@@ -27,9 +40,11 @@ __all__ = [
     "MatchPair",
     "PersonRecord",
     "Progress",
+    "RegistryIndex",
     "TrainedModel",
     "deduplicate",
     "find_matches",
     "link",
+    "spark_session",
     "train",
 ]

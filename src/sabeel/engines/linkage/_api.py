@@ -1,24 +1,179 @@
-"""The public functions (first cut: signatures only, the engine is being written)."""
+"""The public functions: ``train``, ``deduplicate``, ``link`` and ``find_matches``.
+
+A run turns the records into features (``_features``), registers them with the backend, builds a
+Splink ``Linker`` from the model's settings for that backend's SQL dialect (``_model``), predicts
+the pairs the blocking rules bring together, keeps those at or above ``settings.floor`` and
+clusters those at or above ``settings.threshold`` (connected components). Models are trained with
+no labels: u probabilities from random pairs, m probabilities by expectation maximisation in two
+sessions (blocked on first + family name, then on the full date of birth), and the prior that two
+records match from a strict deterministic rule.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sabeel.engines.linkage._types import LinkageResult, LinkageSettings, MatchPair, PersonRecord, TrainedModel
+from sabeel.engines.linkage import _features, _model
+from sabeel.engines.linkage._backends import db_api, dialect
+from sabeel.engines.linkage._index import RegistryIndex
+from sabeel.engines.linkage._types import (
+    Cluster,
+    Evidence,
+    LinkageResult,
+    LinkageSettings,
+    MatchPair,
+    PersonRecord,
+    Progress,
+    TrainedModel,
+)
 
 _DEFAULT = LinkageSettings()
+_DEDUPE = "dedupe_only"
+_LINK = "link_only"
+# Splink logs every SQL step at INFO; the engine reports progress through settings.on_progress.
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+class _Reporter:
+    def __init__(self, settings: LinkageSettings, stages: Sequence[str]) -> None:
+        self.callback = settings.on_progress
+        self.stages = tuple(stages)
+        self.done = 0
+
+    def __call__(self, stage: str) -> None:
+        if self.callback is not None:
+            self.callback(Progress(stage=stage, done=self.done, total=len(self.stages)))
+        self.done += 1
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback(Progress(stage="done", done=len(self.stages), total=len(self.stages)))
+
+
+def _linker(tables: Any, settings_dict: dict[str, Any]) -> Any:
+    from splink import Linker
+
+    return Linker(tables, settings_dict, log_level=None)
+
+
+_TRAIN_STAGES = ("features", "prior", "u probabilities", "m probabilities (names)", "m probabilities (dates)")
+
+
+def _train(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedModel:
+    api = db_api(settings)
+    name = dialect(settings)
+    linker = _linker(api.register(table), _model.settings_dict(name, _DEDUPE))
+    report("prior")
+    linker.training.estimate_probability_two_random_records_match(list(_model.DETERMINISTIC_RULES), recall=0.6)
+    report("u probabilities")
+    linker.training.estimate_u_using_random_sampling(max_pairs=settings.training_pairs, seed=settings.seed)
+    for stage, rule in zip(_TRAIN_STAGES[3:], _model.TRAINING_RULES, strict=True):
+        report(stage)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    trained = linker.misc.save_model_to_json()
+    # Stored backend-neutral in spirit: the settings are regenerated for whichever dialect predicts.
+    return TrainedModel(settings=_model.for_dialect(trained, _model.DUCKDB, _DEDUPE))
 
 
 def train(records: Iterable[PersonRecord], *, settings: LinkageSettings = _DEFAULT) -> TrainedModel:
-    """Estimate the model's parameters without labels (EM) on ``records``."""
-    raise NotImplementedError
+    """Estimate the model's parameters without labels (EM) on ``records`` (a few thousand records
+    at least: the u probabilities come from random pairs and EM needs duplicates to learn from)."""
+    report = _Reporter(settings, _TRAIN_STAGES)
+    report("features")
+    table = _features.feature_table(records)
+    if table.num_rows < 2:
+        raise ValueError("training needs at least two records (a few thousand for a useful model)")
+    model = _train(table, settings, report)
+    report.finish()
+    return model
+
+
+def _levels(model: TrainedModel) -> dict[str, dict[int, str]]:
+    """For each comparison, its levels' labels by Splink's comparison-vector value (null level -1,
+    then counting down to 0 for the last)."""
+    out: dict[str, dict[int, str]] = {}
+    for comparison in model.settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [level for level in levels if not level.get("is_null_level")]
+        labels = {-1: next((level["label_for_charts"] for level in levels if level.get("is_null_level")), "missing")}
+        for i, level in enumerate(non_null):
+            labels[len(non_null) - 1 - i] = level["label_for_charts"]
+        out[comparison["output_column_name"]] = labels
+    return out
+
+
+def _weight(row: dict[str, Any], name: str) -> float:
+    """The comparison's match weight (log2 Bayes factor), term-frequency adjustment included."""
+    return round(float(row.get(f"mw_{name}") or 0.0) + float(row.get(f"mw_tf_adj_{name}") or 0.0), 4)
+
+
+def _pairs(predictions: Any, model: TrainedModel, *, swap_source: str | None = None) -> list[MatchPair]:
+    labels = _levels(model)
+    table = predictions.as_pyarrow_table()
+    pairs: list[MatchPair] = []
+    for row in table.to_pylist():
+        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+        if swap_source is not None and row.get("source_dataset_l") == swap_source:
+            left, right = right, left
+        evidence = tuple(
+            Evidence(comparison=name, level=levels.get(int(row[f"gamma_{name}"]), "?"), weight=_weight(row, name))
+            for name, levels in labels.items()
+        )
+        pairs.append(
+            MatchPair(
+                left_id=left,
+                right_id=right,
+                probability=float(row["match_probability"]),
+                match_weight=float(row["match_weight"]),
+                evidence=evidence,
+            )
+        )
+    pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
+    return pairs
+
+
+def _clusters(linker: Any, predictions: Any, threshold: float) -> list[Cluster]:
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    members: dict[str, list[str]] = {}
+    table = clustered.as_pyarrow_table().select(["cluster_id", "unique_id"])
+    for cluster_id, unique_id in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
+        members.setdefault(str(cluster_id), []).append(str(unique_id))
+    clusters = [Cluster(cluster_id=k, record_ids=tuple(sorted(v))) for k, v in members.items() if len(v) > 1]
+    clusters.sort(key=lambda c: c.record_ids)
+    return [Cluster(cluster_id=f"c{i + 1}", record_ids=c.record_ids) for i, c in enumerate(clusters)]
+
+
+_RUN_STAGES = ("features", *_TRAIN_STAGES[1:], "pairs", "clusters")
 
 
 def deduplicate(
     records: Iterable[PersonRecord], *, model: TrainedModel | None = None, settings: LinkageSettings = _DEFAULT
 ) -> LinkageResult:
-    """Pairs and clusters of records in one list that are the same person (trains when no model)."""
-    raise NotImplementedError
+    """Pairs (probability at or above ``settings.floor``, best first) and clusters (records joined
+    by pairs at or above ``settings.threshold``; only clusters of two or more records) of records
+    in one list that are the same person. Trains on ``records`` when no model is given."""
+    report = _Reporter(settings, _RUN_STAGES if model is None else ("features", "pairs", "clusters"))
+    report("features")
+    table = _features.feature_table(records, "records")
+    if table.num_rows == 0:
+        raise ValueError("no records to deduplicate")
+    if model is None:
+        model = _train(table, settings, report)
+    report("pairs")
+    api = db_api(settings)
+    linker = _linker(api.register(table), _model.for_dialect(model.settings, dialect(settings), _DEDUPE))
+    predictions = linker.inference.predict(threshold_match_probability=settings.floor, warning_mode="never")
+    pairs = _pairs(predictions, model)
+    report("clusters")
+    clusters = _clusters(linker, predictions, settings.threshold)
+    report.finish()
+    return LinkageResult(pairs=tuple(pairs), clusters=tuple(clusters), model=model)
 
 
 def link(
@@ -28,12 +183,44 @@ def link(
     model: TrainedModel | None = None,
     settings: LinkageSettings = _DEFAULT,
 ) -> LinkageResult:
-    """Pairs of records across two lists that are the same person."""
-    raise NotImplementedError
+    """Pairs of records across two lists that are the same person (``left_id`` from ``left``,
+    ``right_id`` from ``right``), and the clusters they form. Record ids must not repeat across the
+    two lists. Trains on both lists together when no model is given."""
+    report = _Reporter(settings, _RUN_STAGES if model is None else ("features", "pairs", "clusters"))
+    report("features")
+    left_table = _features.feature_table(left, "left")
+    right_table = _features.feature_table(right, "right")
+    if left_table.num_rows == 0 or right_table.num_rows == 0:
+        raise ValueError("both lists need at least one record to link")
+    shared = set(left_table.column("unique_id").to_pylist()) & set(right_table.column("unique_id").to_pylist())
+    if shared:
+        raise ValueError(f"{len(shared)} record id(s) appear in both lists; record ids must be unique across them")
+    if model is None:
+        import pyarrow as pa
+
+        model = _train(pa.concat_tables([left_table, right_table]), settings, report)
+    report("pairs")
+    api = db_api(settings)
+    tables = [api.register(left_table, table_name="left"), api.register(right_table, table_name="right")]
+    linker = _linker(tables, _model.for_dialect(model.settings, dialect(settings), _LINK))
+    predictions = linker.inference.predict(threshold_match_probability=settings.floor, warning_mode="never")
+    pairs = _pairs(predictions, model, swap_source="right")
+    report("clusters")
+    clusters = _clusters(linker, predictions, settings.threshold)
+    report.finish()
+    return LinkageResult(pairs=tuple(pairs), clusters=tuple(clusters), model=model)
 
 
 def find_matches(
-    record: PersonRecord, registry: Iterable[PersonRecord], *, model: TrainedModel, settings: LinkageSettings = _DEFAULT
+    record: PersonRecord,
+    registry: RegistryIndex | Iterable[PersonRecord],
+    *,
+    model: TrainedModel,
+    settings: LinkageSettings = _DEFAULT,
 ) -> tuple[MatchPair, ...]:
-    """One new record against the registry, best first."""
-    raise NotImplementedError
+    """One new record against the registry, best first (pairs at or above ``settings.floor``;
+    ``left_id`` is the new record's id). Pass a ``RegistryIndex`` built once
+    (``RegistryIndex.build(records, model=model)``) to answer in milliseconds at a million
+    people; a plain iterable of records is indexed on the spot (fine for small lists)."""
+    index = registry if isinstance(registry, RegistryIndex) else RegistryIndex.build(registry, model=model)
+    return index.find(record, floor=settings.floor)

@@ -89,7 +89,20 @@ class Progress:
 
 @dataclass(frozen=True)
 class LinkageSettings:
+    """How a run works. ``spark_session`` is an existing ``pyspark.sql.SparkSession`` for the Spark
+    backend (None: a local one is made, with Splink's similarity jar); ``threads`` caps DuckDB's
+    threads (None: all cores); ``seed`` makes the random sampling of training repeatable;
+    ``training_pairs`` is how many random pairs estimate the u probabilities."""
+
     backend: Backend = Backend.DUCKDB
     threshold: float = 0.9  # pairs at or above join a cluster
     floor: float = 0.5  # pairs below are not returned at all
     on_progress: Callable[[Progress], None] | None = field(default=None, compare=False, hash=False)
+    spark_session: Any = field(default=None, compare=False, hash=False, repr=False)
+    threads: int | None = None
+    seed: int = 9
+    training_pairs: int = 2_000_000
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.floor <= self.threshold <= 1.0:
+            raise ValueError(f"need 0 <= floor <= threshold <= 1, got floor={self.floor}, threshold={self.threshold}")

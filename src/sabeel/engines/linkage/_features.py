@@ -1,0 +1,130 @@
+"""From a ``PersonRecord`` to the row Splink compares: features computed once, in Python, per record.
+
+Names are turned into script-independent strings here, with the name model of ``engines.text``
+(``common_form``), so that the SQL Splink runs only ever compares plain strings with functions both
+backends have (equality, Jaro-Winkler): an Arabic-script record and a French- or Turkish-style
+Latin record of the same person meet on the same columns, and DuckDB and Spark see identical input.
+
+Per name part two columns: ``<part>`` is the common form of the preferred reading (the first
+officer-typed reading in Arabic script, else the first typed reading, else a generated one), and
+``<part>_alt`` the common form of another reading when it differs (``None`` when every reading
+agrees). The comparisons take the best of the combinations, so "best across the record's readings,
+either script" holds for up to two distinct forms a part (a third is rare and dropped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+
+from sabeel.engines.linkage._types import PersonRecord
+from sabeel.engines.text import PARTS, Part, PersonName, Script, common_form
+
+NAME_COLUMNS: tuple[str, ...] = tuple(part.value for part in PARTS)
+COLUMNS: tuple[str, ...] = (
+    "unique_id",
+    "source_dataset",
+    *(column for part in NAME_COLUMNS for column in (part, f"{part}_alt")),
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "head",
+    "household_size",
+    "origin",
+)
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("source_dataset", pa.string()),
+        *((column, pa.string()) for part in NAME_COLUMNS for column in (part, f"{part}_alt")),
+        ("sex", pa.string()),
+        ("birth_year", pa.int32()),
+        ("birth_month", pa.int32()),
+        ("birth_day", pa.int32()),
+        ("head", pa.string()),
+        ("household_size", pa.int32()),
+        ("origin", pa.string()),
+    ]
+)
+
+
+@lru_cache(maxsize=200_000)
+def _form(word: str) -> str:
+    """The name model's common form of one part (cached: names repeat a great deal)."""
+    return common_form(word)
+
+
+def _ordered(names: Sequence[PersonName]) -> list[PersonName]:
+    """Readings in order of preference: typed Arabic, typed other, generated."""
+
+    def rank(name: PersonName) -> tuple[int, int]:
+        return (int(name.generated), 0 if name.script == Script.ARABIC else 1)
+
+    return sorted(names, key=rank)
+
+
+def part_forms(names: Sequence[PersonName], part: Part) -> tuple[str | None, str | None]:
+    """(preferred, alternative) common forms of one part across a person's readings."""
+    forms: list[str] = []
+    for name in _ordered(names):
+        value = name.part(part).strip()
+        if not value:
+            continue
+        form = _form(value)
+        if form and form not in forms:
+            forms.append(form)
+    if not forms:
+        return None, None
+    return forms[0], (forms[1] if len(forms) > 1 else None)
+
+
+def head_form(names: Sequence[PersonName]) -> str | None:
+    """The household head's name as one string: first, father and family common forms."""
+    if not names:
+        return None
+    words = [part_forms(names, part)[0] for part in (Part.FIRST, Part.FATHER, Part.FAMILY)]
+    text = " ".join(word for word in words if word)
+    return text or None
+
+
+def birth_date(record: PersonRecord) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) with what was not really recorded as None: a month without a year is
+    dropped, a day without a month too, and a registered "1 January" counts as year-only (it is
+    what registration systems write when only the year is known)."""
+    year, month, day = record.birth_year, record.birth_month, record.birth_day
+    if year is None:
+        return None, None, None
+    if month is None:
+        return year, None, None
+    if month == 1 and day == 1:
+        return year, None, None
+    return year, month, day
+
+
+def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {"unique_id": record.record_id, "source_dataset": source or record.source or "records"}
+    for part in PARTS:
+        row[part.value], row[f"{part.value}_alt"] = part_forms(record.names, part)
+    row["sex"] = record.sex if record.sex in ("M", "F") else None
+    row["birth_year"], row["birth_month"], row["birth_day"] = birth_date(record)
+    row["head"] = head_form(record.head_names)
+    row["household_size"] = record.household_size if record.household_size else None
+    row["origin"] = record.origin or None
+    return row
+
+
+def feature_table(records: Iterable[PersonRecord], source: str | None = None) -> pa.Table:
+    """The features of ``records`` as an Arrow table (the input both backends register)."""
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    seen: set[str] = set()
+    for record in records:
+        if record.record_id in seen:
+            raise ValueError(f"record id {record.record_id!r} appears twice; record ids must be unique")
+        seen.add(record.record_id)
+        for name, value in feature_row(record, source).items():
+            columns[name].append(value)
+    return pa.table(columns, schema=SCHEMA)
