@@ -47,6 +47,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.conf import settings
@@ -64,6 +65,7 @@ from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.models import ExternalId, Household, Individual, NameKey, Phone, RecordVersion
 from sabeel.registry.needs import is_sensitive
 from sabeel.registry.numbers import external_id_normalise, numbers_allocate, registration_number
+from sabeel.registry.readings import generated_readings, with_generated
 from sabeel.registry.search import name_keys_for
 from sabeel.workgroups.models import WorkingGroup
 
@@ -98,9 +100,9 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "closed_at", "protection_notes", "version", "created_by_id",
     ),
     Individual: (
-        "id", "created_at", "updated_at", "household_id", *NAME_FIELDS, "sex", "date_of_birth", "dob_precision",
-        "relationship", "documents_held", "documents_missing", "specific_needs", "sensitive_needs", "status",
-        "status_reason", "version",
+        "id", "created_at", "updated_at", "household_id", *NAME_FIELDS, "generated_names", "sex", "date_of_birth",
+        "dob_precision", "relationship", "documents_held", "documents_missing", "specific_needs", "sensitive_needs",
+        "status", "status_reason", "version",
     ),
     Phone: ("id", "created_at", "updated_at", "household_id", "number", "is_primary", "is_active"),
     ExternalId: (
@@ -225,6 +227,11 @@ class _Generated:
     households: list[SynthHousehold]
     keys: list[tuple[str, ...]]  # per person, in order
     counts: dict[Model, int]
+    readings: list[str] = dataclass_field(default_factory=list)  # per person, in order: generated_names as JSON
+
+
+def _readings_json(generated: Mapping[str, str]) -> str:
+    return json.dumps(generated, ensure_ascii=False, sort_keys=True) if generated else "{}"
 
 
 _names = operator.attrgetter(*NAME_FIELDS)
@@ -232,11 +239,15 @@ _names = operator.attrgetter(*NAME_FIELDS)
 
 def _generate(part: _Part, template: SynthConfig) -> _Generated:
     households = list(generate_households(replace(template, seed=part.seed, households=part.households)))
-    keys = [
-        tuple(sorted(name_keys_for(dict(zip(NAME_FIELDS, _names(person), strict=True)))))
-        for household in households
-        for person in household.members
-    ]
+    # The other-script reading of the names the generator left empty (one-script registrations),
+    # cached per distinct part by readings.generated_readings; indexed with the typed names.
+    keys, readings = [], []
+    for household in households:
+        for person in household.members:
+            typed = dict(zip(NAME_FIELDS, _names(person), strict=True))
+            generated = generated_readings(typed)
+            keys.append(tuple(sorted(name_keys_for(with_generated(typed, generated)))))
+            readings.append(_readings_json(generated))
     people = len(keys)
     counts = {
         Household: len(households),
@@ -246,7 +257,7 @@ def _generate(part: _Part, template: SynthConfig) -> _Generated:
         NameKey: sum(map(len, keys)),
         RecordVersion: len(households) + people,
     }
-    return _Generated(households, keys, counts)
+    return _Generated(households, keys, counts, readings)
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -288,8 +299,9 @@ class _Rows:
         self.ids = dict(starts)
         out: Rows = {model: [] for model in LOADED_MODELS}
         keys = iter(generated.keys)
+        readings = iter(generated.readings)
         for offset, household in enumerate(generated.households):
-            self._household(household, registration_number(self.host, part.first_sequence + offset), keys, out)
+            self._household(household, registration_number(self.host, part.first_sequence + offset), keys, readings, out)
         used = {model: self.ids[model] - starts[model] for model in LOADED_MODELS}
         if used != generated.counts:
             raise RuntimeError(f"rows built {used} differ from the counts announced {generated.counts}")
@@ -300,7 +312,9 @@ class _Rows:
         self.ids[model] = value + count
         return value
 
-    def _household(self, synth: SynthHousehold, number: str, keys: Iterator[tuple[str, ...]], out: Rows) -> None:
+    def _household(
+        self, synth: SynthHousehold, number: str, keys: Iterator[tuple[str, ...]], readings: Iterator[str], out: Rows
+    ) -> None:
         stamp, places, as_json = self.stamp, self.places, self._json
         household_id = self._take(Household)
         out[Household].append((
@@ -332,9 +346,9 @@ class _Rows:
             changes.append(f'"external_ids":[[],{as_json(tuple(external))}]')
         out[RecordVersion].append(self._version(household_id, self.null, "household.created", changes))
         for person in synth.members:
-            self._person(person, household_id, next(keys), out)
+            self._person(person, household_id, next(keys), next(readings), out)
 
-    def _person(self, person: SynthPerson, household_id: int, keys: tuple[str, ...], out: Rows) -> None:
+    def _person(self, person: SynthPerson, household_id: int, keys: tuple[str, ...], readings: str, out: Rows) -> None:
         stamp, as_json = self.stamp, self._json
         individual_id = self._take(Individual)
         names: tuple[str, ...] = _names(person)
@@ -346,7 +360,7 @@ class _Rows:
         born = person.birth_date.isoformat() if person.birth_date is not None else self.null
         precision = person.birth_date_precision or DatePrecision.UNKNOWN.value
         out[Individual].append((
-            individual_id, stamp, stamp, household_id, *names, person.sex, born, precision, person.relationship,
+            individual_id, stamp, stamp, household_id, *names, readings, person.sex, born, precision, person.relationship,
             as_json(person.documents_held), as_json(person.documents_missing), as_json(needs), as_json(sensitive),
             MemberStatus.ACTIVE.value, "", 1,
         ))  # fmt: skip
@@ -404,6 +418,7 @@ def _copy_escape(text: str) -> str:
 _NULL = "\\N"  # COPY's empty column; the builder puts this very object where a value is missing
 _TEMPLATES = {model: "\t".join(["%s"] * len(columns)) for model, columns in COLUMNS.items()}
 _SPECIAL = re.compile(r'[\\\x00-\x1f"]')  # what COPY text or JSON would escape
+_COPY_SPECIAL = re.compile(r"[\\\x00-\x1f]")  # what COPY text would escape
 
 
 def _copy_text(model: Model, rows: list[tuple[Any, ...]], *, clean: bool) -> bytes:
@@ -433,7 +448,8 @@ def _is_clean(generated: _Generated) -> bool:
         for person in household.members:
             values += _names(person)
             values += (*person.documents_held, *person.documents_missing, *person.specific_needs)
-    return not _SPECIAL.search("".join(values))
+    # The readings are JSON already (quotes are theirs): only what COPY text escapes matters there.
+    return not _SPECIAL.search("".join(values)) and not _COPY_SPECIAL.search("".join(generated.readings))
 
 
 class _SqliteWriter:

@@ -32,6 +32,10 @@ NAME_FIELDS = NAME_FIELDS_AR + NAME_FIELDS_LAT
 
 INDIVIDUAL_FIELD_GROUPS: dict[str, FieldGroup] = {
     **dict.fromkeys(NAME_FIELDS, FieldGroup.NAMES_CONTACTS),
+    # The generated other-script reading is a name; the reason an officer gave for registering a
+    # person although likely matches were shown may name people (its note), so it is one too.
+    "generated_names": FieldGroup.NAMES_CONTACTS,
+    "duplicate_check": FieldGroup.NAMES_CONTACTS,
     "documents_held": FieldGroup.DOCUMENTS,
     "documents_missing": FieldGroup.DOCUMENTS,
     "external_ids": FieldGroup.DOCUMENTS,

@@ -108,6 +108,13 @@ class Individual(HouseholdScoped, BaseModel):
     father_name_lat = models.CharField(_("father's name (Latin)"), max_length=100, blank=True)
     grandfather_name_lat = models.CharField(_("grandfather's name (Latin)"), max_length=100, blank=True)
     family_name_lat = models.CharField(_("family name (Latin)"), max_length=100, blank=True)
+    # The other-script reading the platform generated (``registry.readings``), never typed by an
+    # officer: name field → value (``{"first_name_lat": "Mohammad", …}``), only for the fields the
+    # officer left empty whose counterpart in the other script was typed. Rewritten at every save of
+    # the names; never in the version history; shown marked as generated, never as typed.
+    generated_names = models.JSONField(
+        _("generated reading — not typed by an officer"), default=dict, db_default={}, blank=True
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     dob_precision = models.CharField(

@@ -40,6 +40,7 @@ from sabeel.registry.services._inputs import (
 from sabeel.registry.services._records import (
     _bump,
     _check_version,
+    _generate_readings,
     _ids_of,
     _index_names,
     _individual_values,
@@ -115,7 +116,9 @@ def household_create(
     _set_external_ids(household, None, household_ids)
     individuals: list[Individual] = []
     for values in sorted(people, key=lambda v: v["relationship"] != Relationship.HEAD):
-        person = Individual.objects.create(household=household, **_individual_values(values))
+        person = Individual(household=household, **_individual_values(values))
+        _generate_readings(person)
+        person.save(force_insert=True)
         _set_external_ids(household, person, values["external_ids"])
         individuals.append(person)
     _index_names(individuals, working_group_id=working_group.pk, replace=False)

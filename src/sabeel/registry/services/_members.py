@@ -35,6 +35,7 @@ from sabeel.registry.services._records import (
     _active_heads,
     _bump,
     _check_version,
+    _generate_readings,
     _ids_of,
     _index_names,
     _individual_values,
@@ -60,7 +61,9 @@ def member_add(*, actor: Any, household: Household, member: MemberInput, expecte
     if values.get("relationship") == Relationship.HEAD and _active_heads(household):
         errors.setdefault("relationship", []).append(_("This household already has a head; change the head instead."))
     _refuse(errors)
-    person = Individual.objects.create(household=household, joined_at=timezone.now(), **_individual_values(values))
+    person = Individual(household=household, joined_at=timezone.now(), **_individual_values(values))
+    _generate_readings(person)
+    person.save(force_insert=True)
     _set_external_ids(household, person, values["external_ids"])
     _index_names([person], working_group_id=household.working_group_id, replace=False)
     _refresh_needs(household)
@@ -256,7 +259,11 @@ def individual_update(
     if not diff:
         return person
     person.version += 1
-    person.save(update_fields=[*[n for n in diff if n != "external_ids"], "version", "updated_at"])
+    # The generated reading follows the typed names; it is saved, never recorded as a change.
+    regenerated = any(name in NAME_FIELDS for name in diff) and _generate_readings(person)
+    person.save(
+        update_fields=[*[n for n in diff if n != "external_ids"], *(["generated_names"] if regenerated else []), "version", "updated_at"]
+    )
     if "specific_needs" in diff:
         _refresh_needs(household)
     if any(name in NAME_FIELDS for name in diff):

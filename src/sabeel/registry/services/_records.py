@@ -19,6 +19,7 @@ from sabeel.registry.choices import (
 )
 from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.models import ExternalId, Household, Individual, NameKey, Phone, RecordVersion
+from sabeel.registry.readings import generated_readings, with_generated
 from sabeel.registry.search import name_keys_for
 from sabeel.registry.versions import describe, version_entries
 
@@ -69,8 +70,18 @@ def _index_names(individuals: Sequence[Individual], *, working_group_id: int, re
     NameKey.objects.bulk_create(
         NameKey(individual=person, working_group_id=working_group_id, key=key)
         for person in individuals
-        for key in sorted(name_keys_for({name: getattr(person, name) for name in NAME_FIELDS}))
+        for key in sorted(name_keys_for(with_generated({name: getattr(person, name) for name in NAME_FIELDS}, person.generated_names)))
     )
+
+
+def _generate_readings(person: Individual) -> bool:
+    """Set ``person.generated_names`` from the typed names (``readings.generated_readings``);
+    True when it changed. Derived data: never a field of a version or of the audit row."""
+    generated = generated_readings({name: getattr(person, name) for name in NAME_FIELDS})
+    if generated == (person.generated_names or {}):
+        return False
+    person.generated_names = generated
+    return True
 
 
 def _ids_of(household: Household, individual: Individual | None = None) -> list[str]:

@@ -22,6 +22,6 @@ def test_every_field_of_households_and_people_is_either_open_or_in_a_group():
 
 
 def test_names_phones_and_protection_fields_are_in_their_groups():
-    assert set(NAME_FIELDS) | {"phones"} == fields_of(FieldGroup.NAMES_CONTACTS)
+    assert set(NAME_FIELDS) | {"phones", "generated_names", "duplicate_check"} == fields_of(FieldGroup.NAMES_CONTACTS)
     assert fields_of(FieldGroup.PROTECTION_CASE) == {"sensitive_needs", "protection_notes"}
     assert fields_of(FieldGroup.DOCUMENTS) == {"documents_held", "documents_missing", "external_ids"}
