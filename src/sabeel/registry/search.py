@@ -15,9 +15,15 @@ working groups, is read for how many people each key has; a word whose pairs mee
 nobody, or far fewer people than the other words meet together, is probably mistyped, so its
 pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
 they share (rare keys weigh more, typo keys half, keys too common to tell anyone apart are
-skipped once rarer ones are taken); the best ``CANDIDATES`` are scored in Python with
-``engines.text.name_similarity``, word by word, and only the page shown is read in full. A
-single name word reads at most ``CANDIDATES`` entries of its key. A query that is a
+skipped once rarer ones are taken; equal weights are cut in an order scrambled per query, not
+by id); the best ``CANDIDATES`` get a cheap word-by-word score (``engines.text.name_similarity``,
+cached per pair of words), and the best ``RESCORE`` of those are ranked by the name model,
+``engines.text.match_query`` over the person's readings (each script: the typed parts, the
+generated reading of ``registry.readings`` filling the parts left empty, so a record in either
+script is found from either script). Hits are ordered by the name model's score, equal scores by
+how well the name order agrees (``order``), then by ``tie_break``, a stable hash of (query,
+person): never by id, which would put the oldest registrations first. Only the page shown is read
+in full. A single name word reads at most ``CANDIDATES`` entries of its key. A query that is a
 registration number, a phone number or an external id is matched exactly on the normalised
 value. Queries travel in POST bodies only; the audit trail keeps a keyed hash of the query.
 """
@@ -25,6 +31,7 @@ value. Queries travel in POST bodies only; the audit trail keeps a keyed hash of
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,11 +46,21 @@ from django.utils.translation import gettext as _
 from sabeel.core import audit
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import groups_for, require
-from sabeel.engines.text import NormalisedText, Script, detect_script, fold_digits, normalise
+from sabeel.engines.text import (
+    NameComparison,
+    NormalisedText,
+    PartAgreement,
+    Script,
+    detect_script,
+    fold_digits,
+    match_query,
+    normalise,
+)
 from sabeel.engines.text import name_similarity as _name_similarity
 from sabeel.registry.fieldgroups import NAME_FIELDS_AR, NAME_FIELDS_LAT, allowed_fields, keep
 from sabeel.registry.models import ExternalId, Household, Individual, NameKey, Phone
 from sabeel.registry.numbers import external_id_normalise, phone_to_e164, registration_number_parse
+from sabeel.registry.readings import person_readings, with_generated
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = [
@@ -300,7 +317,9 @@ class SearchHit:
     working_group_id: int
     score: float
     matched_by: str  # "name", "registration_number", "phone", "external_id"
-    values: dict[str, Any]
+    values: dict[str, Any]  # typed names; the generated reading apart, under "generated_names"
+    order: float = 1.0  # how well the query's name order agreed (engines.text.match_query)
+    agreements: tuple[PartAgreement, ...] = ()  # which name parts met the query, and how well
 
 
 @dataclass(frozen=True)
@@ -314,6 +333,8 @@ def _digits_only(text: str) -> str:
 
 
 MIN_SCORE = 0.65  # a name hit below this is noise
+RESCORE = 50  # candidates ranked by the name model after the cheap word-by-word score
+PRESCORE_FLOOR = 0.5  # below this cheap score a candidate is not worth the name model's time
 IDENTIFIER_DIGITS = 3  # a query with this many digits is matched as an identifier only
 FUZZY_WEIGHT = 0.5  # a pair key one edit away from the query counts half
 RARITY_SCALE = 1e7  # weight of a key: log(RARITY_SCALE / people who have it)
@@ -334,6 +355,7 @@ _HIT_FIELDS = (
     "status",
     *NAME_FIELDS_AR,
     *NAME_FIELDS_LAT,
+    "generated_names",
 )
 
 
@@ -383,11 +405,12 @@ def _name_candidates(groups: set[int], keys: QueryKeys) -> list[int]:
         f"WITH w(k, weight) AS (VALUES {weights}) "  # noqa: S608 - placeholders only; the table name is the model's
         f'SELECT nk.individual_id, SUM(w.weight) AS score FROM "{table}" nk JOIN w ON nk.key = w.k '
         f"WHERE nk.working_group_id IN ({in_groups}) "
-        "GROUP BY nk.individual_id ORDER BY score DESC, nk.individual_id DESC LIMIT %s"
+        # Equal key scores are cut in an order scrambled per query (never the lowest or highest ids).
+        "GROUP BY nk.individual_id ORDER BY score DESC, (nk.individual_id * %s) %% 1000003 LIMIT %s"
     )
     params: list[Any] = [v for item in chosen.items() for v in item]
     params += sorted(groups)
-    params.append(CANDIDATES)
+    params += [_scramble(" ".join(keys.words)), CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
@@ -449,14 +472,40 @@ def _rows(ids: Iterable[int], groups: set[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-def _score_names(words: Sequence[str], ids: Sequence[int]) -> dict[int, float]:
-    """Scores of the candidates' names (read without their households: the ids come from the
-    actor's groups' index, and the hits shown are read again with the group filter)."""
+def _scramble(text: str) -> int:
+    """A multiplier from 1 to 1,000,002 derived from the query, for the candidates' cut."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") % 1_000_002 + 1
+
+
+def tie_break(query: str, individual_id: int) -> int:
+    """The last sort key of a name hit, after the score and the name order: a stable hash of
+    (query, person), so that equal hits come in an order that is the same for the same query but
+    follows neither the ids nor the registration order (lowest-id-first flatters recall)."""
+    return int.from_bytes(hashlib.blake2b(f"{query}\x00{individual_id}".encode(), digest_size=8).digest(), "big")
+
+
+def _score_names(text: str, words: Sequence[str], ids: Sequence[int]) -> dict[int, NameComparison]:
+    """The candidates' names compared with the query by the name model (``match_query`` over the
+    person's readings: each script, typed parts with the generated reading filling the empty
+    ones). A cheap word-by-word score (cached per pair of words) first picks the ``RESCORE`` best
+    candidates, which the name model then ranks. Read without the households: the ids come from
+    the actor's groups' index, and the hits shown are read again with the group filter."""
     if not ids:
         return {}
     scorer = _Scorer(words)
-    rows = Individual.objects.filter(pk__in=list(ids)).values_list("id", *NAME_FIELDS_AR, *NAME_FIELDS_LAT)
-    return {row[0]: scorer.score(row[1:]) for row in rows}
+    rows = Individual.objects.filter(pk__in=list(ids)).values_list("id", *NAME_FIELDS_AR, *NAME_FIELDS_LAT, "generated_names")
+    people: dict[int, tuple[dict[str, str], Any]] = {}
+    prescores: dict[int, float] = {}
+    for row in rows:
+        typed = dict(zip(NAME_FIELDS_AR + NAME_FIELDS_LAT, row[1:-1], strict=True))
+        people[row[0]] = (typed, row[-1])
+        prescores[row[0]] = scorer.score(with_generated(typed, row[-1]).values())
+    best = sorted(prescores, key=lambda pk: (-prescores[pk], tie_break(text, pk)))[:RESCORE]
+    return {
+        pk: match_query(text, person_readings(*people[pk]))
+        for pk in best
+        if prescores[pk] >= PRESCORE_FLOOR
+    }
 
 
 def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
@@ -482,21 +531,29 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
         id_groups=id_groups,
         all_groups=set(groups),
     )
-    scores: dict[int, float] = {}
+    scores: dict[int, NameComparison] = {}
     keys = query_keys(text)
     # A query with several digits is an identifier, never a name (names are written without).
     if keys.words and name_groups and len(_digits_only(text)) < IDENTIFIER_DIGITS:
         candidates = _name_candidates(name_groups, keys)
         if not candidates:
             candidates = _candidates_by_singles(name_groups, keys.singles)
-        scores = _score_names(keys.words, candidates)
+        scores = _score_names(text, keys.words, candidates)
 
-    ranked: list[tuple[float, int, int, str]] = [(1.0, 0, pk, how) for pk, how in exact.items()]
-    ranked += [(score, 1, pk, "name") for pk, score in scores.items() if pk not in exact and score >= MIN_SCORE]
-    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    # Identifier matches first (one household's members in registration order), then the names by
+    # the name model's score, ties by how well the name order agrees, then ``tie_break``.
+    ranked: list[tuple[tuple[Any, ...], int, str, NameComparison | None]] = [
+        ((0, 0.0, 0.0, index), pk, how, None) for index, (pk, how) in enumerate(exact.items())
+    ]
+    ranked += [
+        ((1, -c.score, -c.order, tie_break(text, pk)), pk, "name", c)
+        for pk, c in scores.items()
+        if pk not in exact and c.score >= MIN_SCORE
+    ]
+    ranked.sort(key=lambda r: r[0])
     shown = ranked[:limit]
-    rows = _rows([pk for _score, _order, pk, _how in shown], set(groups))
-    hits = tuple(_hit(rows[pk], allowed, score, how) for score, _order, pk, how in shown if pk in rows)
+    rows = _rows([pk for _key, pk, _how, _c in shown], set(groups))
+    hits = tuple(_hit(rows[pk], allowed, how, comparison) for _key, pk, how, comparison in shown if pk in rows)
     only_group = next(iter(groups)) if len(groups) == 1 else None
     audit.record_search(
         actor=actor,
@@ -509,12 +566,14 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
     return SearchResult(hits=hits, truncated=len(ranked) > limit)
 
 
-def _hit(row: dict[str, Any], allowed: dict[int, frozenset[str]], score: float, how: str) -> SearchHit:
+def _hit(row: dict[str, Any], allowed: dict[int, frozenset[str]], how: str, comparison: NameComparison | None) -> SearchHit:
     group_id = row["household__working_group_id"]
     values = {
         name: row[name]
-        for name in (*NAME_FIELDS_AR, *NAME_FIELDS_LAT, "sex", "date_of_birth", "dob_precision", "relationship", "status")
-    }
+        for name in (
+            *NAME_FIELDS_AR, *NAME_FIELDS_LAT, "generated_names", "sex", "date_of_birth", "dob_precision", "relationship", "status",
+        )
+    }  # fmt: skip
     values["household_status"] = row["household__status"]
     # A search hit carries no protection-case field, so it is redacted against its working group
     # (the same answer as against the household, without a case-assignment query per hit).
@@ -523,7 +582,9 @@ def _hit(row: dict[str, Any], allowed: dict[int, frozenset[str]], score: float, 
         household_id=row["household_id"],
         registration_number=row["household__registration_number"],
         working_group_id=group_id,
-        score=score,
+        score=comparison.score if comparison is not None else 1.0,
         matched_by=how,
         values=keep(values, allowed[group_id]),
+        order=comparison.order if comparison is not None else 1.0,
+        agreements=comparison.agreements if comparison is not None else (),
     )
