@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from itertools import accumulate
 from typing import Generic, TypeVar
@@ -11,6 +12,7 @@ from sabeel.engines.synth import _facts as facts
 from sabeel.engines.synth._attributes import birth_date, documents, specific_needs
 from sabeel.engines.synth._geo import HostPlaces, SyrianPlaces
 from sabeel.engines.synth._names import FEMALE_BY_ERA, MALE_BY_ERA, Name, era_of, family_table
+from sabeel.engines.synth._styles import ENGLISH, chat_digits, style_spelling
 from sabeel.engines.synth._types import SynthConfig, SynthHousehold, SynthPerson
 
 T = TypeVar("T")
@@ -22,7 +24,7 @@ _RELATION_ORDER = {
 _CHILD = {"M": "son", "F": "daughter"}
 
 
-class _Weighted(Generic[T]):
+class Weighted(Generic[T]):
     __slots__ = ("cum", "items", "last", "total")
 
     def __init__(self, pairs: Sequence[tuple[T, float]]):
@@ -33,6 +35,18 @@ class _Weighted(Generic[T]):
 
     def pick(self, rng: random.Random) -> T:
         return self.items[bisect_right(self.cum, rng.random() * self.total, 0, self.last)]
+
+
+def draw_registration(
+    rng: random.Random, styles: Weighted[str], chat_digits_rate: float, arabic_only_rate: float, latin_only_rate: float
+) -> tuple[str, bool, str]:
+    """How a household is registered: its Latin style, whether its typist uses chat digits, and which
+    scripts are recorded (``both``, ``arabic``, ``latin``)."""
+    style = styles.pick(rng)
+    digits = rng.random() < chat_digits_rate
+    roll = rng.random()
+    scripts = "arabic" if roll < arabic_only_rate else "latin" if roll < arabic_only_rate + latin_only_rate else "both"
+    return style, digits, scripts
 
 
 class _Lineage:
@@ -68,12 +82,12 @@ class HouseholdGenerator:
         self.ref = config.reference_date.toordinal()
         self.ref_year = config.reference_date.year
         self.host = host
-        self.kinds = _Weighted(list(facts.HOUSEHOLD_KINDS[host].items()))
+        self.kinds = Weighted(list(facts.HOUSEHOLD_KINDS[host].items()))
         arrivals = [(y, w) for y, w in facts.ARRIVAL_YEAR_SHARES[host].items() if y <= self.ref_year]
-        self.arrival = _Weighted(arrivals or [(self.ref_year, 1.0)])
-        self.wanted = _Weighted(list(facts.CHILDREN_WANTED[host].items()))
-        self.head_ages = _Weighted([((lo, hi), w) for lo, hi, w in facts.HEAD_AGE_BANDS[host]])
-        self.phone_plans = _Weighted([((prefix, digits), w) for prefix, digits, w in facts.PHONE_PREFIXES[host]])
+        self.arrival = Weighted(arrivals or [(self.ref_year, 1.0)])
+        self.wanted = Weighted(list(facts.CHILDREN_WANTED[host].items()))
+        self.head_ages = Weighted([((lo, hi), w) for lo, hi, w in facts.HEAD_AGE_BANDS[host]])
+        self.phone_plans = Weighted([((prefix, digits), w) for prefix, digits, w in facts.PHONE_PREFIXES[host]])
         self.places = SyrianPlaces(
             config.syria_units,
             facts.ORIGIN_SHARES[host],
@@ -84,6 +98,17 @@ class HouseholdGenerator:
         self.case_serials: dict[int, int] = {}
         self.host_serial = 100_000_000 + self.rng.randrange(100_000_000)
         self.birth_registered = facts.HOST_BIRTH_REGISTERED[host]
+        # styles, scripts and chat digits come from a stream of their own: the main stream, and so the
+        # people, stay what they were before styles existed
+        self.style_rng = random.Random(f"registration-styles:{config.seed}")
+        self.styles = Weighted(list(config.latin_styles))
+
+    def registration(self) -> tuple[str, bool, str]:
+        """How the next household is registered (see ``draw_registration``)."""
+        config = self.config
+        return draw_registration(
+            self.style_rng, self.styles, config.chat_digits_rate, config.arabic_only_rate, config.latin_only_rate
+        )
 
     # --- people -------------------------------------------------------------------------------------
 
@@ -348,6 +373,8 @@ class HouseholdGenerator:
         married = has_spouse or kind in ("female_single_parent", "male_single_parent", "female_older", "extended")
         marriage_papers = rng.random() < 0.7
         spellings: dict[str, str] = {}
+        styled: dict[str, str] = {}
+        style, digits, scripts = self.registration()
         members = []
         for line, (draft, age, (born, precision)) in enumerate(zip(drafts, ages, dates, strict=True), start=1):
             lineage = draft.lineage
@@ -365,17 +392,45 @@ class HouseholdGenerator:
             needs = specific_needs(
                 rng, sex=draft.sex, relationship=draft.relationship, age=age, kind=kind, context=context, held=held
             )
-            members.append(
-                SynthPerson(
-                    f"{household_id}-{line:02d}", household_id, line, draft.relationship, draft.sex,
-                    parts[0].arabic, parts[1].arabic, parts[2].arabic, parts[3].arabic,
-                    latin[0], latin[1], latin[2], latin[3],
-                    born, precision, held, missing, needs,
-                )
+            person = SynthPerson(
+                f"{household_id}-{line:02d}", household_id, line, draft.relationship, draft.sex,
+                parts[0].arabic, parts[1].arabic, parts[2].arabic, parts[3].arabic,
+                latin[0], latin[1], latin[2], latin[3],
+                born, precision, held, missing, needs,
             )
+            if style != ENGLISH or digits or scripts != "both":
+                person = self._registered(person, parts, latin, styled, style, digits, scripts)
+            members.append(person)
         return SynthHousehold(
             household_id, self.host, self._case_number(arrival), self._host_id(), self._phones(), arrival,
             self.host_places.pick(rng).code, origin.code, origin.level, destination.code, tuple(members),
+            style, scripts,
+        )
+
+    def _registered(
+        self, person: SynthPerson, parts: tuple[Name, ...], english: list[str], styled: dict[str, str],
+        style: str, digits: bool, scripts: str,
+    ) -> SynthPerson:
+        """``person`` as the household's agency registered them: in its style and scripts."""
+        latin = []
+        for name, spelled in zip(parts, english, strict=True):
+            written = styled.get(name.arabic)
+            if written is None:
+                written = style_spelling(name, spelled, style, self.style_rng)
+                if digits:
+                    written = chat_digits(written, name.arabic, self.style_rng)
+                styled[name.arabic] = written
+            latin.append(written)
+        arabic = [n.arabic for n in parts]
+        if scripts == "arabic":
+            latin = ["", "", "", ""]
+        elif scripts == "latin":
+            arabic = ["", "", "", ""]
+        return replace(
+            person,
+            first_name_ar=arabic[0], father_name_ar=arabic[1], grandfather_name_ar=arabic[2], family_name_ar=arabic[3],
+            first_name_lat=latin[0], father_name_lat=latin[1], grandfather_name_lat=latin[2], family_name_lat=latin[3],
+            truth=person,
         )
 
 

@@ -52,10 +52,13 @@ def expand_latin(spec: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
 class Name:
     """One Arabic name with its Latin spellings (a private helper)."""
 
-    __slots__ = ("arabic", "cum", "latin", "tags", "total", "weight")
+    __slots__ = ("arabic", "cum", "latin", "spec", "tags", "total", "weight")
 
-    def __init__(self, arabic: str, latin: tuple[str, ...], weights: tuple[float, ...], weight: float, tags: str):
+    def __init__(
+        self, arabic: str, latin: tuple[str, ...], weights: tuple[float, ...], weight: float, tags: str, spec: str = ""
+    ):
         self.arabic = arabic
+        self.spec = spec
         self.latin = latin
         self.cum = tuple(accumulate(weights))
         self.total = self.cum[-1]
@@ -73,7 +76,7 @@ def _parse(block: str) -> tuple[Name, ...]:
     for line in block.strip().splitlines():
         arabic, spec, weight, tags = line.split("|")
         latin, weights = expand_latin(spec)
-        names.append(Name(arabic, latin, weights, float(weight), tags))
+        names.append(Name(arabic, latin, weights, float(weight), tags, spec))
     return tuple(names)
 
 

@@ -5,8 +5,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 
-from sabeel.engines.synth._generate import HouseholdGenerator
+from sabeel.engines.synth._generate import HouseholdGenerator, Weighted, draw_registration
 from sabeel.engines.synth._names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, arabic_variant, spelling_variant, typo
+from sabeel.engines.synth._second import name_of
+from sabeel.engines.synth._styles import ENGLISH, chat_digits, latin_in_style, style_spelling
 from sabeel.engines.synth._types import (
     DuplicateList,
     GroundTruth,
@@ -34,6 +36,9 @@ class _OverlapGenerator:
         self.fresh_index = 0
         self.index = 0
         self.syria_codes = self.fresh.places.tree.by_code
+        # the second agency's styles and scripts come from a stream of their own (defaults: the old lists)
+        self.style_rng = random.Random(f"overlap-styles:{overlap.seed}")
+        self.styles = Weighted(list(overlap.latin_styles))
 
     def run(self, source: Iterable[SynthHousehold]) -> Iterator[tuple[SynthHousehold, GroundTruth]]:
         rng = self.rng
@@ -88,8 +93,11 @@ class _OverlapGenerator:
         members: list[SynthPerson] = []
         pairs: list[TruePair] = []
         spellings: dict[str, str] = {}  # the other agency spells a name the same way for the whole family
+        registration = draw_registration(
+            self.style_rng, self.styles, overlap.chat_digits_rate, overlap.arabic_only_rate, overlap.latin_only_rate
+        )
         for line, person in enumerate(people, start=1):
-            twin, applied = self._person(person, household_id, line, relationships[person.person_id], spellings)
+            twin, applied = self._person(person, household_id, line, relationships[person.person_id], spellings, registration)
             members.append(twin)
             pairs.append(TruePair(person.person_id, twin.person_id, applied))
         phones = source.phones
@@ -121,18 +129,28 @@ class _OverlapGenerator:
             changes.append("origin_coarsened")
         household = SynthHousehold(
             household_id, source.host_country, case_number, host_id, phones, source.arrival_year, location,
-            origin, origin_level, source.destination_code, tuple(members),
+            origin, origin_level, source.destination_code, tuple(members), registration[0], registration[2],
         )
         return household, GroundTruth(tuple(pairs), (TruePair(source.household_id, household_id, tuple(changes)),))
 
     def _person(
-        self, person: SynthPerson, household_id: str, line: int, relationship: str, spellings: dict[str, str]
+        self, person: SynthPerson, household_id: str, line: int, relationship: str, spellings: dict[str, str],
+        registration: tuple[str, bool, str] = (ENGLISH, False, "both"),
     ) -> tuple[SynthPerson, tuple[str, ...]]:
         rng = self.rng
         overlap = self.overlap
         applied: list[str] = []
+        style, digits, scripts = registration
         arabic = [person.first_name_ar, person.father_name_ar, person.grandfather_name_ar, person.family_name_ar]
         latin = [person.first_name_lat, person.father_name_lat, person.grandfather_name_lat, person.family_name_lat]
+        styled = style != ENGLISH or digits
+        if styled or scripts != "both":
+            truth = person.true_person
+            arabic = [truth.first_name_ar, truth.father_name_ar, truth.grandfather_name_ar, truth.family_name_ar]
+            latin = [truth.first_name_lat, truth.father_name_lat, truth.grandfather_name_lat, truth.family_name_lat]
+        if styled:
+            latin = [self._styled(arabic[k], latin[k], k, person.sex, style, digits, spellings) for k in range(4)]
+            applied += [f"transliteration:{_PARTS[k]}" for k in range(4) if latin[k] != getattr(person, f"{_PARTS[k]}_lat")]
         if rng.random() < overlap.name_swap_rate:
             i, j = (0, 1) if rng.random() < 0.5 else (1, 2)
             if arabic[i] != arabic[j]:
@@ -144,11 +162,12 @@ class _OverlapGenerator:
             if respelled is None:
                 respelled = latin[k]
                 if rng.random() < overlap.transliteration_rate:
-                    respelled = self._respell(latin[k], arabic[k])
+                    respelled = spelling_variant(latin[k], rng, arabic[k]) if styled else self._respell(latin[k], arabic[k])
                 spellings[latin[k]] = respelled
             if respelled != latin[k]:
                 latin[k] = respelled
-                applied.append(f"transliteration:{_PARTS[k]}")
+                if f"transliteration:{_PARTS[k]}" not in applied:
+                    applied.append(f"transliteration:{_PARTS[k]}")
         if rng.random() < overlap.arabic_orthography_rate:
             k = rng.randrange(4)
             written = arabic_variant(arabic[k], rng)
@@ -174,6 +193,14 @@ class _OverlapGenerator:
                 applied = [x for x in applied if x not in (f"transliteration:{part}", f"typo:{part}_lat")]
             if arabic[k] == original_ar[k]:
                 applied = [x for x in applied if x not in (f"arabic_orthography:{part}", f"typo:{part}_ar")]
+        if scripts == "arabic" and any(latin):
+            latin = ["", "", "", ""]
+            applied = [x for x in applied if not x.startswith("transliteration:") and not x.endswith("_lat")]
+            applied.append("arabic_only")
+        elif scripts == "latin" and any(arabic):
+            arabic = ["", "", "", ""]
+            applied = [x for x in applied if not x.startswith("arabic_orthography:") and not x.endswith("_ar")]
+            applied.append("latin_only")
         birth_date, precision = person.birth_date, person.birth_date_precision
         roll = rng.random()
         if birth_date is not None:
@@ -197,8 +224,25 @@ class _OverlapGenerator:
             f"{household_id}-{line:02d}", household_id, line, relationship, person.sex,
             arabic[0], arabic[1], arabic[2], arabic[3], latin[0], latin[1], latin[2], latin[3],
             birth_date, precision, person.documents_held, person.documents_missing, person.specific_needs,
+            person.true_person,
         )
         return twin, tuple(applied)
+
+    def _styled(self, arabic: str, english: str, part: int, sex: str, style: str, digits: bool, cache: dict[str, str]) -> str:
+        """A name as the second agency writes it in its style (the same way for the whole household)."""
+        key = f"style:{arabic}"
+        written = cache.get(key)
+        if written is None:
+            srng = self.style_rng
+            name = name_of(arabic, part, sex)
+            if name is not None:
+                written = style_spelling(name, english or name.spell(srng), style, srng)
+            else:
+                written = latin_in_style(english, arabic, style, srng)
+            if digits:
+                written = chat_digits(written, arabic, srng)
+            cache[key] = written
+        return written
 
     def _respell(self, current: str, arabic: str) -> str:
         rng = self.rng

@@ -6,11 +6,13 @@ from types import MappingProxyType
 from typing import Final
 
 from sabeel.engines.synth._facts import HOST_COUNTRIES
+from sabeel.engines.synth._styles import ENGLISH, STYLES
 
 RELATIONSHIPS: Final = (
     "head", "spouse", "son", "daughter", "parent", "sibling", "grandchild", "other_relative",
 )
 DOB_PRECISIONS: Final = ("day", "month", "year")
+SCRIPTS: Final = ("both", "arabic", "latin")
 DOCUMENTS: Final = ("national_id", "family_booklet", "passport", "birth_certificate", "marriage_certificate")
 
 # UNHCR standardised specific-needs codes (families CR, DS, ER, FU, LP, SC, SM, SP, SV, TR, WR), the
@@ -58,6 +60,11 @@ def _check_rate(name: str, value: float) -> None:
         raise ValueError(f"{name} must be between 0 and 1, not {value!r}")
 
 
+def _check_styles(name: str, shares: tuple[tuple[str, float], ...]) -> None:
+    if not shares or any(style not in STYLES or weight < 0 for style, weight in shares) or sum(w for _, w in shares) <= 0:
+        raise ValueError(f"{name} must be (style, weight) pairs with styles from {STYLES} and a positive total")
+
+
 @dataclass(frozen=True, slots=True)
 class AdminUnitRef:
     """An admin unit the generator may use: a Syrian unit by OCHA p-code (SY12, SY1200, SY120000) or a
@@ -80,7 +87,14 @@ class AdminUnitRef:
 class SynthConfig:
     """What to generate: ``households`` households registered in ``host_country`` (``JOR`` or ``LBN``),
     coming from ``syria_units`` and living in ``host_units``. The same config always yields the same
-    households. Ages and registration dates are computed at ``reference_date``."""
+    households. Ages and registration dates are computed at ``reference_date``.
+
+    Each household is registered with one Latin spelling style drawn from ``latin_styles`` (weights;
+    ``english``, ``french``, ``turkish``; the held-back style only in benchmarks), with the chat
+    alphabet's digits in a ``chat_digits_rate`` share of households, and in one script only in an
+    ``arabic_only_rate`` / ``latin_only_rate`` share (the other script's name fields empty). These
+    choices come from a random stream of their own, so the defaults (English, both scripts, no digits)
+    give exactly the households earlier versions gave."""
 
     seed: int
     host_country: str
@@ -93,8 +107,15 @@ class SynthConfig:
     origin_district_only_rate: float = 0.2
     destination_same_as_origin_rate: float = 0.85
     shared_phone_rate: float = 0.08
+    latin_styles: tuple[tuple[str, float], ...] = ((ENGLISH, 1.0),)
+    chat_digits_rate: float = 0.0
+    arabic_only_rate: float = 0.0
+    latin_only_rate: float = 0.0
 
     def __post_init__(self) -> None:
+        _check_styles("latin_styles", self.latin_styles)
+        if self.arabic_only_rate + self.latin_only_rate > 1.0:
+            raise ValueError("arabic_only_rate and latin_only_rate must not add up to more than 1")
         if self.host_country not in HOST_COUNTRIES:
             raise ValueError(f"host_country must be one of {HOST_COUNTRIES}, not {self.host_country!r}")
         if self.households < 0:
@@ -105,7 +126,7 @@ class SynthConfig:
             raise ValueError("at least one host admin unit is needed for current locations")
         for name in (
             "origin_governorate_only_rate", "origin_district_only_rate", "destination_same_as_origin_rate",
-            "shared_phone_rate",
+            "shared_phone_rate", "chat_digits_rate", "arabic_only_rate", "latin_only_rate",
         ):
             _check_rate(name, getattr(self, name))
 
@@ -116,7 +137,9 @@ class SynthPerson:
     registering agency used (``*_lat``); a part nobody recorded is an empty string. ``birth_date`` is
     the first day of the known period when ``birth_date_precision`` is ``month`` or ``year``; both are
     ``None`` when the date was not recorded. ``documents_missing`` lists the civil documents a person
-    of that age and role would be expected to hold but does not."""
+    of that age and role would be expected to hold but does not. ``truth`` (not compared, not written to
+    CSV) is the full record this registration was drawn from when it differs (another style or script,
+    a second agency's record): ground truth for measuring, never input to a model."""
 
     person_id: str
     household_id: str
@@ -136,6 +159,13 @@ class SynthPerson:
     documents_held: tuple[str, ...] = ()
     documents_missing: tuple[str, ...] = ()
     specific_needs: tuple[str, ...] = ()
+    truth: SynthPerson | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def true_person(self) -> SynthPerson:
+        """The person as the generator knows them: both scripts, English-style spelling, the full
+        birth date (``truth`` when this record is a registration that differs from it, else itself)."""
+        return self.truth if self.truth is not None else self
 
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
@@ -148,7 +178,8 @@ class SynthPerson:
 class SynthHousehold:
     """A registered household: its members (the head first), identifiers, phones in E.164, where it lives
     now (a host unit code), where it comes from (a Syrian unit code, at ``origin_level``) and where it
-    would return to."""
+    would return to. ``latin_style`` is the style its Latin names were written in and ``scripts`` which
+    scripts were registered (``both``, ``arabic`` or ``latin``)."""
 
     household_id: str
     host_country: str
@@ -161,6 +192,8 @@ class SynthHousehold:
     origin_level: int
     destination_code: str
     members: tuple[SynthPerson, ...]
+    latin_style: str = ENGLISH
+    scripts: str = "both"
 
     @property
     def head(self) -> SynthPerson:
@@ -176,7 +209,12 @@ class OverlapConfig:
     """How a second agency's list overlaps the first: ``duplicate_share`` of the first list's households
     are registered again (with the perturbation rates below), and ``new_household_ratio`` new households
     per household of the first list are added that are not in it. Rates are per person for name and
-    birth-date changes, per household otherwise."""
+    birth-date changes, per household otherwise.
+
+    The second agency writes each re-registered household in a Latin style drawn from ``latin_styles``
+    (respelled from the true names; the transliteration rate then adds variants within the style), with
+    chat digits in ``chat_digits_rate`` of households and in one script only in the ``arabic_only_rate``
+    / ``latin_only_rate`` shares, drawn from a stream of their own (the defaults give the old lists)."""
 
     seed: int
     duplicate_share: float = 0.3
@@ -195,8 +233,15 @@ class OverlapConfig:
     head_swap_rate: float = 0.05
     case_number_kept_rate: float = 0.5
     moved_rate: float = 0.1
+    latin_styles: tuple[tuple[str, float], ...] = ((ENGLISH, 1.0),)
+    chat_digits_rate: float = 0.0
+    arabic_only_rate: float = 0.0
+    latin_only_rate: float = 0.0
 
     def __post_init__(self) -> None:
+        _check_styles("latin_styles", self.latin_styles)
+        if self.arabic_only_rate + self.latin_only_rate > 1.0:
+            raise ValueError("arabic_only_rate and latin_only_rate must not add up to more than 1")
         for name in self.__dataclass_fields__:
             if name.endswith(("_rate", "_share")):
                 _check_rate(name, getattr(self, name))

@@ -165,3 +165,28 @@ def test_streamed_truth_is_consistent_for_any_share(seed: int, share: float, rat
             assert not truth.person_pairs
     if share == 1.0:
         assert len(seen) >= len(source)
+
+
+def test_a_second_agency_can_write_in_other_styles_and_one_script(first_list: list[SynthHousehold]) -> None:
+    overlap = OverlapConfig(
+        seed=5, latin_styles=(("french", 1.0), ("turkish", 1.0)), arabic_only_rate=0.3, latin_only_rate=0.3,
+    )
+    styled = generate_overlapping_list(first_list, config=CONFIG, overlap=overlap)
+    left, right = people(first_list), people(styled.households)
+    paired = {p.right_id for p in styled.ground_truth.household_pairs}
+    again = [h for h in styled.households if h.household_id in paired]
+    assert {h.latin_style for h in again} == {"french", "turkish"}
+    assert {h.scripts for h in again} == {"arabic", "latin", "both"}
+    respelled = 0
+    for pair in styled.ground_truth.person_pairs:
+        a, b = left[pair.left_id], right[pair.right_id]
+        assert b.true_person == a.true_person
+        if b.first_name_lat and b.first_name_lat != a.first_name_lat:
+            respelled += 1
+            recorded = {"transliteration:first_name", "typo:first_name_lat"} & set(pair.perturbations)
+            assert recorded or any(x.startswith("swap") for x in pair.perturbations)
+        if "arabic_only" in pair.perturbations:
+            assert b.first_name_lat == b.family_name_lat == ""
+        if "latin_only" in pair.perturbations:
+            assert b.first_name_ar == b.family_name_ar == ""
+    assert respelled > 0.3 * len(styled.ground_truth.person_pairs)
