@@ -21,10 +21,11 @@ class _GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["working_group"]
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = groups if groups is not None else WorkingGroup.objects.none()
-            if groups is not None and len(groups) == 1:
+            chosen = list(groups or [])
+            field.queryset = WorkingGroup.objects.filter(pk__in=[g.pk for g in chosen]).order_by("code")
+            if len(chosen) == 1:
                 field.widget = forms.HiddenInput()
-                field.initial = groups[0].pk
+                field.initial = chosen[0].pk
 
 
 class RegistryRunForm(_GroupForm):

@@ -93,10 +93,19 @@ def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
     )
 
 
-def run_get(*, actor: Any, pk: int) -> LinkageRun:
-    """One run of the actor's groups (404 for another group's)."""
+def _require_any(actor: Any) -> None:
+    """403 for a role that may neither run nor review anywhere (404 is for another group's row)."""
     if not as_actor(actor).is_authenticated:
         raise NotSignedIn
+    if not _groups(actor):
+        from sabeel.core.exceptions import NotPermitted
+
+        raise NotPermitted
+
+
+def run_get(*, actor: Any, pk: int) -> LinkageRun:
+    """One run of the actor's groups (404 for another group's)."""
+    _require_any(actor)
     run = (
         LinkageRun.objects.filter(pk=pk, working_group_id__in=_groups(actor))
         .select_related("run", "working_group", "run__started_by")
@@ -127,6 +136,7 @@ def pair_queue(*, actor: Any, linkage_run: LinkageRun, decision: str = "pending"
 
 def pair_get(*, actor: Any, pk: int, action: str = "identity.review") -> CandidatePair:
     """One pair of the actor's groups (404 for another group's). Not audited here."""
+    _require_any(actor)
     return get_visible(actor, CandidatePair.objects.select_related("linkage_run", "linkage_run__working_group"), action, pk=pk)
 
 

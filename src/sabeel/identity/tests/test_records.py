@@ -128,7 +128,7 @@ def test_unreadable_files():
         records.read_table(b"\xd0\xcf\x11\xe0 old excel")
     assert caught.value.problem == "xls_not_supported"
     with pytest.raises(records.Unreadable) as caught:
-        records.read_table("first_name\n".encode())
+        records.read_table(b"first_name\n")
     assert caught.value.problem == "file_empty"
     with pytest.raises(records.Unreadable) as caught:
         records.read_table("first_name;family_name\nعلي;حداد\n".encode("utf-16"))
