@@ -7,6 +7,24 @@ token-based) and a small in-memory name index. Never imports Django or the Sabee
     >>> from sabeel.engines.text import name_similarity
     >>> name_similarity("Mohammed", "Muhammad")
     1.0
+
+**The name model** (``_person``, on ``_forms``/``_compare``): ``compare_names``, ``match_query``,
+``other_script_reading``, ``NameFrequencies`` on a common representation of name words in which
+Arabic script and English/French/Turkish/chat-digit transliterations meet (1.0 for the same name).
+
+**Keys for the search index and Splink blocking** (one scheme for both):
+
+- ``common_form(word)``: the key of one word (``محمد``/``Mehmet`` → ``mhmd``; ``يحيى``/``Yehia``
+  → ``yh``; ``إلهام``/``Ilham`` → ``'lhm``; ``الخطيب``/``El Hatip``/``Alkhatib`` → ``hdb``);
+- ``part_key(text)``: a whole part, its words' keys joined by ``+`` (``عبد الرحمن`` → ``'bd+rhmn``);
+- ``word_keys(text)``: ``w:<part key>`` and, for several words, ``w:<word key>`` of each word
+  that is not a half-word;
+- ``pair_key(a, b)``: ``p:<smaller>|<larger>`` of two part keys, order-free;
+- ``name_keys(name)``: all ``w:`` keys of a person's parts and the ``p:`` keys of the pairs
+  first+father, first+family, father+family, first+grandfather, over every reading.
+
+A query is keyed with ``part_key`` of its runs of words, paired with ``pair_key``;
+``query_forms(query)`` gives the forms once for ``match_query`` over many candidates.
 """
 
 from sabeel.engines.text._arabic import normalise_arabic
@@ -24,7 +42,12 @@ from sabeel.engines.text._person import (
     common_form,
     compare_names,
     match_query,
+    name_keys,
     other_script_reading,
+    pair_key,
+    part_key,
+    query_forms,
+    word_keys,
 )
 from sabeel.engines.text._similarity import jaro_winkler, name_similarity, token_similarity, trigram_similarity
 
@@ -46,12 +69,17 @@ __all__ = [
     "fold_digits",
     "jaro_winkler",
     "match_query",
+    "name_keys",
     "name_similarity",
     "normalise",
     "normalise_arabic",
     "normalise_latin",
     "other_script_reading",
+    "pair_key",
+    "part_key",
+    "query_forms",
     "skeleton",
     "token_similarity",
     "trigram_similarity",
+    "word_keys",
 ]
