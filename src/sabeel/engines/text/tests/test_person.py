@@ -1,0 +1,116 @@
+"""The name model: the same name scores 1.0 across scripts and styles, roles and order count,
+frequencies weigh common names less, a reading in the other script finds the name."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sabeel.engines.text import (
+    NameFrequencies,
+    Part,
+    PersonName,
+    common_form,
+    compare_names,
+    match_query,
+    name_keys,
+    other_script_reading,
+)
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("محمد", "Mohammed"), ("محمد", "Mehmet"), ("خليل", "Halil"), ("خليل", "Khalil"), ("خديجة", "Hatice"),
+        ("عائشة", "Ayşe"), ("يحيى", "Yehia"), ("إلهام", "Ilham"), ("عمر", "3omar"), ("محمد", "Mo7ammad"),
+        ("عبد الرحمن", "Abdulrahman"), ("ياسين", "Yassine"), ("حسين", "Hüseyin"), ("جمال", "Cemal"),
+    ],
+)  # fmt: skip
+def test_the_same_name_across_scripts_scores_as_high_as_within_one(arabic, latin):
+    assert compare_names(PersonName(first=arabic), PersonName(first=latin)).score == 1.0
+
+
+@pytest.mark.parametrize(("a", "b"), [("محمد", "Mahmoud"), ("حسن", "Hussein"), ("Omar", "عمار"), ("Nour", "Noura")])
+def test_names_with_the_same_consonants_but_other_vowels_score_below_one(a, b):
+    assert compare_names(PersonName(first=a), PersonName(first=b)).score < 1.0
+
+
+def test_keys_meet_across_scripts_and_styles():
+    assert common_form("يحيى") == common_form("Yahya") == common_form("Yehia") != ""
+    assert common_form("إلهام") == common_form("Ilham")
+    assert "l" in common_form("إلهام")
+    assert len({common_form(x) for x in ("الخطيب", "Al-Khatib", "El Hatip", "Alkhatib")}) == 1
+    assert name_keys(PersonName("يحيى", "", "", "الخطيب")) == name_keys(PersonName("Yehia", "", "", "El Hatip"))
+
+
+def test_a_swap_is_a_small_penalty_not_free():
+    same = compare_names(PersonName("Ahmad", "Ali", "", "Khatib"), PersonName("أحمد", "علي", "", "الخطيب"))
+    swapped = compare_names(PersonName("Ahmad", "Ali", "", "Khatib"), PersonName("علي", "أحمد", "", "الخطيب"))
+    assert same.score == 1.0 and same.order == 1.0
+    assert 0.85 < swapped.score < 1.0 and swapped.order < 1.0
+    assert {a.part for a in same.agreements} == {Part.FIRST, Part.FATHER, Part.FAMILY}
+
+
+def test_a_missing_part_is_less_evidence():
+    full = compare_names(PersonName("Ahmad", "Ali", "", "Khatib"), PersonName("Ahmad", "Ali", "", "Khatib"))
+    partial = compare_names(PersonName("Ahmad", "", "", "Khatib"), PersonName("Ahmad", "Ali", "", "Khatib"))
+    assert full.score == 1.0 and 0.8 < partial.score < 1.0
+
+
+def test_match_query_prefers_the_right_order_and_the_right_person():
+    right = [PersonName("محمد", "أحمد", "", "الحريري")]
+    reversed_ = [PersonName("أحمد", "محمد", "", "الحريري")]
+    other = [PersonName("محمود", "أحمد", "", "الحريري")]
+    query = "Mohammed Ahmad Alhariri"
+    a, b, c = match_query(query, right), match_query(query, reversed_), match_query(query, other)
+    assert a.score == 1.0 and a.order == 1.0
+    assert (b.score, b.order) < (a.score, a.order)
+    assert c.score < a.score
+    assert 0.8 < match_query("Mohamed Ahmad Alharir", right).score < 1.0  # one typo
+
+
+def test_frequencies_weigh_common_names_less():
+    names = [PersonName("محمد", "", "", "الخطيب")] * 50 + [PersonName("كنان", "", "", "الزعبي")]
+    freq = NameFrequencies.from_names(names)
+    assert freq.weight("Mohammed") < freq.weight("Kinan") <= 1.0
+    assert freq.share("Muhammad") > freq.share("كنان") > 0
+    assert freq.weight("unknownname") == 1.0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        PersonName("يحيى", "عبد الرحمن", "إبراهيم", "الخطيب"),
+        PersonName("رهف", "فتحي", "سليم", "أبو زيد"),
+        PersonName("كنان", "مأمون", "", "الطلاوي"),
+        PersonName("Halil", "Mehmet", "", "El Hatip"),
+        PersonName("Kinan", "Ghazwan", "", "Al-Tallawi"),
+    ],
+)
+def test_the_other_script_reading_finds_the_name(name):
+    reading = other_script_reading(name)
+    assert reading is not None and reading.generated
+    assert reading.script != name.script
+    assert reading == other_script_reading(name)  # deterministic
+    assert compare_names(name, reading).score == 1.0
+    assert match_query(" ".join(v for _r, v in reading.parts()), [name]).score == 1.0
+
+
+def test_no_reading_for_an_empty_name():
+    assert other_script_reading(PersonName()) is None
+
+
+words = st.sampled_from(["محمد", "Mohammed", "Mahmoud", "أحمد", "Ahmet", "حسن", "Hussein", "Halil", "خليل", "Ayşe", "", "Yehia", "X"])
+names = st.builds(PersonName, words, words, words, words)
+
+
+@given(names, names)
+def test_compare_names_is_symmetric_and_bounded(a, b):
+    ab, ba = compare_names(a, b), compare_names(b, a)
+    assert ab.score == ba.score
+    assert 0.0 <= ab.score <= 1.0
+
+
+@given(names)
+def test_the_same_name_scores_one(a):
+    if a.parts():
+        assert compare_names(a, a).score == 1.0
