@@ -19,9 +19,11 @@ from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.throttle import list_page_size
 from sabeel.registry import selectors, services
+from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.filters import FUNNEL_FILTERS, HouseholdFilterForm, funnel_as_of
+from sabeel.registry.likely import likely_matches
 from sabeel.registry.search import MAX_QUERY, person_search
-from sabeel.registry.services import ExternalIdInput, MemberInput
+from sabeel.registry.services import DuplicateCheck, ExternalIdInput, MemberInput, dob_parse
 from sabeel.workgroups.models import WorkingGroup
 
 router = Router(tags=["registry"])
@@ -62,6 +64,11 @@ class MemberOut(Schema):
     father_name_lat: str = ""
     grandfather_name_lat: str = ""
     family_name_lat: str = ""
+    generated_names: dict[str, str] = Field(
+        {},
+        description="The generated reading — not typed by an officer: the other-script reading of each name field "
+        "left empty (first_name_lat … family_name_ar), produced by the name model. Never a typed name.",
+    )
     documents_held: list[str] = []
     documents_missing: list[str] = []
     specific_needs: list[str] = []
@@ -158,6 +165,15 @@ class MemberIn(Schema):
     external_ids: list[ExternalIdIO] = []
 
 
+class DuplicateCheckIn(Schema):
+    """Search before create: the likely matches you showed (``POST /search/likely``) and, when
+    any were, why the person is registered anyway."""
+
+    shown: list[int] = Field([], description="Individual ids of the likely matches shown to the officer")
+    reason: str = Field("", description="different_documents, different_details or cannot_check; required when shown is not empty")
+    note: str = Field("", max_length=200, description="Optional; kept in the version history, never in the audit trail")
+
+
 class HouseholdIn(Schema):
     working_group: int | None = Field(None, description="Needed only when you register in more than one group")
     members: list[MemberIn] = Field(..., min_length=1)
@@ -167,6 +183,7 @@ class HouseholdIn(Schema):
     origin: str | None = Field(None, description="Syrian admin unit key, any level")
     destination: str | None = Field(None, description="Syrian admin unit key, any level")
     preferred_language: str = "ar"
+    duplicate_check: DuplicateCheckIn | None = None
 
 
 class HouseholdPatch(Schema):
@@ -218,6 +235,7 @@ class ReopenIn(Schema):
 class MemberAddIn(Schema):
     version: int | None = None
     member: MemberIn
+    duplicate_check: DuplicateCheckIn | None = None
 
 
 class MoveIn(Schema):
@@ -251,6 +269,70 @@ class SearchIn(Schema):
     limit: int = Field(25, ge=1, le=100)
 
 
+class AgreementOut(Schema):
+    part: str = Field(..., description="first, father, grandfather or family")
+    other: str | None = Field(None, description="The part it met on the other side (none for a free-text query)")
+    score: float
+
+
+class LikelyIn(Schema):
+    """The person being typed: the name fields so far (either script), optionally the date of
+    birth; ``household`` when a member is being added to it."""
+
+    first_name_ar: str = Field("", max_length=100)
+    father_name_ar: str = Field("", max_length=100)
+    grandfather_name_ar: str = Field("", max_length=100)
+    family_name_ar: str = Field("", max_length=100)
+    first_name_lat: str = Field("", max_length=100)
+    father_name_lat: str = Field("", max_length=100)
+    grandfather_name_lat: str = Field("", max_length=100)
+    family_name_lat: str = Field("", max_length=100)
+    date_of_birth: str | None = Field(None, description="1985, 1985-03 or 1985-03-12")
+    household: int | None = Field(None, description="The household a member is being added to")
+    limit: int = Field(5, ge=1, le=20)
+
+
+class ReasonOut(Schema):
+    kind: str = Field(..., description="name, birth or household")
+    text: str = Field(..., description="The reason in the caller's language")
+    part: str = ""
+    other: str = ""
+    score: float = 0.0
+    detail: str = Field("", description="same_date, same_year or same_household")
+
+
+class LikelyMatchOut(Schema):
+    individual_id: int
+    household_id: int
+    registration_number: str
+    score: float = Field(..., description="How well the typed name parts agreed, on average (0 to 1)")
+    order: float
+    reasons: list[ReasonOut]
+    relationship: str
+    sex: str
+    status: str
+    household_status: str
+    date_of_birth: dt.date | None
+    dob_precision: str
+    first_name_ar: str = ""
+    father_name_ar: str = ""
+    grandfather_name_ar: str = ""
+    family_name_ar: str = ""
+    first_name_lat: str = ""
+    father_name_lat: str = ""
+    grandfather_name_lat: str = ""
+    family_name_lat: str = ""
+    generated_names: dict[str, str] = Field(
+        {},
+        description="The generated reading — not typed by an officer: the other-script reading of each name field "
+        "left empty (first_name_lat … family_name_ar), produced by the name model. Never a typed name.",
+    )
+
+
+class LikelyOut(Schema):
+    matches: list[LikelyMatchOut]
+
+
 class SearchHitOut(Schema):
     individual_id: int
     household_id: int
@@ -271,6 +353,13 @@ class SearchHitOut(Schema):
     father_name_lat: str = ""
     grandfather_name_lat: str = ""
     family_name_lat: str = ""
+    generated_names: dict[str, str] = Field(
+        {},
+        description="The generated reading — not typed by an officer: the other-script reading of each name field "
+        "left empty (first_name_lat … family_name_ar), produced by the name model. Never a typed name.",
+    )
+    order: float = Field(1.0, description="How well the query's name order agreed (the tie breaker after the score)")
+    agreements: list[AgreementOut] = Field([], description="Which name parts met the query, and how well")
 
 
 class SearchOut(Schema):
@@ -283,6 +372,12 @@ class SearchOut(Schema):
 
 def _ids(items: list[ExternalIdIO] | None) -> list[ExternalIdInput]:
     return [ExternalIdInput(scheme=i.scheme, value=i.value) for i in items or []]
+
+
+def _duplicate(payload: DuplicateCheckIn | None) -> DuplicateCheck | None:
+    if payload is None:
+        return None
+    return DuplicateCheck(shown=tuple(payload.shown), reason=payload.reason, note=payload.note)
 
 
 def _member(payload: MemberIn) -> MemberInput:
@@ -363,6 +458,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, d
         origin=payload.origin,
         destination=payload.destination,
         preferred_language=payload.preferred_language,
+        duplicate_check=_duplicate(payload.duplicate_check),
     )
     return 201, selectors.household_file(actor=request.user, household=household)
 
@@ -417,7 +513,13 @@ def household_history(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 @router.post("/households/{pk}/members", response={201: IndividualOut}, exclude_unset=True)
 def add_member(request: HttpRequest, pk: int, payload: MemberAddIn) -> tuple[int, dict[str, Any]]:
     household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
-    person = services.member_add(actor=request.user, household=household, member=_member(payload.member), expected_version=payload.version)
+    person = services.member_add(
+        actor=request.user,
+        household=household,
+        member=_member(payload.member),
+        expected_version=payload.version,
+        duplicate_check=_duplicate(payload.duplicate_check),
+    )
     return 201, selectors.individual_file(actor=request.user, individual=person)
 
 
@@ -484,7 +586,49 @@ def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
                 "registration_number": hit.registration_number,
                 "score": hit.score,
                 "matched_by": hit.matched_by,
+                "order": hit.order,
+                "agreements": [{"part": str(a.part), "other": str(a.other) if a.other else None, "score": a.score} for a in hit.agreements],
             }
             for hit in result.hits
         ],
     }
+
+
+@router.post("/search/likely", response=LikelyOut, exclude_unset=True)
+def search_likely(request: HttpRequest, payload: LikelyIn) -> dict[str, Any]:
+    """Search before create: the people already registered in your working groups who are likely
+    the person being typed, with the reasons (which name parts agreed, the date of birth, the
+    household). The names travel in the body only; audited as a search. When you register the
+    person anyway, send the ids shown and a reason as ``duplicate_check``."""
+    require(request.user, "person.create") if payload.household is None else None
+    household_id = None
+    if payload.household is not None:
+        household = selectors.household_get(actor=request.user, pk=payload.household, audit_as=None)
+        require(request.user, "person.update", household)
+        household_id = household.pk
+    names = payload.dict(include=set(NAME_FIELDS))
+    born, precision = _dob_or_none(payload.date_of_birth)
+    matches = likely_matches(
+        actor=request.user, names=names, date_of_birth=born, dob_precision=precision, household_id=household_id, limit=payload.limit
+    )
+    return {
+        "matches": [
+            {
+                **m.values,
+                "individual_id": m.individual_id,
+                "household_id": m.household_id,
+                "registration_number": m.registration_number,
+                "score": m.score,
+                "order": m.order,
+                "reasons": [vars(r) for r in m.reasons],
+            }
+            for m in matches
+        ]
+    }
+
+
+def _dob_or_none(value: str | None) -> tuple[dt.date | None, str]:
+    try:
+        return dob_parse(value)
+    except ValueError:
+        return None, "unknown"

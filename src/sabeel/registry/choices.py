@@ -84,3 +84,12 @@ class BirthDateChangeState(models.TextChoices):
     PENDING = "pending", _("Waiting for a protection officer")
     CONFIRMED = "confirmed", _("Confirmed by a protection officer")
     REJECTED = "rejected", _("Not confirmed")
+
+
+class DuplicateReason(models.TextChoices):
+    """Why an officer registered a person although likely matches were shown (search before
+    create); recorded with the registration."""
+
+    DIFFERENT_DOCUMENTS = "different_documents", _("Different person: I checked their documents")
+    DIFFERENT_DETAILS = "different_details", _("Different person: parents, date of birth or place differ")
+    CANNOT_CHECK = "cannot_check", _("Could not check now: to be reviewed for duplicates")

@@ -68,9 +68,12 @@ __all__ = [
     "MAX_QUERY",
     "SearchHit",
     "SearchResult",
+    "key_counts",
     "name_keys_for",
     "person_search",
     "query_keys",
+    "tie_break",
+    "weighted_candidates",
 ]
 
 MAX_QUERY = 200
@@ -396,7 +399,19 @@ def _name_candidates(groups: set[int], keys: QueryKeys) -> list[int]:
     fuzzy = _counts(groups, fuzzy_pair_keys(keys, suspects)) if suspects else {}
     chosen = _budgeted(exact, ROW_BUDGET, 1.0)
     chosen.update(_budgeted(fuzzy, FUZZY_ROW_BUDGET, FUZZY_WEIGHT))
-    if not chosen:
+    return weighted_candidates(groups, chosen, scramble=" ".join(keys.words))
+
+
+def key_counts(groups: set[int], keys: Sequence[str]) -> dict[str, float]:
+    """Index keys → weight (rarer keys weigh more; keys too common to tell anyone apart skipped
+    once rarer ones are taken), for ``weighted_candidates``."""
+    return _budgeted(_counts(groups, keys), ROW_BUDGET, 1.0)
+
+
+def weighted_candidates(groups: set[int], chosen: Mapping[str, float], *, scramble: str, limit: int = CANDIDATES) -> list[int]:
+    """The people of ``groups`` with the highest sum of the weights of the keys they share, at
+    most ``limit``; equal sums cut in an order scrambled by ``scramble``, never by id."""
+    if not chosen or not groups:
         return []
     table = NameKey._meta.db_table
     weights = ", ".join(["(%s, CAST(%s AS REAL))"] * len(chosen))
@@ -410,7 +425,7 @@ def _name_candidates(groups: set[int], keys: QueryKeys) -> list[int]:
     )
     params: list[Any] = [v for item in chosen.items() for v in item]
     params += sorted(groups)
-    params += [_scramble(" ".join(keys.words)), CANDIDATES]
+    params += [_scramble(scramble), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -53,6 +53,7 @@ MEMBER_FIELDS = (
     "status",
     "status_reason",
     *NAME_FIELDS,
+    "generated_names",
     "documents_held",
     "documents_missing",
     "specific_needs",

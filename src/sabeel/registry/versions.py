@@ -56,6 +56,7 @@ def field_label(name: str) -> str:
         "head": _("head of household"),
         "reopen_reason": _("reason for reopening"),
         "household": _("household"),
+        "duplicate_check": _("reason for registering despite likely matches"),
     }
     if name in extra:
         return str(extra[name])

@@ -15,7 +15,7 @@ from sabeel.registry.services._households import (
     household_reopen,
     household_update,
 )
-from sabeel.registry.services._inputs import ExternalIdInput, MemberInput, dob_parse
+from sabeel.registry.services._inputs import DuplicateCheck, ExternalIdInput, MemberInput, dob_parse
 from sabeel.registry.services._members import individual_update, member_add, member_move, member_remove
 from sabeel.registry.services._protection import (
     birth_date_change_confirm,
@@ -30,6 +30,7 @@ from sabeel.registry.services._protection import (
 from sabeel.registry.services._records import RecordConflict, member_needs_rebuild
 
 __all__ = [
+    "DuplicateCheck",
     "ExternalIdInput",
     "MemberInput",
     "RecordConflict",

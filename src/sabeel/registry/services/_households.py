@@ -26,11 +26,14 @@ from sabeel.registry.services._inputs import (
     HOUSEHOLD_FIELDS,
     REASON_MAX,
     REASON_MIN,
+    DuplicateCheck,
     Errors,
     ExternalIdInput,
     MemberInput,
     _check_hidden,
     _creation_hidden,
+    _duplicate_audit,
+    _duplicate_check,
     _external_id_errors,
     _member_errors,
     _phone_errors,
@@ -68,9 +71,13 @@ def household_create(
     destination: AdminUnit | str | int | None = None,
     preferred_language: str = Language.ARABIC,
     protection_notes: str = "",
+    duplicate_check: DuplicateCheck | None = None,
 ) -> Household:
     """Register a household with its members, phones and external ids in a host-country working
-    group; it receives the next registration number of the group's host country."""
+    group; it receives the next registration number of the group's host country.
+    ``duplicate_check``: the likely matches shown while the officer typed (search before create)
+    and, when any were, the reason for registering anyway (required then); recorded in the
+    household's first version, its code and the ids in the audit row."""
     require(actor, "person.create", working_group)
     country = working_group.host_country
     if not country:
@@ -100,6 +107,7 @@ def household_create(
     heads = sum(1 for p in people if p.get("relationship") == Relationship.HEAD)
     if members and heads != 1:
         errors.setdefault("members", []).append(_("A household has exactly one head."))
+    checked = _duplicate_check(duplicate_check, errors)
     _refuse(errors)
 
     household = Household.objects.create(
@@ -133,6 +141,8 @@ def household_create(
         created["phones"] = ([], numbers)
     if household_ids:
         created["external_ids"] = ([], _ids_of(household))
+    if checked is not None:
+        created["duplicate_check"] = (None, checked)
     _refresh_needs(household)
     _version(actor=actor, household=household, individual=None, version=1, action="household.created", changes=created)
     for person, values in zip(individuals, sorted(people, key=lambda v: v["relationship"] != Relationship.HEAD), strict=True):
@@ -144,7 +154,11 @@ def household_create(
         actor=actor,
         action="household.created",
         target=household,
-        data={"household_id": household.pk, "individual_ids": [p.pk for p in individuals]},
+        data={
+            "household_id": household.pk,
+            "individual_ids": [p.pk for p in individuals],
+            **_duplicate_audit(checked),
+        },
     )
     return household
 

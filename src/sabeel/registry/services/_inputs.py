@@ -19,6 +19,7 @@ from sabeel.registry import needs
 from sabeel.registry.choices import (
     CivilDocument,
     DatePrecision,
+    DuplicateReason,
     IdScheme,
     Relationship,
     Sex,
@@ -76,6 +77,42 @@ class MemberInput:
     specific_needs: Sequence[str] = ()
     sensitive_needs: Sequence[str] = ()
     external_ids: Sequence[ExternalIdInput] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """Search before create: the people shown as likely matches (``registry.likely``) and, when
+    any were, why the officer registers anyway (``DuplicateReason``, with an optional note)."""
+
+    shown: Sequence[int] = ()
+    reason: str = ""
+    note: str = ""
+
+
+DUPLICATE_NOTE_MAX = 200
+
+
+def _duplicate_check(check: DuplicateCheck | None, errors: Errors) -> dict[str, Any] | None:
+    """The record of the check for the version history, or None when no match was shown."""
+    if check is None or not check.shown:
+        return None
+    note = " ".join((check.note or "").split())
+    if check.reason not in DuplicateReason.values:
+        errors.setdefault("duplicate_reason", []).append(
+            _("Likely matches were shown: say why you register this person anyway.")
+        )
+    if len(note) > DUPLICATE_NOTE_MAX:
+        errors.setdefault("duplicate_note", []).append(
+            _("The note has %(max)d characters at most.") % {"max": DUPLICATE_NOTE_MAX}
+        )
+    return {"reason": check.reason, "note": note, "likely_matches": sorted({int(pk) for pk in check.shown})}
+
+
+def _duplicate_audit(checked: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The audit row's part of the check: the reason code and the ids shown, never the note."""
+    if checked is None:
+        return {}
+    return {"duplicate_reason": checked["reason"], "likely_match_ids": checked["likely_matches"]}
 
 
 

@@ -24,9 +24,12 @@ from sabeel.registry.services._inputs import (
     INDIVIDUAL_FIELDS,
     REASON_MAX,
     REASON_MIN,
+    DuplicateCheck,
     Errors,
     MemberInput,
     _check_hidden,
+    _duplicate_audit,
+    _duplicate_check,
     _member_errors,
     _refuse,
 )
@@ -48,8 +51,16 @@ from sabeel.registry.services._records import (
 
 
 @transaction.atomic
-def member_add(*, actor: Any, household: Household, member: MemberInput, expected_version: int | None = None) -> Individual:
-    """Add a person to a household (a second head is refused: change the head instead)."""
+def member_add(
+    *,
+    actor: Any,
+    household: Household,
+    member: MemberInput,
+    expected_version: int | None = None,
+    duplicate_check: DuplicateCheck | None = None,
+) -> Individual:
+    """Add a person to a household (a second head is refused: change the head instead).
+    ``duplicate_check``: as for ``household_create``, recorded in the person's first version."""
     require(actor, "person.update", household)
     household = _locked_household(household)
     _check_version(actor, household, expected_version, household)
@@ -60,6 +71,7 @@ def member_add(*, actor: Any, household: Household, member: MemberInput, expecte
     _check_hidden(actor, household, [k for k, v in values.items() if v and k in FIELD_GROUPS])
     if values.get("relationship") == Relationship.HEAD and _active_heads(household):
         errors.setdefault("relationship", []).append(_("This household already has a head; change the head instead."))
+    checked = _duplicate_check(duplicate_check, errors)
     _refuse(errors)
     person = Individual(household=household, joined_at=timezone.now(), **_individual_values(values))
     _generate_readings(person)
@@ -71,12 +83,19 @@ def member_add(*, actor: Any, household: Household, member: MemberInput, expecte
     initial: dict[str, tuple[Any, Any]] = {k: (None, v) for k, v in _individual_values(values).items() if v not in ("", [], None)}
     if values["external_ids"]:
         initial["external_ids"] = ([], _ids_of(household, person))
+    if checked is not None:
+        initial["duplicate_check"] = (None, checked)
     _version(actor=actor, household=household, individual=person, version=1, action="individual.created", changes=initial)
     _version(
         actor=actor, household=household, individual=None, version=version, action="household.member_added",
         changes={"member_added": (None, person.pk)},
     )
-    audit.record(actor=actor, action="household.member_added", target=household, data={"individual_id": person.pk})
+    audit.record(
+        actor=actor,
+        action="household.member_added",
+        target=household,
+        data={"individual_id": person.pk, **_duplicate_audit(checked)},
+    )
     return person
 
 

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from sabeel.registry import needs
 from sabeel.registry.choices import (
     CivilDocument,
     DatePrecision,
     DepartureKind,
+    DuplicateReason,
     HouseholdStatus,
     IdScheme,
     Language,
@@ -137,6 +138,8 @@ def change_value(value: Any, field: str) -> str:
     """A value of a version entry, with the label of a stored choice where the field has one."""
     if value in (None, "", []):
         return "—"
+    if field == "duplicate_check" and isinstance(value, Mapping):
+        return duplicate_check_text(value)
     kind = _FIELD_KINDS.get(field)
     if field == "status":
         kind = "household_status" if value in HouseholdStatus.values else "status"
@@ -145,3 +148,27 @@ def change_value(value: Any, field: str) -> str:
     if isinstance(value, list | tuple):
         return labels(value, kind)
     return label(value, kind)
+
+
+def duplicate_check_text(value: Mapping[str, Any]) -> str:
+    """The recorded reason for registering despite likely matches: the reason, the note, how many
+    matches were shown."""
+    reason = str(DuplicateReason(value["reason"]).label) if value.get("reason") in DuplicateReason.values else "—"
+    shown_count = len(value.get("likely_matches") or ())
+    text = ngettext("%(reason)s (%(count)d likely match shown)", "%(reason)s (%(count)d likely matches shown)", shown_count) % {
+        "reason": reason,
+        "count": shown_count,
+    }
+    note = str(value.get("note") or "")
+    return f"{text}: {note}" if note else text
+
+
+@register.filter
+def generated_name(person: Mapping[str, Any] | None, script: str = "lat") -> str:
+    """The generated reading of one script (parts the officer left empty), joined; empty when
+    there is none or names are not visible. Shown only marked as generated (``_names.html``)."""
+    if not person:
+        return ""
+    generated = person.get("generated_names") or {}
+    parts = ("first_name", "father_name", "grandfather_name", "family_name")
+    return " ".join(str(generated.get(f"{p}_{script}") or "") for p in parts if generated.get(f"{p}_{script}")).strip()

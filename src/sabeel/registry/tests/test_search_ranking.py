@@ -68,13 +68,15 @@ def test_equal_scores_are_not_ordered_by_id(cast, places):
     assert [h.individual_id for h in person_search(actor=_officer(cast), query=query).hits] == found
 
 
-def test_equal_scores_are_ordered_by_how_well_the_name_order_agrees(cast, places):
+def test_a_name_in_the_query_order_ranks_above_the_same_words_swapped(cast, places):
     # Registered first (lower id): family name and first name swapped into each other's fields.
+    # The name model takes a small penalty for the swap (not free, not a miss), and the order
+    # agreement says why.
     swapped = household_make(cast, "lb", members=[head(first_name_lat="Haddad", father_name_lat="", family_name_lat="Yusuf")])
     in_order = household_make(cast, "lb", members=[head(first_name_lat="Yusuf", father_name_lat="", family_name_lat="Haddad")])
 
     hits = person_search(actor=_officer(cast), query="Yusuf Haddad").hits
     by_household = {hit.household_id: hit for hit in hits}
-    assert by_household[in_order.pk].score == by_household[swapped.pk].score
+    assert 0.9 <= by_household[swapped.pk].score < by_household[in_order.pk].score == 1.0
     assert by_household[in_order.pk].order > by_household[swapped.pk].order
     assert [hit.household_id for hit in hits][:2] == [in_order.pk, swapped.pk]
