@@ -76,7 +76,7 @@ def _train(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedM
         )
     trained = linker.misc.save_model_to_json()
     # Stored backend-neutral in spirit: the settings are regenerated for whichever dialect predicts.
-    return TrainedModel(settings=_model.for_dialect(trained, _model.DUCKDB, _DEDUPE))
+    return TrainedModel(settings=_model.floor_m(_model.for_dialect(trained, _model.DUCKDB, _DEDUPE)))
 
 
 def train(records: Iterable[PersonRecord], *, settings: LinkageSettings = _DEFAULT) -> TrainedModel:

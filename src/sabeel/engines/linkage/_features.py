@@ -10,6 +10,11 @@ officer-typed reading in Arabic script, else the first typed reading, else a gen
 ``<part>_alt`` the common form of another reading when it differs (``None`` when every reading
 agrees). The comparisons take the best of the combinations, so "best across the record's readings,
 either script" holds for up to two distinct forms a part (a third is rare and dropped).
+
+A common form is deliberately coarse (it must absorb every transliteration), so two different
+names can share one (نور and نورة). ``<part>_ar`` keeps the normalised Arabic spelling (typed, else
+generated) so that a comparison can tell "same name" from "same common form, different Arabic
+spelling" when both sides have Arabic script.
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ from typing import Any
 import pyarrow as pa
 
 from sabeel.engines.linkage._types import PersonRecord
-from sabeel.engines.text import PARTS, Part, PersonName, Script, common_form
+from sabeel.engines.text import PARTS, Part, PersonName, Script, common_form, normalise_arabic
 
 NAME_COLUMNS: tuple[str, ...] = tuple(part.value for part in PARTS)
 COLUMNS: tuple[str, ...] = (
     "unique_id",
     "source_dataset",
-    *(column for part in NAME_COLUMNS for column in (part, f"{part}_alt")),
+    *(column for part in NAME_COLUMNS for column in (part, f"{part}_alt", f"{part}_ar")),
     "sex",
     "birth_year",
     "birth_month",
@@ -40,7 +45,7 @@ SCHEMA = pa.schema(
     [
         ("unique_id", pa.string()),
         ("source_dataset", pa.string()),
-        *((column, pa.string()) for part in NAME_COLUMNS for column in (part, f"{part}_alt")),
+        *((column, pa.string()) for part in NAME_COLUMNS for column in (part, f"{part}_alt", f"{part}_ar")),
         ("sex", pa.string()),
         ("birth_year", pa.int32()),
         ("birth_month", pa.int32()),
@@ -82,6 +87,20 @@ def part_forms(names: Sequence[PersonName], part: Part) -> tuple[str | None, str
     return forms[0], (forms[1] if len(forms) > 1 else None)
 
 
+@lru_cache(maxsize=200_000)
+def _arabic(word: str) -> str:
+    return normalise_arabic(word)
+
+
+def arabic_spelling(names: Sequence[PersonName], part: Part) -> str | None:
+    """The normalised Arabic spelling of one part: the first Arabic-script reading that has it."""
+    for name in _ordered(names):
+        value = name.part(part).strip()
+        if value and name.script == Script.ARABIC:
+            return _arabic(value) or None
+    return None
+
+
 def head_form(names: Sequence[PersonName]) -> str | None:
     """The household head's name as one string: first, father and family common forms."""
     if not names:
@@ -109,6 +128,7 @@ def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, An
     row: dict[str, Any] = {"unique_id": record.record_id, "source_dataset": source or record.source or "records"}
     for part in PARTS:
         row[part.value], row[f"{part.value}_alt"] = part_forms(record.names, part)
+        row[f"{part.value}_ar"] = arabic_spelling(record.names, part)
     row["sex"] = record.sex if record.sex in ("M", "F") else None
     row["birth_year"], row["birth_month"], row["birth_day"] = birth_date(record)
     row["head"] = head_form(record.head_names)

@@ -21,6 +21,10 @@ NAME_LABELS = {"first": "first name", "father": "father's name", "grandfather": 
 # Jaro-Winkler thresholds on common forms (short consonant skeletons: one letter off is ~0.9).
 JW_HIGH = 0.92
 JW_LOW = 0.8
+FIRST_NAME_DIFFERENT_M = 1e-9
+# EM puts m at 0 for a level its sample never showed among matches (a weight of -100 or worse);
+# no level is impossible for the same person, so m is floored here after training.
+M_FLOOR = 1e-4
 # Order swaps the generators and registrations show: first <-> father, father <-> grandfather.
 _SWAPS = {"first": ("father",), "father": ("first", "grandfather"), "grandfather": ("father",), "family": ()}
 
@@ -39,12 +43,9 @@ def _swapped(a: str, b: str) -> str:
     """Two parts written in each other's place, the rest agreeing: a first/father swap keeps the
     grandfather, a father/grandfather swap keeps the first name. (A son named after his
     grandfather looks like a first/father swap of his father, except that the grandfather
-    differs.)"""
+    differs; so the third part must be there on both sides and agree.)"""
     (keep,) = {"first", "father", "grandfather"} - {a, b}
-    same = f'("{keep}_l" = "{keep}_r" OR "{keep}_l" IS NULL OR "{keep}_r" IS NULL)'
-    if keep == "first":
-        same = f'"{keep}_l" = "{keep}_r"'
-    return f'"{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r" AND {same}'
+    return f'"{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r" AND "{keep}_l" = "{keep}_r"'
 
 
 def name_comparison(part: str, dialect: str) -> dict[str, Any]:
@@ -54,18 +55,30 @@ def name_comparison(part: str, dialect: str) -> dict[str, Any]:
         f'"{part}_l" = "{part}_r" OR "{part}_l" = "{part}_alt_r" OR "{part}_alt_l" = "{part}_r"'
         f' OR "{part}_alt_l" = "{part}_alt_r"'
     )
+    tf = {
+        "tf_adjustment_column": part,
+        "tf_adjustment_weight": 1.0,
+        "disable_tf_exact_match_detection": True,  # the levels are not plain equalities: use their own u
+    }
     levels = [
         _level(f'"{part}_l" IS NULL OR "{part}_r" IS NULL', f"{label} missing", is_null_level=True),
-        _level(
-            exact, "same in common form", tf_adjustment_column=part, tf_adjustment_weight=1.0,
-            disable_tf_exact_match_detection=True,  # the level is an OR of equalities: use its own u
-        ),
+        _level(f'"{part}_ar_l" = "{part}_ar_r"', "same Arabic spelling", **tf),
+        _level(f'({exact}) AND ("{part}_ar_l" IS NULL OR "{part}_ar_r" IS NULL)', "same in common form", **tf),
+        _level(exact, "same common form, another Arabic spelling"),
         _level(f"{_best_jw(part, jw)} >= {JW_HIGH}", "nearly the same"),
         _level(f"{_best_jw(part, jw)} >= {JW_LOW}", "similar"),
     ]
     for other in _SWAPS[part]:
         levels.append(_level(_swapped(part, other), f"swapped with {NAME_LABELS[other]}"))
-    levels.append(_level("ELSE", "different"))
+    if part == "first":
+        # Siblings share everything a person's record says about their family (father, grandfather,
+        # family name, head, household, origin; twins even the date of birth), so only the first
+        # name tells them apart: a first name that is not the same name in any reading, spelling
+        # or order must outweigh all of that. Fixed, not estimated (EM would put it at the
+        # weight of whatever sample it saw).
+        levels.append(_level("ELSE", "different", m_probability=FIRST_NAME_DIFFERENT_M, fix_m_probability=True))
+    else:
+        levels.append(_level("ELSE", "different"))
     return {"output_column_name": part, "comparison_description": label, "comparison_levels": levels}
 
 
@@ -94,35 +107,28 @@ def sex_comparison() -> dict[str, Any]:
     return {"output_column_name": "sex", "comparison_description": "sex", "comparison_levels": levels}
 
 
-def head_comparison(dialect: str) -> dict[str, Any]:
+def household_comparison(dialect: str) -> dict[str, Any]:
+    """The household context as one comparison: the head's name, the household's size and its
+    origin say the same thing (same household), so counting them separately would give siblings
+    three times the weight of one piece of evidence."""
     jw = _JW[dialect]
+    head = f'("head_l" = "head_r" OR {jw}("head_l", "head_r") >= 0.9)'
+    origin = 'substr("origin_l", 1, 4) = substr("origin_r", 1, 4)'
+    size = 'abs("household_size_l" - "household_size_r") <= 1'
     levels = [
-        _level('"head_l" IS NULL OR "head_r" IS NULL', "head missing", is_null_level=True),
-        _level('"head_l" = "head_r"', "same head's name"),
-        _level(f'{jw}("head_l", "head_r") >= 0.9', "similar head's name"),
+        _level(
+            '("head_l" IS NULL OR "head_r" IS NULL) AND ("origin_l" IS NULL OR "origin_r" IS NULL)',
+            "household not known",
+            is_null_level=True,
+        ),
+        _level(f"{head} AND {origin} AND {size}", "same head, origin and size"),
+        _level(f"{head} AND {origin}", "same head and origin"),
+        _level(head, "same head"),
+        _level(f"{origin} AND {size}", "same origin and size"),
+        _level(origin, "same origin"),
         _level("ELSE", "different"),
     ]
-    return {"output_column_name": "head", "comparison_description": "household head", "comparison_levels": levels}
-
-
-def household_size_comparison() -> dict[str, Any]:
-    levels = [
-        _level('"household_size_l" IS NULL OR "household_size_r" IS NULL', "size missing", is_null_level=True),
-        _level('"household_size_l" = "household_size_r"', "same size"),
-        _level('abs("household_size_l" - "household_size_r") <= 1', "size one apart"),
-        _level("ELSE", "different"),
-    ]
-    return {"output_column_name": "household_size", "comparison_description": "household size", "comparison_levels": levels}
-
-
-def origin_comparison() -> dict[str, Any]:
-    levels = [
-        _level('"origin_l" IS NULL OR "origin_r" IS NULL', "origin missing", is_null_level=True),
-        _level('"origin_l" = "origin_r"', "same origin"),
-        _level('substr("origin_l", 1, 4) = substr("origin_r", 1, 4)', "same governorate"),
-        _level("ELSE", "different"),
-    ]
-    return {"output_column_name": "origin", "comparison_description": "origin", "comparison_levels": levels}
+    return {"output_column_name": "household", "comparison_description": "household", "comparison_levels": levels}
 
 
 def comparisons(dialect: str) -> list[dict[str, Any]]:
@@ -130,9 +136,7 @@ def comparisons(dialect: str) -> list[dict[str, Any]]:
         *(name_comparison(part, dialect) for part in NAME_COLUMNS),
         birth_date_comparison(),
         sex_comparison(),
-        head_comparison(dialect),
-        household_size_comparison(),
-        origin_comparison(),
+        household_comparison(dialect),
     ]
 
 
@@ -159,7 +163,13 @@ BLOCKING_RULES: tuple[str, ...] = (
 # Deterministic rules (few false positives) for the prior probability that two records match.
 DETERMINISTIC_RULES: tuple[str, ...] = (_on("first", "father", "grandfather", "family", "birth_year"),)
 # Blocking for the two EM sessions: each trains the comparisons it does not block on.
-TRAINING_RULES: tuple[str, ...] = (_on("first", "family"), _on("birth_year", "birth_month", "birth_day"))
+# The first also asks that the Arabic spellings of the first name agree where both exist, so that
+# names sharing a coarse common form (علي/علا) do not teach EM that siblings are one person.
+TRAINING_RULES: tuple[str, ...] = (
+    _on("first", "father", "grandfather", "family")
+    + ' AND (l."first_ar" = r."first_ar" OR l."first_ar" IS NULL OR r."first_ar" IS NULL)',
+    _on("birth_year", "birth_month", "birth_day"),
+)
 
 
 def settings_dict(dialect: str, link_type: str) -> dict[str, Any]:
@@ -175,6 +185,24 @@ def settings_dict(dialect: str, link_type: str) -> dict[str, Any]:
         "em_convergence": 0.001,
         "max_iterations": 20,
     }
+
+
+def floor_m(trained: dict[str, Any]) -> dict[str, Any]:
+    """``trained`` with every estimated m probability at least ``M_FLOOR`` (renormalised)."""
+    out = copy.deepcopy(trained)
+    for comparison in out["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        free = [level for level in levels if not level.get("fix_m_probability")]
+        if not free:
+            continue
+        for level in free:
+            level["m_probability"] = max(float(level.get("m_probability") or 0.0), M_FLOOR)
+        free_ids = {id(level) for level in free}
+        fixed = sum(float(level.get("m_probability") or 0.0) for level in levels if id(level) not in free_ids)
+        scale = (1.0 - fixed) / sum(float(level["m_probability"]) for level in free)
+        for level in free:
+            level["m_probability"] = float(level["m_probability"]) * scale
+    return out
 
 
 def for_dialect(trained: dict[str, Any], dialect: str, link_type: str) -> dict[str, Any]:

@@ -321,7 +321,7 @@ def chat_digits(latin: str, arabic: str, rng: random.Random) -> str:
     if "ع" in arabic and rng.random() < 0.8:
         start = _stem_start(result, arabic)
         if bare.startswith("ع") and result[start : start + 1].lower() in ("a", "e", "i", "o", "u", "ö", "ü", "i̇"):
-            result = result[:start] + "3" + result[start].lower() + result[start + 1 :]
+            result = result[:start] + "3" + ("i" if result[start] == "İ" else result[start].lower()) + result[start + 1 :]
         else:
             lower = result.lower()
             for old, new in (("'", "3"), ("aa", "a3"), ("ai", "a3i"), ("ae", "a3e"), ("ee", "e3e"), ("ou", "o3")):
