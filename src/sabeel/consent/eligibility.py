@@ -42,6 +42,7 @@ from sabeel.consent.models import (
     WithdrawalChannel,
 )
 from sabeel.engines import eligibility as engine
+from sabeel.identity.models import LinkState, PersonLink
 from sabeel.registry.birthdates import birth_date_reading
 from sabeel.registry.choices import (
     BirthDateChangeState,
@@ -59,6 +60,8 @@ from sabeel.workgroups.models import WorkingGroup
 __all__ = [
     "HOUSEHOLD_CLOSED",
     "INPUT_UNREADABLE",
+    "MERGE_PENDING",
+    "MERGE_RECORDED",
     "NO_PROGRAMME",
     "HouseholdEligibility",
     "ReasonText",
@@ -77,6 +80,8 @@ NO_PROGRAMME = "no_programme"
 HOUSEHOLD_CLOSED = "household_closed"
 INPUT_UNREADABLE = str(engine.ReasonCode.INPUT_UNREADABLE)
 DEPARTURE_RECORDED = "departure_recorded"  # a note, not a reason against
+MERGE_PENDING = "merge_pending"  # a merge across households awaits a protection officer (rule 18)
+MERGE_RECORDED = "merge_recorded"  # a note: a record of this household joined another's (rule 18)
 
 _ADULTS = (
     gettext_lazy("the first adult"),
@@ -358,6 +363,13 @@ class _Records:
     sign_offs: list[HostilitiesSignOff] = field(default_factory=list)
     people: dict[int, Individual] = field(default_factory=dict)  # everyone a departure names
     pending_birth_dates: dict[int, list[BirthDateChange]] = field(default_factory=dict)
+    # Merges (docs/eligibility.md rule 18): merged record → survivor while the link is in effect,
+    # the other records of each survivor, the pending merges naming a record of this household
+    # (link id, that record) and the joins that took a record of this household to another.
+    alias: dict[int, int] = field(default_factory=dict)
+    merged_into: dict[int, list[int]] = field(default_factory=dict)
+    pending_merges: list[tuple[int, int]] = field(default_factory=list)
+    joins: list[PersonLink] = field(default_factory=list)
 
 
 _PERSON_FIELDS = (
@@ -380,32 +392,10 @@ def _load(household_ids: Sequence[int]) -> dict[int, _Records]:
         records[person.household_id].members.append(person)
         records[person.household_id].people[person.pk] = person
     departures = MemberDeparture.objects.filter(household_id__in=household_ids, during_return_process=True).order_by("at", "pk")
-    elsewhere: set[int] = set()
     for departure in departures:
         records[departure.household_id].departures.append(departure)
-        if departure.individual_id not in records[departure.household_id].people:
-            elsewhere.add(departure.individual_id)
-    if elsewhere:
-        moved = {someone.pk: someone for someone in _people(Q(pk__in=elsewhere))}
-        for household_id in household_ids:
-            for departure in records[household_id].departures:
-                if departure.individual_id in moved:
-                    records[household_id].people.setdefault(departure.individual_id, moved[departure.individual_id])
-    households_of: dict[int, set[int]] = defaultdict(set)  # person → the households whose roster names them
-    for household_id in household_ids:
-        for pk in records[household_id].people:
-            households_of[pk].add(household_id)
-    for change in BirthDateChange.objects.filter(individual_id__in=list(households_of), state=BirthDateChangeState.PENDING).order_by("pk"):
-        for household_id in households_of[change.individual_id]:
-            records[household_id].pending_birth_dates.setdefault(change.individual_id, []).append(change)
     for consent in ReturnConsent.objects.filter(household_id__in=household_ids).select_related("information_package").order_by("pk"):
         records[consent.household_id].consents.append(consent)
-    # A withdrawal takes effect everywhere: also one recorded in another household the person was in.
-    withdrawals = Withdrawal.objects.filter(Q(household_id__in=household_ids) | Q(individual_id__in=list(households_of)))
-    for withdrawal in withdrawals.order_by("at", "pk"):
-        for household_id in {withdrawal.household_id, *households_of.get(withdrawal.individual_id, ())}:
-            if household_id in records:
-                records[household_id].withdrawals.append(withdrawal)
     for reconfirmation in Reconfirmation.objects.filter(household_id__in=household_ids).order_by("pk"):
         records[reconfirmation.household_id].reconfirmations.append(reconfirmation)
     for procedure in BestInterestsProcedure.objects.filter(household_id__in=household_ids).order_by("pk"):
@@ -414,7 +404,76 @@ def _load(household_ids: Sequence[int]) -> dict[int, _Records]:
         records[split.household_id].splits.append(split)
     for sign_off in HostilitiesSignOff.objects.filter(household_id__in=household_ids).order_by("pk"):
         records[sign_off.household_id].sign_offs.append(sign_off)
+    alias, merged_into = _merges(household_ids, records)
+    # Everyone the roster may name: the members, who departed, and (through a merge) the survivor
+    # and every other record of the same person (their dates of birth are read too).
+    named: dict[int, set[int]] = defaultdict(set)  # person → the households whose roster may name them
+    for household_id in household_ids:
+        mine = records[household_id]
+        mine.alias, mine.merged_into = alias, merged_into
+        for pk in [*mine.people, *(d.individual_id for d in mine.departures)]:
+            survivor = alias.get(pk, pk)
+            for someone in (pk, survivor, *merged_into.get(survivor, ())):
+                named[someone].add(household_id)
+    missing = {pk for pk, households in named.items() if any(pk not in records[h].people for h in households)}
+    if missing:
+        loaded = {someone.pk: someone for someone in _people(Q(pk__in=missing))}
+        for pk, households in named.items():
+            for household_id in households:
+                if pk in loaded:
+                    records[household_id].people.setdefault(pk, loaded[pk])
+    households_of: dict[int, set[int]] = named  # person → the households whose roster names them
+    for change in BirthDateChange.objects.filter(individual_id__in=list(households_of), state=BirthDateChangeState.PENDING).order_by("pk"):
+        for household_id in households_of[change.individual_id]:
+            records[household_id].pending_birth_dates.setdefault(change.individual_id, []).append(change)
+    # A withdrawal takes effect everywhere: also one recorded in another household the person was in
+    # (or for another record of the same person, while a merge is in effect).
+    withdrawals = Withdrawal.objects.filter(Q(household_id__in=household_ids) | Q(individual_id__in=list(households_of)))
+    for withdrawal in withdrawals.order_by("at", "pk"):
+        for household_id in {withdrawal.household_id, *households_of.get(withdrawal.individual_id, ())}:
+            if household_id in records:
+                records[household_id].withdrawals.append(withdrawal)
     return records
+
+
+def _merges(household_ids: Sequence[int], records: Mapping[int, _Records]) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """The merges that touch these households (two queries): every merged record in effect mapped to
+    its survivor, every survivor's merged records, and (per household) the pending merges naming
+    one of its records and the joins that took one of its records to another household."""
+    ids: set[int] = set()
+    for household_id in household_ids:
+        mine = records[household_id]
+        ids |= set(mine.people) | {d.individual_id for d in mine.departures}
+        ids |= {c.individual_id for c in mine.consents} | {r.individual_id for r in mine.reconfirmations}
+        ids |= {b.child_id for b in mine.best_interests}
+        ids |= {m.pk for s in mine.splits for m in s.members_leaving.all()}
+    links = list(
+        PersonLink.objects.filter(
+            Q(merged_id__in=ids) | Q(survivor_id__in=ids), state__in=[LinkState.ACTIVE, LinkState.PENDING]
+        ).select_related("merged", "survivor")
+    )
+    survivors = {link.survivor_id for link in links if link.state == LinkState.ACTIVE}
+    known = {link.pk for link in links}
+    links += [
+        link
+        for link in PersonLink.objects.filter(survivor_id__in=survivors, state=LinkState.ACTIVE).select_related("merged", "survivor")
+        if link.pk not in known
+    ]
+    alias: dict[int, int] = {}
+    merged_into: dict[int, list[int]] = defaultdict(list)
+    wanted = set(household_ids)
+    for link in sorted(links, key=lambda link: link.pk):
+        if link.state == LinkState.ACTIVE:
+            alias[link.merged_id] = link.survivor_id
+            merged_into[link.survivor_id].append(link.merged_id)
+            merged = link.merged
+            if merged.household_id in wanted and merged.household_id != link.survivor.household_id:
+                records[merged.household_id].joins.append(link)
+            continue
+        for record in (link.merged, link.survivor):
+            if record.household_id in wanted:
+                records[record.household_id].pending_merges.append((link.pk, record.pk))
+    return alias, dict(merged_into)
 
 
 _DEPARTURES: dict[str, engine.DepartureKind] = {
@@ -447,22 +506,33 @@ def facts_for(
 ) -> engine.HouseholdFacts:
     """The engine's facts for one household from its loaded records (no query)."""
     problems: list[engine.Unreadable] = list(unreadable)
-    latest_departure = {d.individual_id: d for d in records.departures}  # ordered by time: the last wins
+    alias = records.alias
+
+    def resolved(pk: int) -> int:
+        return alias.get(pk, pk)
+
+    # Rule 18: a merged record is not a member on its own; what names it names its survivor.
+    latest_departure = {resolved(d.individual_id): d for d in records.departures}  # ordered by time: the last wins
     members: list[engine.Member] = []
-    here = {person.pk for person in records.members}
+    own = [person for person in records.members if person.pk not in alias]
+    merged_here = [person for person in records.members if person.pk in alias and person.status == MemberStatus.ACTIVE]
+    here = {person.pk for person in own}
     away = [records.people[pk] for pk in latest_departure if pk not in here and pk in records.people]
-    for position, person in enumerate([*_roster(records.members), *sorted(away, key=lambda p: p.pk)], 1):
+    for position, person in enumerate([*_roster(own), *sorted(away, key=lambda p: p.pk)], 1):
         reading = _stored_birth_date(getattr(person, "dob_text", None), person.dob_precision)
         if reading is None:
             problems.append(engine.Unreadable(input="birth_date", member_id=person.pk))
             reading = engine.BirthDate.unknown()
+        others_here = [m for m in merged_here if alias[m.pk] == person.pk]
         status: engine.MemberStatus = "left"
         departure: engine.DepartureKind | None = None
         departed_on: dt.date | None = None
         if person.pk in here and person.status == MemberStatus.ACTIVE:
-            status = "absent" if person.presence == Presence.ABSENT else "present"
-            if person.presence not in Presence.values:
-                problems.append(engine.Unreadable(input="member_presence", member_id=person.pk))
+            absent = person.presence == Presence.ABSENT or any(m.presence == Presence.ABSENT for m in others_here)
+            status = "absent" if absent else "present"
+            for record in (person, *others_here):
+                if record.presence not in Presence.values:
+                    problems.append(engine.Unreadable(input="member_presence", member_id=person.pk))
         elif person.pk in here and person.status not in MemberStatus.values:
             status = "present"  # counted, as the cautious reading, and reported
             problems.append(engine.Unreadable(input="member_status", member_id=person.pk))
@@ -471,18 +541,30 @@ def facts_for(
             if gone is not None and gone.confirmed_at is None:
                 status, departure = "departed", _DEPARTURES.get(gone.kind, "left")
                 departed_on = _local_date(gone.at, time_zone)
-        others = tuple(
-            birth_date_reading(change.new_date, change.new_precision) for change in records.pending_birth_dates.get(person.pk, ())
-        )
+        # The cautious reading of one person with several records: every record's date of birth
+        # (and pending change), separated if any record says so.
+        same_person = [records.people[pk] for pk in records.merged_into.get(person.pk, ()) if pk in records.people]
+        others: list[engine.BirthDate] = []
+        for record in (person, *same_person):
+            if record is not person:
+                other = _stored_birth_date(getattr(record, "dob_text", None), record.dob_precision)
+                if other is None:
+                    problems.append(engine.Unreadable(input="birth_date", member_id=person.pk))
+                    other = engine.BirthDate.unknown()
+                others.append(other)
+            others.extend(
+                birth_date_reading(change.new_date, change.new_precision)
+                for change in records.pending_birth_dates.get(record.pk, ())
+            )
         members.append(
             engine.Member(
                 id=person.pk,
                 position=position,
                 birth_date=reading,
                 is_head=person.relationship == Relationship.HEAD and status in ("present", "absent"),
-                unaccompanied_or_separated=_separated(person),
+                unaccompanied_or_separated=any(_separated(record) for record in (person, *same_person)),
                 status=status,
-                other_birth_dates=others if status != "left" else (),
+                other_birth_dates=tuple(others) if status != "left" else (),
                 departure=departure,
                 departed_on=departed_on,
             )
@@ -491,11 +573,11 @@ def facts_for(
     # A person who moved to another household keeps the records made here; the engine must know
     # every person a record names, so they come along as members who have left.
     referenced = [
-        *(c.individual_id for c in records.consents),
-        *(w.individual_id for w in records.withdrawals),
-        *(r.individual_id for r in records.reconfirmations),
-        *(b.child_id for b in records.best_interests),
-        *(m.pk for s in records.splits for m in s.members_leaving.all()),
+        *(resolved(c.individual_id) for c in records.consents),
+        *(resolved(w.individual_id) for w in records.withdrawals),
+        *(resolved(r.individual_id) for r in records.reconfirmations),
+        *(resolved(b.child_id) for b in records.best_interests),
+        *(resolved(m.pk) for s in records.splits for m in s.members_leaving.all()),
     ]
     for person_id in dict.fromkeys(referenced):
         if person_id not in known:
@@ -504,7 +586,7 @@ def facts_for(
                 engine.Member(id=person_id, position=len(members) + 1, birth_date=engine.BirthDate.unknown(), status="left")
             )
     order = _recorded_order(records)
-    current_members = [p for p in records.members if p.status == MemberStatus.ACTIVE]
+    current_members = [p for p in own if p.status == MemberStatus.ACTIVE]
     destination_id = household.destination_id
     flagged, since = hostilities
     return engine.HouseholdFacts(
@@ -512,7 +594,7 @@ def facts_for(
         members=tuple(members),
         consents=tuple(
             engine.Consent(
-                member_id=c.individual_id,
+                member_id=resolved(c.individual_id),
                 given_on=c.given_on,
                 free=c.free,
                 informed=c.informed,
@@ -527,7 +609,7 @@ def facts_for(
         ),
         withdrawals=tuple(
             engine.Withdrawal(
-                member_id=w.individual_id,
+                member_id=resolved(w.individual_id),
                 on=_local_date(w.at, time_zone),
                 channel=w.channel,
                 recorded=order[("withdrawal", w.pk)],
@@ -536,18 +618,18 @@ def facts_for(
             for w in records.withdrawals
         ),
         reconfirmations=tuple(
-            engine.Reconfirmation(member_id=r.individual_id, on=r.on, recorded=order[("reconfirmation", r.pk)])
+            engine.Reconfirmation(member_id=resolved(r.individual_id), on=r.on, recorded=order[("reconfirmation", r.pk)])
             for r in records.reconfirmations
         ),
         best_interests=tuple(
             engine.BestInterestsProcedure(
-                child_id=b.child_id, completed_on=b.completed_on, recorded_by_protection_officer=b.recorded_by_id is not None
+                child_id=resolved(b.child_id), completed_on=b.completed_on, recorded_by_protection_officer=b.recorded_by_id is not None
             )
             for b in records.best_interests
         ),
         splits=tuple(
             engine.SplitDecision(
-                members_leaving=frozenset(m.pk for m in s.members_leaving.all()),
+                members_leaving=frozenset(resolved(m.pk) for m in s.members_leaving.all()),
                 on=s.on,
                 recorded_by_protection_officer=s.recorded_by_id is not None,
                 # Who was in the household when the split was recorded; whoever joined later travels.
@@ -619,6 +701,14 @@ def _notes(records: _Records, time_zone: str | None) -> tuple[ReasonText, ...]:
                 "split on %(confirmed)s: %(note)s"
             )
         notes.append(ReasonText(code=DEPARTURE_RECORDED, text=text % values, member_id=departure.individual_id))
+    for link in records.joins:
+        if link.merged.status != MemberStatus.ACTIVE:
+            continue
+        text = _(
+            "a member's record was merged into a record of another household, where the person now counts: a "
+            "protection officer recorded the join on %(date)s: %(note)s"
+        ) % {"date": _day(_local_date(link.decided_at or link.created_at, time_zone)), "note": link.decision_reason}
+        notes.append(ReasonText(code=MERGE_RECORDED, text=text, member_id=link.merged_id))
     return tuple(notes)
 
 
@@ -693,6 +783,7 @@ def households_eligibility(
             departure=departure,
             checked=checked,
             notes=_notes(records[household.pk], time_zone),
+            pending_merges=[record for _link, record in records[household.pk].pending_merges],
         )
     return answers
 
@@ -706,11 +797,16 @@ def _answer(
     departure: dt.date,
     checked: bool,
     notes: tuple[ReasonText, ...] = (),
+    pending_merges: Sequence[int] = (),
 ) -> HouseholdEligibility:
     words = _member_words(facts, departure)
     first: list[ReasonText] = []
     if household.status == HouseholdStatus.CLOSED:
         first.append(ReasonText(code=HOUSEHOLD_CLOSED, text=_("the household's file is closed")))
+    for record_id in pending_merges:
+        who = words.get(record_id) or (_("a member of the household"),)
+        text = _("a merge of %(who)s with a record in another household awaits a protection officer's decision")
+        first.append(ReasonText(code=MERGE_PENDING, text=text % {"who": who[0]}, member_id=record_id))
     rules: engine.ProgrammeRules | None = None
     if programme is None:
         first.append(ReasonText(code=NO_PROGRAMME, text=_("there is no active return programme in this working group")))

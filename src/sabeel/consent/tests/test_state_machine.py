@@ -7,18 +7,22 @@ Zoubis, the family next door, to and from which members move. A random sequence 
 counselling, consents, re-confirmations and withdrawals (typed dates in the past, in any order),
 member removals, moves, absences, deaths and registration errors (and protection officers'
 confirmations of them), proposed and confirmed changes of date of birth, direct corrections,
-splits, new members, closing and reopening the file, and days passing, is driven through the
-SERVICES, as the officer who may do each thing. After every step:
+splits, new members, closing and reopening the file, merges of two records of one person (within
+the household or across the two, then a protection officer's join or refusal) and unmerges, and
+days passing, is driven through the SERVICES, as the officer who may do each thing. After every step:
 
 (a) the adapter's verdict (may schedule, may depart, who travels, and every reason as (code, person))
     equals ORACLE's, a plain reading of docs/eligibility.md over the records, written from that page
     and not from the engine (it shares no code with it);
 (b) no sequence makes a household schedulable while a travelling person who may be an adult has no
     current consent, or while a departure during the return process awaits a protection officer;
+(c) a merged record never travels on its own and no person travels with two households that may
+    both be scheduled (rule 18);
 and each service did what the page says (a departure during a return process is held for a
-protection officer; a change of date of birth is held exactly when rule 9 says so).
+protection officer; a change of date of birth is held exactly when rule 9 says so; a merge across
+households waits for a protection officer, one within a household takes effect at once).
 
-Later work that touches members (merges, movements) adds its operations here."""
+Later work that touches members (movements) adds its operations here."""
 
 from __future__ import annotations
 
@@ -52,6 +56,8 @@ from sabeel.consent.models import (
 )
 from sabeel.consent.tests.factories import RULES, package_make, programme_make
 from sabeel.core.exceptions import ServiceError
+from sabeel.identity import merges
+from sabeel.identity.models import PersonLink
 from sabeel.registry import services as registry
 from sabeel.registry.models import BirthDateChange, Household, Individual, MemberDeparture
 from sabeel.registry.services import MemberInput
@@ -164,13 +170,28 @@ class Verdict:
         return not self.schedule and not self.depart_only
 
 
+def merged_now() -> dict[int, int]:
+    """Rule 18: every merged record whose merge is in effect, and its survivor."""
+    return dict(PersonLink.objects.filter(state="active").values_list("merged_id", "survivor_id"))
+
+
+def same_person(pk: int) -> set[int]:
+    """Rule 18: the records of one person while merges are in effect (the survivor and the records
+    merged into it)."""
+    alias = merged_now()
+    survivor = alias.get(pk, pk)
+    return {survivor, *(m for m, s in alias.items() if s == survivor)}
+
+
 def roster(household: Household) -> tuple[list[Individual], list[Individual]]:
-    """Rule 5: (current members, people who left during a return process, not yet confirmed)."""
-    current = list(Individual.objects.filter(household=household, status="active"))
+    """Rule 5: (current members, people who left during a return process, not yet confirmed).
+    Rule 18: a merged record is not a member on its own; a departure naming it names its survivor."""
+    alias = merged_now()
+    current = [p for p in Individual.objects.filter(household=household, status="active") if p.pk not in alias]
     here = {p.pk for p in current}
     latest: dict[int, MemberDeparture] = {}
     for departure in MemberDeparture.objects.filter(household=household, during_return_process=True).order_by("at", "pk"):
-        latest[departure.individual_id] = departure
+        latest[alias.get(departure.individual_id, departure.individual_id)] = departure
     departed = [
         Individual.objects.get(pk=pk)
         for pk, departure in latest.items()
@@ -180,15 +201,26 @@ def roster(household: Household) -> tuple[list[Individual], list[Individual]]:
 
 
 def readings(person: Individual) -> list[tuple[dt.date | None, str]]:
-    """Rule 8: the registry's date, and a change waiting for a protection officer."""
-    found: list[tuple[dt.date | None, str]] = [(person.date_of_birth, person.dob_precision)]
-    for change in BirthDateChange.objects.filter(individual=person, state="pending"):
-        found.append((change.new_date, change.new_precision))
+    """Rule 8: the registry's date, and a change waiting for a protection officer; rule 18: those of
+    every record of the same person."""
+    found: list[tuple[dt.date | None, str]] = []
+    for record in Individual.objects.filter(pk__in=same_person(person.pk)).order_by("pk"):
+        found.append((record.date_of_birth, record.dob_precision))
+        for change in BirthDateChange.objects.filter(individual=record, state="pending"):
+            found.append((change.new_date, change.new_precision))
     return found
 
 
+def is_absent(household: Household, person: Individual) -> bool:
+    """Rule 14; rule 18: absent if any record of the person in this household is absent."""
+    return Individual.objects.filter(
+        pk__in=same_person(person.pk), household=household, status="active", presence="absent"
+    ).exists()
+
+
 def travelling_party(household: Household, current: list[Individual], departed: list[Individual]) -> set[int]:
-    """Rule 7."""
+    """Rule 7 (rule 18: a split naming a merged record names its survivor)."""
+    alias = merged_now()
     on_roster = {p.pk for p in current} | {p.pk for p in departed}
     splits = sorted(
         SplitDecision.objects.filter(household=household, on__lte=today()), key=lambda s: (s.on, s.pk)
@@ -196,9 +228,17 @@ def travelling_party(household: Household, current: list[Individual], departed: 
     if not splits:
         return on_roster
     split = splits[-1]
-    named = {p.pk for p in split.members_leaving.all()}
+    named = {alias.get(p.pk, p.pk) for p in split.members_leaving.all()}
     joined_later = {p.pk for p in current if (p.joined_at or p.created_at) > split.created_at}
     return (named & on_roster) | joined_later | {p.pk for p in departed}
+
+
+def pending_merges(household: Household) -> list[int]:
+    """Rule 18: the records of this household that a merge waiting for a protection officer names."""
+    named: list[int] = []
+    for link in PersonLink.objects.filter(state="pending").select_related("merged", "survivor"):
+        named += [record.pk for record in (link.merged, link.survivor) if record.household_id == household.pk]
+    return named
 
 
 def oracle(household: Household) -> Verdict:
@@ -208,6 +248,8 @@ def oracle(household: Household) -> Verdict:
     depart: Counter[tuple[str, int | None]] = Counter()
     if household.status == "closed":  # rule 2
         schedule[("household_closed", None)] += 1
+    for record in pending_merges(household):  # rule 18
+        schedule[("merge_pending", record)] += 1
     if not ReturnProgramme.objects.filter(working_group=household.working_group, is_active=True).exists():
         schedule[("no_programme", None)] += 1
         return Verdict(set(), schedule, depart)
@@ -220,17 +262,19 @@ def oracle(household: Household) -> Verdict:
     people = {p.pk: p for p in [*current, *departed]}
     adults = {pk for pk in travelling if may_be_adult(readings(people[pk]), on)}
     children = {pk for pk in travelling if may_be_child(readings(people[pk]), on)}
-    absent = {p.pk for p in current if p.presence == "absent"}
+    absent = {p.pk for p in current if is_absent(household, p)}
     for pk in sorted(adults):
         person = people[pk]
         if pk in absent and pk not in children:  # rule 14
             schedule[("member_absent", pk)] += 1
         # Rule 10: the consent recorded last; a withdrawal recorded after it (anywhere) cancels it.
+        # Rule 18: those of every record of the same person.
+        records = same_person(pk)
         consents = sorted(
-            ReturnConsent.objects.filter(household=household, individual=person, given_on__lte=on),
+            ReturnConsent.objects.filter(household=household, individual__in=records, given_on__lte=on),
             key=lambda c: (c.created_at, c.pk),
         )
-        withdrawals = sorted(Withdrawal.objects.filter(individual=person), key=lambda w: (w.created_at, w.pk))
+        withdrawals = sorted(Withdrawal.objects.filter(individual__in=records), key=lambda w: (w.created_at, w.pk))
         consent = consents[-1] if consents else None
         withdrawal = withdrawals[-1] if withdrawals else None
         if withdrawal is not None and (consent is None or withdrawal.created_at >= consent.created_at):
@@ -246,7 +290,7 @@ def oracle(household: Household) -> Verdict:
             schedule[("cooling_off_not_over", pk)] += 1
         since = [
             r.on
-            for r in Reconfirmation.objects.filter(household=household, individual=person, on__lte=on)
+            for r in Reconfirmation.objects.filter(household=household, individual__in=records, on__lte=on)
             if r.created_at > consent.created_at
         ]  # rule 17
         if not since:
@@ -262,9 +306,11 @@ def oracle(household: Household) -> Verdict:
 
 
 def has_current_consent(household: Household, person: Individual) -> bool:
-    """For (b), as plainly as it can be said: a consent recorded here after their last withdrawal."""
-    last_withdrawal = Withdrawal.objects.filter(individual=person).order_by("-created_at").first()
-    consents = ReturnConsent.objects.filter(household=household, individual=person, given_on__lte=today())
+    """For (b), as plainly as it can be said: a consent recorded here after their last withdrawal
+    (on any record of the same person)."""
+    records = same_person(person.pk)
+    last_withdrawal = Withdrawal.objects.filter(individual__in=records).order_by("-created_at").first()
+    consents = ReturnConsent.objects.filter(household=household, individual__in=records, given_on__lte=today())
     if last_withdrawal is not None:
         consents = consents.filter(created_at__gt=last_withdrawal.created_at)
     return consents.exists()
@@ -556,6 +602,32 @@ def make_machine(cast: Any) -> type[RuleBasedStateMachine]:
             else:
                 self.attempt(registry.household_reopen, actor=registrar, household=self.household, reason="Still here")
 
+        @rule(into=st.integers(0, 20), who=st.integers(0, 20))
+        def merge(self, into: int, who: int) -> None:
+            self.tick()
+            survivor, merged = self.person(into), self.person(who)
+            link = self.attempt(merges.merge, actor=registrar, survivor=survivor, merged=merged, reason="Registered twice")
+            if link is not None:  # rule 18: across households it waits for a protection officer
+                assert link.state == ("pending" if link.crosses_households else "active")
+                assert link.merged_id == merged.pk and not PersonLink.objects.filter(merged_id=link.survivor_id, state__in=["active", "pending"]).exists()
+
+        @rule(which=st.integers(0, 20), join=st.booleans())
+        def decide_merge(self, which: int, join: bool) -> None:
+            self.tick()
+            waiting = list(PersonLink.objects.filter(state="pending").order_by("pk"))
+            if waiting:
+                self.attempt(
+                    merges.merge_decide, actor=protection, link=waiting[which % len(waiting)],
+                    decision="join" if join else "refuse", reason="Seen with the family",
+                )  # fmt: skip
+
+        @rule(which=st.integers(0, 20))
+        def unmerge(self, which: int) -> None:
+            self.tick()
+            links = list(PersonLink.objects.filter(state__in=["active", "pending"]).order_by("pk"))
+            if links:
+                self.attempt(merges.unmerge, actor=registrar, link=links[which % len(links)], reason="Two different people")
+
         @rule(days=st.integers(1, 12))
         def time_passes(self, days: int) -> None:
             CLOCK.offset += dt.timedelta(days=days)
@@ -590,6 +662,16 @@ def make_machine(cast: Any) -> type[RuleBasedStateMachine]:
             for person in current:
                 if person.pk in answer.travelling_member_ids and may_be_adult(readings(person), today()):
                     assert has_current_consent(household, person), person.pk
+
+        @invariant()
+        def a_person_travels_once(self) -> None:
+            """(c)"""
+            alias = merged_now()
+            answers = [household_eligibility(household=h) for h in (self.household, self.neighbours)]
+            for answer in answers:
+                assert not (answer.travelling_member_ids & set(alias)), answer.travelling_member_ids
+            if all(answer.may_schedule for answer in answers):
+                assert not (answers[0].travelling_member_ids & answers[1].travelling_member_ids)
 
         @invariant()
         def withdrawals_stay_on_record(self) -> None:
