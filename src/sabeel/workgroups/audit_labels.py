@@ -40,6 +40,7 @@ ACTION_GROUPS: dict[str, Promise] = {
     "household": _("Registry"),
     "individual": _("Registry"),
     "registry": _("Registry"),
+    "identity": _("Duplicates and merges"),
     "person": _("Reads of people's files"),
     "home": _("Reads of people's files"),
     "case": _("Protection cases"),
@@ -96,6 +97,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "individual.birth_date_change_rejected": _("Birth date change rejected"),
     "registry.synth_loaded": _("Synthetic registry loaded"),
     "registry.households_listed": _("Household list read"),
+    # duplicate runs and the review queue (identity)
+    "identity.run_started": _("Duplicate run started"),
+    "identity.run_finished": _("Duplicate run finished"),
+    "identity.run_failed": _("Duplicate run failed"),
+    "identity.pairs_listed": _("Review queue of possible duplicates read"),
+    "identity.pairs_listed_api": _("Review queue of possible duplicates read (API)"),
+    "identity.pair_viewed": _("Possible duplicate pair read"),
+    "identity.pair_decided": _("Decision on a possible duplicate recorded"),
     # reads of people's files
     "person.viewed": _("File opened"),
     "person.printed": _("File printed"),
@@ -254,6 +263,19 @@ KEY_LABELS: dict[str, Promise] = {
     "starts_on": _("Starts on"),
     "changes": _("Changes"),
     "failure": _("Failure"),
+    "linkage_run_id": _("Duplicate run"),
+    "model_from_run_id": _("Model from run"),
+    "pair_id": _("Pair"),
+    "pair_ids": _("Pairs shown"),
+    "list_record_ids": _("Rows of the list"),
+    "decision": _("Decision"),
+    "previous": _("Previous decision"),
+    "with_note": _("With a note"),
+    "records_count": _("Records compared"),
+    "pairs_likely_count": _("Likely pairs"),
+    "pairs_uncertain_count": _("Uncertain pairs"),
+    "clusters_count": _("Clusters"),
+    "model_trained_count": _("Model trained"),
 }
 
 
