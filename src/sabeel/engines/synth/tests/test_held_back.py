@@ -27,7 +27,10 @@ def guarded_files() -> list[Path]:
 
 def test_the_held_back_style_is_not_one_of_the_tuning_styles() -> None:
     assert HELD_BACK_STYLE not in LATIN_STYLES and HELD_BACK_STYLE in STYLES
-    assert latin_spelling("جمال", HELD_BACK_STYLE) == "Dschamal"
+    assert latin_spelling("جمال", HELD_BACK_STYLE) == "Djamal"
+    assert latin_spelling("شادي", HELD_BACK_STYLE) == "Sjadi"
+    # German was held back until the name model turned out to read its sch as ش: a seen style now.
+    assert "german" in LATIN_STYLES and latin_spelling("شادي", "german") == "Schadi"
 
 
 def test_the_guarded_packages_exist() -> None:

@@ -40,7 +40,12 @@ STYLED = dict(latin_styles=(("english", 1.0), ("french", 1.0), ("turkish", 1.0))
         ("جمال", "french", "Djamel"),
         ("عبد القادر", "french", "Abdelkader"),
         ("خليل", HELD_BACK_STYLE, "Chalil"),
-        ("شادي", HELD_BACK_STYLE, "Schadi"),
+        ("شادي", HELD_BACK_STYLE, "Sjadi"),
+        ("يحيى", HELD_BACK_STYLE, "Jahja"),
+        ("مصطفى", HELD_BACK_STYLE, "Moestafa"),
+        ("خديجة", HELD_BACK_STYLE, "Chadidja"),
+        ("خليل", "german", "Chalil"),
+        ("شادي", "german", "Schadi"),
         ("خليل", "english", "Khalil"),
     ],
 )
@@ -59,7 +64,7 @@ def test_every_name_in_the_tables_has_a_latin_spelling_in_every_style(seed: int,
 
 
 def test_styles_differ_from_english_for_most_names() -> None:
-    for style in ("french", "turkish", HELD_BACK_STYLE):
+    for style in ("french", "turkish", "german", HELD_BACK_STYLE):
         changed = sum(
             style_spelling(n, n.latin[0], style, random.Random(i)) != n.latin[0] for i, n in enumerate(ALL_NAMES)
         )
@@ -72,7 +77,9 @@ def test_turkish_and_french_letters_appear_where_the_arabic_has_them() -> None:
     assert all("ş" in style_spelling(n, n.latin[0], "turkish", rng).lower() for n in shin if n.arabic not in ("عائشة",))
     jim = [n for n in ALL_NAMES if n.arabic.startswith("ج")]
     assert all(style_spelling(n, n.latin[0], "french", rng).startswith(("Dj", "G")) for n in jim)
-    assert all(style_spelling(n, n.latin[0], HELD_BACK_STYLE, rng).startswith(("Dsch", "G")) for n in jim)
+    assert all(style_spelling(n, n.latin[0], "german", rng).startswith(("Dsch", "G")) for n in jim)
+    assert all(style_spelling(n, n.latin[0], HELD_BACK_STYLE, rng).startswith(("Dj", "G")) for n in jim)
+    assert all("sj" in style_spelling(n, n.latin[0], HELD_BACK_STYLE, rng).lower() for n in shin)
 
 
 def test_chat_digits_replace_the_letters_latin_has_no_letter_for() -> None:
@@ -95,7 +102,7 @@ def test_styles_and_scripts_change_the_names_only_not_the_people() -> None:
     styled = list(generate_households(make_config("LBN", 600, seed=21, arabic_only_rate=0.3, latin_only_rate=0.3, **STYLED)))
     styles = Counter(h.latin_style for h in styled)
     scripts = Counter(h.scripts for h in styled)
-    assert set(styles) == set(LATIN_STYLES) and min(styles.values()) > 150
+    assert set(styles) == {"english", "french", "turkish"} and set(styles) <= set(LATIN_STYLES) and min(styles.values()) > 150
     assert 0.25 < scripts["arabic"] / 600 < 0.35 and 0.25 < scripts["latin"] / 600 < 0.35
     for a, b in zip(plain, styled, strict=True):
         assert (a.household_id, a.phones, a.origin_code, a.size) == (b.household_id, b.phones, b.origin_code, b.size)
