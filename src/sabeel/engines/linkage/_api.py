@@ -201,7 +201,7 @@ def link(
         model = _train(pa.concat_tables([left_table, right_table]), settings, report)
     report("pairs")
     api = db_api(settings)
-    tables = [api.register(left_table, table_name="left"), api.register(right_table, table_name="right")]
+    tables = [api.register(left_table, table_name="link_left"), api.register(right_table, table_name="link_right")]
     linker = _linker(tables, _model.for_dialect(model.settings, dialect(settings), _LINK))
     predictions = linker.inference.predict(threshold_match_probability=settings.floor, warning_mode="never")
     pairs = _pairs(predictions, model, swap_source="right")
