@@ -62,7 +62,8 @@ def _record_ids(link: PersonLink) -> dict[str, Any]:
     }
 
 
-def _audit(actor: Any, action: str, link: PersonLink, **extra: Any) -> None:
+def _record(actor: Any, action: str, link: PersonLink, **extra: Any) -> None:
+    """One audit row in the working group of each record (ids and codes only, never the reasons)."""
     for group_id in sorted(link.groups()):
         audit.record(actor=actor, action=action, target=link, data={**_record_ids(link), **extra}, working_group_id=group_id)
 
@@ -99,6 +100,21 @@ def _share(actor: Any, *, merged: Individual, survivor: Individual, agreement_id
     return agreement, entry.pk
 
 
+def _check_pair(pair: Any, *, merged: Individual, survivor: Individual, asked: set[int]) -> None:
+    """A merge made from a reviewed pair names that pair's two registered records (the survivor
+    may have been resolved to the record it is merged into)."""
+    if pair is None:
+        return
+    from sabeel.identity.models import CandidatePair
+
+    found = pair if isinstance(pair, CandidatePair) else CandidatePair.objects.filter(pk=pair).first()
+    if found is None or found.right_individual_id is None:
+        raise ServiceError(_("This pair does not name two registered records."))
+    named = {found.left_id, found.right_individual_id}
+    if named != asked:
+        raise ServiceError(_("This pair names other records than the two being merged."))
+
+
 def _snapshot(person: Individual) -> dict[str, Any]:
     return {"id": person.pk, "household_id": person.household_id, "status": person.status, "version": person.version}
 
@@ -122,6 +138,7 @@ def merge(
     text = _reason(reason)
     require(actor, MERGE_ACTION, merged.household)
     require(actor, MERGE_ACTION, survivor.household)
+    asked = {merged.pk, survivor.pk}
     onward = _active_link_of(survivor.pk)
     if onward is not None and onward.state == LinkState.ACTIVE:
         survivor = onward.survivor  # no chains: merge into the surviving identity
@@ -134,13 +151,18 @@ def merge(
         raise ServiceError(_("These two records are already one person."))
     if _active_link_of(merged.pk) is not None:
         raise ServiceError(_("This record is already merged into another; unmerge it first."))
-    if _active_link_of(survivor.pk) is not None:
+    survivor_link = _active_link_of(survivor.pk)
+    if survivor_link is not None and survivor_link.state == LinkState.ACTIVE:
+        # Merged meanwhile (between the first read and the lock): no chains, ask again.
+        raise ServiceError(_("The surviving record was merged into another record meanwhile; start again."))
+    if survivor_link is not None:
         raise ServiceError(_("The surviving record waits for a protection officer's decision on another merge."))
     if PersonLink.objects.filter(survivor_id=merged.pk, state__in=[LinkState.ACTIVE, LinkState.PENDING]).exists():
         raise ServiceError(_("Other records are merged into this one: merge the other record into it instead."))
     for person in (merged, survivor):
         if person.status != MemberStatus.ACTIVE or person.household.status != HouseholdStatus.OPEN:
             raise ServiceError(_("Both records must be current members of open households."))
+    _check_pair(pair, merged=merged, survivor=survivor, asked=asked)
     crosses_households = merged.household_id != survivor.household_id
     crosses_groups = merged.household.working_group_id != survivor.household.working_group_id
     agreement, share_entry_id = (None, None)
@@ -163,7 +185,7 @@ def merge(
         effective_at=None if crosses_households else now,
         snapshot={"merged": _snapshot(merged), "survivor": _snapshot(survivor)},
     )
-    _audit(actor, "identity.merged", link, agreement_id=getattr(agreement, "pk", None), pair_id=link.pair_id)
+    _record(actor, "identity.merged", link, agreement_id=getattr(agreement, "pk", None), pair_id=link.pair_id)
     households_changed([merged.household_id, survivor.household_id])
     return link
 
@@ -185,6 +207,13 @@ def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) ->
     officer = as_actor(actor).user
     if officer is None:
         raise ServiceError(_("Only a protection officer can decide on a family change."))
+    if decision == FamilyDecision.JOIN:
+        # Fail closed: the facts the merge was proposed on must still hold when it takes effect.
+        for person in (current.merged, current.survivor):
+            if person.status != MemberStatus.ACTIVE or person.household.status != HouseholdStatus.OPEN:
+                raise ServiceError(
+                    _("One of the two records is no longer a current member of an open household: refuse, or unmerge and propose again.")
+                )
     now = timezone.now()
     current.decision, current.decision_reason, current.decided_by, current.decided_at = decision, text, officer, now
     if decision == FamilyDecision.JOIN:
@@ -192,7 +221,7 @@ def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) ->
     else:
         current.state = LinkState.REFUSED
     current.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at", "state", "effective_at", "updated_at"])
-    _audit(actor, "identity.merge_decided", current, decision=decision)
+    _record(actor, "identity.merge_decided", current, decision=decision)
     households_changed([current.merged.household_id, current.survivor.household_id])
     return current
 
@@ -210,6 +239,6 @@ def unmerge(*, actor: Any, link: PersonLink, reason: str) -> PersonLink:
     current.state = LinkState.REVERSED
     current.unmerged_by, current.unmerged_at, current.unmerge_reason = as_actor(actor).user, timezone.now(), text
     current.save(update_fields=["state", "unmerged_by", "unmerged_at", "unmerge_reason", "updated_at"])
-    _audit(actor, "identity.unmerged", current)
+    _record(actor, "identity.unmerged", current)
     households_changed([current.merged.household_id, current.survivor.household_id])
     return current
