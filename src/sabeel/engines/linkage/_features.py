@@ -33,6 +33,7 @@ COLUMNS: tuple[str, ...] = (
     "unique_id",
     "source_dataset",
     *(column for part in NAME_COLUMNS for column in (part, f"{part}_alt", f"{part}_ar")),
+    "ar_typed",
     "sex",
     "birth_year",
     "birth_month",
@@ -46,6 +47,7 @@ SCHEMA = pa.schema(
         ("unique_id", pa.string()),
         ("source_dataset", pa.string()),
         *((column, pa.string()) for part in NAME_COLUMNS for column in (part, f"{part}_alt", f"{part}_ar")),
+        ("ar_typed", pa.bool_()),
         ("sex", pa.string()),
         ("birth_year", pa.int32()),
         ("birth_month", pa.int32()),
@@ -129,6 +131,7 @@ def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, An
     for part in PARTS:
         row[part.value], row[f"{part.value}_alt"] = part_forms(record.names, part)
         row[f"{part.value}_ar"] = arabic_spelling(record.names, part)
+    row["ar_typed"] = any(not name.generated and name.script == Script.ARABIC for name in record.names)
     row["sex"] = record.sex if record.sex in ("M", "F") else None
     row["birth_year"], row["birth_month"], row["birth_day"] = birth_date(record)
     row["head"] = head_form(record.head_names)

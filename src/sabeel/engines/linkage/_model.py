@@ -22,11 +22,23 @@ NAME_LABELS = {"first": "first name", "father": "father's name", "grandfather": 
 JW_HIGH = 0.92
 JW_LOW = 0.8
 FIRST_NAME_DIFFERENT_M = 1e-9
+# A first name only "similar" (Jaro-Winkler of the common forms between JW_LOW and JW_HIGH) is, on
+# short consonant skeletons, far more often a sibling's name than a typo; and two typed Arabic first
+# names that differ while sharing a coarse common form (محمد/محمود) are two names: fixed, unlikely.
+FIRST_NAME_SIMILAR_M = 1e-6
 # EM puts m at 0 for a level its sample never showed among matches (a weight of -100 or worse);
 # no level is impossible for the same person, so m is floored here after training.
 M_FLOOR = 1e-4
 # Order swaps the generators and registrations show: first <-> father, father <-> grandfather.
 _SWAPS = {"first": ("father",), "father": ("first", "grandfather"), "grandfather": ("father",), "family": ()}
+# A swap shows in two comparisons at once (first/father in both), which are not independent: it
+# is weighed once, in the first of the two parts, and is neutral (m = u, weight 0) in the other.
+_NEUTRAL_SWAPS = {("father", "first"), ("grandfather", "father")}
+NEUTRAL_PROBABILITY = 0.001
+# Recorded years of birth of one person more than this far apart: fixed, very unlikely (EM's
+# sample rarely holds enough to estimate it, and siblings and parents share everything else).
+FAR_YEARS = 10
+FAR_YEARS_M = 1e-5
 
 
 def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
@@ -64,12 +76,36 @@ def name_comparison(part: str, dialect: str) -> dict[str, Any]:
         _level(f'"{part}_l" IS NULL OR "{part}_r" IS NULL', f"{label} missing", is_null_level=True),
         _level(f'"{part}_ar_l" = "{part}_ar_r"', "same Arabic spelling", **tf),
         _level(f'({exact}) AND ("{part}_ar_l" IS NULL OR "{part}_ar_r" IS NULL)', "same in common form", **tf),
+        *(
+            [
+                _level(
+                    f'({exact}) AND "ar_typed_l" AND "ar_typed_r"',
+                    "same common form, another typed Arabic spelling",
+                    m_probability=FIRST_NAME_SIMILAR_M,
+                    fix_m_probability=True,
+                )
+            ]
+            if part == "first"
+            else []
+        ),
         _level(exact, "same common form, another Arabic spelling"),
         _level(f"{_best_jw(part, jw)} >= {JW_HIGH}", "nearly the same"),
-        _level(f"{_best_jw(part, jw)} >= {JW_LOW}", "similar"),
+        _level(
+            f"{_best_jw(part, jw)} >= {JW_LOW}",
+            "similar",
+            **({"m_probability": FIRST_NAME_SIMILAR_M, "fix_m_probability": True} if part == "first" else {}),
+        ),
     ]
     for other in _SWAPS[part]:
-        levels.append(_level(_swapped(part, other), f"swapped with {NAME_LABELS[other]}"))
+        neutral: dict[str, Any] = {}
+        if (part, other) in _NEUTRAL_SWAPS:
+            neutral = {
+                "m_probability": NEUTRAL_PROBABILITY,
+                "u_probability": NEUTRAL_PROBABILITY,
+                "fix_m_probability": True,
+                "fix_u_probability": True,
+            }
+        levels.append(_level(_swapped(part, other), f"swapped with {NAME_LABELS[other]}", **neutral))
     if part == "first":
         # Siblings share everything a person's record says about their family (father, grandfather,
         # family name, head, household, origin; twins even the date of birth), so only the first
@@ -93,7 +129,8 @@ def birth_date_comparison() -> dict[str, Any]:
         _level(f"{same_year} AND {m[0]} = {d[1]} AND {d[0]} = {m[1]}", "same year, day and month swapped"),
         _level(same_year, "same year, different day or month"),
         _level(f"abs({y[0]} - {y[1]}) <= 1", "a year apart"),
-        _level("ELSE", "different"),
+        _level(f"abs({y[0]} - {y[1]}) <= {FAR_YEARS}", f"2 to {FAR_YEARS} years apart"),
+        _level("ELSE", f"more than {FAR_YEARS} years apart", m_probability=FAR_YEARS_M, fix_m_probability=True),
     ]
     return {"output_column_name": "birth_date", "comparison_description": "date of birth", "comparison_levels": levels}
 
