@@ -293,12 +293,12 @@ class LikelyIn(Schema):
 
 
 class ReasonOut(Schema):
-    kind: str = Field(..., description="name, birth or household")
+    kind: str = Field(..., description="name, birth, household or reading (met through a generated other-script reading)")
     text: str = Field(..., description="The reason in the caller's language")
     part: str = ""
     other: str = ""
     score: float = 0.0
-    detail: str = Field("", description="same_date, same_year or same_household")
+    detail: str = Field("", description="same_date, same_year, same_household, generated_lat or generated_ar")
 
 
 class LikelyMatchOut(Schema):

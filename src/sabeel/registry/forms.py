@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from sabeel.core.exceptions import ServiceError
 from sabeel.geo.models import AdminUnit
 from sabeel.registry import needs
-from sabeel.registry.choices import CivilDocument, IdScheme, Language, Relationship, Sex
+from sabeel.registry.choices import CivilDocument, DuplicateReason, IdScheme, Language, Relationship, Sex
 from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.search import MAX_QUERY
-from sabeel.registry.services import ExternalIdInput, MemberInput
+from sabeel.registry.services import DuplicateCheck, ExternalIdInput, MemberInput
+from sabeel.registry.services._inputs import DUPLICATE_NOTE_MAX
 
 HOUSEHOLD_ID_SCHEMES = (IdScheme.UNHCR_CASE, IdScheme.HOST_GOVERNMENT)
 MEMBER_ID_SCHEMES = (IdScheme.UNHCR_INDIVIDUAL, IdScheme.SYRIAN_NATIONAL)
@@ -53,7 +54,10 @@ def _name_fields() -> dict[str, forms.Field]:
             label=labels[name],
             required=False,
             max_length=100,
-            widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"} if name.endswith("_ar") else {"dir": "ltr", "lang": "en"}),
+            # likely-input: typing here asks the search-before-create panel for likely matches.
+            widget=forms.TextInput(
+                attrs={"dir": "rtl", "lang": "ar", "class": "likely-input"} if name.endswith("_ar") else {"dir": "ltr", "lang": "en", "class": "likely-input"}
+            ),
         )
         for name in NAME_FIELDS
     }
@@ -157,7 +161,7 @@ class MemberForm(forms.Form):
         required=False,
         max_length=10,
         help_text=_("A year (1985), a month (1985-03) or a day (1985-03-12)."),
-        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "1985-03-12"}),
+        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "1985-03-12", "class": "likely-input"}),
     )
     documents_held = forms.MultipleChoiceField(label=_("Civil documents held"), choices=CivilDocument.choices, required=False, widget=forms.CheckboxSelectMultiple)
     documents_missing = forms.MultipleChoiceField(label=_("Civil documents missing"), choices=CivilDocument.choices, required=False, widget=forms.CheckboxSelectMultiple)
@@ -238,6 +242,40 @@ def dob_text(day: Any, precision: str | None) -> str:
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, validate_min=True, max_num=40)
+
+
+class DuplicateForm(forms.Form):
+    """Search before create: the ids of the likely matches shown (hidden inputs of the panels,
+    ``likely_shown``) and, when any were, why the officer registers anyway."""
+
+    duplicate_reason = forms.ChoiceField(
+        label=_("Likely matches were shown. Why register this person anyway?"),
+        choices=DuplicateReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    duplicate_note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=DUPLICATE_NOTE_MAX,
+        required=False,
+        help_text=_("For example which document you checked. No names: the note is kept in the history."),
+        widget=forms.TextInput,
+    )
+
+    def check(self, shown: Iterable[int]) -> DuplicateCheck | None:
+        """The check for the service: the ids shown (posted and found again), the reason, the note."""
+        ids = sorted(set(shown))
+        if not ids:
+            return None
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return DuplicateCheck(shown=ids, reason=data.get("duplicate_reason") or "", note=data.get("duplicate_note") or "")
+
+
+def shown_ids(data: Mapping[str, Any]) -> list[int]:
+    """The ids of the likely matches the panels showed (``likely_shown``, hidden inputs): digits only, 100 at most."""
+    getlist = getattr(data, "getlist", None)
+    values = getlist("likely_shown") if getlist else []
+    return sorted({int(v) for v in values if str(v).isdigit() and len(str(v)) < 19})[:100]
 
 
 class ReasonForm(forms.Form):

@@ -32,7 +32,7 @@ from sabeel.registry.readings import generated_readings, person_readings
 from sabeel.registry.search import key_counts, name_keys_for, tie_break, weighted_candidates
 from sabeel.workgroups.models import WorkingGroup
 
-__all__ = ["LIKELY_LIMIT", "LIKELY_SCORE", "LikelyMatch", "Reason", "likely_matches", "part_label"]
+__all__ = ["LIKELY_LIMIT", "LIKELY_SCORE", "LikelyMatch", "Reason", "likely_matches", "looked_up", "part_label", "shown_ids"]
 
 LIKELY_SCORE = 0.85  # how well the typed parts must agree, on average, to show a person
 LIKELY_LIMIT = 5
@@ -59,7 +59,9 @@ def part_label(part: Part | str | None) -> str:
 class Reason:
     """One reason a person is a likely match: ``kind`` is ``name`` (a typed part met a part of the
     registered person: ``part``, ``other``, ``score``), ``birth`` (``detail`` ``same_date`` or
-    ``same_year``) or ``household`` (already a member of this household)."""
+    ``same_year``), ``household`` (already a member of this household) or ``reading`` (typed in one
+    script, registered in the other only: met through the generated reading, ``detail``
+    ``generated_lat`` or ``generated_ar``)."""
 
     kind: str
     text: str
@@ -84,6 +86,11 @@ class LikelyMatch:
 def _typed_parts(names: Mapping[str, Any]) -> int:
     roles = {name.split("_name_")[0] for name in NAME_FIELDS if str(names.get(name) or "").strip()}
     return len(roles)
+
+
+def looked_up(names: Mapping[str, Any]) -> bool:
+    """True when enough is typed (two name parts) for ``likely_matches`` to look anyone up."""
+    return _typed_parts({name: " ".join(str(names.get(name) or "").split()) for name in NAME_FIELDS}) >= MIN_PARTS
 
 
 def _birth(typed: dt.date | None, precision: str, row: Mapping[str, Any]) -> Reason | None:
@@ -115,6 +122,20 @@ def _name_reason(agreement: PartAgreement) -> Reason:
     return Reason(
         "name", text, part=str(agreement.part), other=str(agreement.other or ""), score=round(agreement.score, 2)
     )
+
+
+def _scripts(names: Mapping[str, Any]) -> set[str]:
+    return {name.rsplit("_", 1)[1] for name in NAME_FIELDS if str(names.get(name) or "").strip()}
+
+
+def _reading(typed: set[str], theirs: set[str]) -> Reason | None:
+    """Said when the names were typed in one script only and the registered person has names in
+    the other script only: the two met through a generated reading, never an officer's typing."""
+    if len(typed) != 1 or len(theirs) != 1 or typed == theirs:
+        return None
+    if theirs == {"ar"}:
+        return Reason("reading", _("registered in Arabic script only: compared through its generated Latin reading"), detail="generated_lat")
+    return Reason("reading", _("registered in Latin script only: compared through its generated Arabic reading"), detail="generated_ar")
 
 
 def _coverage(comparison: NameComparison) -> float:
@@ -163,6 +184,9 @@ def likely_matches(
         if coverage < LIKELY_SCORE:
             continue
         reasons = list(_name_reasons(comparison))
+        reading = _reading(_scripts(typed), _scripts(row))
+        if reading is not None:
+            reasons.append(reading)
         birth = _birth(date_of_birth, dob_precision, row)
         if birth is not None:
             reasons.append(birth)

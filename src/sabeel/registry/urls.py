@@ -8,6 +8,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/new/member-row/", views.member_row, name="member_row"),
+    # search before create (htmx, POST only: names never in a URL)
+    path("households/new/likely/", views.likely, name="likely"),
+    path("households/<int:pk>/members/likely/", views.likely, name="member_likely"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/history/", views.household_history, name="household_history"),
     path("households/<int:pk>/print/", views.household_print, name="household_print"),

@@ -4,6 +4,8 @@ call one selector or service, render. Service messages go back onto the form's f
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +20,10 @@ from sabeel.core.permissions import can, require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
 from sabeel.core.views_helpers import staff_view
 from sabeel.registry import selectors, services
+from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.filters import FUNNEL_FILTERS, HouseholdFilterForm, funnel_as_of
 from sabeel.registry.forms import (
+    DuplicateForm,
     HouseholdForm,
     MakeHeadForm,
     MemberForm,
@@ -29,12 +33,14 @@ from sabeel.registry.forms import (
     SearchForm,
     merge_ids,
     put_errors,
+    shown_ids,
 )
+from sabeel.registry.likely import LikelyMatch, likely_matches, looked_up
 from sabeel.registry.member_protection import household_protection
 from sabeel.registry.models import Household
 from sabeel.registry.numbers import registration_number_parse
 from sabeel.registry.search import person_search
-from sabeel.registry.services import RecordConflict
+from sabeel.registry.services import RecordConflict, dob_parse
 
 PAGE_SIZE = LIST_PAGE_CAP
 
@@ -157,12 +163,20 @@ def _registration_group(request: HttpRequest) -> Any:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
+    """Register a household. While the officer types each person, the search-before-create panel
+    of that person's row shows likely matches (``likely``); on submit they are looked up again,
+    and registering anyway when any were shown needs a reason (``DuplicateForm``)."""
     group, groups = _registration_group(request)
     allowed = selectors.allowed_fields(request.user, group) - {"sensitive_needs", "protection_notes"}
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, country=group.host_country, allowed=allowed)
     members = MemberFormSet(data, prefix="members", form_kwargs={"allowed": allowed}, initial=[{"relationship": "head"}])
+    duplicate = DuplicateForm(data)
+    if request.method == "POST":
+        for member in members.forms:
+            member.likely = _likely_for(request, member.prefix or "")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid() and members.is_valid():
+        shown = [*shown_ids(request.POST), *(m.individual_id for f in members.forms for m in getattr(f, "likely", ()))]
         try:
             household = services.household_create(
                 actor=request.user,
@@ -174,18 +188,83 @@ def household_create(request: HttpRequest) -> HttpResponse:
                 origin=form.cleaned_data.get("origin"),
                 destination=form.cleaned_data.get("destination"),
                 preferred_language=form.cleaned_data["preferred_language"],
+                duplicate_check=duplicate.check(shown),
             )
         except ServiceError as error:
-            _member_errors(form, members, error)
+            _member_errors(form, members, _duplicate_errors(duplicate, error))
         else:
             messages.success(request, _("Registered household %(number)s.") % {"number": household.registration_number})
             return redirect("registry:household_detail", pk=household.pk)
-    context = {"form": form, "members": members, "group": group, "groups": groups}
+    context = {"form": form, "members": members, "group": group, "groups": groups, "duplicate": duplicate}
     return render(request, "registry/household_form.html", context)
+
+
+# --- search before create: the panel of likely matches beside the person being typed ----------
+
+_PREFIX = re.compile(r"^members-\d{1,2}$")
+_DUPLICATE_FIELDS = ("duplicate_reason", "duplicate_note")
+
+
+def _typed_person(data: Mapping[str, Any], prefix: str) -> tuple[dict[str, str], Any, str]:
+    """The names and date of birth typed so far in one person's fields (``prefix``: the member
+    row's form prefix, or "" on the add-a-member page)."""
+    start = f"{prefix}-" if prefix else ""
+    names = {name: str(data.get(f"{start}{name}") or "")[:100] for name in NAME_FIELDS}
+    try:
+        born, precision = dob_parse(str(data.get(f"{start}date_of_birth") or "")[:10] or None)
+    except ValueError:
+        born, precision = None, "unknown"
+    return names, born, precision
+
+
+def _likely_for(request: HttpRequest, prefix: str, household: Household | None = None) -> tuple[LikelyMatch, ...]:
+    """The likely matches of the person typed under ``prefix`` in the POST body, scoped to the
+    actor and audited as a search by ``likely_matches`` (nothing looked up before two name parts)."""
+    names, born, precision = _typed_person(request.POST, prefix)
+    if not looked_up(names):
+        return ()
+    return likely_matches(
+        actor=request.user, names=names, date_of_birth=born, dob_precision=precision, household_id=household.pk if household else None
+    )
+
+
+def _duplicate_errors(duplicate: DuplicateForm, error: ServiceError) -> ServiceError:
+    """Put the service's messages about the reason on the reason's fields; the rest is returned."""
+    rest = {key: texts for key, texts in error.fields.items() if key not in _DUPLICATE_FIELDS}
+    for key in _DUPLICATE_FIELDS:
+        for text in error.fields.get(key, ()):
+            duplicate.add_error(key, text)
+    if duplicate.errors and not rest:
+        return ServiceError(error.message, fields={"__all__": [_("Not registered yet: likely matches were shown. Check them, then say why you register this person anyway.")]})
+    return ServiceError(error.message, fields=rest, code=error.code) if len(rest) != len(error.fields) else error
+
+
+@staff_view
+@require_http_methods(["POST"])
+def likely(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The search-before-create panel (htmx, POST so that names never go into a URL): the likely
+    matches of the person being typed, with the reasons, linking to their household. ``pk``: the
+    household a member is being added to; without it, a new registration."""
+    household = None
+    if pk is None:
+        require(request.user, "person.create")
+    else:
+        household = _household(request, pk)
+        require(request.user, "person.update", household)
+    prefix = str(request.POST.get("likely_prefix") or "")
+    if not _PREFIX.match(prefix):
+        prefix = ""
+    matches = _likely_for(request, prefix, household)
+    context = {"matches": matches, "prefix": prefix, "checked": looked_up(_typed_person(request.POST, prefix)[0])}
+    return render(request, "registry/_likely.html#panel", context)
 
 
 def _member_errors(form: HouseholdForm, members: Any, error: ServiceError) -> None:
     for key, texts in error.fields.items():
+        if key == "__all__":
+            for text in texts:
+                form.add_error(None, text)
+            continue
         parts = key.split(".")
         if parts[0] == "members" and len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) < len(members.forms):
             target = members.forms[int(parts[1])]
@@ -264,20 +343,28 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person, with the search-before-create panel as on the registration form."""
     household = _for_form(request, pk)
     allowed = selectors.allowed_fields(request.user, household)
     form = MemberForm(request.POST or None, allowed=allowed, initial={"relationship": "son", "version": household.version})
+    duplicate = DuplicateForm(request.POST or None)
+    matches: Sequence[LikelyMatch] = _likely_for(request, "", household) if request.method == "POST" else ()
     if request.method == "POST" and form.is_valid():
         try:
             services.member_add(
-                actor=request.user, household=household, member=form.member_input(), expected_version=form.cleaned_data.get("version")
+                actor=request.user,
+                household=household,
+                member=form.member_input(),
+                expected_version=form.cleaned_data.get("version"),
+                duplicate_check=duplicate.check([*shown_ids(request.POST), *(m.individual_id for m in matches)]),
             )
         except ServiceError as error:
-            _conflict(request, form, error)
+            _conflict(request, form, _duplicate_errors(duplicate, error))
         else:
             messages.success(request, _("Added a member."))
             return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/member_form.html", {"household": household, "form": form, "adding": True})
+    context = {"household": household, "form": form, "adding": True, "duplicate": duplicate, "matches": matches}
+    return render(request, "registry/member_form.html", context)
 
 
 @staff_view

@@ -90,6 +90,9 @@ def _protection(**extra: Any) -> Scoped:
 
 
 SEARCH = {"query": "Muhammad al-Hariri"}
+# Search before create: a Latin spelling of the factory's head (محمد … الحريري, Mohamad … El Hariri).
+LIKELY = {"likely_prefix": "members-0", "members-0-first_name_lat": "Muhammad", "members-0-family_name_lat": "al-Hariri"}
+LIKELY_MEMBER = {"first_name_lat": "Muhammad", "family_name_lat": "al-Hariri"}
 CREATE = {"members": [{"relationship": "head", "first_name_ar": "محمد", "family_name_lat": "Hariri", "first_name_lat": "Muhammad"}]}
 
 PAGES: dict[str, Scoped | Skip] = {
@@ -100,6 +103,8 @@ PAGES: dict[str, Scoped | Skip] = {
     "registry:household_print": _read(kwargs=_household),
     "registry:household_create": Scoped("person.create", REGISTRAR, READ_ONLY, group_scoped=False),
     "registry:member_row": Scoped("person.create", REGISTRAR, READ_ONLY, group_scoped=False),
+    "registry:likely": Scoped("person.create", REGISTRAR, READ_ONLY, marker=_lebanon_number, method="post", data=LIKELY),
+    "registry:member_likely": _write(kwargs=_household, method="post", data=LIKELY_MEMBER),
     "registry:household_edit": _write(kwargs=_household),
     "registry:household_status": _write(kwargs=_household),
     "registry:member_add": _write(kwargs=_household),
@@ -132,4 +137,5 @@ API: dict[tuple[str, str], Scoped | Skip] = {
     ),
     ("post", "/api/registry/individuals/{pk}/make-head"): _write(kwargs=_individual, data={"former_head_relationship": "spouse"}),
     ("post", "/api/registry/search"): _read("person.search", marker=_lebanon_number, data=SEARCH),
+    ("post", "/api/registry/search/likely"): Scoped("person.create", REGISTRAR, READ_ONLY, marker=_lebanon_number, data=LIKELY_MEMBER),
 }
