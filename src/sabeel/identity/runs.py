@@ -111,6 +111,7 @@ _LIST_PROBLEMS: dict[str, Any] = {
         "(first_name_ar, first_name_lat or first_name; family_name_ar, family_name_lat or family_name)."
     ),
     "column_repeated": gettext_lazy("A column appears twice: %(column)s."),
+    "no_named_rows": gettext_lazy("No row of the list has a first name or a family name: there is nothing to compare."),
     "no_name": gettext_lazy("This row has neither a first name nor a family name: it was not compared."),
     "date_unreadable": gettext_lazy("The date of birth could not be read (use 1985-03-21, 21/03/1985, 1985-03 or 1985): compared without it."),
     "sex_unreadable": gettext_lazy("The sex could not be read (use M or F): compared without it."),
@@ -232,14 +233,17 @@ def list_run_start(*, actor: Any, working_group: WorkingGroup, file_name: str, c
         except records.Unreadable as exc:
             problems = [exc.problem]
         else:
-            problems = records.list_columns(table.headers)[1]
+            columns, problems = records.list_columns(table.headers)
+            kept = [] if problems else records.list_rows(table, columns)[0]
+            if not problems and not kept:
+                problems = ["no_named_rows"]
     if problems:
         messages = [list_problem_message(code) for code in problems]
         raise ServiceError(" ".join(messages), fields={"file": messages}, code="file_refused")
     count = records.registry_count(working_group.pk)
     if count < 1:
         raise ServiceError(_("The working group's registry has nobody to compare the list with."), code="too_few_records")
-    if count + len(table.rows) < train_min() and model_to_reuse(working_group.pk)[1] is None:
+    if count + len(kept) < train_min() and model_to_reuse(working_group.pk)[1] is None:
         raise ServiceError(failure_message("too_few_records"), code="too_few_records")
     name = PurePath(file_name.replace("\\", "/")).name[:200]
     return _create(actor=actor, working_group=working_group, kind=RunKind.LIST, file_name=name, payload=content)
