@@ -32,7 +32,7 @@ from sabeel.registry.readings import generated_readings, person_readings
 from sabeel.registry.search import key_counts, name_keys_for, tie_break, weighted_candidates
 from sabeel.workgroups.models import WorkingGroup
 
-__all__ = ["LIKELY_LIMIT", "LIKELY_SCORE", "LikelyMatch", "Reason", "likely_matches", "looked_up", "part_label", "shown_ids"]
+__all__ = ["LIKELY_LIMIT", "LIKELY_SCORE", "LikelyMatch", "Reason", "likely_matches", "looked_up", "part_label", "shown_check", "shown_ids"]
 
 LIKELY_SCORE = 0.85  # how well the typed parts must agree, on average, to show a person
 LIKELY_LIMIT = 5
@@ -222,3 +222,16 @@ def likely_matches(
 
 def shown_ids(matches: Sequence[LikelyMatch]) -> list[int]:
     return [m.individual_id for m in matches]
+
+
+def shown_check(*, actor: Any, posted: Sequence[int], found: Sequence[LikelyMatch]) -> list[int]:
+    """The ids to record as shown when a form is submitted: those the panels showed (``posted``,
+    kept only if they are people the actor may search, so a crafted form records nobody else)
+    and those found again on submit (``found``)."""
+    visible: set[int] = set()
+    if posted:
+        groups = groups_for(actor, "person.search")
+        visible = set(
+            Individual.objects.filter(pk__in=list(posted), household__working_group_id__in=groups).values_list("pk", flat=True)
+        )
+    return sorted(visible | {m.individual_id for m in found})

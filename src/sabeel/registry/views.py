@@ -35,7 +35,7 @@ from sabeel.registry.forms import (
     put_errors,
     shown_ids,
 )
-from sabeel.registry.likely import LikelyMatch, likely_matches, looked_up
+from sabeel.registry.likely import LikelyMatch, likely_matches, looked_up, shown_check
 from sabeel.registry.member_protection import household_protection
 from sabeel.registry.models import Household
 from sabeel.registry.numbers import registration_number_parse
@@ -176,7 +176,8 @@ def household_create(request: HttpRequest) -> HttpResponse:
         for member in members.forms:
             member.likely = _likely_for(request, member.prefix or "")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        shown = [*shown_ids(request.POST), *(m.individual_id for f in members.forms for m in getattr(f, "likely", ()))]
+        found = [m for f in members.forms for m in getattr(f, "likely", ())]
+        shown = shown_check(actor=request.user, posted=shown_ids(request.POST), found=found)
         try:
             household = services.household_create(
                 actor=request.user,
@@ -356,7 +357,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 household=household,
                 member=form.member_input(),
                 expected_version=form.cleaned_data.get("version"),
-                duplicate_check=duplicate.check([*shown_ids(request.POST), *(m.individual_id for m in matches)]),
+                duplicate_check=duplicate.check(shown_check(actor=request.user, posted=shown_ids(request.POST), found=matches)),
             )
         except ServiceError as error:
             _conflict(request, form, _duplicate_errors(duplicate, error))

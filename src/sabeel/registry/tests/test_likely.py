@@ -326,3 +326,11 @@ def test_adding_a_member_shows_the_panel_and_asks_for_a_reason(cast, places):
     person = target.members.get(first_name_lat="Mohammed")
     assert RecordVersion.objects.get(individual=person, version=1).changes["duplicate_check"][1]["reason"] == "cannot_check"
     assert Individual.objects.filter(first_name_lat="Mohammed").count() == 1
+
+
+def test_a_crafted_form_cannot_record_another_groups_person_as_shown(cast, places):
+    jordan = _arabic_household(cast, "jo").members.get()
+    data = {**_form(first_name_lat="Yousef", family_name_lat="Qabbani"), "working_group": cast.groups["lb"].pk, "likely_shown": [str(jordan.pk), "12x"]}
+    assert _client(cast).post(reverse("registry:household_create"), data).status_code == 302  # nothing visible was shown: no reason asked
+    household = Household.objects.get(working_group=cast.groups["lb"])
+    assert "duplicate_check" not in RecordVersion.objects.get(household=household, individual=None, version=1).changes
