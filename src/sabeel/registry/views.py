@@ -1,5 +1,6 @@
 """Registry pages: the household list, search (POST only), a household's file and history, the
-printable record, registration, corrections, members, close and reopen. Thin adapters: parse,
+printable record, registration with search before create (the panel of likely matches, POST
+only), corrections, members, close and reopen. Thin adapters: parse,
 call one selector or service, render. Service messages go back onto the form's fields."""
 
 from __future__ import annotations

@@ -334,3 +334,21 @@ def test_a_crafted_form_cannot_record_another_groups_person_as_shown(cast, place
     assert _client(cast).post(reverse("registry:household_create"), data).status_code == 302  # nothing visible was shown: no reason asked
     household = Household.objects.get(working_group=cast.groups["lb"])
     assert "duplicate_check" not in RecordVersion.objects.get(household=household, individual=None, version=1).changes
+
+
+def test_the_panel_does_not_grow_in_queries_with_the_matches(cast, places):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(cast)
+    data = {"likely_prefix": "members-0", "members-0-first_name_lat": "Mohammed", "members-0-family_name_lat": "Al-Hariri"}
+    _arabic_household(cast)
+    _panel(client, data)  # the first request of a session also saves the session
+    with CaptureQueriesContext(connection) as one:
+        assert _panel(client, data).content.decode().count('class="likely-match"') == 1
+    for _ in range(4):
+        _arabic_household(cast)
+    with CaptureQueriesContext(connection) as five:
+        assert _panel(client, data).content.decode().count('class="likely-match"') == 5
+    # session, user, second factor, memberships, groups, key counts, candidates, people, the audited read
+    assert len(five) == len(one) <= 10  # 9 on SQLite
