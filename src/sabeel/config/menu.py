@@ -59,6 +59,11 @@ def _runs_or_configures_pulls(actor: Actor) -> bool:
     return can(actor, "person.update") or can(actor, "workgroup.manage")
 
 
+def _finds_duplicates(actor: Actor) -> bool:
+    # Duplicate runs and their review queues: officers who run them or review their pairs.
+    return can(actor, "identity.run") or can(actor, "identity.review")
+
+
 def _share_log_reader(actor: Actor) -> bool:
     # The data-sharing log is read by auditors and by the administrators who manage agreements.
     return can(actor, "audit.view") or can(actor, "agreement.manage")
@@ -67,6 +72,7 @@ def _share_log_reader(actor: Actor) -> bool:
 MENU: tuple[MenuItem, ...] = (
     MenuItem("home", _("Home"), "core:home", predicate=_signed_in),
     MenuItem("registry", _("Registry"), "registry:household_list", action="person.view"),
+    MenuItem("identity", _("Duplicates"), "identity:run_list", predicate=_finds_duplicates),
     MenuItem("follow_ups", _("Work queue"), "consent:follow_up_list", action="consent.record"),
     MenuItem("imports", _("Survey imports"), "consent:intention_import", action="person.update"),
     MenuItem("pull_sources", _("Survey servers"), "consent:pull_source_list", predicate=_runs_or_configures_pulls),

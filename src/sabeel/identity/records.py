@@ -293,6 +293,11 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
         workbook.close()
 
 
+# The first bytes of files people upload by mistake: PDF, PNG, JPEG, GIF, WebP/RIFF, a Word
+# document saved as RTF.
+_NOT_LISTS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"{\\rtf")
+
+
 def read_table(content: bytes) -> Table:
     """The header and the non-empty rows of a CSV (comma, semicolon or tab; UTF-8) or the first
     sheet of an .xlsx. Size and zip-bomb checks are the caller's (``consent``'s ``file_problem``)."""
@@ -300,6 +305,8 @@ def read_table(content: bytes) -> Table:
         raise Unreadable("file_too_large")
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise Unreadable("xls_not_supported")
+    if content.startswith(_NOT_LISTS) or b"\0" in content[:4096]:
+        raise Unreadable("file_unreadable")  # a PDF, a picture or another binary file: not "not UTF-8"
     raw = _xlsx_rows(content) if content.startswith(b"PK\x03\x04") else _csv_rows(content)
     header = next(raw, None)
     if header is None:

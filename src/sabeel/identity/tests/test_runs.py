@@ -357,7 +357,8 @@ def test_an_xlsx_list_with_unsuffixed_columns_is_read_and_linked(cast, small_reg
         (b"first_name,first_name,family_name\nA,B,C\n", "A column appears twice: first_name"),
         ("first_name,family_name\nمحمد,الحريري\n".encode("cp1256"), "not in UTF-8"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Old Excel files"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\n", ""),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\n", "could not be read as CSV or Excel"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "could not be read as CSV or Excel"),
         (b"PK\x03\x04not really a zip", "could not be read"),
     ],
 )
