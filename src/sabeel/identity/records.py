@@ -123,7 +123,12 @@ def _has_generated() -> bool:
 
 
 def _people(group_id: int) -> Any:
-    return Individual.objects.filter(household__working_group_id=group_id, status=MemberStatus.ACTIVE)
+    """Members in their household now, less the records merged into another (an active link: the
+    survivor stands for both; a pending merge is not yet one)."""
+    from sabeel.identity.models import LinkState, PersonLink
+
+    merged = PersonLink.objects.filter(state=LinkState.ACTIVE).values("merged_id")
+    return Individual.objects.filter(household__working_group_id=group_id, status=MemberStatus.ACTIVE).exclude(pk__in=merged)
 
 
 def registry_count(group_id: int) -> int:
@@ -263,7 +268,8 @@ def _cell(value: Any) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
-        text = content.decode("utf-8-sig")
+        # Excel's "Unicode text" is UTF-16 with its byte-order mark (and tabs): read it too.
+        text = content.decode("utf-16") if content.startswith(_UTF16_BOMS) else content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Unreadable("encoding") from exc
     first_line = text.split("\n", 1)[0]
@@ -295,6 +301,7 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
 
 # The first bytes of files people upload by mistake: PDF, PNG, JPEG, GIF, WebP/RIFF, a Word
 # document saved as RTF.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _NOT_LISTS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"{\\rtf")
 
 
@@ -305,9 +312,12 @@ def read_table(content: bytes) -> Table:
         raise Unreadable("file_too_large")
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise Unreadable("xls_not_supported")
-    if content.startswith(_NOT_LISTS) or b"\0" in content[:4096]:
+    if content.startswith(b"PK\x03\x04"):
+        raw = _xlsx_rows(content)
+    elif content.startswith(_NOT_LISTS) or (b"\0" in content[:4096] and not content.startswith(_UTF16_BOMS)):
         raise Unreadable("file_unreadable")  # a PDF, a picture or another binary file: not "not UTF-8"
-    raw = _xlsx_rows(content) if content.startswith(b"PK\x03\x04") else _csv_rows(content)
+    else:
+        raw = _csv_rows(content)
     header = next(raw, None)
     if header is None:
         raise Unreadable("file_empty")

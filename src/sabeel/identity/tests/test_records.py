@@ -131,8 +131,17 @@ def test_unreadable_files():
         records.read_table(b"first_name\n")
     assert caught.value.problem == "file_empty"
     with pytest.raises(records.Unreadable) as caught:
-        records.read_table("first_name;family_name\nعلي;حداد\n".encode("utf-16"))
+        records.read_table("first_name;family_name\nعلي;حداد\n".encode("cp1256"))
     assert caught.value.problem == "encoding"
+    for not_a_list in (b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"abc\0def\n"):
+        with pytest.raises(records.Unreadable) as caught:
+            records.read_table(not_a_list)
+        assert caught.value.problem == "file_unreadable"
+
+
+def test_excel_unicode_text_is_read():
+    table = records.read_table("first_name\tfamily_name\r\nعلي\tحداد\r\n".encode("utf-16"))
+    assert table.headers == ["first_name", "family_name"] and table.rows == [(2, ["علي", "حداد"])]
 
 
 def test_an_xlsx_list_is_read_from_its_first_sheet():
@@ -161,3 +170,18 @@ def test_a_list_row_becomes_an_engine_record():
     assert record.record_id == "l5" and record.household_id == "xC-1" and record.source == "list"
     assert [(n.first, n.family) for n in record.names] == [("Mohamad", "El Hariri")]
     assert [(n.first, n.father, n.grandfather, n.family) for n in record.head_names] == [("Mohamad", "Ahmad", "Khaled", "El Hariri")]
+
+
+def test_a_record_merged_into_another_is_not_compared_again(cast, places):
+    from sabeel.identity.models import LinkState, PersonLink
+
+    first = household_make(cast, "lb")
+    second = household_make(cast, "lb")
+    survivor, other = first.members.order_by("pk")
+    merged, pending = second.members.order_by("pk")
+    group = cast.groups["lb"]
+    for record, state in ((merged, LinkState.ACTIVE), (pending, LinkState.PENDING)):
+        PersonLink.objects.create(merged=record, survivor=survivor, merged_group=group, survivor_group=group, state=state, reason="test")
+    ids = {r.record_id for r in records.registry_records(group.pk)}
+    assert ids == {records.individual_id(p.pk) for p in (survivor, other, pending)}
+    assert records.registry_count(group.pk) == 3
