@@ -81,9 +81,11 @@ class SideOut(Schema):
 
 
 class EvidenceOut(Schema):
-    comparison: str
-    level: str
-    weight: float
+    comparison: str = Field(..., description="The engine's comparison (first, father, grandfather, family, birth_date, sex, household)")
+    comparison_label: str = Field(..., description="The comparison in words, in the request's language")
+    level: str = Field(..., description="The level the comparison reached, as the engine names it")
+    level_label: str = Field(..., description="The level in words, in the request's language")
+    weight: float = Field(..., description="Match weight: above 0 for the same person, below 0 against")
 
 
 class PairOut(Schema):
@@ -181,8 +183,14 @@ def _pair_out(card: selectors.PairCard) -> PairOut:
         left=_side_out(card.left),
         right=_side_out(card.right),
         evidence=[
-            EvidenceOut(comparison=str(e.get("comparison", "")), level=str(e.get("level", "")), weight=float(e.get("weight") or 0.0))
-            for e in pair.evidence or []
+            EvidenceOut(
+                comparison=str(raw.get("comparison", "")),
+                comparison_label=shown["label"],
+                level=str(raw.get("level", "")),
+                level_label=shown["level"],
+                weight=float(raw.get("weight") or 0.0),
+            )
+            for raw, shown in zip(pair.evidence or [], card.evidence, strict=True)
         ],
         merge_url=card.merge_url,
     )

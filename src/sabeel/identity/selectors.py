@@ -32,9 +32,11 @@ from sabeel.workgroups.models import WorkingGroup
 __all__ = [
     "COMPARISONS",
     "DECISION_FILTERS",
+    "LEVELS",
     "NameLine",
     "PairCard",
     "Side",
+    "level_label",
     "merge_url",
     "pair_cards",
     "pair_get",
@@ -68,7 +70,61 @@ COMPARISONS: dict[str, Any] = {
     "head_name": gettext_lazy("Head of household"),
     "household_size": gettext_lazy("Household size"),
     "origin": gettext_lazy("Origin sub-district"),
+    "household": gettext_lazy("Household"),
 }
+
+# The levels the engine's comparisons reach (``engines.linkage._model``), in words; a level not
+# listed here (a new one of the engine) is shown as the engine names it.
+_PART_LEVEL_NAMES = {
+    "first name": gettext_lazy("first name"),
+    "father's name": gettext_lazy("father's name"),
+    "grandfather's name": gettext_lazy("grandfather's name"),
+    "family name": gettext_lazy("family name"),
+}
+LEVELS: dict[str, Any] = {
+    "same Arabic spelling": gettext_lazy("same Arabic spelling"),
+    "same in common form": gettext_lazy("same name across scripts"),
+    "same common form, another Arabic spelling": gettext_lazy("same name, another Arabic spelling"),
+    "same common form, another typed Arabic spelling": gettext_lazy("same name, another Arabic spelling typed"),
+    "nearly the same": gettext_lazy("nearly the same"),
+    "similar": gettext_lazy("similar"),
+    "same": gettext_lazy("same"),
+    "different": gettext_lazy("different"),
+    "date of birth missing": gettext_lazy("date of birth missing"),
+    "same date": gettext_lazy("same date"),
+    "same year and month": gettext_lazy("same year and month"),
+    "same year (one side year only)": gettext_lazy("same year (one side has the year only)"),
+    "same year, day and month swapped": gettext_lazy("same year, day and month swapped"),
+    "same year, different day or month": gettext_lazy("same year, different day or month"),
+    "a year apart": gettext_lazy("a year apart"),
+    "sex missing": gettext_lazy("sex missing"),
+    "household not known": gettext_lazy("household not known"),
+    "same head, origin and size": gettext_lazy("same head of household, origin and size"),
+    "same head and origin": gettext_lazy("same head of household and origin"),
+    "same head": gettext_lazy("same head of household"),
+    "same origin and size": gettext_lazy("same origin and household size"),
+    "same origin": gettext_lazy("same origin"),
+}
+
+
+def level_label(level: str) -> str:
+    """The engine's level in words (``"father's name missing"``, ``"swapped with family name"``,
+    ``"2 to 10 years apart"`` are put together from their parts)."""
+    known = LEVELS.get(level)
+    if known is not None:
+        return str(known)
+    if level.endswith(" missing") and level[: -len(" missing")] in _PART_LEVEL_NAMES:
+        return _("%(part)s missing") % {"part": _PART_LEVEL_NAMES[level[: -len(" missing")]]}
+    if level.startswith("swapped with ") and level[len("swapped with ") :] in _PART_LEVEL_NAMES:
+        return _("swapped with the %(part)s") % {"part": _PART_LEVEL_NAMES[level[len("swapped with ") :]]}
+    words = level.split()
+    if len(words) == 5 and words[0].isdigit() and words[1] == "to" and words[2].isdigit() and words[3:] == ["years", "apart"]:
+        return _("%(low)s to %(high)s years apart") % {"low": words[0], "high": words[2]}
+    if len(words) == 4 and words[:2] == ["more", "than"] and words[2].isdigit() and words[3] == "years":
+        return _("more than %(years)s years") % {"years": words[2]}
+    if len(words) == 5 and words[:2] == ["more", "than"] and words[2].isdigit() and words[3:] == ["years", "apart"]:
+        return _("more than %(years)s years apart") % {"years": words[2]}
+    return level
 
 
 def _groups(actor: Any) -> set[int]:
@@ -295,7 +351,7 @@ def _evidence(pair: CandidatePair) -> list[dict[str, Any]]:
         out.append(
             {
                 "label": str(COMPARISONS.get(name, name.replace("_", " "))),
-                "level": str(item.get("level", "")),
+                "level": level_label(str(item.get("level", ""))),
                 "weight": weight,
                 "direction": "for" if weight > 0.5 else "against" if weight < -0.5 else "neutral",
                 "magnitude": round(min(10.0, abs(weight)), 2),

@@ -295,7 +295,10 @@ def test_the_api_starts_a_run_follows_it_lists_the_queue_and_records_decisions(c
     assert status == 200 and page["count"] == 5 and [p["probability"] for p in page["items"]] == [0.52, 0.6]
     first = page["items"][0]
     assert first["right"]["kind"] == "row" and first["right"]["row_number"] == 2 and first["left"]["kind"] == "person"
-    assert first["evidence"] and first["decision"] == "pending"
+    assert first["decision"] == "pending"
+    assert first["evidence"][0] == {
+        "comparison": "first", "comparison_label": "First name", "level": "same in common form", "level_label": "same name across scripts", "weight": 4.2,
+    }
     assert ReadEntry.objects.filter(action="identity.pairs_listed_api").count() == 1
     status, page = _api(client, "GET", f"/runs/{queue['run'].pk}/pairs?decision=maybe")
     assert status in (400, 422)
@@ -322,3 +325,12 @@ def test_the_api_is_scoped(cast, queue):
         assert _api(movement, method, path, {"decision": "same"})[0] == 403, path
     assert _api(Client(), "GET", "/runs")[0] == 401
     assert not PairDecision.objects.exists() and LinkageRun.objects.count() == 2
+
+
+def test_the_engines_levels_read_as_words():
+    assert selectors.level_label("same in common form") == "same name across scripts"
+    assert selectors.level_label("father's name missing") == "father's name missing"
+    assert selectors.level_label("swapped with family name") == "swapped with the family name"
+    assert selectors.level_label("2 to 10 years apart") == "2 to 10 years apart"
+    assert selectors.level_label("more than 10 years apart") == "more than 10 years apart"
+    assert selectors.level_label("a new level of the engine") == "a new level of the engine"
