@@ -38,7 +38,7 @@ from sabeel.core.permissions import can, require
 from sabeel.core.runs import Run, RunStatus
 from sabeel.engines import linkage
 from sabeel.identity import records
-from sabeel.identity.models import Band, CandidatePair, LinkageRun, ListRecord, RunKind
+from sabeel.identity.models import Band, CandidatePair, Decision, LinkageRun, ListRecord, RunKind
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = [
@@ -335,9 +335,28 @@ def _evidence(pair: linkage.MatchPair) -> list[dict[str, Any]]:
     return [{"comparison": e.comparison, "level": e.level, "weight": round(e.weight, 3)} for e in pair.evidence]
 
 
-def _store_pairs(linkage_run: LinkageRun, pairs: Iterable[linkage.MatchPair]) -> tuple[int, int]:
+def _earlier_decisions(linkage_run: LinkageRun) -> dict[tuple[int, int], tuple[str, Any]]:
+    """The latest "same" or "different" decided on each pair of registered people of the group in
+    earlier runs (people decisions, not list rows: a list's rows are new records each time)."""
+    decided = (
+        CandidatePair.objects.filter(
+            linkage_run__working_group_id=linkage_run.working_group_id,
+            right_individual__isnull=False,
+            decision__in=(Decision.SAME, Decision.DIFFERENT),
+        )
+        .exclude(linkage_run=linkage_run)
+        .order_by("decided_at", "pk")
+        .values_list("left_id", "right_individual_id", "decision", "decided_at")
+    )
+    return {(left, right): (decision, at) for left, right, decision, at in decided}
+
+
+def _store_pairs(linkage_run: LinkageRun, pairs: Iterable[linkage.MatchPair]) -> tuple[int, int, int]:
+    """Store the pairs (likely, uncertain, and how many carry an earlier run's decision: a pair of
+    two registered people decided "same" or "different" before is not asked again; "unsure" is)."""
     CandidatePair.objects.filter(linkage_run=linkage_run).delete()  # a run resumed after a worker stopped
-    likely = uncertain = 0
+    earlier = _earlier_decisions(linkage_run)
+    likely = uncertain = carried = 0
     batch: list[CandidatePair] = []
     seen: set[tuple[str, str]] = set()
     for pair in pairs:
@@ -353,6 +372,8 @@ def _store_pairs(linkage_run: LinkageRun, pairs: Iterable[linkage.MatchPair]) ->
         probability = min(1.0, max(0.0, float(pair.probability)))
         band = _band(probability, linkage_run.threshold)
         likely, uncertain = likely + (band == Band.LIKELY), uncertain + (band == Band.UNCERTAIN)
+        before = earlier.get((people[0], people[1])) if len(people) > 1 else None
+        carried += before is not None
         batch.append(
             CandidatePair(
                 linkage_run=linkage_run,
@@ -364,13 +385,15 @@ def _store_pairs(linkage_run: LinkageRun, pairs: Iterable[linkage.MatchPair]) ->
                 uncertainty=abs(probability - 0.5),
                 evidence=_evidence(pair),
                 band=band,
+                decision=before[0] if before else Decision.PENDING,
+                decided_at=before[1] if before else None,
             )
         )
         if len(batch) >= PAIR_BATCH:
             CandidatePair.objects.bulk_create(batch)
             batch = []
     CandidatePair.objects.bulk_create(batch)
-    return likely, uncertain
+    return likely, uncertain, carried
 
 
 def _work(linkage_run: LinkageRun, run: Run) -> None:
@@ -429,7 +452,7 @@ def _work(linkage_run: LinkageRun, run: Run) -> None:
         return
     progress.write("saving pairs", 9, force=True)
     with transaction.atomic():
-        likely, uncertain = _store_pairs(linkage_run, result.pairs)
+        likely, uncertain, carried = _store_pairs(linkage_run, result.pairs)
         LinkageRun.objects.filter(pk=linkage_run.pk).update(
             stage="finished",
             # A reused model is not stored again (the run it came from is named in the audit row).
@@ -445,6 +468,7 @@ def _work(linkage_run: LinkageRun, run: Run) -> None:
             "pairs_likely": likely,
             "pairs_uncertain": uncertain,
             "clusters": len(result.clusters),
+            "decisions_carried": carried,
             "model_trained": int(model is None),
         }
         runs.run_finish(run=run, counts=counts, report=report)

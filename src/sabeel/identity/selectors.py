@@ -197,7 +197,16 @@ def pair_get(*, actor: Any, pk: int, action: str = "identity.review") -> Candida
 
 
 def pair_history(pair: CandidatePair) -> QuerySet[PairDecision]:
-    return pair.decisions.select_related("decided_by").order_by("-decided_at", "-pk")
+    """The decisions on this pair and on the same two registered people in the group's earlier
+    runs (a decision carried into a later run keeps its history), newest first."""
+    if pair.right_individual_id is None:
+        return pair.decisions.select_related("decided_by").order_by("-decided_at", "-pk")
+    same_people = CandidatePair.objects.filter(
+        linkage_run__working_group_id=pair.linkage_run.working_group_id,
+        left_id=pair.left_id,
+        right_individual_id=pair.right_individual_id,
+    )
+    return PairDecision.objects.filter(pair__in=same_people).select_related("decided_by", "pair").order_by("-decided_at", "-pk")
 
 
 # --- the two records side by side -----------------------------------------------------------------

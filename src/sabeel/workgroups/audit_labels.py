@@ -275,6 +275,7 @@ KEY_LABELS: dict[str, Promise] = {
     "pairs_likely_count": _("Likely pairs"),
     "pairs_uncertain_count": _("Uncertain pairs"),
     "clusters_count": _("Clusters"),
+    "decisions_carried_count": _("Decisions carried over from earlier runs"),
     "model_trained_count": _("Model trained"),
 }
 

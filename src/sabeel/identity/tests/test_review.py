@@ -205,7 +205,7 @@ def test_deciding_from_the_page_plain_and_with_htmx(cast, queue):
     assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
     assert [h.decision for h in selectors.pair_history(pair)] == ["same", "different"]
     page = client.get(reverse("identity:pair_detail", args=[pair.pk])).content.decode()
-    assert page.count('data-testid="history-entry"') == 2
+    assert page.count('data-testid="history-entry"') == 2 and 'data-testid="earlier-run"' not in page
 
 
 def test_the_pages_refuse_other_roles_and_other_groups(cast, queue):

@@ -18,7 +18,7 @@ from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry, Run, RunStatus
 from sabeel.engines import linkage
 from sabeel.identity import records, runs
-from sabeel.identity.models import Band, CandidatePair, LinkageRun, ListRecord, RunKind
+from sabeel.identity.models import Band, CandidatePair, LinkageRun, ListRecord, PairDecision, RunKind
 from sabeel.identity.tests.factories import registry_fill, run_make
 from sabeel.registry.models import Individual
 from sabeel.registry.tests.factories import head, household_make, spouse
@@ -402,3 +402,28 @@ def test_a_list_whose_every_row_lacks_a_name_is_refused_at_once(cast, small_regi
         _upload(cast, b"first_name,family_name,sex\n,,M\n,,F\n")
     assert refused.value.code == "file_refused" and "No row of the list has a first name" in refused.value.message
     assert LinkageRun.objects.count() == 1 and not ListRecord.objects.exists()
+
+
+def test_a_later_run_carries_the_earlier_same_or_different_decisions(cast, small_registry, monkeypatch):
+    from sabeel.identity import review, selectors
+
+    a, b = small_registry["first"]
+    c, d = small_registry["second"]
+    p = records.individual_id
+    _fake_engine(monkeypatch, [(p(a.pk), p(c.pk), 0.7), (p(b.pk), p(d.pk), 0.6), (p(a.pk), p(d.pk), 0.55)])
+    first = _start(cast)
+    officer = cast["lb_protection_officer"]
+    pairs = {(x.left_id, x.right_individual_id): x for x in CandidatePair.objects.filter(linkage_run=first)}
+    review.pair_decide(actor=officer, pair=pairs[(a.pk, c.pk)], decision="different", note="two brothers")
+    review.pair_decide(actor=officer, pair=pairs[(b.pk, d.pk)], decision="same")
+    review.pair_decide(actor=officer, pair=pairs[(a.pk, d.pk)], decision="unsure")
+    second = _start(cast)
+    again = {(x.left_id, x.right_individual_id): x for x in CandidatePair.objects.filter(linkage_run=second)}
+    assert again[(a.pk, c.pk)].decision == "different" and again[(b.pk, d.pk)].decision == "same"
+    assert again[(a.pk, d.pk)].decision == "pending", "unsure is asked again"
+    assert list(selectors.pair_queue(actor=officer, linkage_run=second)) == [again[(a.pk, d.pk)]]
+    history = list(selectors.pair_history(again[(a.pk, c.pk)]))
+    assert [(h.decision, h.pair_id) for h in history] == [("different", pairs[(a.pk, c.pk)].pk)]
+    finished = [e for e in _audit("identity.run_finished") if e["linkage_run_id"] == second.pk]
+    assert finished[0]["decisions_carried_count"] == 2
+    assert not PairDecision.objects.filter(pair__linkage_run=second).exists(), "nobody decided on the new run's pairs"
