@@ -2,7 +2,13 @@
 (or, for the decisions list, ``consent.record``) in the working group of either of its records.
 
 ``survivor_id`` / ``survivors`` resolve a record to its surviving identity (the one rule every
-reader follows: a merged record reads as its survivor while the link is in effect)."""
+reader follows: a merged record reads as its survivor while the link is in effect).
+
+``merge_sides`` puts two records side by side for the merge pages and the API: names and facts of
+a record only where the actor may see names in that record's working group (a record of another
+group shows its id and nothing else), with one read-log row of the ids shown, never a name.
+``person_links`` is a person's whole link history (every state), ``merge_agreements`` the
+agreements a merge across groups may be made under."""
 
 from __future__ import annotations
 
@@ -13,18 +19,28 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from sabeel.core import audit
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotSignedIn
 from sabeel.core.models import ActorKind
-from sabeel.core.permissions import groups_for
+from sabeel.core.permissions import groups_for, require, visible_field_groups
+from sabeel.core.roles import FieldGroup
 from sabeel.identity.models import LinkState, PersonLink
+from sabeel.identity.selectors import Side, _people_sides
 from sabeel.registry.models import Individual
+from sabeel.sharing.choices import AgreementStatus
+from sabeel.sharing.models import Agreement
 
 __all__ = [
+    "MergeSides",
     "PersonMerges",
     "link_get",
     "links_visible",
+    "merge_agreements",
+    "merge_person_get",
+    "merge_sides",
     "merges_pending_decision",
+    "person_links",
     "person_merges",
     "survivor_id",
     "survivors",
@@ -90,3 +106,70 @@ def person_merges(*, actor: Any, individual: Individual) -> PersonMerges:
     )
     into = next((link for link in links if link.merged_id == individual.pk), None)
     return PersonMerges(merged_into=into, also_registered_as=tuple(link for link in links if link.survivor_id == individual.pk))
+
+
+def person_links(*, actor: Any, individual: Individual) -> QuerySet[PersonLink]:
+    """Every link naming this record (merged or survivor, in every state), newest first."""
+    return links_visible(actor).filter(Q(merged=individual) | Q(survivor=individual)).order_by("-created_at", "-pk")
+
+
+def merge_person_get(*, actor: Any, pk: int) -> Individual:
+    """A record the actor may merge (``identity.merge`` in its group): 403 for a role without the
+    action anywhere, 404 for a record of another group."""
+    require(actor, "identity.merge")
+    who = as_actor(actor)
+    queryset = Individual.objects.select_related("household", "household__working_group")
+    if who.kind != ActorKind.SYSTEM:
+        queryset = queryset.filter(household__working_group_id__in=groups_for(who, "identity.merge"))
+    try:
+        return queryset.get(pk=pk)
+    except Individual.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class MergeSides:
+    """Two records side by side (``first``, ``second`` in the order asked); a side is ``None``
+    where the actor may not see names in that record's working group."""
+
+    first: Side | None
+    second: Side | None
+    first_id: int
+    second_id: int
+
+
+def merge_sides(
+    *, actor: Any, first: Individual, second: Individual, action: str, target: Any = None, data: dict[str, Any] | None = None
+) -> MergeSides:
+    """The two records' names and facts, read and audited (one read-log row with the ids shown)."""
+    shown: list[Individual] = []
+    documents: set[int] = set()
+    for person in (first, second):
+        groups = visible_field_groups(actor, person.household)
+        if FieldGroup.NAMES_CONTACTS in groups:
+            shown.append(person)
+            if FieldGroup.DOCUMENTS in groups:
+                documents.add(person.pk)
+    with_documents = _people_sides({p.pk for p in shown if p.pk in documents}, documents=True)
+    without = _people_sides({p.pk for p in shown if p.pk not in documents}, documents=False)
+    sides = {**without, **with_documents}
+    if shown:
+        audit.record_read(
+            actor=actor,
+            action=action,
+            ids=list(dict.fromkeys(p.pk for p in shown)),
+            target=target,
+            working_group_id=shown[0].household.working_group_id,
+            data=data or {},
+        )
+    return MergeSides(first=sides.get(first.pk), second=sides.get(second.pk), first_id=first.pk, second_id=second.pk)
+
+
+def merge_agreements(*, merged: Individual, survivor: Individual) -> list[Agreement]:
+    """For a merge across working groups: the active agreements of the merged record's group (the
+    service checks the one chosen: dates, categories, recipient, the person's consent)."""
+    if merged.household.working_group_id == survivor.household.working_group_id:
+        return []
+    return list(
+        Agreement.objects.filter(working_group_id=merged.household.working_group_id, status=AgreementStatus.ACTIVE).order_by("reference")
+    )

@@ -1,5 +1,131 @@
-"""API for merges and unmerges (mounted by ``config/api.py``)."""
+"""API for merges and unmerges (mounted by ``config/api.py`` at ``/api/identity``;
+docs/eligibility.md rule 18).
 
-from ninja import Router
+``POST /merges`` records that one record (``merged_id``) is the same person as another
+(``survivor_id``), with a reason (``identity.merge`` in the groups of both; across working groups
+also ``agreement_id``, an active data-sharing agreement of the merged record's group): 201 with the
+link, in effect at once within one household, pending a protection officer's decision across
+households. ``GET /merges/{id}`` answers the link with both records side by side (names only where
+the caller may see names in that record's group; the read is logged with the ids shown).
+``POST /merges/{id}/decision`` is a protection officer's ``join`` or ``refuse`` with a reason;
+``POST /merges/{id}/unmerge`` ends the link with a reason. Writes are audited with ids only. A link
+or record of another group answers 404; a role without the action 403; a refusal 400 with the
+reason in words."""
+
+# No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from sabeel.core.permissions import require
+from sabeel.identity import links, merges
+from sabeel.identity.api import SideOut, _side_out
+from sabeel.identity.models import PersonLink
+from sabeel.identity.selectors import pair_get
 
 router = Router(tags=["identity"])
+
+
+class MergeIn(Schema):
+    survivor_id: int = Field(..., description="The record that stays the person's identity")
+    merged_id: int = Field(..., description="The record that is the same person (it stays on file, linked)")
+    reason: str = Field(..., min_length=1, max_length=merges.REASON_MAX)
+    pair_id: int | None = Field(None, description="The reviewed pair this merge comes from, if any")
+    agreement_id: int | None = Field(None, description="Across working groups: the merged record's group's data-sharing agreement")
+
+
+class DecisionIn(Schema):
+    decision: str = Field(..., description="join (the person belongs to the survivor's household) or refuse")
+    reason: str = Field(..., min_length=1, max_length=merges.REASON_MAX)
+
+
+class UnmergeIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=merges.REASON_MAX)
+
+
+class MergeOut(Schema):
+    id: int
+    state: str = Field(..., description="pending, active, refused or reversed")
+    merged_id: int
+    survivor_id: int
+    merged_household_id: int
+    survivor_household_id: int
+    crosses_households: bool
+    crosses_groups: bool
+    agreement_id: int | None
+    pair_id: int | None
+    created_at: dt.datetime
+    effective_at: dt.datetime | None
+    decision: str
+    decided_at: dt.datetime | None
+    unmerged_at: dt.datetime | None
+    merged: SideOut | None = Field(None, description="The merged record's names and facts (absent where you may not see them)")
+    survivor: SideOut | None = Field(None, description="The surviving record's names and facts (absent where you may not see them)")
+
+
+def _out(link: PersonLink, sides: links.MergeSides | None = None) -> MergeOut:
+    return MergeOut(
+        id=link.pk,
+        state=link.state,
+        merged_id=link.merged_id,
+        survivor_id=link.survivor_id,
+        merged_household_id=link.merged.household_id,
+        survivor_household_id=link.survivor.household_id,
+        crosses_households=link.crosses_households,
+        crosses_groups=link.crosses_groups,
+        agreement_id=link.agreement_id,
+        pair_id=link.pair_id,
+        created_at=link.created_at,
+        effective_at=link.effective_at,
+        decision=link.decision,
+        decided_at=link.decided_at,
+        unmerged_at=link.unmerged_at,
+        merged=_side_out(sides.first) if sides is not None and sides.first is not None else None,
+        survivor=_side_out(sides.second) if sides is not None and sides.second is not None else None,
+    )
+
+
+def _link(request: HttpRequest, pk: int, action: str = merges.MERGE_ACTION) -> PersonLink:
+    require(request.user, action)  # 403 for a role without it, before any lookup
+    if action == merges.MERGE_ACTION:
+        return links.link_get(actor=request.user, pk=pk)
+    try:
+        return links.links_visible(request.user, action).get(pk=pk)
+    except PersonLink.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@router.post("/merges", response={201: MergeOut})
+def merge(request: HttpRequest, payload: MergeIn) -> tuple[int, MergeOut]:
+    merged = links.merge_person_get(actor=request.user, pk=payload.merged_id)
+    survivor = links.merge_person_get(actor=request.user, pk=payload.survivor_id)
+    pair = pair_get(actor=request.user, pk=payload.pair_id) if payload.pair_id is not None else None
+    link = merges.merge(
+        actor=request.user, survivor=survivor, merged=merged, reason=payload.reason, pair=pair, agreement_id=payload.agreement_id
+    )
+    return 201, _out(links.link_get(actor=request.user, pk=link.pk))
+
+
+@router.get("/merges/{pk}", response=MergeOut)
+def get_merge(request: HttpRequest, pk: int) -> MergeOut:
+    link = _link(request, pk)
+    sides = links.merge_sides(
+        actor=request.user, first=link.merged, second=link.survivor, action="identity.merge_viewed_api", target=link,
+        data={"link_id": link.pk},
+    )  # fmt: skip
+    return _out(link, sides)
+
+
+@router.post("/merges/{pk}/decision", response=MergeOut)
+def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> MergeOut:
+    link = _link(request, pk, merges.PROTECTION_ACTION)
+    done = merges.merge_decide(actor=request.user, link=link, decision=payload.decision, reason=payload.reason)
+    return _out(links.links_visible(request.user, merges.PROTECTION_ACTION).get(pk=done.pk))
+
+
+@router.post("/merges/{pk}/unmerge", response=MergeOut)
+def unmerge(request: HttpRequest, pk: int, payload: UnmergeIn) -> MergeOut:
+    link = _link(request, pk)
+    done = merges.unmerge(actor=request.user, link=link, reason=payload.reason)
+    return _out(links.link_get(actor=request.user, pk=done.pk))
