@@ -1,8 +1,9 @@
 """API for duplicate runs and the review queue (mounted by ``config/api.py`` at ``/api/identity``).
 
 ``POST /runs`` starts a run over the whole registry of one working group (``identity.run``) and
-answers 202 with the queued run; ``GET /runs/{id}`` answers its state and progress while it works
-(poll it), then its counts. Uploaded lists are started from the page (``identity:list_upload``).
+answers 202 with the queued run; ``POST /runs/list`` (multipart: ``file``, ``working_group``) queues an
+uploaded list against it; ``GET /runs/{id}`` answers its state and progress while it works
+(poll it), then its counts.
 ``GET /runs/{id}/pairs`` is the review queue, paged, in queue order (uncertain pairs first, nearest
 0.5 first), both records side by side with the evidence: every page is recorded in the read log
 with the ids shown. ``POST /pairs/{id}/decision`` records same / different / unsure
@@ -15,12 +16,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import list_page_size
-from sabeel.identity import review, runs, selectors
+from sabeel.identity import records, review, runs, selectors
 from sabeel.identity.models import LinkageRun
 
 router = Router(tags=["identity"])
@@ -214,6 +216,18 @@ def _group(request: HttpRequest, wanted: int | None) -> Any:
 def start_run(request: HttpRequest, payload: RunIn) -> tuple[int, RunOut]:
     group = _group(request, payload.working_group)
     linkage_run = runs.registry_run_start(actor=request.user, working_group=group)
+    return 202, _run_out(selectors.run_get(actor=request.user, pk=linkage_run.pk))
+
+
+@router.post("/runs/list", response={202: RunOut})
+def start_list_run(request: HttpRequest, file: File[UploadedFile], working_group: Form[int | None] = None) -> tuple[int, RunOut]:
+    """An uploaded list (CSV or .xlsx, multipart field ``file``) against the group's registry;
+    a file that cannot be read or lacks the name columns answers 400 and queues nothing."""
+    group = _group(request, working_group)
+    if file.size is not None and file.size > records.MAX_LIST_BYTES:
+        message = runs.list_problem_message("file_too_large")
+        raise ServiceError(message, fields={"file": [message]}, code="file_refused")
+    linkage_run = runs.list_run_start(actor=request.user, working_group=group, file_name=file.name or "", content=file.read())
     return 202, _run_out(selectors.run_get(actor=request.user, pk=linkage_run.pk))
 
 

@@ -334,3 +334,30 @@ def test_the_engines_levels_read_as_words():
     assert selectors.level_label("2 to 10 years apart") == "2 to 10 years apart"
     assert selectors.level_label("more than 10 years apart") == "more than 10 years apart"
     assert selectors.level_label("a new level of the engine") == "a new level of the engine"
+
+
+def test_the_api_queues_an_uploaded_list_and_refuses_a_bad_one(cast, queue, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    LinkageRun.objects.filter(pk=queue["jordan_run"].pk).update(model_settings={"comparisons": []}, records_total=5000)
+    monkeypatch.setattr(runs.linkage, "link", lambda left, right, **kw: (list(left), list(right), linkage.LinkageResult(pairs=(), clusters=()))[2])
+    url = API + "/runs/list"
+    good = b"first_name,family_name,date_of_birth\nMohammad,Hariri,1980\n"
+    client = _client(cast, "lb_registration_officer")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"file": SimpleUploadedFile("list.csv", good)})
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["kind"] == "list" and body["status"] == "queued"
+    done = client.get(f"{API}/runs/{body['id']}").json()
+    assert done["status"] == "succeeded" and done["list_rows"] == 1
+    refused = client.post(url, {"file": SimpleUploadedFile("list.csv", b"name,phone\nMohammad Hariri,+961 3 000000\n")})
+    assert refused.status_code == 400 and "first-name column" in refused.json()["error"]["message"]
+    assert "+961" not in refused.content.decode()
+    assert client.post(url, {}).status_code == 422
+    count = LinkageRun.objects.count()
+    assert _client(cast, "lb_movement_officer").post(url, {"file": SimpleUploadedFile("list.csv", good)}).status_code == 403
+    other = _client(cast, "jo_registration_officer").post(url, {"file": SimpleUploadedFile("list.csv", good), "working_group": cast.groups["lb"].pk})
+    assert other.status_code == 404
+    assert Client().post(url, {"file": SimpleUploadedFile("list.csv", good)}).status_code == 401
+    assert LinkageRun.objects.count() == count
