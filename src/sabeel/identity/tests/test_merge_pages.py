@@ -1,0 +1,292 @@
+"""The merge pages and API: from a review pair or a person's record to a merge, the protection
+officers' decisions, the unmerge; names only where the officer may see them, reads logged with ids
+only, Arabic right to left."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sabeel.core.models import AuditEntry, ReadEntry
+from sabeel.core.permissions import forget_memberships
+from sabeel.core.roles import Role
+from sabeel.identity.models import LinkState, PersonLink
+from sabeel.identity.review import pair_decide
+from sabeel.identity.tests.factories import pair_make, run_make
+from sabeel.registry.models import Household, Individual
+from sabeel.registry.tests.factories import head, household_make, spouse
+from sabeel.sharing.models import ShareEntry
+from sabeel.sharing.tests.factories import agreement_make, sharing_consent
+from sabeel.workgroups.models import Membership
+from sabeel.workgroups.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/identity"
+REASON = "Registered twice by two agencies"
+NAMES = ("Mohamad", "Hariri", "Fatima", "Fatma", "Zoubi", "محمد", "الحريري", "فاطمة", "الزعبي")
+
+
+def twice(**values: Any) -> Any:
+    return spouse(**{"first_name_lat": "Fatma", "family_name_lat": "Al Zoubi", **values})
+
+
+def client_for(cast: Any, persona: str, language: str = "en") -> Client:
+    return sign_in(Client(HTTP_ACCEPT_LANGUAGE=language), cast[persona])
+
+
+def api(client: Client, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    if method == "GET":
+        response = client.get(API + path)
+    else:
+        response = client.post(API + path, json.dumps(body or {}), content_type="application/json")
+    return response.status_code, response.json() if response.content else None
+
+
+def ids_only(blob: Any) -> None:
+    text = json.dumps(blob, ensure_ascii=False, default=str)
+    for name in NAMES:
+        assert name not in text, text
+
+
+@pytest.fixture
+def home(cast, places):  # type: ignore[no-untyped-def]
+    """Mohamad and Fatima, with Fatima registered a second time in the same household."""
+    household = household_make(cast, "lb", members=[head(), spouse(), twice()])
+    return household, *household.members.order_by("pk")
+
+
+@pytest.fixture
+def apart(cast, places):  # type: ignore[no-untyped-def]
+    """Fatima in the Harirís' household and her second registration in a household of her own."""
+    first = household_make(cast, "lb", members=[head(), spouse()])
+    second = household_make(cast, "lb", members=[twice(relationship="head")])
+    return first.members.get(relationship="spouse"), second.members.get()
+
+
+# --- from a review pair ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_pair_decided_same_is_merged_from_its_page(cast, home, language):
+    _household, _mohamad, fatima, fatma = home
+    pair = pair_make(run_make(cast, "lb"), fatima, fatma, 0.93)
+    client = client_for(cast, "lb_registration_officer", language)
+    url = reverse("identity:merge_confirm", kwargs={"pair": pair.pk})
+
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in html
+    assert html.count('data-testid="merge-side-') == 2 and "Fatma" in html and "فاطمة" in html
+    assert 'data-testid="pair-not-same"' in html  # not decided yet: the page says so
+    read = ReadEntry.objects.filter(action="identity.merge_pair_viewed").get()
+    assert read.data["row_ids"] == [fatima.pk, fatma.pk] and read.data["pair_id"] == pair.pk
+    ids_only(read.data)
+
+    refused = client.post(url, {"step": "merge", "survivor": "first", "reason": REASON})
+    assert refused.status_code == 400 and 'data-testid="merge-error"' in refused.content.decode()
+    assert not PersonLink.objects.exists()
+
+    pair_decide(actor=cast["lb_registration_officer"], pair=pair, decision="same")
+    response = client.post(url, {"step": "merge", "survivor": "first", "reason": REASON})
+    link = PersonLink.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("identity:merge_detail", kwargs={"pk": link.pk})
+    assert (link.survivor_id, link.merged_id, link.pair_id, link.state) == (fatima.pk, fatma.pk, pair.pk, LinkState.ACTIVE)
+    # The review card now offers the merge page.
+    assert reverse("identity:merge_confirm", kwargs={"pair": pair.pk}) in client.get(
+        reverse("identity:pair_detail", args=[pair.pk])
+    ).content.decode()
+
+
+def test_the_merge_form_needs_a_survivor_and_a_reason(cast, home):
+    _household, _mohamad, fatima, fatma = home
+    pair = pair_make(run_make(cast, "lb"), fatima, fatma, 0.93)
+    pair_decide(actor=cast["lb_registration_officer"], pair=pair, decision="same")
+    client = client_for(cast, "lb_registration_officer")
+    url = reverse("identity:merge_confirm", kwargs={"pair": pair.pk})
+    for data in ({"step": "merge", "reason": REASON}, {"step": "merge", "survivor": "second", "reason": "no"}):
+        response = client.post(url, data)
+        assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+    assert not PersonLink.objects.exists()
+
+
+# --- from a person's record -----------------------------------------------------------------------
+
+
+def test_from_a_persons_record_propose_compare_merge_and_see_the_history(cast, home):
+    _household, mohamad, fatima, fatma = home
+    client = client_for(cast, "lb_protection_officer")
+    url = reverse("identity:merge_person", kwargs={"pk": fatima.pk})
+    page = client.get(url).content.decode()
+    assert 'data-testid="no-links"' in page and "Fatima" in page
+
+    compare = client.post(url, {"other": fatma.pk})
+    assert compare.status_code == 200 and 'data-testid="merge-form"' in compare.content.decode()
+    assert "Fatma" in compare.content.decode()
+    assert client.post(url, {"other": fatima.pk}).status_code == 400  # not with itself
+    assert client.post(url, {"other": 10**9}).status_code == 400  # no such record
+
+    done = client.post(url, {"other": fatma.pk, "step": "merge", "survivor": "first", "reason": REASON})
+    assert done.status_code == 302
+    link = PersonLink.objects.get()
+    assert (link.survivor_id, link.merged_id) == (fatima.pk, fatma.pk)
+
+    history = client.get(url).content.decode()
+    assert history.count('data-testid="link-row"') == 1 and f'data-testid="unmerge-form-{link.pk}"' in history
+    other_side = client.get(reverse("identity:merge_person", kwargs={"pk": fatma.pk})).content.decode()
+    assert 'data-state="active"' in other_side
+    # Nothing about a person in the URLs the pages lead to.
+    for href in re.findall(r'href="([^"]+)"', history):
+        assert not any(name in href for name in NAMES), href
+    assert Individual.objects.filter(pk__in=[mohamad.pk, fatima.pk, fatma.pk]).count() == 3
+
+
+def test_unmerge_from_the_history_and_from_the_merge_page_with_htmx(cast, home):
+    _household, _mohamad, fatima, fatma = home
+    client = client_for(cast, "lb_registration_officer")
+    client.post(
+        reverse("identity:merge_person", kwargs={"pk": fatima.pk}),
+        {"other": fatma.pk, "step": "merge", "survivor": "first", "reason": REASON},
+    )
+    link = PersonLink.objects.get()
+    url = reverse("identity:merge_unmerge", kwargs={"pk": link.pk})
+    bad = client.post(url, {"reason": ""}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 400 and 'id="merge-actions"' in bad.content.decode()
+    done = client.post(url, {"reason": "Two different women"}, HTTP_HX_REQUEST="true")
+    assert done.status_code == 204 and done["HX-Redirect"] == reverse("identity:merge_detail", kwargs={"pk": link.pk})
+    link.refresh_from_db()
+    assert link.state == LinkState.REVERSED
+    page = client.get(reverse("identity:merge_detail", kwargs={"pk": link.pk})).content.decode()
+    assert 'data-testid="unmerge-form"' not in page and "Two different women" in page
+    assert client.post(url, {"reason": "Two different women"}).status_code == 400  # not in effect any more
+
+
+# --- the family decision --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_merge_across_households_waits_in_the_protection_officers_queue(cast, apart, language):
+    fatima, fatma = apart
+    registrar = client_for(cast, "lb_registration_officer", language)
+    registrar.post(
+        reverse("identity:merge_person", kwargs={"pk": fatima.pk}),
+        {"other": fatma.pk, "step": "merge", "survivor": "first", "reason": REASON},
+    )
+    link = PersonLink.objects.get()
+    assert link.state == LinkState.PENDING
+    detail = registrar.get(reverse("identity:merge_detail", kwargs={"pk": link.pk})).content.decode()
+    assert 'data-testid="merge-decide-form"' not in detail  # a registration officer does not decide
+    assert registrar.get(reverse("identity:merge_decisions")).status_code == 403
+
+    protection = client_for(cast, "lb_protection_officer", language)
+    queue = protection.get(reverse("identity:merge_decisions")).content.decode()
+    assert queue.count('data-testid="merge-waiting"') == 1
+    assert f'dir="{"rtl" if language == "ar" else "ltr"}"' in queue
+    assert not any(name in queue for name in NAMES)  # the queue shows numbers, never names
+    jordan = client_for(cast, "jo_protection_officer").get(reverse("identity:merge_decisions")).content.decode()
+    assert 'data-testid="merge-waiting"' not in jordan
+
+    detail = protection.get(reverse("identity:merge_detail", kwargs={"pk": link.pk})).content.decode()
+    assert 'data-testid="merge-decide-form"' in detail and "Fatma" in detail
+    decide = reverse("identity:merge_decide", kwargs={"pk": link.pk})
+    assert protection.post(decide, {"decision": "join"}).status_code == 400  # a reason is needed
+    response = protection.post(decide, {"decision": "join", "reason": "Seen with the family"})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.state == LinkState.ACTIVE and link.decided_by == cast["lb_protection_officer"]
+    assert 'data-testid="merge-waiting"' not in protection.get(reverse("identity:merge_decisions")).content.decode()
+
+
+# --- across working groups, names of the other group ----------------------------------------------
+
+
+def _officer_in_both(cast: Any) -> Any:
+    officer = cast["lb_registration_officer"]
+    Membership.objects.create(
+        user=officer, working_group=cast.groups["jo"], role=Role.REGISTRATION_OFFICER,
+        organisation=cast.organisations["un"], starts_on=dt.date(2020, 1, 1),
+    )  # fmt: skip
+    forget_memberships(officer)
+    return officer
+
+
+def test_across_groups_the_page_asks_for_the_agreement_and_hides_the_other_groups_names(cast, places):
+    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
+    fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
+    _officer_in_both(cast)
+    agreement = agreement_make(cast, "jo", parties=[cast.organisations["un"]])
+    sharing_consent(cast, fatma, group="jo", parties=[cast.organisations["un"]])
+    client = client_for(cast, "lb_registration_officer")
+    url = reverse("identity:merge_person", kwargs={"pk": fatima.pk})
+
+    compare = client.post(url, {"other": fatma.pk}).content.decode()
+    assert 'data-testid="merge-cross-group"' in compare and agreement.reference in compare
+    without = client.post(url, {"other": fatma.pk, "step": "merge", "survivor": "first", "reason": REASON})
+    assert without.status_code == 400 and not PersonLink.objects.exists() and not ShareEntry.objects.exists()
+    done = client.post(url, {"other": fatma.pk, "step": "merge", "survivor": "first", "reason": REASON, "agreement": agreement.pk})
+    assert done.status_code == 302
+    link = PersonLink.objects.get()
+    assert link.crosses_groups and link.agreement_id == agreement.pk and link.state == LinkState.PENDING
+
+    # Lebanon's protection officer sees the merge but not the Jordanian record's names.
+    page = client_for(cast, "lb_protection_officer").get(reverse("identity:merge_detail", kwargs={"pk": link.pk})).content.decode()
+    assert 'data-testid="merge-side-hidden"' in page and "Fatma" not in page and "Fatima" in page
+    assert REASON not in page  # free text may name people: shown only to who sees both records
+    assert 'data-testid="merge-decide-form"' not in page  # a family decision needs both groups
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+
+def test_the_api_merges_reads_decides_and_unmerges(cast, apart):
+    fatima, fatma = apart
+    registrar = client_for(cast, "lb_registration_officer")
+    status, body = api(registrar, "POST", "/merges", {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON})
+    assert status == 201, body
+    assert body["state"] == "pending" and body["crosses_households"] and body["merged_id"] == fatma.pk
+    assert body["merged"] is None  # a write answers ids; the names come with a read
+    pk = body["id"]
+
+    status, body = api(registrar, "GET", f"/merges/{pk}")
+    assert status == 200
+    assert body["survivor"]["id"] == fatima.pk and any("Fatma" in n["text"] for n in body["merged"]["names"])
+    read = ReadEntry.objects.filter(action="identity.merge_viewed_api").get()
+    assert sorted(read.data["row_ids"]) == sorted([fatima.pk, fatma.pk]) and read.data["link_id"] == pk
+    ids_only(read.data)
+    assert api(client_for(cast, "jo_registration_officer"), "GET", f"/merges/{pk}")[0] == 404
+
+    assert api(registrar, "POST", f"/merges/{pk}/decision", {"decision": "join", "reason": "Seen at home"})[0] == 403
+    protection = client_for(cast, "lb_protection_officer")
+    status, body = api(protection, "POST", f"/merges/{pk}/decision", {"decision": "maybe", "reason": "Seen at home"})
+    assert status == 400
+    status, body = api(protection, "POST", f"/merges/{pk}/decision", {"decision": "join", "reason": "Seen at home"})
+    assert status == 200 and body["state"] == "active" and body["decision"] == "join"
+
+    status, body = api(registrar, "POST", f"/merges/{pk}/unmerge", {"reason": "Two different women"})
+    assert status == 200 and body["state"] == "reversed" and body["unmerged_at"]
+    assert api(registrar, "POST", f"/merges/{pk}/unmerge", {"reason": "Two different women"})[0] == 400
+
+    rows = list(AuditEntry.objects.filter(action__in=["identity.merged", "identity.merge_decided", "identity.unmerged"]).order_by("seq"))
+    assert [r.action for r in rows] == ["identity.merged", "identity.merge_decided", "identity.unmerged"]
+    ids_only([r.data for r in rows])
+    assert REASON not in json.dumps([r.data for r in rows])
+
+
+def test_the_api_refuses_another_groups_records_and_a_merge_across_groups_without_agreement(cast, places):
+    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
+    fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
+    body = {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON}
+    assert api(client_for(cast, "lb_registration_officer"), "POST", "/merges", body)[0] == 404  # Jordan's record
+    assert api(client_for(cast, "lb_movement_officer"), "POST", "/merges", body)[0] == 403
+    _officer_in_both(cast)
+    status, answer = api(client_for(cast, "lb_registration_officer"), "POST", "/merges", body)
+    assert status == 400 and "agreement" in json.dumps(answer).lower()
+    assert not PersonLink.objects.exists() and not ShareEntry.objects.exists()
+    assert Household.objects.count() == 2
