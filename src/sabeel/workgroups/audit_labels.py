@@ -105,6 +105,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "identity.pairs_listed_api": _("Review queue of possible duplicates read (API)"),
     "identity.pair_viewed": _("Possible duplicate pair read"),
     "identity.pair_decided": _("Decision on a possible duplicate recorded"),
+    # merges of two records of one person (identity, docs/eligibility.md rule 18)
+    "identity.merged": _("Two records of one person merged"),
+    "identity.merge_decided": _("Family decision on a merge across households recorded"),
+    "identity.unmerged": _("Merge of two records undone"),
+    "identity.merge_viewed": _("Merge of two records read"),
+    "identity.merge_viewed_api": _("Merge of two records read (API)"),
+    "identity.merge_pair_viewed": _("Two records compared before a merge"),
+    "identity.merge_person_viewed": _("Merges of a record read"),
     # reads of people's files
     "person.viewed": _("File opened"),
     "person.printed": _("File printed"),
@@ -277,6 +285,12 @@ KEY_LABELS: dict[str, Promise] = {
     "clusters_count": _("Clusters"),
     "decisions_carried_count": _("Decisions carried over from earlier runs"),
     "model_trained_count": _("Model trained"),
+    "link_id": _("Merge"),
+    "link_ids": _("Merges"),
+    "merged_id": _("Merged record"),
+    "survivor_id": _("Surviving record"),
+    "household_ids": _("Households"),
+    "state": _("State"),
 }
 
 
