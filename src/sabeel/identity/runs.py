@@ -19,6 +19,7 @@ error a failed run keeps is a code and a fixed message, never a cell of the file
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
@@ -28,12 +29,14 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sabeel.core import audit, runs
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
+from sabeel.core.models import RUN_FINISHED
 from sabeel.core.permissions import can, require
 from sabeel.core.runs import Run, RunStatus
 from sabeel.engines import linkage
@@ -46,6 +49,7 @@ __all__ = [
     "PROGRESS_EVERY",
     "RUN_KIND",
     "STAGES",
+    "active_run",
     "failure_message",
     "linkage_run_execute",
     "list_problem_message",
@@ -53,6 +57,7 @@ __all__ = [
     "may_run",
     "model_to_reuse",
     "registry_run_start",
+    "run_stop",
     "stage_label",
     "train_min",
 ]
@@ -172,6 +177,24 @@ def _check_group(actor: Any, working_group: WorkingGroup) -> None:
     require(actor, "identity.run", working_group)
     if as_actor(actor).user is None:
         raise ServiceError(_("A duplicate run is started by a signed-in officer."))
+    if active_run(working_group.pk) is not None:
+        raise ServiceError(
+            _("A duplicate run of this working group is already under way: wait for it to finish, or stop it."), code="run_active"
+        )
+
+
+def active_run(working_group_id: int) -> LinkageRun | None:
+    """The group's run that is queued or running, started less than ``IDENTITY_RUN_STALE_HOURS``
+    (12) ago: one run at a time per group (a run is heavy; two would compare the same people
+    twice). An older one is taken for a worker that stopped and no longer blocks."""
+    hours = float(getattr(django_settings, "IDENTITY_RUN_STALE_HOURS", 12))
+    since = timezone.now() - dt.timedelta(hours=hours)
+    return (
+        LinkageRun.objects.filter(working_group_id=working_group_id, created_at__gte=since)
+        .exclude(run__status__in=RUN_FINISHED)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _create(
@@ -451,7 +474,11 @@ def _work(linkage_run: LinkageRun, run: Run) -> None:
     if progress.cancelled:
         return
     progress.write("saving pairs", 9, force=True)
+    if progress.cancelled:
+        return
     with transaction.atomic():
+        if Run.objects.select_for_update().filter(pk=run.pk, status=RunStatus.CANCELLED).exists():
+            return  # stopped since the last progress report: nothing is stored
         likely, uncertain, carried = _store_pairs(linkage_run, result.pairs)
         LinkageRun.objects.filter(pk=linkage_run.pk).update(
             stage="finished",
@@ -487,3 +514,21 @@ def _work(linkage_run: LinkageRun, run: Run) -> None:
 
 def may_run(actor: Any, working_group: WorkingGroup) -> bool:
     return can(actor, "identity.run", working_group)
+
+
+def run_stop(*, actor: Any, linkage_run: LinkageRun) -> bool:
+    """Stop a queued or running run (``identity.run`` in its group): a queued run never starts, a
+    running one stops at its next progress report and stores no pair. ``False`` when it had
+    already finished. Audited with ids."""
+    require(actor, "identity.run", linkage_run.working_group)
+    with transaction.atomic():
+        stopped = runs.run_cancel(run_id=linkage_run.run_id)
+        if stopped:
+            LinkageRun.objects.filter(pk=linkage_run.pk).update(stage="finished")
+            audit.record(
+                actor=actor,
+                action="identity.run_stopped",
+                target=linkage_run,
+                data={"linkage_run_id": linkage_run.pk, "run_id": linkage_run.run_id},
+            )
+    return stopped

@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/upload/", views.list_upload, name="list_upload"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/stop/", views.run_stop, name="run_stop"),
     path("runs/<int:pk>/pairs/", views.pair_queue, name="pair_queue"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair_detail"),
     path("pairs/<int:pk>/decide/", views.pair_decide, name="pair_decide"),

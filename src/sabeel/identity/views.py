@@ -131,6 +131,7 @@ def _run_context(request: HttpRequest, linkage_run: LinkageRun) -> dict[str, Any
         "report": _report(linkage_run) if linkage_run.run.is_finished else [],
         "poll_url": reverse("identity:run_progress", kwargs={"pk": linkage_run.pk}),
         "may_review": can(as_actor(request.user), "identity.review", linkage_run),
+        "may_stop": not linkage_run.run.is_finished and can(as_actor(request.user), "identity.run", linkage_run.working_group),
     }
 
 
@@ -145,6 +146,18 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's status block (polled every 2 seconds while the run works)."""
     linkage_run = selectors.run_get(actor=request.user, pk=pk)
     return render(request, "identity/run_detail.html#status", _run_context(request, linkage_run))
+
+
+@staff_view
+@require_POST
+def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a queued or running run (``identity.run``)."""
+    linkage_run = selectors.run_get(actor=request.user, pk=pk)
+    if run_services.run_stop(actor=request.user, linkage_run=linkage_run):
+        messages.success(request, _("The run is stopped; it stores no pair."))
+    else:
+        messages.error(request, _("The run had already finished."))
+    return redirect("identity:run_detail", pk=linkage_run.pk)
 
 
 @staff_view

@@ -101,6 +101,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "identity.run_started": _("Duplicate run started"),
     "identity.run_finished": _("Duplicate run finished"),
     "identity.run_failed": _("Duplicate run failed"),
+    "identity.run_stopped": _("Duplicate run stopped"),
     "identity.pairs_listed": _("Review queue of possible duplicates read"),
     "identity.pairs_listed_api": _("Review queue of possible duplicates read (API)"),
     "identity.pair_viewed": _("Possible duplicate pair read"),

@@ -52,6 +52,7 @@ PAGES: dict[str, Open | Scoped | Skip] = {
     "identity:list_upload": Scoped("identity.run", OFFICER, NO_IDENTITY, group_scoped=False),
     "identity:run_detail": Scoped("identity.review", OFFICER, NO_IDENTITY, kwargs=_run),
     "identity:run_progress": Scoped("identity.review", OFFICER, NO_IDENTITY, kwargs=_run),
+    "identity:run_stop": Scoped("identity.run", OFFICER, NO_IDENTITY, kwargs=_run, method="post", ok=302),
     "identity:pair_queue": Scoped("identity.review", OFFICER, NO_IDENTITY, kwargs=_run),
     "identity:pair_detail": Scoped("identity.review", OFFICER, NO_IDENTITY, kwargs=_pair),
     "identity:pair_decide": Scoped(

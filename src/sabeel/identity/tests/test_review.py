@@ -361,3 +361,21 @@ def test_the_api_queues_an_uploaded_list_and_refuses_a_bad_one(cast, queue, monk
     assert other.status_code == 404
     assert Client().post(url, {"file": SimpleUploadedFile("list.csv", good)}).status_code == 401
     assert LinkageRun.objects.count() == count
+
+
+def test_a_running_run_shows_its_stage_and_may_be_stopped_from_its_page(cast, queue):
+    from sabeel.core.models import RunStatus
+
+    working = run_make(cast, "lb", status=RunStatus.RUNNING)
+    LinkageRun.objects.filter(pk=working.pk).update(stage="pairs")
+    url = reverse("identity:run_detail", args=[working.pk])
+    page = _client(cast, "lb_protection_officer").get(url).content.decode()
+    assert 'data-testid="run-stage">Comparing records<' in page and 'data-testid="run-stop-form"' in page
+    finished_page = _client(cast, "lb_protection_officer").get(reverse("identity:run_detail", args=[queue["run"].pk])).content.decode()
+    assert 'data-testid="run-stop-form"' not in finished_page
+    assert _client(cast, "lb_movement_officer").post(reverse("identity:run_stop", args=[working.pk])).status_code == 403
+    assert _client(cast, "jo_registration_officer").post(reverse("identity:run_stop", args=[working.pk])).status_code == 404
+    response = _client(cast, "lb_registration_officer").post(reverse("identity:run_stop", args=[working.pk]))
+    assert response.status_code == 302 and response["Location"] == url
+    working.run.refresh_from_db()
+    assert working.run.status == RunStatus.CANCELLED

@@ -427,3 +427,47 @@ def test_a_later_run_carries_the_earlier_same_or_different_decisions(cast, small
     finished = [e for e in _audit("identity.run_finished") if e["linkage_run_id"] == second.pk]
     assert finished[0]["decisions_carried_count"] == 2
     assert not PairDecision.objects.filter(pair__linkage_run=second).exists(), "nobody decided on the new run's pairs"
+
+
+def test_one_run_at_a_time_per_group_and_a_queued_run_may_be_stopped(cast, small_registry, monkeypatch, settings):
+    _fake_engine(monkeypatch, [])
+    officer = cast["lb_registration_officer"]
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        started = runs.registry_run_start(actor=officer, working_group=cast.groups["lb"])
+    with pytest.raises(ServiceError) as refused:
+        runs.registry_run_start(actor=cast["lb_protection_officer"], working_group=cast.groups["lb"])
+    assert refused.value.code == "run_active"
+    with pytest.raises(ServiceError):
+        runs.list_run_start(actor=officer, working_group=cast.groups["lb"], file_name="a.csv", content=b"first_name,family_name\nA,B\n")
+    assert runs.active_run(cast.groups["jo"].pk) is None  # another group is free
+    # A run left "queued" long ago (its worker gone) no longer blocks.
+    settings.IDENTITY_RUN_STALE_HOURS = 0
+    assert runs.active_run(cast.groups["lb"].pk) is None
+    settings.IDENTITY_RUN_STALE_HOURS = 12
+
+    with pytest.raises(NotPermitted):
+        runs.run_stop(actor=cast["lb_movement_officer"], linkage_run=started)
+    assert runs.run_stop(actor=cast["lb_protection_officer"], linkage_run=started) is True
+    assert runs.run_stop(actor=officer, linkage_run=started) is False, "already stopped"
+    queued[0]()  # the worker comes later: nothing to do
+    stopped = LinkageRun.objects.select_related("run").get(pk=started.pk)
+    assert stopped.run.status == RunStatus.CANCELLED and stopped.stage == "finished"
+    assert not CandidatePair.objects.filter(linkage_run=stopped).exists()
+    assert _audit("identity.run_stopped") == [{"linkage_run_id": stopped.pk, "run_id": stopped.run_id}]
+    assert runs.active_run(cast.groups["lb"].pk) is None
+
+
+def test_a_run_stopped_while_the_engine_works_stores_no_pair(cast, small_registry, monkeypatch):
+    a, _b = small_registry["first"]
+    c, _d = small_registry["second"]
+    pair = (records.individual_id(a.pk), records.individual_id(c.pk), 0.9)
+
+    def deduplicate(found: Any, *, model: Any = None, settings: Any = None) -> linkage.LinkageResult:
+        list(found)
+        core_runs.run_cancel(run_id=LinkageRun.objects.latest("pk").run_id)  # stopped from the page meanwhile
+        return linkage.LinkageResult(pairs=(linkage.MatchPair(*pair, 8.0, ()),), clusters=())
+
+    monkeypatch.setattr(runs.linkage, "deduplicate", deduplicate)
+    stopped = _start(cast)
+    assert stopped.run.status == RunStatus.CANCELLED
+    assert not CandidatePair.objects.filter(linkage_run=stopped).exists() and not _audit("identity.run_finished")
