@@ -379,3 +379,30 @@ def test_a_running_run_shows_its_stage_and_may_be_stopped_from_its_page(cast, qu
     assert response.status_code == 302 and response["Location"] == url
     working.run.refresh_from_db()
     assert working.run.status == RunStatus.CANCELLED
+
+
+def test_the_queue_and_run_list_pages_cost_the_same_queries_for_more_pairs(cast, queue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(cast, "lb_registration_officer")
+    urls = [reverse("identity:pair_queue", args=[queue["run"].pk]), reverse("identity:run_list")]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    counts()  # the first request warms caches (content types, the session)
+    before = counts()
+    more = household_make(cast, "lb", members=[head(first_name_lat="Omar"), spouse(first_name_lat="Huda")])
+    e, f = more.members.order_by("pk")
+    a, b, c, d = queue["people"]
+    for left, right, p in ((a, e, 0.58), (b, f, 0.62), (c, e, 0.8), (d, f, 0.95)):
+        pair_make(queue["run"], left, right, p)
+    run_make(cast, "lb")
+    assert counts() == before
+    assert before[0] <= 20, f"the queue page takes {before[0]} queries"
