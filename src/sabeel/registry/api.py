@@ -21,7 +21,7 @@ from sabeel.core.throttle import list_page_size
 from sabeel.registry import selectors, services
 from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.filters import FUNNEL_FILTERS, HouseholdFilterForm, funnel_as_of
-from sabeel.registry.likely import likely_matches
+from sabeel.registry.likely import likely_matches, shown_check
 from sabeel.registry.search import MAX_QUERY, person_search
 from sabeel.registry.services import DuplicateCheck, ExternalIdInput, MemberInput, dob_parse
 from sabeel.workgroups.models import WorkingGroup
@@ -374,10 +374,13 @@ def _ids(items: list[ExternalIdIO] | None) -> list[ExternalIdInput]:
     return [ExternalIdInput(scheme=i.scheme, value=i.value) for i in items or []]
 
 
-def _duplicate(payload: DuplicateCheckIn | None) -> DuplicateCheck | None:
+def _duplicate(request: HttpRequest, payload: DuplicateCheckIn | None) -> DuplicateCheck | None:
+    """The check as sent, the ids shown kept only if the caller may search those people (as the
+    page keeps them: ``likely.shown_check``), so a crafted request records nobody else."""
     if payload is None:
         return None
-    return DuplicateCheck(shown=tuple(payload.shown), reason=payload.reason, note=payload.note)
+    shown = shown_check(actor=request.user, posted=payload.shown, found=())
+    return DuplicateCheck(shown=tuple(shown), reason=payload.reason, note=payload.note)
 
 
 def _member(payload: MemberIn) -> MemberInput:
@@ -458,7 +461,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, d
         origin=payload.origin,
         destination=payload.destination,
         preferred_language=payload.preferred_language,
-        duplicate_check=_duplicate(payload.duplicate_check),
+        duplicate_check=_duplicate(request, payload.duplicate_check),
     )
     return 201, selectors.household_file(actor=request.user, household=household)
 
@@ -518,7 +521,7 @@ def add_member(request: HttpRequest, pk: int, payload: MemberAddIn) -> tuple[int
         household=household,
         member=_member(payload.member),
         expected_version=payload.version,
-        duplicate_check=_duplicate(payload.duplicate_check),
+        duplicate_check=_duplicate(request, payload.duplicate_check),
     )
     return 201, selectors.individual_file(actor=request.user, individual=person)
 

@@ -352,3 +352,27 @@ def test_the_panel_does_not_grow_in_queries_with_the_matches(cast, places):
         assert _panel(client, data).content.decode().count('class="likely-match"') == 5
     # session, user, second factor, memberships, groups, key counts, candidates, people, the audited read
     assert len(five) == len(one) <= 10  # 9 on SQLite
+
+
+def test_the_api_keeps_only_the_shown_ids_the_officer_may_search(cast, places):
+    lebanon = _arabic_household(cast).members.get()
+    jordan = _arabic_household(cast, "jo").members.get()
+    client = _client(cast)
+
+    def create(shown: list[int], reason: str = "") -> tuple[int, dict]:
+        body = {"members": [{"relationship": "head", "sex": "M", **LATIN}], "duplicate_check": {"shown": shown, "reason": reason}}
+        response = client.post("/api/registry/households", json.dumps(body), content_type="application/json")
+        return response.status_code, response.json()
+
+    # Only another group's person "shown": nobody the officer may search was, so no reason is asked and none is recorded.
+    status, body = create([jordan.pk, 99_999_999])
+    assert status == 201
+    assert "duplicate_check" not in RecordVersion.objects.get(household_id=body["id"], individual=None, version=1).changes
+    # A visible person among them still needs a reason; only that person is recorded, in the version and the audit row.
+    assert create([jordan.pk, lebanon.pk])[0] == 400
+    status, body = create([jordan.pk, lebanon.pk], "different_details")
+    assert status == 201
+    version = RecordVersion.objects.get(household_id=body["id"], individual=None, version=1)
+    assert version.changes["duplicate_check"][1]["likely_matches"] == [lebanon.pk]
+    row = AuditEntry.objects.get(action="household.created", target_id=str(body["id"]))
+    assert row.data["likely_match_ids"] == [lebanon.pk] and row.data["duplicate_reason"] == "different_details"
