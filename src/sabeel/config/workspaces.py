@@ -34,6 +34,7 @@ from sabeel.core.models import AuditEntry, BreakGlass
 from sabeel.core.permissions import can, get_visible, require, visible_to
 from sabeel.core.roles import Role
 from sabeel.core.selectors import break_glass_on_my_cases
+from sabeel.identity.selectors import pending_review
 from sabeel.registry.choices import BirthDateChangeState, MemberStatus
 from sabeel.registry.models import BirthDateChange, Household, MemberDeparture
 from sabeel.workgroups.models import Membership, MembershipApproval, WorkingGroup
@@ -91,7 +92,12 @@ def _registration(actor: Actor, group: WorkingGroup, now: dt.datetime) -> dict[s
     imports = []
     if can(actor, "person.update", group):
         imports = list(intention_import_list(actor=actor).filter(working_group_id=group.pk)[:RECENT_IMPORTS])
-    return {"counts": counts, "imports": imports, "may_create": can(actor, "person.create", group)}
+    return {
+        "counts": counts,
+        "imports": imports,
+        "may_create": can(actor, "person.create", group),
+        "duplicates": pending_review(actor=actor, working_group=group),
+    }
 
 
 def _protection(actor: Actor, group: WorkingGroup, now: dt.datetime) -> dict[str, Any]:
@@ -128,6 +134,7 @@ def _protection(actor: Actor, group: WorkingGroup, now: dt.datetime) -> dict[str
         "departures": departures.count(),
         "birth_dates": birth_dates.count(),
         "verifications": verifications,
+        "duplicates": pending_review(actor=actor, working_group=group),
     }
 
 
@@ -244,6 +251,7 @@ URL_NAMES = (
     "registry:household_list",
     "registry:household_create",
     "registry:search",
+    "identity:run_list",
     "geo:crossing_list",
     "conditions:index",
     "admin:index",

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from sabeel.core import audit, throttle
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotSignedIn
-from sabeel.core.permissions import get_visible, groups_for, visible_field_groups
+from sabeel.core.permissions import can, get_visible, groups_for, visible_field_groups
 from sabeel.core.roles import FieldGroup
+from sabeel.core.runs import RunStatus
 from sabeel.identity.models import Band, CandidatePair, Decision, LinkageRun, ListRecord, PairDecision
 from sabeel.identity.records import NAME_FIELDS
 from sabeel.registry.choices import DatePrecision, MemberStatus, Relationship, Sex
@@ -42,6 +43,7 @@ __all__ = [
     "pair_get",
     "pair_history",
     "pair_queue",
+    "pending_review",
     "run_get",
     "run_groups",
     "run_list",
@@ -147,6 +149,19 @@ def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def pending_review(*, actor: Any, working_group: WorkingGroup) -> dict[str, Any] | None:
+    """For the home page: how many pairs of the group's finished runs wait for a decision, and the
+    newest run that has some (``run_id``); ``None`` when the actor may not review in the group.
+    Counts only, no names: not audited."""
+    if not can(actor, "identity.review", working_group):
+        return None
+    waiting = CandidatePair.objects.filter(
+        linkage_run__working_group=working_group, linkage_run__run__status=RunStatus.SUCCEEDED, decision=Decision.PENDING
+    )
+    latest = waiting.order_by("-linkage_run__created_at", "-linkage_run_id").values_list("linkage_run_id", flat=True).first()
+    return {"pending": waiting.count(), "run_id": latest}
 
 
 def _require_any(actor: Any) -> None:

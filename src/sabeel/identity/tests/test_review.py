@@ -406,3 +406,15 @@ def test_the_queue_and_run_list_pages_cost_the_same_queries_for_more_pairs(cast,
     run_make(cast, "lb")
     assert counts() == before
     assert before[0] <= 20, f"the queue page takes {before[0]} queries"
+
+
+def test_the_home_page_leads_both_officers_to_the_pairs_waiting(cast, queue):
+    queue_url = reverse("identity:pair_queue", args=[queue["run"].pk])
+    for persona in OFFICERS:
+        home = _client(cast, persona).get(reverse("core:home")).content.decode()
+        assert f'href="{queue_url}" data-testid="home-duplicates">5 possible duplicates to review<' in home, persona
+    assert "home-duplicate" not in _client(cast, "lb_movement_officer").get(reverse("core:home")).content.decode()
+    for pair in queue["pairs"].values():
+        review.pair_decide(actor=cast["lb_protection_officer"], pair=pair, decision="different")
+    home = _client(cast, "lb_registration_officer").get(reverse("core:home")).content.decode()
+    assert "home-duplicates" not in home and f'href="{reverse("identity:run_list")}" data-testid="home-duplicate-runs"' in home
