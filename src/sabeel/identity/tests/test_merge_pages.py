@@ -290,3 +290,18 @@ def test_the_api_refuses_another_groups_records_and_a_merge_across_groups_withou
     assert status == 400 and "agreement" in json.dumps(answer).lower()
     assert not PersonLink.objects.exists() and not ShareEntry.objects.exists()
     assert Household.objects.count() == 2
+
+
+def test_the_household_page_links_to_a_members_merges_and_marks_a_merged_record(cast, home):
+    household, _mohamad, fatima, fatma = home
+    client = client_for(cast, "lb_registration_officer")
+    url = reverse("registry:household_detail", kwargs={"pk": household.pk})
+    page = client.get(url).content.decode()
+    assert reverse("identity:merge_person", kwargs={"pk": fatma.pk}) in page and f'data-testid="merged-{fatma.pk}"' not in page
+    client.post(
+        reverse("identity:merge_person", kwargs={"pk": fatima.pk}),
+        {"other": fatma.pk, "step": "merge", "survivor": "first", "reason": REASON},
+    )
+    link = PersonLink.objects.get()
+    page = client.get(url).content.decode()
+    assert f'data-testid="merged-{fatma.pk}"' in page and reverse("identity:merge_detail", kwargs={"pk": link.pk}) in page
