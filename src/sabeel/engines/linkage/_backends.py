@@ -17,10 +17,11 @@ def dialect(settings: LinkageSettings) -> str:
     return SPARK if settings.backend == Backend.SPARK else DUCKDB
 
 
-def spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
+def spark_session(*, cores: int = 2, memory: str = "2g", partitions: int = _SPARK_PARTITIONS) -> Any:
     """A local Spark session with Splink's similarity UDFs on the class path (reused when one is
     active). Spark writes its warehouse and checkpoints to a temporary directory, never the
-    working directory."""
+    working directory. ``partitions``: shuffle partitions (1 for small lists: each partition of
+    each of Splink's many steps is a task)."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
@@ -33,8 +34,8 @@ def spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
         .appName("sabeel-linkage")
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", memory)
-        .config("spark.sql.shuffle.partitions", str(_SPARK_PARTITIONS))
-        .config("spark.default.parallelism", str(_SPARK_PARTITIONS))
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
         .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
         .config("spark.local.dir", scratch)
         .config("spark.ui.enabled", "false")
@@ -52,9 +53,8 @@ def db_api(settings: LinkageSettings) -> Any:
         from splink.backends.spark import SparkAPI
 
         session = settings.spark_session if settings.spark_session is not None else spark_session()
-        return SparkAPI(
-            spark_session=session, break_lineage_method="persist", num_partitions_on_repartition=_SPARK_PARTITIONS
-        )
+        partitions = int(session.conf.get("spark.sql.shuffle.partitions", str(_SPARK_PARTITIONS)))
+        return SparkAPI(spark_session=session, break_lineage_method="persist", num_partitions_on_repartition=partitions)
     import duckdb
     from splink.backends.duckdb import DuckDBAPI
 

@@ -9,6 +9,7 @@ DuckDB carries its parameters over to Spark level by level (``for_dialect``).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from sabeel.engines.linkage._features import NAME_COLUMNS
@@ -48,7 +49,11 @@ def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
 def _best_jw(part: str, jw: str) -> str:
     a_l, a_r = f'"{part}_l"', f'"{part}_r"'
     b_l, b_r = f'coalesce("{part}_alt_l", "{part}_l")', f'coalesce("{part}_alt_r", "{part}_r")'
-    return f"greatest({jw}({a_l}, {a_r}), {jw}({b_l}, {a_r}), {jw}({a_l}, {b_r}), {jw}({b_l}, {b_r}))"
+    # Most records have one form a part (alt NULL): one Jaro-Winkler then, not four.
+    return (
+        f'(CASE WHEN "{part}_alt_l" IS NULL AND "{part}_alt_r" IS NULL THEN {jw}({a_l}, {a_r}) '
+        f"ELSE greatest({jw}({a_l}, {a_r}), {jw}({b_l}, {a_r}), {jw}({a_l}, {b_r}), {jw}({b_l}, {b_r})) END)"
+    )
 
 
 def _swapped(a: str, b: str) -> str:
@@ -158,8 +163,9 @@ def household_comparison(dialect: str) -> dict[str, Any]:
             "household not known",
             is_null_level=True,
         ),
-        _level(f"{head} AND {origin} AND {size}", "same head, origin and size"),
-        _level(f"{head} AND {origin}", "same head and origin"),
+        # cheap conditions first: conjunctions stop at the first false one
+        _level(f"{origin} AND {size} AND {head}", "same head, origin and size"),
+        _level(f"{origin} AND {head}", "same head and origin"),
         _level(head, "same head"),
         _level(f"{origin} AND {size}", "same origin and size"),
         _level(origin, "same origin"),
@@ -209,7 +215,29 @@ TRAINING_RULES: tuple[str, ...] = (
 )
 
 
+_QUOTED = re.compile(r'"([a-z_]+)"')
+
+
+def in_dialect(sql: str, dialect: str) -> str:
+    """SQL written here (DuckDB's double-quoted identifiers) for ``dialect``: Spark quotes
+    identifiers with backticks (a double-quoted word is a string there)."""
+    return _QUOTED.sub(r"`\1`", sql) if dialect == SPARK else sql
+
+
+def _quoted_for(settings: dict[str, Any], dialect: str) -> dict[str, Any]:
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = in_dialect(level["sql_condition"], dialect)
+    for rule in settings["blocking_rules_to_generate_predictions"]:
+        rule["blocking_rule"] = in_dialect(rule["blocking_rule"], dialect)
+    return settings
+
+
 def settings_dict(dialect: str, link_type: str) -> dict[str, Any]:
+    return _quoted_for(_settings_dict(dialect, link_type), dialect)
+
+
+def _settings_dict(dialect: str, link_type: str) -> dict[str, Any]:
     return {
         "link_type": link_type,
         "comparisons": comparisons(dialect),

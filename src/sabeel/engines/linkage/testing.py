@@ -127,11 +127,12 @@ def synthetic_lists(
     seed: int,
     duplicate_share: float = 0.3,
     styles: tuple[tuple[str, float], ...] = STYLE_SHARES,
+    second_styles: tuple[tuple[str, float], ...] | None = None,
     generate: bool = True,
 ) -> SyntheticLists:
     """``households`` households of a first agency and a second agency's list in which
     ``duplicate_share`` of them are registered again in Arabic only or Latin only (half each), in a
-    Latin style drawn from ``styles``, with the generator's usual respellings, typos, swaps and
+    Latin style drawn from ``second_styles`` (default ``styles``), with the generator's usual respellings, typos, swaps and
     coarser birth dates, plus new households (0.3 per first household). ``generate``: add the
     generated other-script reading to one-script records, as the platform stores it."""
     config = synthetic_config(households, seed=seed, styles=styles)
@@ -139,7 +140,7 @@ def synthetic_lists(
     overlap = OverlapConfig(
         seed=seed + 1,
         duplicate_share=duplicate_share,
-        latin_styles=styles,
+        latin_styles=second_styles or styles,
         arabic_only_rate=0.5,
         latin_only_rate=0.5,
     )
