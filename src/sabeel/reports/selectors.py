@@ -199,6 +199,16 @@ class _Counts:
     read_at: dt.datetime  # when the records were counted
 
 
+def _people_counted() -> Q:
+    """The members a household's people count: current members, less the records merged into
+    another while the merge is in effect (docs/eligibility.md rule 18: a person counts once, as
+    the surviving record). A subquery, not a join, so no member is counted twice."""
+    from sabeel.identity.models import LinkState, PersonLink
+
+    merged_away = PersonLink.objects.filter(state=LinkState.ACTIVE).values("merged_id")
+    return Q(members__status=MemberStatus.ACTIVE) & ~Q(members__pk__in=merged_away)
+
+
 def _households(actor: Actor) -> Any:
     return visible_to(actor, Household.objects.filter(status=HouseholdStatus.OPEN), action="aggregate.view")
 
@@ -222,7 +232,7 @@ def _count(actor: Actor) -> _Counts:
         for row in _households(actor)
         .annotate(reached=_reached())
         .values("host_country", "current_location_id", "origin_id", "reached")
-        .annotate(p=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .annotate(p=Count("members", filter=_people_counted()))
         .order_by()
     }
     for row in grouped:
@@ -244,7 +254,7 @@ def _count(actor: Actor) -> _Counts:
             .annotate(reached=_reached(), week=TruncWeek(_stage_day(stage), output_field=DateField()))
             .filter(reached__gte=stage, week__isnull=False)
             .values("host_country", "week")
-            .annotate(n=Count("pk", distinct=True), p=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+            .annotate(n=Count("pk", distinct=True), p=Count("members", filter=_people_counted()))
             .order_by()
         )
         for week_row in by_week:

@@ -387,3 +387,28 @@ def test_who_may_merge_decide_and_unmerge(cast, two_households):
     assert links.link_get(actor=cast["lb_protection_officer"], pk=link.pk) == link
     # A protection officer may also unmerge (identity.merge).
     merges.unmerge(actor=cast["lb_protection_officer"], link=link, reason="Two different women")
+
+
+# --- other readers: the funnel's people -----------------------------------------------------------
+
+
+def test_the_funnel_counts_a_merged_person_once_and_again_twice_after_the_unmerge(cast, places):
+    from sabeel.reports import selectors as funnel
+    from sabeel.reports.types import Dimension, Stage
+
+    household = household_make(cast, "lb", members=[head(), spouse(), twice()])
+    fatima, fatma = member(household, "spouse", 0), member(household, "spouse", 1)
+
+    def people() -> int | None:
+        funnel._cache.clear()
+        table = funnel.funnel_table(cast["lb_protection_officer"], dimension=Dimension.HOST_COUNTRY, unit="people")
+        return table.total.cells[Stage.REGISTERED].value
+
+    assert people() == 3
+    link = merges.merge(actor=cast["lb_registration_officer"], survivor=fatima, merged=fatma, reason=REASON)
+    assert people() == 2
+    merges.unmerge(actor=cast["lb_registration_officer"], link=link, reason="Two different women")
+    # A reversed link (and several of them) never counts a member twice.
+    link = merges.merge(actor=cast["lb_registration_officer"], survivor=fatima, merged=fatma, reason=REASON)
+    merges.unmerge(actor=cast["lb_registration_officer"], link=link, reason="Two different women")
+    assert people() == 3
