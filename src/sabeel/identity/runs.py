@@ -143,17 +143,34 @@ def train_min() -> int:
     return int(getattr(django_settings, "IDENTITY_TRAIN_MIN", TRAIN_MIN))
 
 
-def model_to_reuse(working_group_id: int) -> tuple[LinkageRun | None, linkage.TrainedModel | None]:
-    """The latest model trained on at least ``train_min()`` records: the group's own first."""
+def model_to_reuse(working_group_id: int, *, own_only: bool = False) -> tuple[LinkageRun | None, linkage.TrainedModel | None]:
+    """The latest model trained on at least ``train_min()`` records: the group's own first
+    (``own_only``: only the group's own)."""
     trained = (
         LinkageRun.objects.filter(run__status=RunStatus.SUCCEEDED, records_total__gte=train_min())
         .exclude(model_settings={})
         .order_by("-created_at", "-pk")
     )
-    found = trained.filter(working_group_id=working_group_id).first() or trained.first()
+    found = trained.filter(working_group_id=working_group_id).first() or (None if own_only else trained.first())
     if found is None:
         return None, None
     return found, linkage.TrainedModel(settings=found.model_settings)
+
+
+def _model_for(working_group_id: int, records_total: int, *, is_list: bool) -> tuple[bool, LinkageRun | None, linkage.TrainedModel | None]:
+    """Whether the run may go on, and the model it predicts with (None: it trains its own).
+    A registry run trains when the registry is large enough (its people change between runs);
+    a list run predicts with the group's own trained model when there is one (training on the
+    whole registry again for a list of a few hundred rows would take as long as a registry run),
+    else trains when large enough; below ``train_min()`` records any group's model is used."""
+    if is_list:
+        source, model = model_to_reuse(working_group_id, own_only=True)
+        if model is not None:
+            return True, source, model
+    if records_total >= train_min():
+        return True, None, None
+    source, model = model_to_reuse(working_group_id)
+    return model is not None, source, model
 
 
 def _engine_options() -> dict[str, Any]:
@@ -236,7 +253,7 @@ def registry_run_start(*, actor: Any, working_group: WorkingGroup) -> LinkageRun
     """Queue a duplicate run over the whole registry of ``working_group`` and return it."""
     _check_group(actor, working_group)
     count = records.registry_count(working_group.pk)
-    if count < MIN_RECORDS or (count < train_min() and model_to_reuse(working_group.pk)[1] is None):
+    if count < MIN_RECORDS or not _model_for(working_group.pk, count, is_list=False)[0]:
         raise ServiceError(failure_message("too_few_records"), code="too_few_records")
     return _create(actor=actor, working_group=working_group, kind=RunKind.REGISTRY)
 
@@ -266,7 +283,7 @@ def list_run_start(*, actor: Any, working_group: WorkingGroup, file_name: str, c
     count = records.registry_count(working_group.pk)
     if count < 1:
         raise ServiceError(_("The working group's registry has nobody to compare the list with."), code="too_few_records")
-    if count + len(kept) < train_min() and model_to_reuse(working_group.pk)[1] is None:
+    if not _model_for(working_group.pk, count + len(kept), is_list=True)[0]:
         raise ServiceError(failure_message("too_few_records"), code="too_few_records")
     name = PurePath(file_name.replace("\\", "/")).name[:200]
     return _create(actor=actor, working_group=working_group, kind=RunKind.LIST, file_name=name, payload=content)
@@ -455,13 +472,10 @@ def _work(linkage_run: LinkageRun, run: Run) -> None:
         **_engine_options(),
     )
     registry = records.registry_records(group.pk)
-    model: linkage.TrainedModel | None = None
-    source: LinkageRun | None = None
-    if total + len(list_records) < train_min():
-        source, model = model_to_reuse(group.pk)
-        if model is None:
-            _fail(linkage_run, run, "too_few_records", report=report)
-            return
+    may_go, source, model = _model_for(group.pk, total + len(list_records), is_list=bool(list_records))
+    if not may_go:
+        _fail(linkage_run, run, "too_few_records", report=report)
+        return
     try:
         if list_records:
             result = linkage.link([records.list_record(r) for r in list_records], registry, model=model, settings=settings)

@@ -473,3 +473,22 @@ def test_a_run_stopped_while_the_engine_works_stores_no_pair(cast, small_registr
     stopped = _start(cast)
     assert stopped.run.status == RunStatus.CANCELLED
     assert not CandidatePair.objects.filter(linkage_run=stopped).exists() and not _audit("identity.run_finished")
+
+
+def test_a_list_run_predicts_with_the_groups_own_model_even_when_the_registry_could_train(cast, small_registry, monkeypatch, settings):
+    calls: list[Any] = []
+    _fake_engine(monkeypatch, [], calls)
+    settings.IDENTITY_TRAIN_MIN = 3  # the four people of Lebanon could train a model of their own
+    done = _upload(cast, b"first_name,family_name\nAli,Haddad\n")
+    assert done.run.status == RunStatus.SUCCEEDED
+    ((kind, _left, _right, model),) = calls
+    assert kind == "link" and model is not None and model.settings == {"comparisons": []}
+    # Without a model of its own, a group large enough trains one (model None to the engine) ...
+    LinkageRun.objects.filter(pk=small_registry["source"].pk).update(model_settings={})
+    calls.clear()
+    _upload(cast, b"first_name,family_name\nAli,Haddad\n")
+    assert calls[0][3] is None
+    # ... and a registry run trains when it may.
+    calls.clear()
+    _start(cast)
+    assert calls[0][2] is None
