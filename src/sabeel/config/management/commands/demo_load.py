@@ -1,6 +1,7 @@
 """Load the demo data set that `make demo` serves. Refuses to run against production settings.
 
-Every later capability extends it (registry households, consents, movements, the fund)."""
+Every later capability extends it (registry households, consents, movements, the fund, people
+registered twice and a duplicate run to review: ``config.demo_identity``)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
         from sabeel.registry.bulk import demo_households_load
 
         self.stdout.write(demo_households_load(actor=system("demo_load")))  # 10,000 households per host group
+        from sabeel.config.demo_identity import DEMO_RUN_GROUP, demo_identity_load
+
+        # People registered twice (Arabic only, then Latin only by another agency) and a queued duplicate run.
+        self.stdout.write(demo_identity_load(officer=cast.users.get(f"{DEMO_RUN_GROUP}_registration_officer")))
         from sabeel.consent.demo import demo_voluntariness_load
 
         self.stdout.write(demo_voluntariness_load(actor=system("demo_load")))
