@@ -1,23 +1,24 @@
 """Finding a person: the name keys of the search index, and the search selector.
 
-**Keys.** Each person gets, per script, the consonant skeleton of every name part (``s:mhmd``;
-a name of vowels only is keyed by its folded spelling, ``s:=aya``) and **pair keys** of the
-skeletons of two parts, order-free: first + father, first + family, father + family
-(``p:hr|mhmd``). A single skeleton such as ``mhmd`` is shared by a third of the people; a pair is
-a few hundred at a million, so a query of two or more name parts is answered from a few
-thousand index entries at most. ``name_keys_for`` is pure and cached per distinct name.
+**Keys.** The keys of the name model (``engines.text.name_keys``, the scheme the linkage engine
+blocks on): every name word and part in its common form, where Arabic script and English, French,
+Turkish or chat-digit spellings meet (``w:mhmd`` for محمد, Mohammed and Mehmet; ``w:'bd+rhmn``),
+and **pair keys** of two parts, order-free: first + father, first + family, father + family,
+first + grandfather (``p:hr|mhmd``). A single key such as ``w:mhmd`` is shared by a third of the
+people; a pair is a few hundred at a million, so a query of two or more name parts is answered
+from a few thousand index entries at most. ``name_keys_for`` is pure and cached per distinct part.
 
-**Search.** The query is folded (``engines.text.normalise``: either script, transliteration
-variants, hamza and taa marbuta, Eastern Arabic digits); every contiguous run of one to three of
-its words is a candidate name part (an article glued on, "AlKhatib", is also tried without), and
-every two runs that do not overlap give a pair key. The covering index, scoped to the actor's
+**Search.** The query's words are taken in their common forms (``engines.text.query_forms``:
+either script, any transliteration style, articles and glued articles off, Eastern Arabic digits);
+every contiguous run of one to three of its words is a candidate name part, and every two runs
+that do not overlap give a pair key. The covering index, scoped to the actor's
 working groups, is read for how many people each key has; a word whose pairs meet (almost)
 nobody, or far fewer people than the other words meet together, is probably mistyped, so its
 pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
 they share (rare keys weigh more, typo keys half, keys too common to tell anyone apart are
 skipped once rarer ones are taken; equal weights are cut in an order scrambled per query, not
-by id); the best ``CANDIDATES`` get a cheap word-by-word score (``engines.text.name_similarity``,
-cached per pair of words), and the best ``RESCORE`` of those are ranked by the name model,
+by id); the best ``CANDIDATES`` get a cheap word-by-word score (``engines.text.word_similarity``
+on the common forms, cached per pair of words), and the best ``RESCORE`` of those are ranked by the name model,
 ``engines.text.match_query`` over the person's readings (each script: the typed parts, the
 generated reading of ``registry.readings`` filling the parts left empty, so a record in either
 script is found from either script). Hits are ordered by the name model's score, equal scores by
@@ -33,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,16 +47,20 @@ from sabeel.core import audit
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import groups_for, require
 from sabeel.engines.text import (
+    KEY_PAIRS,
+    PARTS,
     NameComparison,
-    NormalisedText,
     PartAgreement,
-    Script,
-    detect_script,
+    WordForm,
+    common_form,
     fold_digits,
     match_query,
-    normalise,
+    pair_key,
+    part_key,
+    query_forms,
+    word_keys,
+    word_similarity,
 )
-from sabeel.engines.text import name_similarity as _name_similarity
 from sabeel.registry.fieldgroups import NAME_FIELDS_AR, NAME_FIELDS_LAT, allowed_fields, keep
 from sabeel.registry.models import ExternalId, Household, Individual, NameKey, Phone
 from sabeel.registry.numbers import external_id_normalise, phone_to_e164, registration_number_parse
@@ -80,132 +84,104 @@ MAX_QUERY = 200
 CANDIDATES = 600
 MAX_QUERY_WORDS = 6
 MAX_SPAN = 3
-# Pairs of name parts indexed together: (first, father), (first, family), (father, family).
-_PAIRS = ((0, 1), (0, 3), (1, 3))
-# Words that are only ever half of a name ("Abd" al-Rahman, Nur al-"Din", "Abu" Zaid).
-_HALF_WORDS = frozenset({"abd", "din", "abu", "bin", "ibn", "bint", "ben", "عبد", "دين", "ابو", "بن", "بنت"})
+# Words that are only ever half of a name (Abd al-Rahman, Nur al-Din, Abu Zaid), as the name model has them.
+_HALF_WORDS = frozenset({"abd", "din", "abu", "abou", "bin", "ibn", "bint", "ben", "عبد", "دين", "ابو", "بن", "بنت"})
+HALF_WORD_WEIGHT = 0.35
 _KEY_LENGTH = 64
-_GLUED_ARTICLE = re.compile(r"^(?:al|el|il|ul)([a-z]{4,})$")
-# The consonant classes of engines.text skeletons, for keys one edit away from a typed word.
-_SKELETON_LETTERS = "bdfhjklmnrstzxSG"
+# The consonant classes of the name model's keys, for keys one edit away from a typed word, and
+# the marks a key may start with (a vowel, y, w).
+_KEY_LETTERS = "bdjhzsSkGflmnr"
+_ONSETS = frozenset("'yw")
 
 
 # --- keys ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 17)
-def _token_skeleton(token: str) -> str:
-    skeleton = "".join(normalise(token).skeleton)
-    if not skeleton:
-        # Skeletons drop a final h, which leaves "Yahya" / "يحيى" with nothing: keep it here (a
-        # consonant appended and taken off again stops the rule).
-        stop = "ب" if detect_script(token) is Script.ARABIC else "b"
-        skeleton = "".join(normalise(token + stop).skeleton)[:-1]
-    return skeleton
-
-
-def _unit_key(tokens: Sequence[str]) -> str:
-    # A name of vowels only ("Aya", "آية") has no skeleton: its folded spelling stands in.
-    skeleton = "".join(_token_skeleton(t) for t in tokens)
-    return skeleton or "=" + "".join(tokens)
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(t for t in normalise(text).tokens if not t.isdigit())
-
-
-def _glued_article(token: str) -> str:
-    """The word without an article written onto it ("AlKhatib", "Elhariri"), or ""."""
-    match = _GLUED_ARTICLE.match(token)
-    return match.group(1) if match else ""
+def _truncate(key: str) -> str:
+    return key[:_KEY_LENGTH]
 
 
 @lru_cache(maxsize=1 << 17)
-def _part(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the keys of the whole part, the single keys it is found by) for one name field's value;
-    a part written with its article glued on ("AlKhatib") has a second whole key without it."""
-    tokens = _words(text)
-    if not tokens:
-        return (), ()
-    wholes = [_unit_key(tokens)]
-    if len(tokens) == 1 and _glued_article(tokens[0]):
-        wholes.append(_unit_key((_glued_article(tokens[0]),)))
-    singles = set(wholes)
-    if len(tokens) > 1:
-        singles.update(_unit_key((t,)) for t in tokens if t not in _HALF_WORDS)
-    return tuple(dict.fromkeys(wholes)), tuple(sorted(singles))
-
-
-def _pair_key(a: str, b: str) -> str:
-    first, second = (a, b) if a <= b else (b, a)
-    return f"p:{first}|{second}"[:_KEY_LENGTH]
+def _part(text: str) -> tuple[str, tuple[str, ...]]:
+    """(the key of the whole part, its single keys) for one name field's value
+    (``engines.text.part_key`` / ``word_keys``); ("", ()) when it has no letters."""
+    return part_key(text), word_keys(text)
 
 
 def name_keys_for(fields: Mapping[str, str]) -> set[str]:
     """The search-index keys of one person, from the values of the eight name fields
-    (``first_name_ar`` … ``family_name_lat``; missing or empty fields are fine). Pure and cached
-    per distinct name, so it costs a few microseconds per person in a bulk load."""
+    (``first_name_ar`` … ``family_name_lat``; missing or empty fields are fine): the keys of the
+    name model (``engines.text.name_keys``) over the Arabic and the Latin reading, cut to the
+    column's length. Pure and cached per distinct part, so it costs a few microseconds per
+    person in a bulk load."""
     keys: set[str] = set()
     for names in (NAME_FIELDS_AR, NAME_FIELDS_LAT):
-        parts = [_part(fields.get(name) or "") for name in names]
-        for _whole, singles in parts:
-            keys.update(f"s:{s}"[:_KEY_LENGTH] for s in singles)
-        for i, j in _PAIRS:
-            for a in parts[i][0]:
-                for b in parts[j][0]:
-                    keys.add(_pair_key(a, b))
-    return keys
+        parts = dict(zip(PARTS, (_part(fields.get(name) or "") for name in names), strict=True))
+        for _whole, singles in parts.values():
+            keys.update(singles)
+        for x, y in KEY_PAIRS:
+            if parts[x][0] and parts[y][0]:
+                keys.add(pair_key(parts[x][0], parts[y][0]))
+    return {_truncate(key) for key in keys}
 
 
 @dataclass(frozen=True)
 class QueryKeys:
-    """The index keys a name query is looked up by; ``pair_words`` says which query words each
-    pair key stands for."""
+    """The index keys a name query is looked up by: ``forms`` are the query's words in the name
+    model's common representation, ``words`` their spellings; ``pair_words`` says which words
+    (positions in ``forms``) each pair key stands for."""
 
     words: tuple[str, ...]
     singles: tuple[str, ...]
     pairs: tuple[str, ...]
     spans: tuple[tuple[int, int, str], ...] = field(repr=False, default=())
     pair_words: Mapping[str, frozenset[int]] = field(repr=False, default_factory=dict)
+    forms: tuple[WordForm, ...] = field(repr=False, default=())
 
 
 def query_keys(query: str) -> QueryKeys:
-    """The single and pair keys of a name query (at most ``MAX_QUERY_WORDS`` words are used)."""
-    words = _words(query)[:MAX_QUERY_WORDS]
+    """The single and pair keys of a name query (at most ``MAX_QUERY_WORDS`` words are used):
+    every run of one to ``MAX_SPAN`` words is a candidate name part, every two runs that do not
+    overlap a pair key."""
+    forms = query_forms(query)[:MAX_QUERY_WORDS]
     spans: list[tuple[int, int, str]] = []
-    for start in range(len(words)):
-        for end in range(start + 1, min(start + MAX_SPAN, len(words)) + 1):
-            spans.append((start, end, _unit_key(words[start:end])))
-        glued = _glued_article(words[start])
-        if glued:
-            spans.append((start, start + 1, _unit_key((glued,))))
-    singles = sorted({f"s:{key}"[:_KEY_LENGTH] for _s, _e, key in spans})
+    for start in range(len(forms)):
+        for end in range(start + 1, min(start + MAX_SPAN, len(forms)) + 1):
+            spans.append((start, end, "+".join(f.key for f in forms[start:end])))
+    singles = sorted({_truncate(f"w:{key}") for _s, _e, key in spans})
     pair_words: dict[str, frozenset[int]] = {}
     for a in spans:
         for b in spans:
             if a[1] <= b[0]:
-                key = _pair_key(a[2], b[2])
+                key = _truncate(pair_key(a[2], b[2]))
                 pair_words[key] = pair_words.get(key, frozenset()) | frozenset(range(a[0], a[1])) | frozenset(range(b[0], b[1]))
     return QueryKeys(
-        words=words, singles=tuple(singles), pairs=tuple(sorted(pair_words)), spans=tuple(spans), pair_words=pair_words
+        words=tuple(f.spelling for f in forms),
+        singles=tuple(singles),
+        pairs=tuple(sorted(pair_words)),
+        spans=tuple(spans),
+        pair_words=pair_words,
+        forms=forms,
     )
 
 
-def _one_edit(skeleton: str) -> set[str]:
-    """Skeletons one deletion, substitution, insertion or transposition away."""
+def _one_edit(key: str) -> set[str]:
+    """Keys one deletion, substitution, insertion or transposition of a consonant class away
+    (the onset mark of a word that starts with a vowel, y or w is kept)."""
+    onset = key[:1] if key[:1] in _ONSETS else ""
+    body = key[len(onset) :]
     out: set[str] = set()
-    n = len(skeleton)
+    n = len(body)
     for i in range(n):
-        out.add(skeleton[:i] + skeleton[i + 1 :])
-        for letter in _SKELETON_LETTERS:
-            out.add(skeleton[:i] + letter + skeleton[i + 1 :])
+        out.add(body[:i] + body[i + 1 :])
+        for letter in _KEY_LETTERS:
+            out.add(body[:i] + letter + body[i + 1 :])
         if i + 1 < n:
-            out.add(skeleton[:i] + skeleton[i + 1] + skeleton[i] + skeleton[i + 2 :])
+            out.add(body[:i] + body[i + 1] + body[i] + body[i + 2 :])
     for i in range(n + 1):
-        for letter in _SKELETON_LETTERS:
-            out.add(skeleton[:i] + letter + skeleton[i:])
-    out.discard(skeleton)
-    return {s for s in out if s}
+        for letter in _KEY_LETTERS:
+            out.add(body[:i] + letter + body[i:])
+    return {onset + s for s in out if s} - {key}
 
 
 def fuzzy_pair_keys(keys: QueryKeys, suspects: Iterable[int] | None = None) -> tuple[str, ...]:
@@ -214,28 +190,30 @@ def fuzzy_pair_keys(keys: QueryKeys, suspects: Iterable[int] | None = None) -> t
     (query word positions) are varied, all single words when None."""
     singles = [(s, e, k) for s, e, k in keys.spans if e - s == 1 and not k.startswith("=")]
     vary = set(range(len(keys.words))) if suspects is None else set(suspects)
-    variants = {s: _variants(keys.words[s], k) for s, _e, k in singles if s in vary}
+    variants = {s: _variants(keys.forms[s]) for s, _e, _k in singles if s in vary}
     found: set[str] = set()
     for a in singles:
         for b in singles:
             if a[1] > b[0]:
                 continue
-            found.update(_pair_key(variant, b[2]) for variant in variants.get(a[0], ()))
-            found.update(_pair_key(a[2], variant) for variant in variants.get(b[0], ()))
+            found.update(_truncate(pair_key(variant, b[2])) for variant in variants.get(a[0], ()))
+            found.update(_truncate(pair_key(a[2], variant)) for variant in variants.get(b[0], ()))
     return tuple(sorted(found - set(keys.pairs)))
 
 
-def _variants(word: str, skeleton: str) -> set[str]:
-    # One edit of the skeleton, and the skeletons of the word with a letter dropped or two
-    # neighbours swapped ("Kahlil": the swap broke the "kh" of Khalil).
-    out = _one_edit(skeleton)
+@lru_cache(maxsize=1 << 14)
+def _variants(form: WordForm) -> frozenset[str]:
+    # One edit of the key, and the keys of the spelling with a letter dropped or two neighbours
+    # swapped ("Kahlil": the swap broke the "kh" of Khalil).
+    out = _one_edit(form.key)
+    word = form.spelling
     for i in range(len(word)):
-        out.add(_token_skeleton(word[:i] + word[i + 1 :]))
+        out.add(common_form(word[:i] + word[i + 1 :]).replace(" ", "+"))
         if i + 1 < len(word):
-            out.add(_token_skeleton(word[:i] + word[i + 1] + word[i] + word[i + 2 :]))
-    out.discard(skeleton)
+            out.add(common_form(word[:i] + word[i + 1] + word[i] + word[i + 2 :]).replace(" ", "+"))
+    out.discard(form.key)
     out.discard("")
-    return out
+    return frozenset(out)
 
 
 def suspect_words(keys: QueryKeys, counts: Mapping[str, int]) -> set[int]:
@@ -258,51 +236,47 @@ def suspect_words(keys: QueryKeys, counts: Mapping[str, int]) -> set[int]:
 # --- scoring ------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
-def _folded(token: str) -> NormalisedText:
-    return normalise(token)
-
-
-@lru_cache(maxsize=1 << 19)
-def _token_score(a: str, b: str) -> float:
-    return _name_similarity(_folded(a), _folded(b))
-
-
 @lru_cache(maxsize=1 << 17)
-def _name_words(text: str) -> tuple[str, ...]:
-    return _words(text)
+def _name_forms(text: str) -> tuple[WordForm, ...]:
+    return query_forms(text)
 
 
 def name_score(words: Sequence[str], names: Iterable[str]) -> float:
     """How well a person's names (the values of their name fields, both scripts) cover the query
-    words, 0.0 to 1.0: each word meets its best partner, weighted by the word's length."""
-    return _Scorer(words).score(names)
+    words, 0.0 to 1.0: each word meets its best partner (``engines.text.word_similarity`` on the
+    common forms), half-words (Abd, Abu, Din) weighing less."""
+    return _Scorer(query_forms(" ".join(words))).score(names)
 
 
 class _Scorer:
-    """``name_score`` for many people against one query, remembering each word pair's score."""
+    """``name_score`` for many people against one query, remembering each word pair's score:
+    the cheap first cut before the name model's ``match_query``."""
 
-    def __init__(self, words: Sequence[str]) -> None:
-        self.words: list[tuple[str, int, dict[str, float]]] = [(word, len(word), {}) for word in words]
-        self.weight = float(sum(len(word) for word in words))
+    def __init__(self, forms: Sequence[WordForm]) -> None:
+        self.words: list[tuple[WordForm, float, dict[WordForm, float]]] = [
+            (form, HALF_WORD_WEIGHT if form.spelling in _HALF_WORDS else 1.0, {}) for form in forms
+        ]
+        self.weight = sum(weight for _form, weight, _seen in self.words)
 
     def score(self, names: Iterable[str]) -> float:
-        candidates: set[str] = set()
+        candidates: set[WordForm] = set()
         for text in names:
             if text:
-                candidates.update(_name_words(text))
+                candidates.update(_name_forms(text))
         if not self.words or not candidates:
             return 0.0
         total = 0.0
-        for word, length, seen in self.words:
+        for word, weight, seen in self.words:
             best = 0.0
             for other in candidates:
                 value = seen.get(other)
                 if value is None:
-                    value = seen[other] = _token_score(word, other)
+                    value = seen[other] = word_similarity(word, other)
                 if value > best:
                     best = value
-            total += best * length
+                    if best == 1.0:
+                        break
+            total += best * weight
         return round(total / self.weight, 4)
 
 
@@ -499,28 +473,32 @@ def tie_break(query: str, individual_id: int) -> int:
     return int.from_bytes(hashlib.blake2b(f"{query}\x00{individual_id}".encode(), digest_size=8).digest(), "big")
 
 
-def _score_names(text: str, words: Sequence[str], ids: Sequence[int]) -> dict[int, NameComparison]:
-    """The candidates' names compared with the query by the name model (``match_query`` over the
-    person's readings: each script, typed parts with the generated reading filling the empty
-    ones). A cheap word-by-word score (cached per pair of words) first picks the ``RESCORE`` best
-    candidates, which the name model then ranks. Read without the households: the ids come from
-    the actor's groups' index, and the hits shown are read again with the group filter."""
+def _score_names(text: str, forms: Sequence[WordForm], ids: Sequence[int]) -> dict[int, NameComparison]:
+    """The candidates' names compared with the query by the name model (``rank_names``). Read
+    without the households: the ids come from the actor's groups' index, and the hits shown are
+    read again with the group filter."""
     if not ids:
         return {}
-    scorer = _Scorer(words)
     rows = Individual.objects.filter(pk__in=list(ids)).values_list("id", *NAME_FIELDS_AR, *NAME_FIELDS_LAT, "generated_names")
-    people: dict[int, tuple[dict[str, str], Any]] = {}
+    people = ((row[0], dict(zip(NAME_FIELDS_AR + NAME_FIELDS_LAT, row[1:-1], strict=True)), row[-1]) for row in rows)
+    return rank_names(text, forms, people)
+
+
+def rank_names(
+    text: str, forms: Sequence[WordForm], people: Iterable[tuple[int, Mapping[str, Any], Mapping[str, Any] | None]]
+) -> dict[int, NameComparison]:
+    """(id, typed name fields, generated names) of candidates → the name model's comparison with
+    the query (``match_query`` over the person's readings: each script, typed parts with the
+    generated reading filling the empty ones). A cheap word-by-word score (cached per pair of
+    words) first picks the ``RESCORE`` best, which the name model then ranks. Pure."""
+    scorer = _Scorer(forms)
+    readings: dict[int, tuple[Mapping[str, Any], Mapping[str, Any] | None]] = {}
     prescores: dict[int, float] = {}
-    for row in rows:
-        typed = dict(zip(NAME_FIELDS_AR + NAME_FIELDS_LAT, row[1:-1], strict=True))
-        people[row[0]] = (typed, row[-1])
-        prescores[row[0]] = scorer.score(with_generated(typed, row[-1]).values())
+    for pk, typed, generated in people:
+        readings[pk] = (typed, generated)
+        prescores[pk] = scorer.score(with_generated(typed, generated).values())
     best = sorted(prescores, key=lambda pk: (-prescores[pk], tie_break(text, pk)))[:RESCORE]
-    return {
-        pk: match_query(text, person_readings(*people[pk]))
-        for pk in best
-        if prescores[pk] >= PRESCORE_FLOOR
-    }
+    return {pk: match_query(forms, person_readings(*readings[pk])) for pk in best if prescores[pk] >= PRESCORE_FLOOR}
 
 
 def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
@@ -553,7 +531,7 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
         candidates = _name_candidates(name_groups, keys)
         if not candidates:
             candidates = _candidates_by_singles(name_groups, keys.singles)
-        scores = _score_names(text, keys.words, candidates)
+        scores = _score_names(text, keys.forms, candidates)
 
     # Identifier matches first (one household's members in registration order), then the names by
     # the name model's score, ties by how well the name order agrees, then ``tie_break``.

@@ -24,15 +24,19 @@ Arabic script and English/French/Turkish/chat-digit transliterations meet (1.0 f
   first+father, first+family, father+family, first+grandfather, over every reading.
 
 A query is keyed with ``part_key`` of its runs of words, paired with ``pair_key``;
-``query_forms(query)`` gives the forms once for ``match_query`` over many candidates.
+``query_forms(query)`` gives the forms once for ``match_query`` over many candidates;
+``word_similarity(a, b)`` compares two of those forms (cached), for a cheap first cut.
 """
 
 from sabeel.engines.text._arabic import normalise_arabic
+from sabeel.engines.text._compare import word_similarity
 from sabeel.engines.text._digits import fold_digits
+from sabeel.engines.text._forms import WordForm
 from sabeel.engines.text._index import Candidate, Match, NameIndex
 from sabeel.engines.text._latin import normalise_latin
 from sabeel.engines.text._normalise import NormalisedText, Script, detect_script, normalise, skeleton
 from sabeel.engines.text._person import (
+    KEY_PAIRS,
     PARTS,
     NameComparison,
     NameFrequencies,
@@ -52,6 +56,7 @@ from sabeel.engines.text._person import (
 from sabeel.engines.text._similarity import jaro_winkler, name_similarity, token_similarity, trigram_similarity
 
 __all__ = [
+    "KEY_PAIRS",
     "PARTS",
     "Candidate",
     "Match",
@@ -63,6 +68,7 @@ __all__ = [
     "PartAgreement",
     "PersonName",
     "Script",
+    "WordForm",
     "common_form",
     "compare_names",
     "detect_script",
@@ -82,4 +88,5 @@ __all__ = [
     "token_similarity",
     "trigram_similarity",
     "word_keys",
+    "word_similarity",
 ]

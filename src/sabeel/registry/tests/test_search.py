@@ -7,6 +7,7 @@ import pytest
 
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import ReadEntry
+from sabeel.engines.text import PersonName, name_keys
 from sabeel.registry.search import name_keys_for, name_score, person_search, query_keys
 from sabeel.registry.tests.factories import head, household_make, spouse
 
@@ -18,13 +19,34 @@ def test_keys_meet_across_scripts_and_spellings():
     latin = name_keys_for({"first_name_lat": "Mohamad", "family_name_lat": "El Hariri"})
     assert "p:hr|mhmd" in arabic and "p:hr|mhmd" in latin
     assert name_keys_for({"first_name_lat": "Abdulrahman"}) == name_keys_for({"first_name_lat": "Abd al-Rahman"})
-    assert name_keys_for({"first_name_lat": "Abdel Rahman"}) >= {"s:bdrhmn"}
+    assert name_keys_for({"first_name_lat": "Abdel Rahman"}) >= {"w:'bd+rhmn", "w:rhmn"}
+
+
+def test_the_index_keys_are_the_name_models_keys():
+    fields = {"first_name_ar": "عبد الرحمن", "father_name_ar": "خليل", "family_name_ar": "الخطيب", "first_name_lat": "Abdülrahman", "family_name_lat": "Hatip"}
+    readings = [PersonName.from_fields(fields, "_ar"), PersonName.from_fields(fields, "_lat")]
+    assert name_keys_for(fields) == name_keys(readings)
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ({"first_name_ar": "خليل", "family_name_ar": "الخطيب"}, {"first_name_lat": "Halil", "family_name_lat": "Hatip"}),
+        ({"first_name_ar": "عائشة", "family_name_ar": "الشمري"}, {"first_name_lat": "Ayşe", "family_name_lat": "Şemmari"}),
+        ({"first_name_ar": "جمال", "family_name_ar": "الجاسم"}, {"first_name_lat": "Cemal", "family_name_lat": "Casım"}),
+        ({"first_name_ar": "يحيى", "family_name_ar": "الحموي"}, {"first_name_lat": "Yehia", "family_name_lat": "Hamwi"}),
+    ],
+)
+def test_turkish_and_french_spellings_share_pair_keys_with_the_arabic(arabic, latin):
+    shared = {k for k in name_keys_for(arabic) & name_keys_for(latin) if k.startswith("p:")}
+    assert shared
 
 
 def test_a_two_word_query_is_looked_up_by_its_pair_key_in_either_order():
     assert "p:hr|mhmd" in query_keys("Muhammad al-Hariri").pairs
     assert "p:hr|mhmd" in query_keys("Hariri, Mohammed").pairs
-    assert "p:bdrhmn|hr" in query_keys("Abdel Rahman El Hariri").pairs
+    assert "p:'bd+rhmn|hr" in query_keys("Abdel Rahman El Hariri").pairs
+    assert "p:'bd+rhmn|hr" in query_keys("عبد الرحمن الحريري").pairs
 
 
 def test_scores_prefer_the_closer_spelling():
