@@ -8,12 +8,15 @@ clear message), create the run (a ``core.Run`` record plus its ``LinkageRun``) a
 permission again, reads an uploaded list into ``ListRecord`` rows (every row kept or reported),
 streams the registry's records (``identity.records``) into the linkage engine
 (``engines.linkage.deduplicate`` or ``link``) and stores the pairs at or above the floor as
-``CandidatePair`` rows (``likely`` at or above the threshold, else ``uncertain``).
+``CandidatePair`` rows (``likely`` at or above the threshold, else ``uncertain``). A pair of two
+registered people decided "same" or "different" in an earlier run of the group keeps that decision
+(it is not asked again); "unsure" is asked again. One run at a time per group (``active_run``);
+``run_stop`` stops a queued or running one, which then stores no pair.
 
 The engine reports its stages through ``on_progress``; the run record is written at most once a
 ``PROGRESS_EVERY`` seconds (and at every new stage), each write its own short transaction, so the
 progress bar moves and no lock is held while the engine works. Pairs are written in batches.
-One audit row when a run is started and one when it ends (ids and counts, never a name); the
+One audit row when a run is started and one when it ends or is stopped (ids and counts, never a name); the
 error a failed run keeps is a code and a fixed message, never a cell of the file.
 """
 
