@@ -393,9 +393,10 @@ def test_a_zip_bomb_xlsx_is_refused(cast, small_registry):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<x/>")
-        archive.writestr("xl/worksheets/sheet1.xml", "<a>" + "0" * 200_000_000 + "</a>")
-    with pytest.raises(ServiceError):
+        archive.writestr("xl/worksheets/sheet1.xml", "<a>" + "0" * 5_000_000 + "</a>")  # 1000:1, refused by its ratio
+    with pytest.raises(ServiceError) as refused:
         _upload(cast, out.getvalue(), "bomb.xlsx")
+    assert "too large once unpacked" in refused.value.message
     assert LinkageRun.objects.count() == 1
 
 
