@@ -3,7 +3,10 @@ for a protection officer) say so, with a link to the merge. One query for the wh
 
     {% household_merges household.pk as merges %} … {% merge_badge merges m.id %}
 
-Ids only; the page that includes it is already scoped and audited."""
+Ids only; the page that includes it is already scoped and audited.
+
+``{% may_decide_merges as decides %}``: whether the signed-in officer may record the family
+decisions on merges (the identity menu's link to their queue)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from sabeel.core.permissions import can
 from sabeel.identity.models import LinkState, PersonLink
 
 register = template.Library()
@@ -38,3 +42,10 @@ def merge_badge(merges: Any, member_id: int) -> SafeString | str:
     ) % {"id": survivor}
     url = reverse("identity:merge_detail", kwargs={"pk": pk})
     return format_html(' · <a class="badge merge-{}" href="{}" data-testid="merged-{}">{}</a>', state, url, member_id, text)
+
+
+@register.simple_tag(takes_context=True)
+def may_decide_merges(context: dict[str, Any]) -> bool:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and can(user, "consent.record"))

@@ -305,3 +305,9 @@ def test_the_household_page_links_to_a_members_merges_and_marks_a_merged_record(
     link = PersonLink.objects.get()
     page = client.get(url).content.decode()
     assert f'data-testid="merged-{fatma.pk}"' in page and reverse("identity:merge_detail", kwargs={"pk": link.pk}) in page
+
+
+def test_the_identity_menu_leads_protection_officers_to_the_family_decisions(cast, places):
+    url = reverse("identity:run_list")
+    assert 'data-testid="nav-merge-decisions"' in client_for(cast, "lb_protection_officer").get(url).content.decode()
+    assert 'data-testid="nav-merge-decisions"' not in client_for(cast, "lb_registration_officer").get(url).content.decode()
