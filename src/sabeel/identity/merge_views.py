@@ -207,6 +207,7 @@ def _detail_context(request: HttpRequest, link: PersonLink, **forms_: Any) -> di
         "sides": sides,
         "sides_list": [(sides.first, sides.first_id, _("Merged record")), (sides.second, sides.second_id, _("Surviving record"))],
         "show_reasons": sides.first is not None and sides.second is not None,  # free text may name people
+        "evidence": selectors._evidence(link.pair) if link.pair_id is not None and link.pair is not None else [],
         "may_decide": may_decide,
         "may_unmerge": may_unmerge,
         "decision_form": forms_.get("decision_form") or DecisionForm(),

@@ -86,6 +86,7 @@ def test_a_pair_decided_same_is_merged_from_its_page(cast, home, language):
     assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in html
     assert html.count('data-testid="merge-side-') == 2 and "Fatma" in html and "فاطمة" in html
     assert 'data-testid="pair-not-same"' in html  # not decided yet: the page says so
+    assert 'data-testid="merge-evidence"' in html
     read = ReadEntry.objects.filter(action="identity.merge_pair_viewed").get()
     assert read.data["row_ids"] == [fatima.pk, fatma.pk] and read.data["pair_id"] == pair.pk
     ids_only(read.data)
@@ -99,6 +100,8 @@ def test_a_pair_decided_same_is_merged_from_its_page(cast, home, language):
     link = PersonLink.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("identity:merge_detail", kwargs={"pk": link.pk})
     assert (link.survivor_id, link.merged_id, link.pair_id, link.state) == (fatima.pk, fatma.pk, pair.pk, LinkState.ACTIVE)
+    detail = client.get(response["Location"]).content.decode()
+    assert 'data-testid="merge-evidence"' in detail and 'data-testid="unmerge-form"' in detail and REASON in detail
     # The review card now offers the merge page.
     assert reverse("identity:merge_confirm", kwargs={"pair": pair.pk}) in client.get(
         reverse("identity:pair_detail", args=[pair.pk])
