@@ -1,7 +1,7 @@
 """Any sequence of merges, protection officers' decisions, unmerges, consents and withdrawals leaves
 no orphaned reference and loses nothing (docs/eligibility.md rule 18; issue 9's hypothesis test).
 
-Three households: two in Lebanon (the same woman registered in both, and twice in the first) and
+Three households (whose files close and reopen): two in Lebanon (the same woman registered in both, and twice in the first) and
 one in Jordan (her third registration, by another agency). Everyone consented and re-confirmed at
 the start, so the households may be scheduled until something says otherwise. The officer merges
 any two records (across working groups with or without Jordan's data-sharing agreement), a
@@ -35,14 +35,15 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from sabeel.consent import services as consent_services
 from sabeel.consent.eligibility import households_eligibility
-from sabeel.consent.models import Reconfirmation, ReturnConsent, Withdrawal
+from sabeel.consent.models import BestInterestsProcedure, Reconfirmation, ReturnConsent, Withdrawal
 from sabeel.consent.tests.factories import consent, days_ago, programme_make, today
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import forget_memberships
 from sabeel.core.roles import Role
 from sabeel.identity import links, merges
-from sabeel.identity.models import LinkState, PersonLink
-from sabeel.registry.models import Household, Individual
+from sabeel.identity.models import CandidatePair, LinkState, PersonLink
+from sabeel.registry import services as registry
+from sabeel.registry.models import Household, Individual, MemberDeparture
 from sabeel.registry.tests.factories import head, household_make, spouse
 from sabeel.sharing.models import ShareEntry
 from sabeel.sharing.tests.factories import agreement_make, sharing_consent
@@ -188,6 +189,9 @@ def make_machine(cast: Any, households: list[Household], agreement_id: int) -> t
             done = self.attempt(
                 merges.merge_decide, actor=protection, link=link, decision="join" if join else "refuse", reason="Seen at home"
             )
+            if done is not None and join:  # a join takes effect only for current members of open households
+                for record in Individual.objects.filter(pk__in=[done.merged_id, done.survivor_id]).select_related("household"):
+                    assert record.status == "active" and record.household.status == "open", record.pk
             if done is not None and link.pk in self.before and self.before[link.pk][0] == self.epoch - 1:
                 self.before[link.pk] = (self.epoch, self.before[link.pk][1])  # the decision is part of the merge
 
@@ -202,6 +206,16 @@ def make_machine(cast: Any, households: list[Household], agreement_id: int) -> t
             if epoch == self.epoch - 1:  # nothing else was written since the merge (and its decision)
                 assert self.verdicts() == verdicts
                 SEEN["unmerge compared with before"] += 1
+
+        @rule(which=st.integers(0, 2), closing=st.booleans())
+        def close_or_reopen(self, which: int, closing: bool) -> None:
+            household = Household.objects.get(pk=households[which].pk)
+            group = "jo" if household.working_group_id != households[0].working_group_id else "lb"
+            actor = cast[f"{group}_registration_officer"]
+            if closing:
+                self.attempt(registry.household_close, actor=actor, household=household, reason="Returned on its own")
+            else:
+                self.attempt(registry.household_reopen, actor=actor, household=household, reason="Still here")
 
         @rule(who=st.integers(0, 10))
         def withdraw(self, who: int) -> None:
@@ -241,6 +255,10 @@ def make_machine(cast: Any, households: list[Household], agreement_id: int) -> t
                 *ReturnConsent.objects.values_list("individual_id", flat=True),
                 *Reconfirmation.objects.values_list("individual_id", flat=True),
                 *Withdrawal.objects.values_list("individual_id", flat=True),
+                *MemberDeparture.objects.values_list("individual_id", flat=True),
+                *BestInterestsProcedure.objects.values_list("child_id", flat=True),
+                *CandidatePair.objects.values_list("left_id", flat=True),
+                *CandidatePair.objects.exclude(right_individual=None).values_list("right_individual_id", flat=True),
             ]
             for pk, survivor in links.survivors(named).items():
                 assert survivor in existing and survivor not in away, (pk, survivor)
