@@ -289,7 +289,7 @@ def _stock(lists: Any) -> dict[str, Any]:
     )
     linker = Linker(api.register(table), settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match([block_on("first_name", "family_name", "birth_year")], recall=0.6)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=9)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=9)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "family_name"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)

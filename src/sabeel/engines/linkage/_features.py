@@ -19,6 +19,7 @@ spelling" when both sides have Arabic script.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -134,16 +135,65 @@ def birth_date(record: PersonRecord) -> tuple[int | None, int | None, int | None
     return year, month, day
 
 
+_PART_NAMES: tuple[str, ...] = tuple(part.value for part in PARTS)
+# What ``Script.ARABIC`` means for a reading (Arabic letters and no other letters), checked with two
+# regular expressions instead of a loop over characters: this runs for every reading of a million.
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+_OTHER_LETTER = re.compile("[^\\W\\d_\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _readings(names: Sequence[PersonName]) -> list[tuple[bool, bool, tuple[str, ...]]]:
+    """(is Arabic script, is generated, stripped parts) of each reading, in order of preference
+    (as ``_ordered``: typed Arabic, typed other, generated)."""
+    out = []
+    for name in names:
+        values = (name.first.strip(), name.father.strip(), name.grandfather.strip(), name.family.strip())
+        text = "".join(values)
+        arabic = bool(_ARABIC_LETTER.search(text)) and not _OTHER_LETTER.search(text)
+        out.append((name.generated, not arabic, arabic, values))
+    out.sort(key=lambda reading: (reading[0], reading[1]))
+    return [(arabic, generated, values) for generated, _latin, arabic, values in out]
+
+
+def _forms(readings: list[tuple[bool, bool, tuple[str, ...]]], i: int) -> tuple[str | None, str | None, str | None]:
+    """(preferred form, alternative form, normalised Arabic spelling) of part ``i``."""
+    forms: list[str] = []
+    spelling: str | None = None
+    spelled = False
+    for arabic, _generated, values in readings:
+        value = values[i]
+        if not value:
+            continue
+        form = _form(value)
+        if form and form not in forms:
+            forms.append(form)
+        if arabic and not spelled:
+            spelling, spelled = _arabic(value) or None, True
+    if not forms:
+        return None, None, spelling
+    return forms[0], (forms[1] if len(forms) > 1 else None), spelling
+
+
+@lru_cache(maxsize=100_000)
+def _head(names: tuple[PersonName, ...]) -> str | None:
+    """``head_form`` (cached: every member of a household has the same head)."""
+    if not names:
+        return None
+    readings = _readings(names)
+    words = [_forms(readings, i)[0] for i in (0, 1, 3)]
+    text = " ".join(word for word in words if word)
+    return text or None
+
+
 def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, Any]:
     row: dict[str, Any] = {"unique_id": record.record_id, "source_dataset": source or record.source or "records"}
-    ordered = _ordered(record.names)
-    for part in PARTS:
-        row[part.value], row[f"{part.value}_alt"] = part_forms(ordered, part, ordered=True)
-        row[f"{part.value}_ar"] = arabic_spelling(ordered, part, ordered=True)
-    row["ar_typed"] = any(not name.generated and _script(name) == Script.ARABIC for name in ordered)
+    readings = _readings(record.names)
+    for i, part in enumerate(_PART_NAMES):
+        row[part], row[f"{part}_alt"], row[f"{part}_ar"] = _forms(readings, i)
+    row["ar_typed"] = any(arabic and not generated for arabic, generated, _values in readings)
     row["sex"] = record.sex if record.sex in ("M", "F") else None
     row["birth_year"], row["birth_month"], row["birth_day"] = birth_date(record)
-    row["head"] = head_form(record.head_names)
+    row["head"] = _head(tuple(record.head_names))
     row["household_size"] = record.household_size if record.household_size else None
     row["origin"] = record.origin or None
     return row

@@ -209,24 +209,45 @@ class _Scorer:
         prior = float(splink_settings._probability_two_random_records_match)
         self.prior_weight = math.log2(prior / (1 - prior))
         self.tf_columns = sorted({lv.tf_column for c in self.comparisons for lv in c.levels if lv.tf_column is not None})
+        self.still_possible = [math.inf] * len(self.comparisons)
 
-    def score(self, x: Row, y: Row, tf: Callable[[int, Any], float | None]) -> tuple[float, tuple[Evidence, ...]]:
-        total = self.prior_weight
-        evidence = []
+    def bound(self, min_frequency: float) -> None:
+        """Prepare ``score``'s early exit: the most each comparison can still add, with term
+        frequencies no lower than ``min_frequency`` (one occurrence in the registry)."""
+        best = []
         for comparison in self.comparisons:
+            top = 0.0  # the null level
+            for level in comparison.levels:
+                bonus = 0.0
+                if level.tf_column is not None:
+                    bonus = max(0.0, level.tf_weight * (level.log2_u - math.log2(min_frequency)))
+                top = max(top, level.weight + bonus)
+            best.append(top)
+        self.still_possible = [sum(best[k + 1 :]) for k in range(len(best))]
+
+    def score(
+        self, x: Row, y: Row, tf: Callable[[int, Any], float | None], floor_weight: float = -math.inf
+    ) -> tuple[float, tuple[Evidence, ...]] | None:
+        """The match weight of a pair and its evidence; None as soon as the weight cannot reach
+        ``floor_weight`` whatever the remaining comparisons say (exact: a bound, not a guess)."""
+        total = self.prior_weight
+        evidence: list[tuple[str, str, float]] = []
+        for k, comparison in enumerate(self.comparisons):
             if comparison.is_null(x, y):
-                evidence.append(Evidence(comparison=comparison.name, level=comparison.null_label, weight=0.0))
-                continue
-            level = next(lv for check, lv in zip(comparison.conditions, comparison.levels, strict=True) if check(x, y))
-            weight = level.weight
-            if level.tf_column is not None:
-                tf_l, tf_r = tf(level.tf_column, x[level.tf_column]), tf(level.tf_column, y[level.tf_column])
-                if tf_l is not None or tf_r is not None:
-                    frequency = max(x for x in (tf_l, tf_r) if x is not None)
-                    weight += level.tf_weight * (level.log2_u - math.log2(frequency))
-            total += weight
-            evidence.append(Evidence(comparison=comparison.name, level=level.label, weight=round(weight, 4)))
-        return total, tuple(evidence)
+                evidence.append((comparison.name, comparison.null_label, 0.0))
+            else:
+                level = next(lv for check, lv in zip(comparison.conditions, comparison.levels, strict=True) if check(x, y))
+                weight = level.weight
+                if level.tf_column is not None:
+                    tf_x, tf_y = tf(level.tf_column, x[level.tf_column]), tf(level.tf_column, y[level.tf_column])
+                    if tf_x is not None or tf_y is not None:
+                        frequency = max(f for f in (tf_x, tf_y) if f is not None)
+                        weight += level.tf_weight * (level.log2_u - math.log2(frequency))
+                total += weight
+                evidence.append((comparison.name, level.label, weight))
+            if total + self.still_possible[k] < floor_weight - 1e-9:
+                return None
+        return total, tuple(Evidence(comparison=name, level=label, weight=round(w, 4)) for name, label, w in evidence)
 
 
 def probability(match_weight: float) -> float:
@@ -263,6 +284,7 @@ class RegistryIndex:
             counts = Counter(row[column] for row in self._rows if row[column] is not None)
             self._counts[column] = counts
             self._totals[column] = sum(counts.values())
+        self._scorer.bound(1.0 / (max(self._totals.values(), default=0) + 1))
 
     @classmethod
     def build(cls, records: Iterable[PersonRecord], *, model: TrainedModel) -> RegistryIndex:
@@ -315,9 +337,13 @@ class RegistryIndex:
             return count / total if count else None
 
         pairs = []
+        floor_weight = -math.inf if floor <= 0 else math.inf if floor >= 1 else math.log2(floor / (1 - floor))
         for i in self.candidates(record):
             row = self._rows[i]
-            weight, evidence = self._scorer.score(query, row, tf)
+            scored = self._scorer.score(query, row, tf, floor_weight)
+            if scored is None:
+                continue
+            weight, evidence = scored
             p = probability(weight)
             if p >= floor:
                 pairs.append(

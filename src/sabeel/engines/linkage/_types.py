@@ -101,7 +101,7 @@ class LinkageSettings:
     spark_session: Any = field(default=None, compare=False, hash=False, repr=False)
     threads: int | None = None
     seed: int = 9
-    training_pairs: int = 2_000_000
+    training_pairs: int = 1_000_000  # Splink's examples sample a million
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.floor <= self.threshold <= 1.0:
