@@ -64,7 +64,7 @@ from sabeel.engines.text import (
 from sabeel.registry.fieldgroups import NAME_FIELDS_AR, NAME_FIELDS_LAT, allowed_fields, keep
 from sabeel.registry.models import ExternalId, Household, Individual, NameKey, Phone
 from sabeel.registry.numbers import external_id_normalise, phone_to_e164, registration_number_parse
-from sabeel.registry.readings import person_readings, with_generated
+from sabeel.registry.readings import person_readings
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = [
@@ -241,6 +241,13 @@ def _name_forms(text: str) -> tuple[WordForm, ...]:
     return query_forms(text)
 
 
+@lru_cache(maxsize=1 << 18)
+def _best_in(form: WordForm, text: str) -> float:
+    """The best score of a query word against the words of one name text (cached across
+    searches: common names and query words recur)."""
+    return max((word_similarity(form, other) for other in _name_forms(text)), default=0.0)
+
+
 def name_score(words: Sequence[str], names: Iterable[str]) -> float:
     """How well a person's names (the values of their name fields, both scripts) cover the query
     words, 0.0 to 1.0: each word meets its best partner (``engines.text.word_similarity`` on the
@@ -249,34 +256,27 @@ def name_score(words: Sequence[str], names: Iterable[str]) -> float:
 
 
 class _Scorer:
-    """``name_score`` for many people against one query, remembering each word pair's score:
-    the cheap first cut before the name model's ``match_query``."""
+    """``name_score`` for many people against one query: each distinct name text (a field's
+    value, shared by many people) is compared with the query words once per search; the cheap
+    first cut before the name model's ``match_query``."""
 
     def __init__(self, forms: Sequence[WordForm]) -> None:
-        self.words: list[tuple[WordForm, float, dict[WordForm, float]]] = [
-            (form, HALF_WORD_WEIGHT if form.spelling in _HALF_WORDS else 1.0, {}) for form in forms
-        ]
-        self.weight = sum(weight for _form, weight, _seen in self.words)
+        self.forms = tuple(forms)
+        self.weights = tuple(HALF_WORD_WEIGHT if form.spelling in _HALF_WORDS else 1.0 for form in self.forms)
+        self.weight = sum(self.weights)
+        self.texts: dict[str, tuple[float, ...]] = {}
+
+    def _best(self, text: str) -> tuple[float, ...]:
+        found = self.texts.get(text)
+        if found is None:
+            found = self.texts[text] = tuple(_best_in(form, text) for form in self.forms)
+        return found
 
     def score(self, names: Iterable[str]) -> float:
-        candidates: set[WordForm] = set()
-        for text in names:
-            if text:
-                candidates.update(_name_forms(text))
-        if not self.words or not candidates:
+        rows = [self._best(text) for text in names if text]
+        if not rows or not self.forms:
             return 0.0
-        total = 0.0
-        for word, weight, seen in self.words:
-            best = 0.0
-            for other in candidates:
-                value = seen.get(other)
-                if value is None:
-                    value = seen[other] = word_similarity(word, other)
-                if value > best:
-                    best = value
-                    if best == 1.0:
-                        break
-            total += best * weight
+        total = sum(weight * max(column) for weight, column in zip(self.weights, zip(*rows, strict=True), strict=True))
         return round(total / self.weight, 4)
 
 
@@ -496,7 +496,9 @@ def rank_names(
     prescores: dict[int, float] = {}
     for pk, typed, generated in people:
         readings[pk] = (typed, generated)
-        prescores[pk] = scorer.score(with_generated(typed, generated).values())
+        # The typed names and the generated ones (which only ever fill fields left empty).
+        names = [*typed.values(), *(v for v in (generated or {}).values() if isinstance(v, str))]
+        prescores[pk] = scorer.score(names)
     best = sorted(prescores, key=lambda pk: (-prescores[pk], tie_break(text, pk)))[:RESCORE]
     return {pk: match_query(forms, person_readings(*readings[pk])) for pk in best if prescores[pk] >= PRESCORE_FLOOR}
 

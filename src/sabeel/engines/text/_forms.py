@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -194,6 +194,14 @@ class WordForm:
     slots: tuple[str, ...]
     raw_arabic: bool
     tail: bool
+    # Computed once: forms are the keys of the name model's caches, hashed millions of times per search.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.spelling, self.arabic, self.key, self.slots, self.raw_arabic, self.tail)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 _LATIN_CLASS = {

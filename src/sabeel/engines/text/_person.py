@@ -259,8 +259,15 @@ def _match_one(
             break
     total = sum(weights[qi] * score for qi, (score, _pi) in taken_q.items())
     positions = [pi for qi in range(len(words)) if qi in taken_q and (pi := taken_q[qi][1]) is not None and taken_q[qi][0] >= AGREEMENT]
-    pairs = len(positions) - 1
-    order = sum(1 for p, q in pairwise(positions) if q > p) / pairs if pairs > 0 else 1.0
+    # Order: the agreeing words follow the person's parts in order, and a query that starts with
+    # an agreeing word starts with the first name (people type first, father, family): "Mohammed
+    # Ali Hourani" is Mohammed son of Ali, not Mohammed's child (… | Mohammed | Ali | Hourani).
+    checks = len(positions) - 1
+    good = sum(_step(person, p, q) for p, q in pairwise(positions))
+    if len(words) > 1 and 0 in taken_q and taken_q[0][0] >= AGREEMENT:
+        checks += 1
+        good += person[taken_q[0][1]][0] is Part.FIRST
+    order = good / checks if checks > 0 else 1.0
     score = total / total_weight - ORDER_PENALTY * (1 - order)
     agreed: dict[Part, float] = {}
     for score_q, pi in taken_q.values():
@@ -269,6 +276,18 @@ def _match_one(
             agreed[role] = max(agreed.get(role, 0.0), score_q)
     agreements = tuple(PartAgreement(role, None, round(agreed[role], 4)) for role in PARTS if role in agreed)
     return NameComparison(round(min(max(score, 0.0), 1.0), 4), round(order, 4), agreements)
+
+
+def _step(person: list[tuple[Part, int, WordForm]], before: int, after: int) -> float:
+    """How well two query words that follow each other follow the person's parts: 1.0 in order
+    (first + family, a left-out grandfather: usual), 0.5 from the first name to the grandfather's
+    over a father's name the query left out (rare: more likely the father's name is meant), 0.0
+    out of order."""
+    if after <= before:
+        return 0.0
+    if person[after][0] is Part.GRANDFATHER and any(person[k][0] is Part.FATHER for k in range(before + 1, after)):
+        return 0.5
+    return 1.0
 
 
 # Pairs of parts that make the pair keys (order-free): the combinations a query or a second

@@ -114,3 +114,18 @@ def test_compare_names_is_symmetric_and_bounded(a, b):
 def test_the_same_name_scores_one(a):
     if a.parts():
         assert compare_names(a, a).score == 1.0
+
+
+def test_match_query_order_knows_the_roles():
+    # "Mohammed Ali Hourani" is Mohammed son of Ali, not Mohammed's child Khadija (Khadija |
+    # Mohammed | Ali | Hourani), though the words follow her parts in order too.
+    query = "Mohammed Ali Hourani"
+    himself = match_query(query, [PersonName("محمد", "علي", "أحمد", "الحوراني")])
+    child = match_query(query, [PersonName("خديجة", "محمد", "علي", "الحوراني")])
+    assert (himself.score, himself.order) == (1.0, 1.0)
+    assert child.order < 1.0 and child.score < 1.0
+    # A second word is more likely the father's name than the grandfather's; first + family is usual.
+    father = match_query("Youssef Omar Abazid", [PersonName("يوسف", "عمر", "حسين", "أبازيد")])
+    grandfather = match_query("Youssef Omar Abazid", [PersonName("يوسف", "زهير", "عمر", "أبازيد")])
+    assert father.order == 1.0 > grandfather.order
+    assert match_query("Farah Zoubi", [PersonName("فرح", "مروان", "عمار", "الزعبي")]).order == 1.0
