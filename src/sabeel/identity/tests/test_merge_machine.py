@@ -207,9 +207,13 @@ def make_machine(cast: Any, households: list[Household], agreement_id: int) -> t
                 assert self.verdicts() == verdicts
                 SEEN["unmerge compared with before"] += 1
 
-        @rule(which=st.integers(0, 2), closing=st.booleans())
+        @rule(which=st.integers(0, 5), closing=st.booleans())
         def close_or_reopen(self, which: int, closing: bool) -> None:
-            household = Household.objects.get(pk=households[which].pk)
+            """Mostly the households of merges waiting for a decision: a join must then fail closed."""
+            waiting = PersonLink.objects.filter(state=LinkState.PENDING).order_by("pk")
+            candidates = [pk for link in waiting for pk in (link.merged.household_id, link.survivor.household_id)]
+            candidates += [h.pk for h in households]
+            household = Household.objects.get(pk=candidates[which % len(candidates)])
             group = "jo" if household.working_group_id != households[0].working_group_id else "lb"
             actor = cast[f"{group}_registration_officer"]
             if closing:
