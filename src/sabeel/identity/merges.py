@@ -194,7 +194,9 @@ def merge(
 def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) -> PersonLink:
     """A protection officer's decision on a merge across households: ``join`` (the person belongs to
     the surviving record's household and the other household is split from them; the merge takes
-    effect) or ``refuse`` (the merge is not made). Needs ``consent.record`` for both households."""
+    effect) or ``refuse`` (the merge is not made). Needs ``consent.record`` for both households.
+    A join fails closed when either record is no longer a current member of an open household
+    (it left, or a file closed, while the merge waited): refuse it, or unmerge and propose again."""
     text = _reason(reason)
     current = PersonLink.objects.select_for_update().select_related("merged__household", "survivor__household").get(pk=link.pk)
     require(actor, PROTECTION_ACTION, current.merged.household)
