@@ -33,6 +33,18 @@ def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
+HEAD_SEPARATOR = " / "
+
+
+def _shown(cards: list[selectors.PairCard]) -> list[selectors.PairCard]:
+    """Display only: the head of household's names (Arabic and Latin, joined by " / ") one by one,
+    so the template isolates each script (``<bdi>``) in a right-to-left page."""
+    for card in cards:
+        for side in (card.left, card.right):
+            side.head_names = [name for name in side.head.split(HEAD_SEPARATOR) if name]  # type: ignore[attr-defined]
+    return cards
+
+
 def _require_any(request: HttpRequest) -> None:
     actor = as_actor(request.user)
     if not (can(actor, "identity.run") or can(actor, "identity.review")):
@@ -169,7 +181,7 @@ def pair_queue(request: HttpRequest, pk: int) -> HttpResponse:
         decision = "pending"
     pairs = selectors.pair_queue(actor=request.user, linkage_run=linkage_run, decision=decision)
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = selectors.pair_cards(actor=request.user, pairs=list(page.object_list), linkage_run=linkage_run)
+    cards = _shown(selectors.pair_cards(actor=request.user, pairs=list(page.object_list), linkage_run=linkage_run))
     return render(
         request,
         "identity/pair_queue.html",
@@ -200,8 +212,8 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One pair side by side, with the history of its decisions."""
     pair = selectors.pair_get(actor=request.user, pk=pk)
     linkage_run = selectors.run_get(actor=request.user, pk=pair.linkage_run_id)
-    cards = selectors.pair_cards(
-        actor=request.user, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False
+    cards = _shown(
+        selectors.pair_cards(actor=request.user, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False)
     )
     return render(
         request,
@@ -209,6 +221,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "linkage_run": linkage_run,
             "card": cards[0],
+            "evidence_open": True,
             "history": list(selectors.pair_history(pair)),
             "form": DecisionForm(),
             "next": request.get_full_path(),
@@ -235,13 +248,15 @@ def pair_decide(request: HttpRequest, pk: int) -> HttpResponse:
         next_url = reverse("identity:pair_queue", kwargs={"pk": pair.linkage_run_id})
     if _htmx(request):
         linkage_run = selectors.run_get(actor=request.user, pk=pair.linkage_run_id)
-        cards = selectors.pair_cards(
-            actor=request.user, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False
+        cards = _shown(
+            selectors.pair_cards(actor=request.user, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False)
         )
+        # The evidence stays as the page showed it: open on the pair's own page, folded in the queue.
+        evidence_open = next_url.startswith(reverse("identity:pair_detail", kwargs={"pk": pair.pk}))
         return render(
             request,
             "identity/pair_queue.html#card",
-            {"card": cards[0], "form": DecisionForm(), "error": error, "next": next_url},
+            {"card": cards[0], "form": DecisionForm(), "error": error, "next": next_url, "evidence_open": evidence_open},
             status=400 if error else 200,
         )
     if error:
