@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -479,9 +480,30 @@ def _score_names(text: str, forms: Sequence[WordForm], ids: Sequence[int]) -> di
     read again with the group filter."""
     if not ids:
         return {}
-    rows = Individual.objects.filter(pk__in=list(ids)).values_list("id", *NAME_FIELDS_AR, *NAME_FIELDS_LAT, "generated_names")
-    people = ((row[0], dict(zip(NAME_FIELDS_AR + NAME_FIELDS_LAT, row[1:-1], strict=True)), row[-1]) for row in rows)
-    return rank_names(text, forms, people)
+    return rank_names(text, forms, _name_rows(ids))
+
+
+_NAME_COLUMNS = (*NAME_FIELDS_AR, *NAME_FIELDS_LAT)
+
+
+def _name_rows(ids: Sequence[int]) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(id, typed name fields, generated names) of the people ``ids``: one plain read of the
+    nine columns (the ORM's per-row work doubled this read's time at 600 candidates)."""
+    meta = Individual._meta
+    quote = connection.ops.quote_name
+    column = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in ("id", *_NAME_COLUMNS, "generated_names"))
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(column['id'])} IN ({placeholders})"  # noqa: S608 - names from the model, values as parameters
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(ids))
+        for row in cursor.fetchall():
+            generated = row[-1]
+            if isinstance(generated, (str, bytes)):
+                generated = json.loads(generated)
+            out.append((row[0], dict(zip(_NAME_COLUMNS, row[1:-1], strict=True)), generated if isinstance(generated, dict) else {}))
+    return out
 
 
 def rank_names(

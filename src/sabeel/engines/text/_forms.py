@@ -117,7 +117,7 @@ _LATIN_BEFORE_ASCII = str.maketrans(
 _LATIN_WORDS = re.compile(r"[a-z0-9']+")
 _ARTICLES = frozenset({"al", "el", "il", "ul", "as", "es", "ash", "esh", "ad", "ed", "ar", "er", "an", "en", "at", "et", "az", "ez", "adh", "ath"})
 _ABD_ALONE = frozenset({"abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "abdu", "abde", "abdi"})
-_ABD_GLUED = re.compile(r"^abd(?:oul|ul|el|al|ol|il|ur|us|un|ut|ud|ar|er|ir|u|e|a|o|i)?(?=[a-z']{3,}$)")
+_ABD_GLUED = re.compile(r"^abd(?:oul|ul|el|al|ol|il|ur|us|un|ut|ud|ar|er|ir|ou|u|e|a|o|i)?(?=[a-z']{3,}$)")
 _DIN_GLUED = re.compile(r"^([a-z]{3,}?)(?:[aeiou]?d)?(?:din|dine|deen|dinne)$")
 _DIN_ALONE = frozenset({"eddin", "eddine", "uddin", "addin", "iddin", "aldin", "eldin", "ud-din", "edin"})
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[a-z]{4,}$)")

@@ -129,3 +129,8 @@ def test_match_query_order_knows_the_roles():
     grandfather = match_query("Youssef Omar Abazid", [PersonName("يوسف", "زهير", "عمر", "أبازيد")])
     assert father.order == 1.0 > grandfather.order
     assert match_query("Farah Zoubi", [PersonName("فرح", "مروان", "عمار", "الزعبي")]).order == 1.0
+
+
+@pytest.mark.parametrize("spelling", ["Abdourrahmen", "Abdurrahman", "Abderrahmane", "Abd al-Rahman"])
+def test_abd_compounds_split_whatever_the_vowel_after_abd(spelling):
+    assert common_form(spelling) == common_form("عبد الرحمن") == "'bd rhmn"
