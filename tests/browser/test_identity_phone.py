@@ -1,6 +1,7 @@
 """The duplicate-run pages and the registry search on a phone (390 px wide), in English and Arabic:
-nothing scrolls sideways; in the queue a pair's evidence is folded (open on the pair's own page);
-search hits are stacked cards with the household beside the name and a short "generated" badge.
+nothing scrolls sideways (the run list and the search hits are stacked cards); in the queue a
+pair's evidence is folded (open on the pair's own page); a search hit has the household beside
+the name and a short "generated" badge.
 Screenshots: ``tests/artifacts/phone-identity-*.png``."""
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def test_identity_pages_and_search_results_fit_a_phone(browser, live_server, com
                 is_open = page.locator('[data-testid="pair-evidence-box"]').first.evaluate("(el) => el.open")
                 assert is_open is (name == "pair"), f"{name}: evidence open={is_open}"
                 heights[name] = round(page.locator('[data-testid="pair-card"]').first.bounding_box()["height"])
+            if name == "runs":
+                runs = page.locator('[data-testid="run-list"]')
+                assert runs.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), "the run list scrolls sideways"
             measured = page.evaluate(OVERFLOW)
             if measured["scrollWidth"] > measured["innerWidth"]:
                 problems.append(f"{name} ({language}): page {measured['scrollWidth']}px wide: {measured['culprits']}")
