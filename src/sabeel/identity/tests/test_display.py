@@ -4,6 +4,7 @@ the queue but open on the pair's page, and the head of household's names isolate
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -39,19 +40,23 @@ def test_a_run_shows_its_group_in_the_page_language_and_one_local_time_everywher
     linkage_run = pair.linkage_run
     group = linkage_run.working_group
     expected_name = group.name_ar if language == "ar" else group.name
+    # A run waits in the queue before it starts: the time shown is when it started, on every page.
+    linkage_run.run.started_at = linkage_run.created_at + dt.timedelta(minutes=7)
+    linkage_run.run.save(update_fields=["started_at"])
     with translation.override(language):
-        started = local_datetime(linkage_run.created_at, group)
-        run_started = local_datetime(linkage_run.run.started_at, group)
+        started = local_datetime(linkage_run.run.started_at, group)
     run_list = _get(cast, reverse("identity:run_list"), language)
     run_detail = _get(cast, reverse("identity:run_detail", args=[linkage_run.pk]), language)
     queue = _get(cast, reverse("identity:pair_queue", args=[linkage_run.pk]), language)
     for body in (run_list, run_detail):
-        cell = re.search(r'data-testid="run-group">([^<]*)<', body)
+        cell = re.search(r'data-testid="run-group"[^>]*>([^<]*)<', body)
         assert cell and cell.group(1).strip() == expected_name
     assert group.name_ar != group.name
     # The list and the queue's breadcrumb give the run's time as its own page does: local, day first, zone named.
-    assert started in run_list and started in queue and run_started in run_detail
+    assert started in run_list and started in queue and started in run_detail
     assert "(" in started and str(linkage_run.created_at.year) in started
+    with translation.override(language):
+        assert local_datetime(linkage_run.created_at, group) not in run_list + queue
 
 
 def test_the_evidence_is_folded_in_the_queue_and_open_on_the_pairs_page(cast, pair):
