@@ -247,10 +247,13 @@ def _styled_config() -> None:
     bulk.synth_config = styled  # type: ignore[assignment]
 
 
-def draw(group: Any, report: Any, seed: int, needed: int, rng: random.Random) -> list[dict[str, Any]]:
+def draw(
+    group: Any, report: Any, seed: int, needed: int, rng: random.Random, namesakes: Counter[tuple[str, ...]] | None = None
+) -> list[dict[str, Any]]:
     """``needed`` people registered in one script only, drawn uniformly from a loaded batch (the
     batch regenerated from its seed): the person, how the household was registered, and the
-    individual's id in the database."""
+    individual's id in the database. ``namesakes`` counts, over the whole batch, the people with
+    each true name (four parts, and first + father + family)."""
     from sabeel.registry import bulk
     from sabeel.registry.models import Individual
     from sabeel.registry.numbers import registration_number
@@ -263,6 +266,9 @@ def draw(group: Any, report: Any, seed: int, needed: int, rng: random.Random) ->
     index = 0
     for number, household in enumerate(bulk.synth_batch(config)):
         for line, person in enumerate(household.members):
+            if namesakes is not None:
+                namesakes[namesake_key(person.true_person, (0, 1, 2, 3))] += 1
+                namesakes[namesake_key(person.true_person, (0, 1, 3))] += 1
             if index in picks and household.scripts != "both":
                 chosen.append({
                     "person": person, "scripts": household.scripts, "record_style": household.latin_style,
@@ -282,6 +288,11 @@ def draw(group: Any, report: Any, seed: int, needed: int, rng: random.Random) ->
     return chosen
 
 
+def namesake_key(truth: Any, parts: tuple[int, ...]) -> tuple[str, ...]:
+    names = (truth.first_name_ar, truth.father_name_ar, truth.grandfather_name_ar, truth.family_name_ar)
+    return (str(len(parts)), *(names[i] for i in parts))
+
+
 def make_queries(people: list[dict[str, Any]], *, seed: int, kind: str, style: str | None = None, latin_only: bool = False) -> list[dict[str, Any]]:
     """The second records of ``people`` as search queries: balanced over the script pairs (only
     Latin queries with ``latin_only``), in ``style`` when given."""
@@ -297,7 +308,8 @@ def make_queries(people: list[dict[str, Any]], *, seed: int, kind: str, style: s
     for item in people:
         scripts = "latin" if latin_only else ("arabic", "latin")[turn[item["scripts"]] % 2]
         record = second_record(item["person"], seed=seed, variation=variation, style=style, scripts=scripts)
-        words = [getattr(record.person, name) for name in fields[scripts] if getattr(record.person, name)]
+        present = tuple(i for i, name in enumerate(fields[scripts]) if getattr(record.person, name))
+        words = [getattr(record.person, fields[scripts][i]) for i in present]
         if len(words) < 2:
             continue
         turn[item["scripts"]] += 1
@@ -307,6 +319,8 @@ def make_queries(people: list[dict[str, Any]], *, seed: int, kind: str, style: s
             "query_style": record.style if scripts == "latin" else None,
             "record_style": item["record_style"] if item["scripts"] == "latin" else None,
             "changes": sorted({c.split(":")[0] for c in record.changes if not c.startswith("birth")}),
+            "parts": len(present),
+            "namesake": namesake_key(item["person"].true_person, present) if present in ((0, 1, 2, 3), (0, 1, 3)) else None,
         })  # fmt: skip
     return queries
 
@@ -379,11 +393,15 @@ def _measure(people: int, database: str) -> list[dict[str, Any]]:
 
     n_main, n_style, n_seed = query_counts(people)
     rng = random.Random(QUERY_SEED)
-    drawn = draw(group, main, SEED, n_main + n_style + 60, rng)
+    namesakes: Counter[tuple[str, ...]] = Counter()
+    drawn = draw(group, main, SEED, n_main + n_style + 60, rng, namesakes)
     queries = make_queries(drawn[: n_main + 30], seed=QUERY_SEED, kind="main")[:n_main]
     queries += make_queries(drawn[n_main + 30 :], seed=QUERY_SEED, kind="held_style", style=HELD_BACK_STYLE, latin_only=True)[:n_style]
     held_people = draw(group, second, HELD_BACK_SEED, n_seed + 30, random.Random(HELD_BACK_SEED))
     queries += make_queries(held_people, seed=HELD_BACK_SEED, kind="held_seed")[:n_seed]
+    for query in queries:  # the ceiling of recall@1 for a name-only query: 1 / people with that true name
+        key = query.pop("namesake")
+        query["ceiling"] = 1 / namesakes[key] if query["kind"] == "main" and key is not None and namesakes[key] else None
     random.Random(QUERY_SEED).shuffle(queries)
     limit = int(inspect.signature(person_search).parameters["limit"].default)  # the search page's page size
 
@@ -434,6 +452,16 @@ def _rows(queries: list[dict[str, Any]], *, people: int, households: int, limit:
         "value": recall(main, "today", 1, worst=True), "unit": "share", "baseline": base,
         "baseline_value": recall(main, "baseline", 1, worst=True), "target": None,
     })  # fmt: skip
+    bounded = [q for q in main if q["ceiling"] is not None]
+    if bounded:
+        rows.append({
+            "case": f"{where}: queries of first, father's and family name, or all four parts, {len(bounded)} queries: recall@1 against its ceiling",
+            "metric": "recall@1 (as ranked), compared with what a name-only query can reach",
+            "value": recall(bounded, "today", 1), "unit": "share",
+            "baseline": "the ceiling: expected recall@1 if the people who share the true name (the parts the query has) came in "
+            "random order (1 / their number, from the generator's truth over the main load)",
+            "baseline_value": round(sum(q["ceiling"] for q in bounded) / len(bounded), 3), "target": None,
+        })  # fmt: skip
     for style, _weight in QUERY_STYLES:
         pair_of(f"query written in {style} Latin style (latin→ar and latin→latin)", [q for q in main if q["query_style"] == style], None, None)
     for style, _weight in REGISTRY_STYLES:
@@ -496,7 +524,7 @@ def _print_details(queries: list[dict[str, Any]]) -> None:
     for query in queries:
         labels = [f"{query['kind']} {query['pair']}"]
         if query["kind"] == "main":
-            labels += [f"main {c}" for c in query["changes"] or ["unchanged"]]
+            labels += [f"main {c}" for c in query["changes"] or ["unchanged"]] + [f"main {query['parts']} parts"]
         for label in labels:
             total[label] += 1
             found[label] += query["today"]["rank"] is not None
