@@ -55,6 +55,7 @@ from sabeel.engines.text import (
     WordForm,
     common_form,
     fold_digits,
+    has_turkish_letters,
     match_query,
     pair_key,
     part_key,
@@ -103,10 +104,10 @@ def _truncate(key: str) -> str:
 
 
 @lru_cache(maxsize=1 << 17)
-def _part(text: str) -> tuple[str, tuple[str, ...]]:
+def _part(text: str, turkish: bool) -> tuple[str, tuple[str, ...]]:
     """(the key of the whole part, its single keys) for one name field's value
     (``engines.text.part_key`` / ``word_keys``); ("", ()) when it has no letters."""
-    return part_key(text), word_keys(text)
+    return part_key(text, turkish=turkish), word_keys(text, turkish=turkish)
 
 
 def name_keys_for(fields: Mapping[str, str]) -> set[str]:
@@ -117,7 +118,10 @@ def name_keys_for(fields: Mapping[str, str]) -> set[str]:
     person in a bulk load."""
     keys: set[str] = set()
     for names in (NAME_FIELDS_AR, NAME_FIELDS_LAT):
-        parts = dict(zip(PARTS, (_part(fields.get(name) or "") for name in names), strict=True))
+        values = [fields.get(name) or "" for name in names]
+        # A name with Turkish letters in any part is read the Turkish way in all (as the name model does).
+        turkish = any(has_turkish_letters(value) for value in values)
+        parts = dict(zip(PARTS, (_part(value, turkish) for value in values), strict=True))
         for _whole, singles in parts.values():
             keys.update(singles)
         for x, y in KEY_PAIRS:

@@ -31,7 +31,7 @@ A query is keyed with ``part_key`` of its runs of words, paired with ``pair_key`
 from sabeel.engines.text._arabic import normalise_arabic
 from sabeel.engines.text._compare import word_similarity
 from sabeel.engines.text._digits import fold_digits
-from sabeel.engines.text._forms import WordForm
+from sabeel.engines.text._forms import WordForm, has_turkish_letters
 from sabeel.engines.text._index import Candidate, Match, NameIndex
 from sabeel.engines.text._latin import normalise_latin
 from sabeel.engines.text._normalise import NormalisedText, Script, detect_script, normalise, skeleton
@@ -73,6 +73,7 @@ __all__ = [
     "compare_names",
     "detect_script",
     "fold_digits",
+    "has_turkish_letters",
     "jaro_winkler",
     "match_query",
     "name_keys",

@@ -345,31 +345,38 @@ def latin_form(word: str, turkish: bool = False) -> WordForm:
     return WordForm(plain, False, key or "=" + plain, slots, False, tail)
 
 
-def word_forms(text: str) -> tuple[WordForm, ...]:
-    """The common forms of the words of a name part or query, in order (either script, or both)."""
-    return _word_forms(text)
+def word_forms(text: str, *, turkish: bool = False) -> tuple[WordForm, ...]:
+    """The common forms of the words of a name part or query, in order (either script, or both).
+    ``turkish``: read Latin words the Turkish way even without Turkish letters in ``text`` (another
+    part of the same name has them: Cut in "Cut Abdülkadir" is جود)."""
+    return _word_forms(text, turkish)
 
 
 @lru_cache(maxsize=1 << 16)
-def _word_forms(text: str) -> tuple[WordForm, ...]:
+def _word_forms(text: str, turkish: bool = False) -> tuple[WordForm, ...]:
     forms: list[WordForm] = []
     position = 0
     for match in _ARABIC_RUN.finditer(text):
         if match.start() > position:
-            forms.extend(_latin_run(text[position : match.start()]))
+            forms.extend(_latin_run(text[position : match.start()], turkish))
         forms.extend(arabic_form(w) for w in arabic_words(match.group()))
         position = match.end()
     if position < len(text):
-        forms.extend(_latin_run(text[position:]))
+        forms.extend(_latin_run(text[position:], turkish))
     return tuple(forms)
 
 
 _ARABIC_RUN = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+(?:[\\s\u200c\u200d]+[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+)*")
 
 
-def _latin_run(text: str) -> list[WordForm]:
-    words, turkish = latin_words(text)
-    return [latin_form(w, turkish) for w in words]
+def _latin_run(text: str, turkish: bool = False) -> list[WordForm]:
+    words, marked = latin_words(text)
+    return [latin_form(w, turkish or marked) for w in words]
+
+
+def has_turkish_letters(text: str) -> bool:
+    """Whether a text has letters only Turkish spellings use (ş ğ ı İ ç ö ü)."""
+    return any(c in _TURKISH_LETTERS for c in text)
 
 
 def common_form(word: str) -> str:

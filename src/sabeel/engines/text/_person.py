@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import pairwise, permutations
 
 from sabeel.engines.text._compare import HALF_WORDS, part_similarity, word_similarity
-from sabeel.engines.text._forms import WordForm, common_form, word_forms
+from sabeel.engines.text._forms import WordForm, common_form, has_turkish_letters, word_forms
 from sabeel.engines.text._normalise import Script, detect_script
 from sabeel.engines.text._readings import arabic_reading, latin_reading
 
@@ -115,12 +115,19 @@ MAX_QUERY_WORDS = 8
 
 
 @lru_cache(maxsize=1 << 17)
-def _part_forms(text: str) -> tuple[WordForm, ...]:
-    return tuple(f for f in word_forms(text) if not f.spelling.isdigit())
+def _part_forms(text: str, turkish: bool = False) -> tuple[WordForm, ...]:
+    return tuple(f for f in word_forms(text, turkish=turkish) if not f.spelling.isdigit())
+
+
+def _turkish(name: PersonName) -> bool:
+    """A name with Turkish letters in any part is read the Turkish way in every part (Cemal,
+    Cut, Hatice: c is ج), whatever letters each part happens to have."""
+    return any(has_turkish_letters(value) for _role, value in name.parts())
 
 
 def _forms_of(name: PersonName) -> tuple[tuple[Part, tuple[WordForm, ...]], ...]:
-    return tuple((role, forms) for role, value in name.parts() if (forms := _part_forms(value)))
+    turkish = _turkish(name)
+    return tuple((role, forms) for role, value in name.parts() if (forms := _part_forms(value, turkish)))
 
 
 def compare_names(
@@ -300,10 +307,11 @@ KEY_PAIRS: tuple[tuple[Part, Part], ...] = (
 )
 
 
-def part_key(text: str) -> str:
+def part_key(text: str, *, turkish: bool = False) -> str:
     """The key of a whole name part: its words' common forms joined by ``+`` (``عبد الرحمن`` and
-    ``Abdulrahman`` → ``'bd+rhmn``); "" when it has no letters."""
-    return "+".join(f.key for f in _part_forms(text))
+    ``Abdulrahman`` → ``'bd+rhmn``); "" when it has no letters. ``turkish``: another part of the
+    same name has Turkish letters (``word_forms``)."""
+    return "+".join(f.key for f in _part_forms(text, turkish))
 
 
 def pair_key(a: str, b: str) -> str:
@@ -312,10 +320,11 @@ def pair_key(a: str, b: str) -> str:
     return f"p:{first}|{second}"
 
 
-def word_keys(text: str) -> tuple[str, ...]:
+def word_keys(text: str, *, turkish: bool = False) -> tuple[str, ...]:
     """The single keys a part (or query span) is found by: ``w:<part key>`` and, for a part of
-    several words, ``w:<word key>`` of each word that is not a half-word (عبد, الدين, أبو)."""
-    forms = _part_forms(text)
+    several words, ``w:<word key>`` of each word that is not a half-word (عبد, الدين, أبو).
+    ``turkish`` as for ``part_key``."""
+    forms = _part_forms(text, turkish)
     if not forms:
         return ()
     keys = ["w:" + "+".join(f.key for f in forms)]
@@ -332,9 +341,10 @@ def name_keys(name: PersonName | Iterable[PersonName]) -> set[str]:
     keys: set[str] = set()
     for reading in names:
         parts = {role: value for role, value in reading.parts()}
-        part_keys = {role: part_key(value) for role, value in parts.items()}
+        turkish = _turkish(reading)
+        part_keys = {role: part_key(value, turkish=turkish) for role, value in parts.items()}
         for value in parts.values():
-            keys.update(word_keys(value))
+            keys.update(word_keys(value, turkish=turkish))
         for x, y in KEY_PAIRS:
             if part_keys.get(x) and part_keys.get(y):
                 keys.add(pair_key(part_keys[x], part_keys[y]))

@@ -14,6 +14,7 @@ from sabeel.engines.text import (
     match_query,
     name_keys,
     other_script_reading,
+    part_key,
 )
 
 
@@ -134,3 +135,11 @@ def test_match_query_order_knows_the_roles():
 @pytest.mark.parametrize("spelling", ["Abdourrahmen", "Abdurrahman", "Abderrahmane", "Abd al-Rahman"])
 def test_abd_compounds_split_whatever_the_vowel_after_abd(spelling):
     assert common_form(spelling) == common_form("عبد الرحمن") == "'bd rhmn"
+
+
+def test_a_name_with_turkish_letters_in_one_part_is_read_the_turkish_way_in_all():
+    # "Cut" alone could be English (k); beside "Abdülkadir" it is the Turkish spelling of جود.
+    turkish = PersonName("Cut", "Abdülkadir", "İbrahim", "Abbud")
+    assert match_query("جود عبد القادر العبود", [turkish]).score == 1.0
+    assert "p:'bd+kdr|jd" in name_keys(turkish)
+    assert part_key("Cut") != part_key("Cut", turkish=True) == part_key("جود")
