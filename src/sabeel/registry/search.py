@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,6 +61,7 @@ from sabeel.engines.text import (
     pair_key,
     part_key,
     query_forms,
+    word_forms,
     word_keys,
     word_similarity,
 )
@@ -142,17 +144,42 @@ class QueryKeys:
     spans: tuple[tuple[int, int, str], ...] = field(repr=False, default=())
     pair_words: Mapping[str, frozenset[int]] = field(repr=False, default_factory=dict)
     forms: tuple[WordForm, ...] = field(repr=False, default=())
+    alternates: tuple[tuple[WordForm, ...], ...] = field(repr=False, default=())
+
+
+# A c before e, i or y: French reads it as s (Kacem = قاسم).
+_SOFT_C = re.compile(r"c(?=[eiy])", re.IGNORECASE)
+
+
+def _alternates(query: str, forms: tuple[WordForm, ...]) -> tuple[tuple[WordForm, ...], ...]:
+    """Other readings of a Latin query whose c no letter explains: Turkish (c is ج: Cut, Casim,
+    when the query has no Turkish letter to say so) and French (c before e/i is س: Kacem)."""
+    if has_turkish_letters(query) or not any(not f.arabic and "c" in f.spelling.replace("ch", "").replace("ck", "") for f in forms):
+        return ()
+    keys = [tuple(f.key for f in forms)]
+    out = []
+    for reading in (word_forms(query, turkish=True), query_forms(_SOFT_C.sub("s", query))):
+        alternate = tuple(f for f in reading if not f.spelling.isdigit())[:MAX_QUERY_WORDS]
+        if len(alternate) == len(forms) and tuple(f.key for f in alternate) not in keys:
+            keys.append(tuple(f.key for f in alternate))
+            out.append(alternate)
+    return tuple(out)
 
 
 def query_keys(query: str) -> QueryKeys:
     """The single and pair keys of a name query (at most ``MAX_QUERY_WORDS`` words are used):
     every run of one to ``MAX_SPAN`` words is a candidate name part, every two runs that do not
-    overlap a pair key."""
+    overlap a pair key; a Latin query with a c that could be read several ways is keyed in each
+    reading (``_alternates``)."""
     forms = query_forms(query)[:MAX_QUERY_WORDS]
+    alternates = _alternates(query, forms)
     spans: list[tuple[int, int, str]] = []
-    for start in range(len(forms)):
-        for end in range(start + 1, min(start + MAX_SPAN, len(forms)) + 1):
-            spans.append((start, end, "+".join(f.key for f in forms[start:end])))
+    for reading in (forms, *alternates):
+        for start in range(len(reading)):
+            for end in range(start + 1, min(start + MAX_SPAN, len(reading)) + 1):
+                span = (start, end, "+".join(f.key for f in reading[start:end]))
+                if span not in spans:
+                    spans.append(span)
     singles = sorted({_truncate(f"w:{key}") for _s, _e, key in spans})
     pair_words: dict[str, frozenset[int]] = {}
     for a in spans:
@@ -167,6 +194,7 @@ def query_keys(query: str) -> QueryKeys:
         spans=tuple(spans),
         pair_words=pair_words,
         forms=forms,
+        alternates=alternates,
     )
 
 
@@ -265,8 +293,10 @@ class _Scorer:
     value, shared by many people) is compared with the query words once per search; the cheap
     first cut before the name model's ``match_query``."""
 
-    def __init__(self, forms: Sequence[WordForm]) -> None:
+    def __init__(self, forms: Sequence[WordForm], alternates: Sequence[Sequence[WordForm]] = ()) -> None:
         self.forms = tuple(forms)
+        # Each query word with its other readings (``_alternates``): the best of them counts.
+        self.options = tuple(tuple(dict.fromkeys((form, *(a[i] for a in alternates)))) for i, form in enumerate(self.forms))
         self.weights = tuple(HALF_WORD_WEIGHT if form.spelling in _HALF_WORDS else 1.0 for form in self.forms)
         self.weight = sum(self.weights)
         self.texts: dict[str, tuple[float, ...]] = {}
@@ -274,7 +304,7 @@ class _Scorer:
     def _best(self, text: str) -> tuple[float, ...]:
         found = self.texts.get(text)
         if found is None:
-            found = self.texts[text] = tuple(_best_in(form, text) for form in self.forms)
+            found = self.texts[text] = tuple(max(_best_in(form, text) for form in options) for options in self.options)
         return found
 
     def score(self, names: Iterable[str]) -> float:
@@ -478,13 +508,13 @@ def tie_break(query: str, individual_id: int) -> int:
     return int.from_bytes(hashlib.blake2b(f"{query}\x00{individual_id}".encode(), digest_size=8).digest(), "big")
 
 
-def _score_names(text: str, forms: Sequence[WordForm], ids: Sequence[int]) -> dict[int, NameComparison]:
+def _score_names(text: str, keys: QueryKeys, ids: Sequence[int]) -> dict[int, NameComparison]:
     """The candidates' names compared with the query by the name model (``rank_names``). Read
     without the households: the ids come from the actor's groups' index, and the hits shown are
     read again with the group filter."""
     if not ids:
         return {}
-    return rank_names(text, forms, _name_rows(ids))
+    return rank_names(text, keys.forms, _name_rows(ids), keys.alternates)
 
 
 _NAME_COLUMNS = (*NAME_FIELDS_AR, *NAME_FIELDS_LAT)
@@ -511,13 +541,16 @@ def _name_rows(ids: Sequence[int]) -> list[tuple[int, dict[str, Any], dict[str, 
 
 
 def rank_names(
-    text: str, forms: Sequence[WordForm], people: Iterable[tuple[int, Mapping[str, Any], Mapping[str, Any] | None]]
+    text: str,
+    forms: Sequence[WordForm],
+    people: Iterable[tuple[int, Mapping[str, Any], Mapping[str, Any] | None]],
+    alternates: Sequence[Sequence[WordForm]] = (),
 ) -> dict[int, NameComparison]:
     """(id, typed name fields, generated names) of candidates → the name model's comparison with
     the query (``match_query`` over the person's readings: each script, typed parts with the
     generated reading filling the empty ones). A cheap word-by-word score (cached per pair of
     words) first picks the ``RESCORE`` best, which the name model then ranks. Pure."""
-    scorer = _Scorer(forms)
+    scorer = _Scorer(forms, alternates)
     readings: dict[int, tuple[Mapping[str, Any], Mapping[str, Any] | None]] = {}
     prescores: dict[int, float] = {}
     for pk, typed, generated in people:
@@ -526,7 +559,12 @@ def rank_names(
         names = [*typed.values(), *(v for v in (generated or {}).values() if isinstance(v, str))]
         prescores[pk] = scorer.score(names)
     best = sorted(prescores, key=lambda pk: (-prescores[pk], tie_break(text, pk)))[:RESCORE]
-    return {pk: match_query(forms, person_readings(*readings[pk])) for pk in best if prescores[pk] >= PRESCORE_FLOOR}
+    out: dict[int, NameComparison] = {}
+    for pk in best:
+        if prescores[pk] >= PRESCORE_FLOOR:
+            theirs = person_readings(*readings[pk])
+            out[pk] = max((match_query(f, theirs) for f in (forms, *alternates)), key=lambda c: (c.score, c.order))
+    return out
 
 
 def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
@@ -559,7 +597,7 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
         candidates = _name_candidates(name_groups, keys)
         if not candidates:
             candidates = _candidates_by_singles(name_groups, keys.singles)
-        scores = _score_names(text, keys.forms, candidates)
+        scores = _score_names(text, keys, candidates)
 
     # Identifier matches first (one household's members in registration order), then the names by
     # the name model's score, ties by how well the name order agrees, then ``tie_break``.

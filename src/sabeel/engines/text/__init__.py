@@ -31,7 +31,7 @@ A query is keyed with ``part_key`` of its runs of words, paired with ``pair_key`
 from sabeel.engines.text._arabic import normalise_arabic
 from sabeel.engines.text._compare import word_similarity
 from sabeel.engines.text._digits import fold_digits
-from sabeel.engines.text._forms import WordForm, has_turkish_letters
+from sabeel.engines.text._forms import WordForm, has_turkish_letters, word_forms
 from sabeel.engines.text._index import Candidate, Match, NameIndex
 from sabeel.engines.text._latin import normalise_latin
 from sabeel.engines.text._normalise import NormalisedText, Script, detect_script, normalise, skeleton
@@ -88,6 +88,7 @@ __all__ = [
     "skeleton",
     "token_similarity",
     "trigram_similarity",
+    "word_forms",
     "word_keys",
     "word_similarity",
 ]

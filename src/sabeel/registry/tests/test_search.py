@@ -154,3 +154,21 @@ def test_a_finance_officer_sees_names_but_no_needs_in_hits(cast, hariri):
     hits = person_search(actor=cast["lb_finance_officer"], query="محمد الحريري").hits
     assert hits and hits[0].values["first_name_ar"] == "محمد"
     assert "specific_needs" not in hits[0].values and "documents_held" not in hits[0].values
+
+
+def test_a_c_that_no_letter_explains_is_also_read_the_turkish_and_the_french_way():
+    # Casim: Turkish c is ج (جاسم); Kacem: French c before e is س (قاسم); both also as typed.
+    arabic_jasim = name_keys_for({"first_name_ar": "جاسم", "family_name_ar": "الزعبي"})
+    arabic_qasim = name_keys_for({"first_name_ar": "قاسم", "family_name_ar": "الزعبي"})
+    assert set(query_keys("Casim Zubi").pairs) & arabic_jasim
+    assert set(query_keys("Kacem Zoubi").pairs) & arabic_qasim
+    assert query_keys("Cemal Şahin").alternates == ()  # Turkish letters already say how to read it
+    assert query_keys("Ahmad Zoubi").alternates == ()
+
+
+@pytest.mark.django_db
+def test_a_turkish_spelling_without_turkish_letters_finds_the_arabic_record(cast, places):
+    household = household_make(cast, "lb", members=[head(first_name_ar="جاسم", father_name_ar="محمد", family_name_ar="الزعبي", first_name_lat="", father_name_lat="", grandfather_name_lat="", family_name_lat="")])
+    household_make(cast, "lb", members=[head(first_name_ar="قاسم", father_name_ar="محمد", family_name_ar="الزعبي", first_name_lat="", father_name_lat="", grandfather_name_lat="", family_name_lat="")])
+    hits = person_search(actor=cast["lb_registration_officer"], query="Casim Muhammet Zubi").hits
+    assert hits[0].household_id == household.pk and hits[0].score == 1.0
