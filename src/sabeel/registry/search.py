@@ -7,11 +7,14 @@ and **pair keys** of two parts, order-free: first + father, first + family, fath
 first + grandfather (``p:hr|mhmd``). A single key such as ``w:mhmd`` is shared by a third of the
 people; a pair is a few hundred at a million, so a query of two or more name parts is answered
 from a few thousand index entries at most. ``name_keys_for`` is pure and cached per distinct part.
+The keys are stored (``NameKey``) when a person is saved or bulk loaded: a change of the key
+scheme needs the index rebuilt for people saved before it.
 
 **Search.** The query's words are taken in their common forms (``engines.text.query_forms``:
 either script, any transliteration style, articles and glued articles off, Eastern Arabic digits);
 every contiguous run of one to three of its words is a candidate name part, and every two runs
-that do not overlap give a pair key. The covering index, scoped to the actor's
+that do not overlap give a pair key; a Latin query with a c no letter explains is keyed in its
+Turkish (c = ج) and French (soft c = س) readings as well. The covering index, scoped to the actor's
 working groups, is read for how many people each key has; a word whose pairs meet (almost)
 nobody, or far fewer people than the other words meet together, is probably mistyped, so its
 pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
