@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 from sabeel.engines.linkage._types import PersonRecord
-from sabeel.engines.text import PARTS, Part, PersonName, Script, common_form, normalise_arabic
+from sabeel.engines.text import PARTS, PersonName, common_form, normalise_arabic
 
 NAME_COLUMNS: tuple[str, ...] = tuple(part.value for part in PARTS)
 COLUMNS: tuple[str, ...] = (
@@ -67,58 +67,8 @@ def _form(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _script(name: PersonName) -> Script:
-    """The script of a reading (cached: detecting it is most of the cost of a feature row)."""
-    return name.script
-
-
-def _ordered(names: Sequence[PersonName]) -> list[PersonName]:
-    """Readings in order of preference: typed Arabic, typed other, generated."""
-
-    def rank(name: PersonName) -> tuple[int, int]:
-        return (int(name.generated), 0 if _script(name) == Script.ARABIC else 1)
-
-    return sorted(names, key=rank)
-
-
-def part_forms(names: Sequence[PersonName], part: Part, *, ordered: bool = False) -> tuple[str | None, str | None]:
-    """(preferred, alternative) common forms of one part across a person's readings
-    (``ordered``: ``names`` are already in order of preference)."""
-    forms: list[str] = []
-    for name in names if ordered else _ordered(names):
-        value = name.part(part).strip()
-        if not value:
-            continue
-        form = _form(value)
-        if form and form not in forms:
-            forms.append(form)
-    if not forms:
-        return None, None
-    return forms[0], (forms[1] if len(forms) > 1 else None)
-
-
-@lru_cache(maxsize=200_000)
 def _arabic(word: str) -> str:
     return normalise_arabic(word)
-
-
-def arabic_spelling(names: Sequence[PersonName], part: Part, *, ordered: bool = False) -> str | None:
-    """The normalised Arabic spelling of one part: the first Arabic-script reading that has it."""
-    for name in names if ordered else _ordered(names):
-        value = name.part(part).strip()
-        if value and _script(name) == Script.ARABIC:
-            return _arabic(value) or None
-    return None
-
-
-def head_form(names: Sequence[PersonName]) -> str | None:
-    """The household head's name as one string: first, father and family common forms."""
-    if not names:
-        return None
-    ordered = _ordered(names)
-    words = [part_forms(ordered, part, ordered=True)[0] for part in (Part.FIRST, Part.FATHER, Part.FAMILY)]
-    text = " ".join(word for word in words if word)
-    return text or None
 
 
 def birth_date(record: PersonRecord) -> tuple[int | None, int | None, int | None]:
