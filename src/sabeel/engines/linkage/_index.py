@@ -35,7 +35,7 @@ _COL = {name: i for i, name in enumerate(_features.COLUMNS)}
 # The blocking rules as (columns of the registry record, columns of the new record) to look up.
 _BLOCKS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("first", "family"), ("first", "family")),
-    (("first", "father"), ("first", "father")),
+    (("first", "father", "grandfather"), ("first", "father", "grandfather")),
     (("father", "grandfather", "family"), ("father", "grandfather", "family")),
     (("family", "birth_year", "birth_month"), ("family", "birth_year", "birth_month")),
     (("first", "birth_year", "origin"), ("first", "birth_year", "origin")),
