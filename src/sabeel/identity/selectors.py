@@ -101,6 +101,7 @@ LEVELS: dict[str, Any] = {
     "a year apart": gettext_lazy("a year apart"),
     "sex missing": gettext_lazy("sex missing"),
     "household not known": gettext_lazy("household not known"),
+    "same registered household": gettext_lazy("same registered household (no evidence either way)"),
     "same head, origin and size": gettext_lazy("same head of household, origin and size"),
     "same head and origin": gettext_lazy("same head of household and origin"),
     "same head": gettext_lazy("same head of household"),

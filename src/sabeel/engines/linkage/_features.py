@@ -42,6 +42,7 @@ COLUMNS: tuple[str, ...] = (
     "head",
     "household_size",
     "origin",
+    "household_key",
 )
 SCHEMA = pa.schema(
     [
@@ -56,6 +57,7 @@ SCHEMA = pa.schema(
         ("head", pa.string()),
         ("household_size", pa.int32()),
         ("origin", pa.string()),
+        ("household_key", pa.string()),
     ]
 )
 
@@ -146,6 +148,9 @@ def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, An
     row["head"] = _head(tuple(record.head_names))
     row["household_size"] = record.household_size if record.household_size else None
     row["origin"] = record.origin or None
+    # The registered household itself (per list): two members of one household share its head,
+    # origin and size by construction, which is no evidence that they are one person.
+    row["household_key"] = f"{record.source}:{record.household_id}" if record.household_id else None
     return row
 
 

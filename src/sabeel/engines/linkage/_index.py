@@ -123,6 +123,7 @@ def _birth_levels() -> list[Callable[[Row, Row], bool]]:
 
 _SEX = _COL["sex"]
 _HEAD, _ORIGIN, _SIZE = _COL["head"], _COL["origin"], _COL["household_size"]
+_HOUSEHOLD = _COL["household_key"]
 
 
 def _household_levels() -> list[Callable[[Row, Row], bool]]:
@@ -136,6 +137,7 @@ def _household_levels() -> list[Callable[[Row, Row], bool]]:
         return x[_SIZE] is not None and y[_SIZE] is not None and abs(x[_SIZE] - y[_SIZE]) <= 1
 
     return [
+        lambda x, y: _eq(x[_HOUSEHOLD], y[_HOUSEHOLD]),
         lambda x, y: head(x, y) and origin(x, y) and size(x, y),
         lambda x, y: head(x, y) and origin(x, y),
         head,

@@ -163,6 +163,16 @@ def household_comparison(dialect: str) -> dict[str, Any]:
             "household not known",
             is_null_level=True,
         ),
+        # Two members of one registered household agree on head, origin and size by construction:
+        # neutral (m = u, weight 0), so the household context never vouches for siblings.
+        _level(
+            '"household_key_l" = "household_key_r"',
+            "same registered household",
+            m_probability=NEUTRAL_PROBABILITY,
+            u_probability=NEUTRAL_PROBABILITY,
+            fix_m_probability=True,
+            fix_u_probability=True,
+        ),
         # cheap conditions first: conjunctions stop at the first false one
         _level(f"{origin} AND {size} AND {head}", "same head, origin and size"),
         _level(f"{origin} AND {head}", "same head and origin"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sabeel.engines.linkage import RegistryIndex, TrainedModel, deduplicate, find_matches
@@ -54,3 +56,21 @@ def test_a_plain_list_is_indexed_on_the_spot_and_the_record_itself_is_never_a_ma
     assert record.record_id not in {m.right_id for m in matches}
     with pytest.raises(ValueError, match="appears twice"):
         RegistryIndex.build([record, record], model=model)
+
+
+def test_members_of_one_registered_household_get_no_household_weight(lists: SyntheticLists, model: TrainedModel) -> None:
+    """Two members of one household share its head, origin and size by construction: that level
+    is neutral (weight 0), while two records of one family in two households' registrations
+    (the second agency's) still earn the household context."""
+    index = RegistryIndex.build(lists.records, model=model)
+    by_id = {record.record_id: record for record in lists.records}
+    household_weights: dict[bool, list[float]] = {True: [], False: []}
+    for record in lists.records[::3]:
+        for pair in find_matches(record, index, model=model, settings=replace(SETTINGS, floor=0.01)):
+            other = by_id[pair.right_id]
+            same = (other.source, other.household_id) == (record.source, record.household_id)
+            (evidence,) = [e for e in pair.evidence if e.comparison == "household"]
+            if same:
+                assert evidence.level == "same registered household" and evidence.weight == 0.0
+            household_weights[same].append(evidence.weight)
+    assert household_weights[True] and max(household_weights[False]) > 5
