@@ -47,15 +47,9 @@ class ExternalIdIO(Schema):
     value: str = Field(..., max_length=64)
 
 
-class MemberOut(Schema):
-    id: int
-    version: int
-    relationship: str
-    sex: str
-    date_of_birth: dt.date | None
-    dob_precision: str
-    status: str
-    status_reason: str
+class PersonNamesOut(Schema):
+    """The eight typed name fields and the generated reading (members, search hits, likely matches)."""
+
     first_name_ar: str = ""
     father_name_ar: str = ""
     grandfather_name_ar: str = ""
@@ -69,6 +63,17 @@ class MemberOut(Schema):
         description="The generated reading — not typed by an officer: the other-script reading of each name field "
         "left empty (first_name_lat … family_name_ar), produced by the name model. Never a typed name.",
     )
+
+
+class MemberOut(PersonNamesOut):
+    id: int
+    version: int
+    relationship: str
+    sex: str
+    date_of_birth: dt.date | None
+    dob_precision: str
+    status: str
+    status_reason: str
     documents_held: list[str] = []
     documents_missing: list[str] = []
     specific_needs: list[str] = []
@@ -301,7 +306,7 @@ class ReasonOut(Schema):
     detail: str = Field("", description="same_date, same_year, same_household, generated_lat or generated_ar")
 
 
-class LikelyMatchOut(Schema):
+class LikelyMatchOut(PersonNamesOut):
     individual_id: int
     household_id: int
     registration_number: str
@@ -314,26 +319,13 @@ class LikelyMatchOut(Schema):
     household_status: str
     date_of_birth: dt.date | None
     dob_precision: str
-    first_name_ar: str = ""
-    father_name_ar: str = ""
-    grandfather_name_ar: str = ""
-    family_name_ar: str = ""
-    first_name_lat: str = ""
-    father_name_lat: str = ""
-    grandfather_name_lat: str = ""
-    family_name_lat: str = ""
-    generated_names: dict[str, str] = Field(
-        {},
-        description="The generated reading — not typed by an officer: the other-script reading of each name field "
-        "left empty (first_name_lat … family_name_ar), produced by the name model. Never a typed name.",
-    )
 
 
 class LikelyOut(Schema):
     matches: list[LikelyMatchOut]
 
 
-class SearchHitOut(Schema):
+class SearchHitOut(PersonNamesOut):
     individual_id: int
     household_id: int
     registration_number: str
@@ -345,19 +337,6 @@ class SearchHitOut(Schema):
     status: str
     date_of_birth: dt.date | None
     dob_precision: str
-    first_name_ar: str = ""
-    father_name_ar: str = ""
-    grandfather_name_ar: str = ""
-    family_name_ar: str = ""
-    first_name_lat: str = ""
-    father_name_lat: str = ""
-    grandfather_name_lat: str = ""
-    family_name_lat: str = ""
-    generated_names: dict[str, str] = Field(
-        {},
-        description="The generated reading — not typed by an officer: the other-script reading of each name field "
-        "left empty (first_name_lat … family_name_ar), produced by the name model. Never a typed name.",
-    )
     order: float = Field(1.0, description="How well the query's name order agreed (the tie breaker after the score)")
     agreements: list[AgreementOut] = Field([], description="Which name parts met the query, and how well")
 
