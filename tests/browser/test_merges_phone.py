@@ -10,14 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import shot
-from tests.browser.test_phone_width import (
-    CHOICES_BESIDE_LABELS,
-    MIN_TOUCH,
-    OVERFLOW,
-    PHONE,
-    SMALL_CONTROLS,
-    _session_cookie,
-)
+from tests.browser.test_phone_width import PHONE, _session_cookie, fit_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,15 +65,7 @@ def test_the_merge_pages_fit_a_phone_in_both_directions(browser, live_server, co
             response = page.goto(live_server.url + path(world))
             assert response is not None and response.status == 200, f"{name}: {response and response.status}"
             assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
-            measured = page.evaluate(OVERFLOW)
-            if measured["scrollWidth"] > measured["innerWidth"]:
-                problems.append(f"{name} ({language}): page {measured['scrollWidth']}px wide: {measured['culprits']}")
-            beside = page.evaluate(CHOICES_BESIDE_LABELS)
-            if beside:
-                problems.append(f"{name} ({language}): choices not beside their labels: {beside[:5]}")
-            small = page.evaluate(SMALL_CONTROLS, MIN_TOUCH)
-            if small:
-                problems.append(f"{name} ({language}): controls under {MIN_TOUCH}px: {small[:5]}")
+            problems += fit_problems(page, f"{name} ({language})")
             sides = page.locator(".merge-side")
             for n in range(sides.count()):  # both records within the screen (side by side or stacked: identity.css decides)
                 box = sides.nth(n).bounding_box()

@@ -129,6 +129,22 @@ SMALL_CONTROLS = """(min) => {
 }"""
 
 
+def fit_problems(page: Any, label: str) -> list[str]:
+    """What keeps the page open in ``page`` from fitting a phone: wider than the screen, choices
+    away from their labels, controls under the touch size (each a line naming ``label``)."""
+    problems = []
+    measured = page.evaluate(OVERFLOW)
+    if measured["scrollWidth"] > measured["innerWidth"]:
+        problems.append(f"{label}: page {measured['scrollWidth']}px wide > {measured['innerWidth']}px: {measured['culprits']}")
+    beside = page.evaluate(CHOICES_BESIDE_LABELS)
+    if beside:
+        problems.append(f"{label}: choices not beside their labels: {beside[:5]}")
+    small = page.evaluate(SMALL_CONTROLS, MIN_TOUCH)
+    if small:
+        problems.append(f"{label}: controls under {MIN_TOUCH}px: {small[:5]}")
+    return problems
+
+
 def _session_cookie(user: Any, live_server: Any) -> dict[str, Any]:
     from django.conf import settings
 
@@ -156,15 +172,7 @@ def test_every_staff_page_fits_a_phone_in_both_directions(browser, live_server, 
             response = page.goto(live_server.url + path(world))
             assert response is not None and response.status == 200, f"{name}: {response and response.status}"
             assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
-            measured = page.evaluate(OVERFLOW)
-            if measured["scrollWidth"] > measured["innerWidth"]:
-                problems.append(f"{name} ({language}): page {measured['scrollWidth']}px wide > {measured['innerWidth']}px: {measured['culprits']}")
-            beside = page.evaluate(CHOICES_BESIDE_LABELS)
-            if beside:
-                problems.append(f"{name} ({language}): choices not beside their labels: {beside[:5]}")
-            small = page.evaluate(SMALL_CONTROLS, MIN_TOUCH)
-            if small:
-                problems.append(f"{name} ({language}): controls under {MIN_TOUCH}px: {small[:5]}")
+            problems += fit_problems(page, f"{name} ({language})")
             if name in SHOTS:
                 shot(page, f"phone-{name}-{language}")
     finally:
