@@ -2,7 +2,10 @@
 (or, for the decisions list, ``consent.record``) in the working group of either of its records.
 
 ``survivor_id`` / ``survivors`` resolve a record to its surviving identity (the one rule every
-reader follows: a merged record reads as its survivor while the link is in effect).
+reader follows: a merged record reads as its survivor while the link is in effect); for readers
+that stay in SQL, ``merged_away`` (the records that are not a person on their own), ``identity_of``
+(an expression: a record's surviving identity) and ``same_person`` (a filter: the records of the
+person whose identity is given) say the same thing as subqueries.
 
 ``merge_sides`` puts two records side by side for the merge pages and the API: names and facts of
 a record only where the actor may see names in that record's working group (a record of another
@@ -16,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from sabeel.core import audit
@@ -34,14 +38,17 @@ from sabeel.sharing.models import Agreement
 __all__ = [
     "MergeSides",
     "PersonMerges",
+    "identity_of",
     "link_get",
     "links_visible",
     "merge_agreements",
     "merge_person_get",
     "merge_sides",
+    "merged_away",
     "merges_pending_decision",
     "person_links",
     "person_merges",
+    "same_person",
     "survivor_id",
     "survivors",
 ]
@@ -59,6 +66,28 @@ def survivors(ids: Iterable[int]) -> dict[int, int]:
 
 def survivor_id(pk: int) -> int:
     return survivors([pk])[pk]
+
+
+def merged_away() -> QuerySet[PersonLink, Any]:
+    """The ids (``merged_id``) of the records merged into another while the merge is in effect: a
+    subquery for ``pk__in``. Such a record is not a member of its household on its own; the person
+    counts once, as the survivor."""
+    return PersonLink.objects.filter(state=LinkState.ACTIVE).values("merged_id")
+
+
+def identity_of(field: str = "pk") -> Coalesce:
+    """An expression for a queryset naming records in ``field``: the record's surviving identity
+    (itself when it is not merged). Annotate with it, then match ``same_person`` against it."""
+    survivor = PersonLink.objects.filter(state=LinkState.ACTIVE, merged_id=OuterRef(field)).values("survivor_id")[:1]
+    return Coalesce(Subquery(survivor), F(field))
+
+
+def same_person(field: str, identity: Any) -> Q:
+    """``field`` names one of the records of the person whose surviving identity is ``identity``
+    (an id, or an ``OuterRef`` to an ``identity_of`` annotation): that record itself or a record
+    merged into it while the merge is in effect. No chains exist, so this is every record."""
+    merged = PersonLink.objects.filter(state=LinkState.ACTIVE, survivor_id=identity).values("merged_id")
+    return Q(**{field: identity}) | Q(**{f"{field}__in": merged})
 
 
 def _related() -> tuple[str, ...]:

@@ -312,10 +312,15 @@ def _people_sides(ids: set[int], *, documents: bool) -> dict[int, Side]:
     people = list(Individual.objects.filter(pk__in=ids).values(*fields))
     household_ids = {p["household_id"] for p in people}
     arabic = (get_language() or "").startswith("ar")
+    # The size counts people: a record merged into another while the merge is in effect is not a
+    # member on its own (docs/eligibility.md rule 18), so the person counts once, as the survivor.
+    from sabeel.identity.links import merged_away
+
+    people_counted = Q(members__status=MemberStatus.ACTIVE) & ~Q(members__pk__in=merged_away())
     households = {
         h["pk"]: h
         for h in Household.objects.filter(pk__in=household_ids)
-        .annotate(size=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .annotate(size=Count("members", filter=people_counted))
         .values("pk", "registration_number", "size", "origin__key", "origin__name_en", "origin__name_ar")
     }
     heads: dict[int, str] = {}

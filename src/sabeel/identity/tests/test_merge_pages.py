@@ -120,6 +120,35 @@ def test_the_merge_form_needs_a_survivor_and_a_reason(cast, home):
     assert not PersonLink.objects.exists()
 
 
+def test_the_merge_card_counts_the_household_in_people_not_records(cast, home):
+    _household, _mohamad, fatima, fatma = home
+    client = client_for(cast, "lb_registration_officer")
+    status, body = api(client, "POST", "/merges", {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON})
+    assert status == 201 and body["state"] == "active"
+    status, body = api(client, "GET", f"/merges/{body['id']}")
+    assert status == 200
+    # Three records, two people: Fatma is Fatima while the merge is in effect (rule 18).
+    assert body["survivor"]["household_size"] == body["merged"]["household_size"] == 2
+    page = client.get(reverse("identity:merge_detail", kwargs={"pk": body["id"]})).content.decode()
+    assert "2 people" in page and "3 people" not in page
+    api(client, "POST", f"/merges/{body['id']}/unmerge", {"reason": "Two different women"})
+    status, body = api(client, "GET", f"/merges/{body['id']}")
+    assert status == 200 and body["survivor"]["household_size"] == 3  # unmerged: two people again
+
+
+def test_a_join_moves_the_person_out_of_the_merged_records_household_count(cast, apart):
+    fatima, fatma = apart
+    client = client_for(cast, "lb_registration_officer")
+    status, body = api(client, "POST", "/merges", {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON})
+    assert status == 201
+    pk = body["id"]
+    status, body = api(client, "GET", f"/merges/{pk}")
+    assert status == 200 and (body["survivor"]["household_size"], body["merged"]["household_size"]) == (2, 1)  # pending: nothing reads through it
+    api(client_for(cast, "lb_protection_officer"), "POST", f"/merges/{pk}/decision", {"decision": "join", "reason": "Seen at home"})
+    status, body = api(client, "GET", f"/merges/{pk}")
+    assert status == 200 and (body["survivor"]["household_size"], body["merged"]["household_size"]) == (2, 0)
+
+
 # --- from a person's record -----------------------------------------------------------------------
 
 
