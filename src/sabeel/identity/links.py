@@ -86,7 +86,9 @@ def same_person(field: str, identity: Any) -> Q:
     """``field`` names one of the records of the person whose surviving identity is ``identity``
     (an id, or an ``OuterRef`` to an ``identity_of`` annotation): that record itself or a record
     merged into it while the merge is in effect. No chains exist, so this is every record."""
-    merged = PersonLink.objects.filter(state=LinkState.ACTIVE, survivor_id=identity).values("merged_id")
+    # Inside the links subquery an outer reference reaches one query further out.
+    inner: Any = OuterRef(identity) if isinstance(identity, OuterRef) else identity
+    merged = PersonLink.objects.filter(state=LinkState.ACTIVE, survivor_id=inner).values("merged_id")
     return Q(**{field: identity}) | Q(**{f"{field}__in": merged})
 
 

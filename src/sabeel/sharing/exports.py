@@ -5,7 +5,8 @@ and an active, unexpired agreement covering the field groups exported and the re
 (``services.agreement_require``). It carries only the field groups the actor may see in that group
 *and* the agreement covers (never the protection-sensitive case), and, where the agreement requires
 it, only the people who gave their own consent to share (``services.people_covered``); a household
-whose members did not all consent appears with the members who did.
+whose members did not all consent appears with the members who did. A person registered twice and
+merged (``identity.links``) leaves once, as the surviving record.
 
 It runs in the background (``core.runs``, kind ``sharing.household_export``): the service checks
 and queues; the worker checks again (an agreement revoked meanwhile stops it), writes the file
@@ -127,8 +128,14 @@ def people_for(
     *, agreement: Agreement, households: QuerySet[Household], groups: Iterable[FieldGroup], recipient: Organisation | None
 ) -> QuerySet[Individual]:
     """The current members of ``households`` whose data may leave under ``agreement`` (consenting
-    people only where it requires consent), by id."""
-    people = Individual.objects.filter(household__in=households.values("pk"), status=MemberStatus.ACTIVE)
+    people only where it requires consent), by id. One row per person: a record merged into
+    another while the merge is in effect is not a member on its own (docs/eligibility.md rule 18),
+    its person leaves as the surviving record, covered by a consent of either record."""
+    from sabeel.identity.links import merged_away
+
+    people = Individual.objects.filter(household__in=households.values("pk"), status=MemberStatus.ACTIVE).exclude(
+        pk__in=merged_away()
+    )
     return people_covered(agreement, people, recipient=recipient, categories=[g.value for g in groups]).order_by("pk")
 
 
@@ -302,7 +309,7 @@ def export_run_get(*, actor: Any, pk: int) -> Run:
     who = as_actor(actor)
     if not who.is_authenticated:
         raise NotSignedIn
-    run = Run.objects.filter(pk=pk, kind=EXPORT_RUN_KIND, started_by=who.user).defer("payload").first() if who.user else None
+    run = Run.objects.filter(pk=pk, kind=EXPORT_RUN_KIND, started_by_id=who.user_id).defer("payload").first() if who.user_id else None
     if run is None:
         raise Http404
     return run

@@ -43,7 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,7 +152,7 @@ def _snapshot(agreement: Agreement) -> dict[str, Any]:
 
 def _version(actor: Actor, agreement: Agreement) -> None:
     AgreementVersion.objects.create(
-        agreement=agreement, version=agreement.version, snapshot=_snapshot(agreement), changed_by=as_actor(actor).user
+        agreement=agreement, version=agreement.version, snapshot=_snapshot(agreement), changed_by_id=as_actor(actor).user_id
     )
 
 
@@ -210,7 +210,7 @@ def agreement_create(*, actor: Actor, working_group: WorkingGroup, **values: Any
     require(actor, "agreement.manage", working_group)
     clean = _clean(values)
     party_ids = clean.pop("parties")
-    agreement = Agreement.objects.create(working_group=working_group, created_by=as_actor(actor).user, **clean)
+    agreement = Agreement.objects.create(working_group=working_group, created_by_id=as_actor(actor).user_id, **clean)
     agreement.parties.set(party_ids)
     _version(actor, agreement)
     audit.record(
@@ -359,6 +359,14 @@ def consent_categories_for(categories: Iterable[str]) -> frozenset[str]:
     return frozenset(needed)
 
 
+def _json_has_any(field: str, values: Iterable[Any]) -> Q:
+    """``field`` (a JSON list) holds at least one of ``values`` (none: never)."""
+    found = Q(pk__in=[])
+    for value in values:
+        found |= _json_has(field, value)
+    return found
+
+
 def people_covered(
     agreement: Agreement,
     individuals_qs: QuerySet[Any],
@@ -369,27 +377,48 @@ def people_covered(
 ) -> QuerySet[Any]:
     """``individuals_qs`` narrowed to the people whose data may leave under ``agreement``: all of
     them when it needs no consent, otherwise those with a consent to share (``DataSharingConsent``)
-    given by ``on`` and not withdrawn by then, for the agreement's purpose, naming the recipient
-    (every party when None) and every data category the field groups need."""
+    recorded in the agreement's working group, given by ``on`` and not withdrawn by then, for the
+    agreement's purpose, naming the recipient (every party when None) and every data category the
+    field groups need.
+
+    A person is every record of them (docs/eligibility.md rule 18: while a merge is in effect the
+    merged record reads as its survivor, ``identity.links``): a consent recorded for either record
+    covers both, and a withdrawal wins. A withdrawn consent to share for the same purpose that
+    names a recipient of this share and one of the data it needs, recorded for any record of the
+    person in any group, cancels every consent of theirs recorded before the withdrawal was
+    recorded (same moment: the withdrawal wins; rule 10); a consent recorded after it is fresh."""
     if not agreement.requires_consent:
         return individuals_qs
     from sabeel.consent.models import DataSharingConsent
+    from sabeel.identity.links import identity_of, same_person
 
     day = on or group_today(agreement.working_group)
+    purpose = agreement.purpose.strip()
+    recipients = (
+        [_pk(recipient)] if recipient is not None else list(agreement.parties.values_list("pk", flat=True))
+    )
+    needed = sorted(consent_categories_for(agreement.categories if categories is None else categories))
     consents = DataSharingConsent.objects.filter(
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day),
         household__working_group_id=agreement.working_group_id,
         given_on__lte=day,
-        purpose__iexact=agreement.purpose.strip(),
-    )
-    recipients = (
-        [_pk(recipient)] if recipient is not None else list(agreement.parties.values_list("pk", flat=True))
+        purpose__iexact=purpose,
     )
     for party in recipients:
         consents = consents.filter(_json_has("parties", party))
-    for category in sorted(consent_categories_for(agreement.categories if categories is None else categories)):
+    for category in needed:
         consents = consents.filter(_json_has("data_categories", category))
-    return individuals_qs.filter(pk__in=consents.values("individual_id"))
+    # The withdrawal is recorded when the row is withdrawn (the only change a consent to share takes).
+    withdrawals = DataSharingConsent.objects.filter(
+        _json_has_any("parties", recipients),
+        _json_has_any("data_categories", needed),
+        withdrawn_on__lte=day,
+        purpose__iexact=purpose,
+    )
+    later = withdrawals.filter(same_person("individual_id", OuterRef(OuterRef("person"))), updated_at__gte=OuterRef("created_at"))
+    standing = consents.filter(same_person("individual_id", OuterRef("person"))).exclude(Exists(later))
+    covered = individuals_qs.annotate(person=identity_of("pk")).filter(Exists(standing))
+    return individuals_qs.filter(pk__in=covered.values("pk"))
 
 
 @transaction.atomic
@@ -418,7 +447,7 @@ def share_record(
         ids_digest=ids_digest(individual_ids),
         actor_kind=str(who.kind),
         actor_id=str(who.id),
-        user=who.user,
+        user_id=who.user_id,
         token=token,
         run_id=run_id,
     )
@@ -471,7 +500,7 @@ def agreement_token_create(
         prefix=raw[:12],
         key_hash=_hash(raw),
         expires_at=expires_at,
-        created_by=as_actor(actor).user,
+        created_by_id=as_actor(actor).user_id,
     )
     audit.record(
         actor=actor,

@@ -4,6 +4,7 @@ here, only while the agreement is in force, and every call is a share in the log
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.test import Client
@@ -45,6 +46,21 @@ def test_a_partner_receives_only_consenting_people_and_the_call_is_logged(cast, 
     assert "Fatima" not in response.content.decode()
     entry = ShareEntry.objects.get()
     assert (entry.kind, entry.people_count, entry.token_id, entry.recipient_id) == ("api", 1, token.pk, cast.organisations["iom"].pk)
+
+
+def test_a_person_registered_twice_and_merged_leaves_once_as_the_surviving_record(cast):
+    from sabeel.identity import merges
+    from sabeel.registry.tests.factories import head, household_make, spouse
+
+    household = household_make(cast, "lb", members=[head(), spouse(), spouse(first_name_lat="Fatma")])
+    _head, fatima, fatma = household.members.order_by("pk")
+    merges.merge(actor=cast["lb_registration_officer"], survivor=fatima, merged=fatma, reason="Registered twice")
+    sharing_consent(cast, fatma)  # the consent was recorded for the second registration
+    _token_row, raw = _token(cast, agreement_make(cast, categories=["names_contacts"]))
+    body = _get(raw).json()
+    assert body["total"] == 1 and [p["person"] for p in body["people"]] == [fatima.pk]
+    assert body["people"][0]["first_name_lat"] == "Fatima" and "Fatma" not in json.dumps(body)
+    assert ShareEntry.objects.get().people_count == 1
 
 
 def test_without_names_in_the_agreement_no_name_leaves(cast, household):

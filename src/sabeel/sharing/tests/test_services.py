@@ -271,6 +271,8 @@ def test_an_export_never_includes_a_person_without_a_covering_consent(cast, reco
             )
             if withdrawn:
                 consent_services.sharing_consent_withdraw(actor=cast["lb_protection_officer"], sharing_consent=consent)
+                if same_purpose and recipient in parties and needed & categories:
+                    expected.discard(adults[who].pk)  # a withdrawal wins over the consents recorded before it
             elif same_purpose and recipient in parties and needed <= categories:
                 expected.add(adults[who].pk)
         covered = people_covered(
@@ -278,3 +280,80 @@ def test_an_export_never_includes_a_person_without_a_covering_consent(cast, reco
         )
         assert set(covered.values_list("pk", flat=True)) == expected
         transaction.set_rollback(True)
+
+
+# --- a person registered twice: the consents and withdrawals of both records (rule 18) ------------
+
+
+def _twice(cast):  # type: ignore[no-untyped-def]
+    """Fatima (the head's spouse) registered a second time in the same household, and merged: the
+    second record reads as Fatima while the merge is in effect."""
+    from sabeel.identity import merges
+    from sabeel.registry.tests.factories import head, household_make, spouse
+
+    household = household_make(cast, "lb", members=[head(), spouse(), spouse(first_name_lat="Fatma")])
+    _head, fatima, fatma = household.members.order_by("pk")
+    link = merges.merge(actor=cast["lb_registration_officer"], survivor=fatima, merged=fatma, reason="Registered twice")
+    return household, fatima, fatma, link
+
+
+def test_a_consent_recorded_for_the_merged_record_covers_the_person_and_ends_with_the_merge(cast):
+    from sabeel.identity import merges
+
+    household, fatima, fatma, link = _twice(cast)
+    agreement = agreement_make(cast)
+    sharing_consent(cast, fatma)
+    people = Individual.objects.filter(household=household)
+    assert set(people_covered(agreement, people)) == {fatima, fatma}  # one person, two records
+    merges.unmerge(actor=cast["lb_registration_officer"], link=link, reason="Two different women")
+    assert list(people_covered(agreement, people)) == [fatma]  # as if the merge was never made
+
+
+def test_a_withdrawal_on_either_record_wins_over_the_consents_recorded_before_it(cast):
+    from sabeel.consent import services as consent_services
+
+    household, fatima, fatma, _link = _twice(cast)
+    agreement = agreement_make(cast)
+    people = Individual.objects.filter(household=household)
+    sharing_consent(cast, fatima)
+    sharing_consent(cast, fatima, parties=[cast.organisations["donor"]])
+    withdrawn = sharing_consent(cast, fatma)
+    consent_services.sharing_consent_withdraw(actor=cast["lb_protection_officer"], sharing_consent=withdrawn)
+    assert list(people_covered(agreement, people)) == []  # Fatima's consent, recorded before, is cancelled too
+    # A withdrawal of the consent to share with one recipient cancels nothing for another.
+    other = agreement_make(cast, parties=[cast.organisations["donor"]])
+    assert set(people_covered(other, people)) == {fatima, fatma}
+    # A consent recorded after the withdrawal is a fresh consent.
+    sharing_consent(cast, fatima)
+    assert set(people_covered(agreement, people)) == {fatima, fatma}
+
+
+def test_a_pending_merge_lends_no_consent_and_takes_none_away(cast):
+    from sabeel.consent import services as consent_services
+    from sabeel.identity import merges
+    from sabeel.registry.tests.factories import head, household_make, spouse
+
+    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
+    fatma = household_make(cast, "lb", members=[spouse(relationship="head", first_name_lat="Fatma")]).members.get()
+    agreement = agreement_make(cast)
+    sharing_consent(cast, fatima)
+    withdrawn = sharing_consent(cast, fatma)
+    consent_services.sharing_consent_withdraw(actor=cast["lb_protection_officer"], sharing_consent=withdrawn)
+    link = merges.merge(actor=cast["lb_registration_officer"], survivor=fatima, merged=fatma, reason="Registered twice")
+    both = Individual.objects.filter(pk__in=[fatima.pk, fatma.pk])
+    assert list(people_covered(agreement, both)) == [fatima]  # pending: nothing reads through it
+    merges.merge_decide(actor=cast["lb_protection_officer"], link=link, decision="join", reason="Seen with the family")
+    assert list(people_covered(agreement, both)) == []  # joined: Fatma's withdrawal is Fatima's
+
+
+def test_an_export_lists_a_merged_person_once_as_the_surviving_record(cast):
+    from sabeel.core.roles import FieldGroup
+    from sabeel.registry.models import Household
+    from sabeel.sharing.exports import people_for
+
+    household, fatima, fatma, _link = _twice(cast)
+    agreement = agreement_make(cast)
+    sharing_consent(cast, fatma)  # recorded for the merged record
+    households = Household.objects.filter(pk=household.pk)
+    people = people_for(agreement=agreement, households=households, groups=[FieldGroup.NAMES_CONTACTS], recipient=None)
+    assert list(people) == [fatima]
