@@ -133,7 +133,7 @@ def area_condition_record(
     if latest is not None and all(getattr(latest, k) == v for k, v in values.items()):
         return latest
     entry = AreaCondition.objects.create(
-        admin_unit=admin_unit, threshold=threshold, recorded_by=as_actor(actor).user, **values
+        admin_unit=admin_unit, threshold=threshold, recorded_by_id=as_actor(actor).user_id, **values
     )
     superseded = latest if latest is not None and as_of is not None and latest.as_of <= as_of else None
     audit.record(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sabeel.core.actors import Actor
 from sabeel.core.permissions import can
+from sabeel.workgroups.services import is_platform_administrator
 
 Predicate = Callable[[Actor], bool]
 
@@ -50,8 +51,7 @@ def _signed_in(actor: Actor) -> bool:
 
 
 def _superuser(actor: Actor) -> bool:
-    user = actor.user
-    return user is not None and user.is_active and user.is_superuser
+    return actor.user is not None and is_platform_administrator(actor)
 
 
 def _runs_or_configures_pulls(actor: Actor) -> bool:

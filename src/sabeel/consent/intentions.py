@@ -173,7 +173,7 @@ def intention_record(
     )
     if errors:
         raise ServiceError(_("The intention was not recorded."), fields=errors)
-    intention = ReturnIntention.objects.create(source=IntentionSource.OFFICER, recorded_by=as_actor(actor).user, **values)
+    intention = ReturnIntention.objects.create(source=IntentionSource.OFFICER, recorded_by_id=as_actor(actor).user_id, **values)
     households_changed([household.pk])  # the funnel snapshot refreshes the household on commit
     audit.record(
         actor=actor,

@@ -153,7 +153,7 @@ def is_assigned(who: Any, obj: Any) -> bool:
         return False
     target_type, target_id = target_ref(obj)
     return CaseAssignment.objects.filter(
-        target_type=target_type, target_id=target_id, officer=actor.user, ended_at__isnull=True
+        target_type=target_type, target_id=target_id, officer_id=actor.user_id, ended_at__isnull=True
     ).exists()
 
 
@@ -163,7 +163,7 @@ def has_break_glass(who: Any, obj: Any) -> bool:
         return False
     target_type, target_id = target_ref(obj)
     return BreakGlass.objects.filter(
-        target_type=target_type, target_id=target_id, officer=actor.user, expires_at__gt=timezone.now()
+        target_type=target_type, target_id=target_id, officer_id=actor.user_id, expires_at__gt=timezone.now()
     ).exists()
 
 

@@ -76,7 +76,7 @@ def run_create(
         working_group_id=working_group_id,
         actor_kind=str(who.kind),
         actor_id=str(who.id),
-        started_by=who.user,
+        started_by_id=who.user_id,
         total=total,
         params=dict(params or {}),
         payload=payload,

@@ -15,7 +15,7 @@ def break_glass_on_my_cases(*, actor: Any) -> QuerySet[BreakGlass]:
     who = as_actor(actor)
     if who.user is None:
         return BreakGlass.objects.none()
-    mine = CaseAssignment.objects.filter(officer=who.user, ended_at__isnull=True)
+    mine = CaseAssignment.objects.filter(officer_id=who.user_id, ended_at__isnull=True)
     refs = {(a.target_type, a.target_id) for a in mine}
     if not refs:
         return BreakGlass.objects.none()
@@ -24,4 +24,4 @@ def break_glass_on_my_cases(*, actor: Any) -> QuerySet[BreakGlass]:
     condition = Q()
     for target_type, target_id in refs:
         condition |= Q(target_type=target_type, target_id=target_id)
-    return BreakGlass.objects.filter(condition).exclude(officer=who.user).select_related("officer").order_by("-created_at")
+    return BreakGlass.objects.filter(condition).exclude(officer_id=who.user_id).select_related("officer").order_by("-created_at")

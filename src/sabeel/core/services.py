@@ -57,13 +57,13 @@ def break_glass_open(*, actor: Any, case: Any, reason: str) -> BreakGlass:
     target_type, target_id = target_ref(case)
     who = as_actor(actor)
     group_id = group_of(case)
-    if who.user is None or group_id is None:  # require() above already refused these
+    if who.user_id is None or group_id is None:  # require() above already refused these
         raise PermissionError("break-glass needs a staff user and a case of a working group")
     opening = BreakGlass.objects.create(
         target_type=target_type,
         target_id=target_id,
         working_group_id=group_id,
-        officer=who.user,
+        officer_id=who.user_id,
         reason=reason,
         expires_at=timezone.now() + dt.timedelta(hours=BREAK_GLASS_HOURS),
     )

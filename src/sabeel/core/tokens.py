@@ -35,22 +35,22 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _owner(actor: Actor) -> Any:
-    who = as_actor(actor)
-    if who.user is None:
+def _owner_id(actor: Actor) -> int:
+    user_id = as_actor(actor).user_id
+    if user_id is None:
         raise NotSignedIn
-    return who.user
+    return user_id
 
 
 @transaction.atomic
 def api_token_create(*, actor: Actor, name: str, expires_in_days: int | None = DEFAULT_EXPIRY_DAYS) -> tuple[ApiToken, str]:
     """Create a token for the actor; returns the row and the raw token (shown once, never stored)."""
     require(actor, "apitoken.manage")
-    owner = _owner(actor)
+    owner_id = _owner_id(actor)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
     token = ApiToken.objects.create(
-        user=owner,
+        user_id=owner_id,
         name=name.strip()[:100] or "token",
         prefix=raw[:12],
         key_hash=_hash(raw),
@@ -64,7 +64,7 @@ def api_token_create(*, actor: Actor, name: str, expires_in_days: int | None = D
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's own tokens (another user's token is not revealed: 404)."""
     require(actor, "apitoken.manage")
-    if token.user_id != _owner(actor).pk:
+    if token.user_id != _owner_id(actor):
         raise Http404
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -89,9 +89,9 @@ def api_tokens_revoke_all(*, actor: Actor, user: Any, reason: str) -> list[int]:
 def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own tokens, newest first (revoked ones included, marked)."""
     who = as_actor(actor)
-    if who.user is None:
+    if who.user_id is None:
         return ApiToken.objects.none()
-    return ApiToken.objects.filter(user=who.user).order_by("-created_at", "-pk")
+    return ApiToken.objects.filter(user_id=who.user_id).order_by("-created_at", "-pk")
 
 
 def api_token_get(*, actor: Actor, pk: int) -> ApiToken:

@@ -73,8 +73,8 @@ def _share(actor: Any, *, merged: Individual, survivor: Individual, agreement_id
     an active agreement of the merged record's group covering it; the share is logged."""
     who = as_actor(actor)
     membership = (
-        Membership.objects.current().filter(user=who.user, working_group_id=survivor.household.working_group_id).first()
-        if who.user is not None
+        Membership.objects.current().filter(user_id=who.user_id, working_group_id=survivor.household.working_group_id).first()
+        if who.user_id is not None
         else None
     )
     recipient = membership.organisation_id if membership is not None else None
@@ -176,7 +176,7 @@ def merge(
         survivor_group_id=survivor.household.working_group_id,
         state=LinkState.PENDING if crosses_households else LinkState.ACTIVE,
         reason=text,
-        merged_by=as_actor(actor).user,
+        merged_by_id=as_actor(actor).user_id,
         pair_id=getattr(pair, "pk", pair),
         crosses_households=crosses_households,
         crosses_groups=crosses_groups,
@@ -206,7 +206,7 @@ def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) ->
     if decision not in FamilyDecision.values:
         message = _("Choose join or refuse.")
         raise ServiceError(message, fields={"decision": [message]})
-    officer = as_actor(actor).user
+    officer = as_actor(actor).user_id
     if officer is None:
         raise ServiceError(_("Only a protection officer can decide on a family change."))
     if decision == FamilyDecision.JOIN:
@@ -217,7 +217,7 @@ def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) ->
                     _("One of the two records is no longer a current member of an open household: refuse, or unmerge and propose again.")
                 )
     now = timezone.now()
-    current.decision, current.decision_reason, current.decided_by, current.decided_at = decision, text, officer, now
+    current.decision, current.decision_reason, current.decided_by_id, current.decided_at = decision, text, officer, now
     if decision == FamilyDecision.JOIN:
         current.state, current.effective_at = LinkState.ACTIVE, now
     else:
@@ -239,7 +239,7 @@ def unmerge(*, actor: Any, link: PersonLink, reason: str) -> PersonLink:
     if current.state not in (LinkState.ACTIVE, LinkState.PENDING):
         raise ServiceError(_("This merge is not in effect."))
     current.state = LinkState.REVERSED
-    current.unmerged_by, current.unmerged_at, current.unmerge_reason = as_actor(actor).user, timezone.now(), text
+    current.unmerged_by_id, current.unmerged_at, current.unmerge_reason = as_actor(actor).user_id, timezone.now(), text
     current.save(update_fields=["state", "unmerged_by", "unmerged_at", "unmerge_reason", "updated_at"])
     _record(actor, "identity.unmerged", current)
     households_changed([current.merged.household_id, current.survivor.household_id])

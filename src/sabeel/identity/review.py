@@ -34,7 +34,7 @@ def pair_decide(*, actor: Any, pair: CandidatePair, decision: str, note: str = "
     """Record ``decision`` (``same``, ``different`` or ``unsure``) on ``pair`` and return it."""
     require(actor, "identity.review", pair.linkage_run)
     who = as_actor(actor)
-    if who.user is None:
+    if who.user_id is None:
         raise ServiceError(_("A decision is made by a signed-in officer."))
     if decision not in DECISIONS:
         message = _("Choose: same person, different people, or unsure.")
@@ -46,7 +46,7 @@ def pair_decide(*, actor: Any, pair: CandidatePair, decision: str, note: str = "
     locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
     now = timezone.now()
     previous = locked.decision
-    entry = PairDecision.objects.create(pair=locked, decision=decision, note=note, decided_by=who.user, decided_at=now)
+    entry = PairDecision.objects.create(pair=locked, decision=decision, note=note, decided_by_id=who.user_id, decided_at=now)
     locked.decision = decision
     locked.decided_at = now
     locked.save(update_fields=["decision", "decided_at"])

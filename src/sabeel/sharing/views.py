@@ -54,13 +54,14 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    require(as_actor(request.user), "agreement.manage")
-    groups = selectors.manageable_groups(actor=as_actor(request.user))
+    actor = as_actor(request.user)
+    require(actor, "agreement.manage")
+    groups = selectors.manageable_groups(actor=actor)
     form = AgreementCreateForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "working_group"}
         try:
-            agreement = services.agreement_create(actor=as_actor(request.user), working_group=form.cleaned_data["working_group"], **values)
+            agreement = services.agreement_create(actor=actor, working_group=form.cleaned_data["working_group"], **values)
         except ServiceError as error:
             _put_errors(form, error)
         else:
@@ -72,13 +73,14 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_get(actor=as_actor(request.user), pk=pk)
+    actor = as_actor(request.user)
+    agreement = selectors.agreement_get(actor=actor, pk=pk)
     initial = {k: getattr(agreement, k) for k in services.EDITABLE_FIELDS if k != "parties"}
     initial["parties"] = list(agreement.parties.all())
     form = AgreementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_update(actor=as_actor(request.user), agreement=agreement, changes=dict(form.cleaned_data))
+            services.agreement_update(actor=actor, agreement=agreement, changes=dict(form.cleaned_data))
         except ServiceError as error:
             _put_errors(form, error)
         else:
@@ -108,11 +110,12 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_get(actor=as_actor(request.user), pk=pk)
+    actor = as_actor(request.user)
+    agreement = selectors.agreement_get(actor=actor, pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_revoke(actor=as_actor(request.user), agreement=agreement, reason=form.cleaned_data["reason"])
+            services.agreement_revoke(actor=actor, agreement=agreement, reason=form.cleaned_data["reason"])
         except ServiceError as error:
             _put_errors(form, error)
         else:
@@ -124,11 +127,12 @@ def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_get(actor=as_actor(request.user), pk=pk)
+    actor = as_actor(request.user)
+    agreement = selectors.agreement_get(actor=actor, pk=pk)
     form = TokenForm(request.POST, agreement=agreement)
     if form.is_valid():
         try:
-            _token, raw = services.agreement_token_create(actor=as_actor(request.user), agreement=agreement, **form.cleaned_data)
+            _token, raw = services.agreement_token_create(actor=actor, agreement=agreement, **form.cleaned_data)
         except ServiceError as error:
             _put_errors(form, error)
         else:
@@ -140,8 +144,9 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
-    agreement = selectors.agreement_get(actor=as_actor(request.user), pk=pk)
-    services.agreement_token_revoke(actor=as_actor(request.user), token=selectors.token_get(actor=as_actor(request.user), agreement=agreement, pk=token))
+    actor = as_actor(request.user)
+    agreement = selectors.agreement_get(actor=actor, pk=pk)
+    services.agreement_token_revoke(actor=actor, token=selectors.token_get(actor=actor, agreement=agreement, pk=token))
     messages.success(request, _("The token is revoked."))
     return redirect("sharing:agreement_detail", pk=agreement.pk)
 
@@ -150,8 +155,9 @@ def token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
 
 
 def _share_log(request: HttpRequest) -> tuple[ShareLogFilterForm, Any]:
-    form = ShareLogFilterForm(request.GET or None, agreements=selectors.share_log_agreements(actor=as_actor(request.user)))
-    return form, selectors.share_log(actor=as_actor(request.user), **form.filters())
+    actor = as_actor(request.user)
+    form = ShareLogFilterForm(request.GET or None, agreements=selectors.share_log_agreements(actor=actor))
+    return form, selectors.share_log(actor=actor, **form.filters())
 
 
 @staff_view
@@ -176,16 +182,17 @@ def share_log_export(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def household_export(request: HttpRequest) -> HttpResponse:
-    require(as_actor(request.user), "person.export")
+    actor = as_actor(request.user)
+    require(actor, "person.export")
     data = request.POST if request.method == "POST" else None
-    form = ExportForm(data, agreements=selectors.export_agreements(actor=as_actor(request.user)))
+    form = ExportForm(data, agreements=selectors.export_agreements(actor=actor))
     # From the household list's "export this list" link the filters arrive in the query string
     # (places and codes only, never a name) and are shown as the form's starting values.
     filters = HouseholdFilterForm(data, initial=request.GET.dict() if data is None else None)
     if request.method == "POST" and form.is_valid():
         try:
             run = exports.household_export_start(
-                actor=as_actor(request.user),
+                actor=actor,
                 agreement=form.cleaned_data["agreement"],
                 recipient=form.cleaned_data["recipient"],
                 fmt=form.cleaned_data["format"],
@@ -216,9 +223,10 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    run = exports.export_run_get(actor=as_actor(request.user), pk=pk)
+    actor = as_actor(request.user)
+    run = exports.export_run_get(actor=actor, pk=pk)
     try:
-        name, content_type, content = exports.export_download(actor=as_actor(request.user), run=run)
+        name, content_type, content = exports.export_download(actor=actor, run=run)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("sharing:export_detail", pk=run.pk)

@@ -35,9 +35,9 @@ def my_memberships(*, actor: Any) -> QuerySet[Membership]:
     from sabeel.core.actors import as_actor
 
     who = as_actor(actor)
-    if who.user is None:
+    if who.user_id is None:
         return Membership.objects.none()
-    return Membership.objects.current().filter(user=who.user).select_related("working_group", "organisation")
+    return Membership.objects.current().filter(user_id=who.user_id).select_related("working_group", "organisation")
 
 
 def audit_entries(*, actor: Any) -> QuerySet[AuditEntry]:

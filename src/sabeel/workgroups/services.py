@@ -25,6 +25,7 @@ from sabeel.core.models import ActorKind
 from sabeel.core.permissions import can, forget_memberships, require
 from sabeel.core.roles import PERSON_LEVEL_ROLES, Role
 from sabeel.workgroups.models import Membership, MembershipApproval, User
+from sabeel.workgroups.users import staff_user
 
 
 def is_platform_administrator(actor: Any) -> bool:
@@ -33,7 +34,10 @@ def is_platform_administrator(actor: Any) -> bool:
     who = as_actor(actor)
     if who.kind == ActorKind.SYSTEM:
         return True
-    return who.kind == ActorKind.USER and who.user is not None and who.user.is_active and who.user.is_superuser
+    if who.kind != ActorKind.USER or who.user is None:
+        return False
+    user = staff_user(who)
+    return user.is_active and user.is_superuser
 
 
 def _require_platform_administrator(actor: Any) -> Actor:
@@ -122,7 +126,7 @@ def membership_hold(*, actor: Any, membership: Membership) -> Membership:
     saves it, then calls ``membership_requested``): it grants nothing until approved."""
     who = as_actor(actor)
     membership.approval = MembershipApproval.PENDING
-    membership.requested_by = who.user
+    membership.requested_by_id = who.user_id
     membership.approved_by = None
     membership.approved_at = None
     return membership
@@ -160,7 +164,7 @@ def membership_approve(*, actor: Any, membership: Membership) -> Membership:
         )
     _refuse_self(who, membership.user, _("You cannot approve a membership for yourself. Ask another administrator."))
     membership.approval = MembershipApproval.APPROVED
-    membership.approved_by = who.user
+    membership.approved_by_id = who.user_id
     membership.approved_at = timezone.now()
     membership.save(update_fields=["approval", "approved_by", "approved_at", "updated_at"])
     audit.record(

@@ -199,7 +199,7 @@ def _work(run: Run) -> None:
 def _write(
     run: Run, actor: Any, group: WorkingGroup, ready: list[tuple[Row, Household]], report: Report, rows_total: int
 ) -> None:
-    user = as_actor(actor).user
+    user_id = as_actor(actor).user_id
     created = 0
     done = rows_total - len(ready)  # rows that need no writing are dealt with already
     try:
@@ -224,7 +224,7 @@ def _write(
                         ReturnIntention(
                             source=IntentionSource.SURVEY_IMPORT,
                             submission_id=row.submission_id,
-                            recorded_by=user,
+                            recorded_by_id=user_id,
                             **row.values,
                         )
                         for row, _household in new

@@ -15,11 +15,12 @@ from sabeel.consent.models import (
 )
 from sabeel.core import audit
 from sabeel.core.actors import as_actor
-from sabeel.core.exceptions import NotPermitted, ServiceError
+from sabeel.core.exceptions import ServiceError
 from sabeel.core.signals import households_changed
 from sabeel.registry.choices import MemberStatus
 from sabeel.registry.models import Household, Individual
 from sabeel.workgroups.models import User
+from sabeel.workgroups.users import staff_user
 
 RULE_FIELDS = ("consent_validity_days", "cooling_off_days", "reconfirmation_window_days", "go_and_see_visits_allowed")
 RULE_LIMIT = 3650
@@ -38,10 +39,8 @@ def _fail(field: str, message: str) -> ServiceError:
 
 
 def _staff_user(actor: Any) -> User:
-    user = as_actor(actor).user
-    if user is None:  # require() lets system jobs through; these records name a staff member
-        raise NotPermitted
-    return user
+    # require() lets system jobs through; these records name a staff member (NotPermitted otherwise).
+    return staff_user(as_actor(actor))
 
 
 def _household_of(individual: Individual) -> Household:

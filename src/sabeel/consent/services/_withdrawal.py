@@ -87,7 +87,7 @@ def consent_withdraw(*, actor: Any, individual: Individual, channel: str, at: dt
         hint = _("Leave the time empty to record the withdrawal as of now.")
         raise _fail("at", f"{error.message} {hint}") from None
     withdrawal = Withdrawal.objects.create(
-        household=household, individual=individual, at=at, channel=channel, recorded_by=who.user
+        household=household, individual=individual, at=at, channel=channel, recorded_by_id=who.user_id
     )
     ended = ReturnConsent.objects.filter(individual=individual, ended_at__isnull=True).update(
         ended_at=now, ended_reason=ConsentEnd.WITHDRAWN, updated_at=now

@@ -118,7 +118,7 @@ def household_create(
         origin=origin_unit,
         destination=destination_unit,
         preferred_language=preferred_language,
-        created_by=as_actor(actor).user,
+        created_by_id=as_actor(actor).user_id,
     )
     _set_phones(household, numbers)
     _set_external_ids(household, None, household_ids)

@@ -97,7 +97,7 @@ def departure_record(
         evidence=evidence,
         to_household=to_household,
         during_return_process=return_process_open(household),
-        recorded_by=as_actor(actor).user,
+        recorded_by_id=as_actor(actor).user_id,
     )
 
 
@@ -158,8 +158,8 @@ def member_departure_confirm(*, actor: Any, departure: MemberDeparture, note: st
     if current.confirmed_at is not None:
         raise ServiceError(_("This departure is already confirmed."))
     current.confirmation_note = _evidence(note)
-    current.confirmed_by = as_actor(actor).user
-    if current.confirmed_by is None:
+    current.confirmed_by_id = as_actor(actor).user_id
+    if current.confirmed_by_id is None:
         raise ServiceError(_("Only a protection officer can confirm a departure."))
     current.confirmed_at = timezone.now()
     current.save(update_fields=["confirmation_note", "confirmed_by", "confirmed_at", "updated_at"])
@@ -287,7 +287,7 @@ def birth_date_change_propose(
         new_date=new_date,
         new_precision=new_precision,
         reason=reason,
-        proposed_by=as_actor(actor).user,
+        proposed_by_id=as_actor(actor).user_id,
     )
     households_changed([household.pk])  # a pending date of birth is a second reading for the verdict
     audit.record(
@@ -314,7 +314,7 @@ def birth_date_change_confirm(*, actor: Any, change: BirthDateChange, evidence: 
     person = _locked_individual(current.individual)
     household = person.household
     current.state, current.evidence = BirthDateChangeState.CONFIRMED, evidence
-    current.decided_by, current.decided_at = as_actor(actor).user, timezone.now()
+    current.decided_by_id, current.decided_at = as_actor(actor).user_id, timezone.now()
     current.save(update_fields=["state", "evidence", "decided_by", "decided_at", "updated_at"])
     _apply_birth_date(actor, person, household, current.new_date, current.new_precision, "individual.birth_date_confirmed")
     audit.record(
@@ -331,7 +331,7 @@ def birth_date_change_reject(*, actor: Any, change: BirthDateChange, evidence: s
     require(actor, PROTECTION_ACTION, change.household)
     current = _pending(change)
     current.state, current.evidence = BirthDateChangeState.REJECTED, _evidence(evidence)
-    current.decided_by, current.decided_at = as_actor(actor).user, timezone.now()
+    current.decided_by_id, current.decided_at = as_actor(actor).user_id, timezone.now()
     current.save(update_fields=["state", "evidence", "decided_by", "decided_at", "updated_at"])
     households_changed([current.household_id])
     audit.record(
