@@ -9,7 +9,8 @@ person whose identity is given) say the same thing as subqueries.
 
 ``merge_sides`` puts two records side by side for the merge pages and the API: names and facts of
 a record only where the actor may see names in that record's working group (a record of another
-group shows its id and nothing else), with one read-log row of the ids shown, never a name.
+group shows its id and nothing else), with one read-log row of the ids shown in each working group
+whose people are shown, never a name.
 ``person_links`` is a person's whole link history (every state), ``merge_agreements`` the
 agreements a merge across groups may be made under."""
 
@@ -172,7 +173,8 @@ class MergeSides:
 def merge_sides(
     *, actor: Any, first: Individual, second: Individual, action: str, target: Any = None, data: dict[str, Any] | None = None
 ) -> MergeSides:
-    """The two records' names and facts, read and audited (one read-log row with the ids shown)."""
+    """The two records' names and facts, read and audited: one read-log row per working group whose
+    people are shown, with the ids of that group's records."""
     shown: list[Individual] = []
     documents: set[int] = set()
     for person in (first, second):
@@ -184,15 +186,15 @@ def merge_sides(
     with_documents = _people_sides({p.pk for p in shown if p.pk in documents}, documents=True)
     without = _people_sides({p.pk for p in shown if p.pk not in documents}, documents=False)
     sides = {**without, **with_documents}
-    if shown:
-        audit.record_read(
-            actor=actor,
-            action=action,
-            ids=list(dict.fromkeys(p.pk for p in shown)),
-            target=target,
-            working_group_id=shown[0].household.working_group_id,
-            data=data or {},
-        )
+    # A merge across working groups shows people of two groups: each group's read log has its row,
+    # with the ids of its own people shown.
+    by_group: dict[int, list[int]] = {}
+    for person in shown:
+        ids = by_group.setdefault(person.household.working_group_id, [])
+        if person.pk not in ids:
+            ids.append(person.pk)
+    for group_id, ids in by_group.items():
+        audit.record_read(actor=actor, action=action, ids=ids, target=target, working_group_id=group_id, data=data or {})
     return MergeSides(first=sides.get(first.pk), second=sides.get(second.pk), first_id=first.pk, second_id=second.pk)
 
 

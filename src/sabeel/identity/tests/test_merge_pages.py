@@ -274,6 +274,37 @@ def test_across_groups_the_page_asks_for_the_agreement_and_hides_the_other_group
     assert 'data-testid="merge-decide-form"' not in page  # a family decision needs both groups
 
 
+def test_a_merge_across_groups_read_by_an_officer_of_both_is_logged_in_both_groups(cast, places):
+    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
+    fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
+    _officer_in_both(cast)
+    agreement = agreement_make(cast, "jo", parties=[cast.organisations["un"]])
+    sharing_consent(cast, fatma, group="jo", parties=[cast.organisations["un"]])
+    client = client_for(cast, "lb_registration_officer")
+    body = {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON, "agreement_id": agreement.pk}
+    status, created = api(client, "POST", "/merges", body)
+    assert status == 201, created
+    lebanon, jordan = cast.groups["lb"].pk, cast.groups["jo"].pk
+
+    page = client.get(reverse("identity:merge_detail", kwargs={"pk": created["id"]})).content.decode()
+    assert "Fatima" in page and "Fatma" in page
+    rows = {r.working_group_id: r for r in ReadEntry.objects.filter(action="identity.merge_viewed")}
+    assert set(rows) == {lebanon, jordan}  # each group sees in its own log that its person was read
+    assert (rows[lebanon].data["row_ids"], rows[jordan].data["row_ids"]) == ([fatima.pk], [fatma.pk])
+    assert rows[lebanon].data["link_id"] == rows[jordan].data["link_id"] == created["id"]
+    ids_only([r.data for r in rows.values()])
+
+    assert api(client, "GET", f"/merges/{created['id']}")[0] == 200
+    api_rows = ReadEntry.objects.filter(action="identity.merge_viewed_api")
+    assert sorted(r.working_group_id for r in api_rows) == sorted([lebanon, jordan])
+
+    # Lebanon's protection officer sees Lebanon's names only: Jordan's log has no read of theirs.
+    before = ReadEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    client_for(cast, "lb_protection_officer").get(reverse("identity:merge_detail", kwargs={"pk": created["id"]}))
+    later = ReadEntry.objects.filter(action="identity.merge_viewed", pk__gt=before)
+    assert [(r.working_group_id, r.data["row_ids"]) for r in later] == [(lebanon, [fatima.pk])]
+
+
 # --- API ------------------------------------------------------------------------------------------
 
 
