@@ -10,7 +10,8 @@ person whose identity is given) say the same thing as subqueries.
 ``merge_sides`` puts two records side by side for the merge pages and the API: names and facts of
 a record only where the actor may see names in that record's working group (a record of another
 group shows its id and nothing else), with one read-log row of the ids shown in each working group
-whose people are shown, never a name.
+whose people are shown, never a name; ``merges_sides`` does the same for a page of merges (the
+pending merges, ``merges_pending``).
 ``person_links`` is a person's whole link history (every state), ``merge_agreements`` the
 agreements a merge across groups may be made under."""
 
@@ -24,11 +25,11 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from sabeel.core import audit
+from sabeel.core import audit, throttle
 from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import NotSignedIn
 from sabeel.core.models import ActorKind
-from sabeel.core.permissions import groups_for, require, visible_field_groups
+from sabeel.core.permissions import can, groups_for, require, visible_field_groups
 from sabeel.core.roles import FieldGroup
 from sabeel.identity.models import LinkState, PersonLink
 from sabeel.identity.selectors import Side, _people_sides
@@ -46,7 +47,9 @@ __all__ = [
     "merge_person_get",
     "merge_sides",
     "merged_away",
+    "merges_pending",
     "merges_pending_decision",
+    "merges_sides",
     "person_links",
     "person_merges",
     "same_person",
@@ -121,6 +124,21 @@ def merges_pending_decision(*, actor: Any) -> QuerySet[PersonLink]:
     return links_visible(actor, "consent.record").filter(state=LinkState.PENDING).order_by("created_at", "pk")
 
 
+def merges_pending(*, actor: Any) -> QuerySet[PersonLink]:
+    """Every merge still waiting (across households: for a protection officer's join or refuse)
+    that the actor may see: one of its records is in a group where they may ``identity.merge`` or
+    ``consent.record``; oldest first. 403 for a role with neither action anywhere. Not audited
+    here: ``merges_sides`` reads the names of a page and audits it."""
+    who = as_actor(actor)
+    if not (can(who, "identity.merge") or can(who, "consent.record")):
+        require(who, "identity.merge")
+    queryset = PersonLink.objects.select_related(*_related()).filter(state=LinkState.PENDING)
+    if who.kind != ActorKind.SYSTEM:
+        groups = groups_for(who, "identity.merge") | groups_for(who, "consent.record")
+        queryset = queryset.filter(Q(merged_group_id__in=groups) | Q(survivor_group_id__in=groups))
+    return queryset.order_by("created_at", "pk")
+
+
 @dataclass(frozen=True)
 class PersonMerges:
     """For a person's page: the link that merged this record into another (in effect or pending),
@@ -170,32 +188,66 @@ class MergeSides:
     second_id: int
 
 
+def _sides(actor: Any, people: Iterable[Individual]) -> tuple[dict[int, Side], list[Individual]]:
+    """The names and facts of the records whose names the actor may see in their group, and
+    those records (each once)."""
+    shown: dict[int, Individual] = {}
+    documents: set[int] = set()
+    for person in people:
+        if person.pk in shown:
+            continue
+        groups = visible_field_groups(actor, person.household)
+        if FieldGroup.NAMES_CONTACTS in groups:
+            shown[person.pk] = person
+            if FieldGroup.DOCUMENTS in groups:
+                documents.add(person.pk)
+    with_documents = _people_sides({pk for pk in shown if pk in documents}, documents=True)
+    without = _people_sides({pk for pk in shown if pk not in documents}, documents=False)
+    return {**without, **with_documents}, list(shown.values())
+
+
+def _shown_by_group(shown: Iterable[Individual]) -> dict[int, list[int]]:
+    """The records shown, by working group (a merge across groups shows people of two groups: each
+    group's read log has its own row, with the ids of its own people)."""
+    by_group: dict[int, list[int]] = {}
+    for person in shown:
+        by_group.setdefault(person.household.working_group_id, []).append(person.pk)
+    return by_group
+
+
 def merge_sides(
     *, actor: Any, first: Individual, second: Individual, action: str, target: Any = None, data: dict[str, Any] | None = None
 ) -> MergeSides:
     """The two records' names and facts, read and audited: one read-log row per working group whose
     people are shown, with the ids of that group's records."""
-    shown: list[Individual] = []
-    documents: set[int] = set()
-    for person in (first, second):
-        groups = visible_field_groups(actor, person.household)
-        if FieldGroup.NAMES_CONTACTS in groups:
-            shown.append(person)
-            if FieldGroup.DOCUMENTS in groups:
-                documents.add(person.pk)
-    with_documents = _people_sides({p.pk for p in shown if p.pk in documents}, documents=True)
-    without = _people_sides({p.pk for p in shown if p.pk not in documents}, documents=False)
-    sides = {**without, **with_documents}
-    # A merge across working groups shows people of two groups: each group's read log has its row,
-    # with the ids of its own people shown.
-    by_group: dict[int, list[int]] = {}
-    for person in shown:
-        ids = by_group.setdefault(person.household.working_group_id, [])
-        if person.pk not in ids:
-            ids.append(person.pk)
-    for group_id, ids in by_group.items():
+    sides, shown = _sides(actor, (first, second))
+    for group_id, ids in _shown_by_group(shown).items():
         audit.record_read(actor=actor, action=action, ids=ids, target=target, working_group_id=group_id, data=data or {})
     return MergeSides(first=sides.get(first.pk), second=sides.get(second.pk), first_id=first.pk, second_id=second.pk)
+
+
+def merges_sides(*, actor: Any, links: list[PersonLink], action: str) -> dict[int, MergeSides]:
+    """A page of merges (a list page, ``core.throttle``), each with its two records side by side
+    (merged first): read and audited with one read-log row per working group whose people are
+    shown, with the ids of that group's records and the links they belong to."""
+    throttle.list_page_check(actor)
+    sides, shown = _sides(actor, (person for link in links for person in (link.merged, link.survivor)))
+    shown_ids = {person.pk for person in shown}
+    for group_id, ids in _shown_by_group(shown).items():
+        mine = set(ids)
+        link_ids = [link.pk for link in links if {link.merged_id, link.survivor_id} & mine]
+        audit.record_read(
+            actor=actor, action=action, ids=ids, working_group_id=group_id, is_list=True, data={"link_ids": link_ids}
+        )
+    return {
+        link.pk: MergeSides(
+            first=sides.get(link.merged_id) if link.merged_id in shown_ids else None,
+            second=sides.get(link.survivor_id) if link.survivor_id in shown_ids else None,
+            first_id=link.merged_id,
+            second_id=link.survivor_id,
+        )
+        for link in links
+    }
 
 
 def merge_agreements(*, merged: Individual, survivor: Individual) -> list[Agreement]:

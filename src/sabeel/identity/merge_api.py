@@ -7,7 +7,11 @@ also ``agreement_id``, an active data-sharing agreement of the merged record's g
 link, in effect at once within one household, pending a protection officer's decision across
 households. ``GET /merges/{id}`` answers the link with both records side by side (names only where
 the caller may see names in that record's group; the read is logged with the ids shown).
-``POST /merges/{id}/decision`` is a protection officer's ``join`` or ``refuse`` with a reason;
+``GET /merges/pending`` lists the merges still waiting (across households: for a protection
+officer's join or refuse), oldest first, paged, to whoever may ``identity.merge`` or
+``consent.record`` in the group of either record, each with both records side by side as above and
+whether the caller may decide it; every page is logged in the read log of each group whose people
+it shows. ``POST /merges/{id}/decision`` is a protection officer's ``join`` or ``refuse`` with a reason;
 ``POST /merges/{id}/unmerge`` ends the link with a reason. Writes are audited with ids only. A link
 or record of another group answers 404; a role without the action 403; a refusal 400 with the
 reason in words."""
@@ -16,15 +20,18 @@ reason in words."""
 import datetime as dt
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from sabeel.core.permissions import require
+from sabeel.core.permissions import can, require
+from sabeel.core.throttle import list_page_size
 from sabeel.identity import links, merges
 from sabeel.identity.api import SideOut, _side_out
 from sabeel.identity.models import PersonLink
 from sabeel.identity.selectors import pair_get
 
 router = Router(tags=["identity"])
+
+MAX_PAGE = 50
 
 
 class MergeIn(Schema):
@@ -62,6 +69,22 @@ class MergeOut(Schema):
     unmerged_at: dt.datetime | None
     merged: SideOut | None = Field(None, description="The merged record's names and facts (absent where you may not see them)")
     survivor: SideOut | None = Field(None, description="The surviving record's names and facts (absent where you may not see them)")
+
+
+class PendingMergeOut(MergeOut):
+    may_decide: bool = Field(..., description="You may record the join or refuse (consent.record in the groups of both records)")
+
+
+class PendingPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PendingMergeOut]
+
+
+class PageIn(Schema):
+    limit: int = Field(20, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
 
 
 def _out(link: PersonLink, sides: links.MergeSides | None = None) -> MergeOut:
@@ -105,6 +128,22 @@ def merge(request: HttpRequest, payload: MergeIn) -> tuple[int, MergeOut]:
         actor=request.user, survivor=survivor, merged=merged, reason=payload.reason, pair=pair, agreement_id=payload.agreement_id
     )
     return 201, _out(links.link_get(actor=request.user, pk=link.pk))
+
+
+@router.get("/merges/pending", response=PendingPage)
+def pending_merges(request: HttpRequest, page: Query[PageIn]) -> PendingPage:
+    waiting = links.merges_pending(actor=request.user)
+    limit = list_page_size(request.user, page.limit)
+    found = list(waiting[page.offset : page.offset + limit])
+    sides = links.merges_sides(actor=request.user, links=found, action="identity.merges_pending_listed_api")
+    items = [
+        PendingMergeOut(
+            **_out(link, sides[link.pk]).model_dump(),
+            may_decide=all(can(request.user, merges.PROTECTION_ACTION, r.household) for r in (link.merged, link.survivor)),
+        )
+        for link in found
+    ]
+    return PendingPage(count=waiting.count(), limit=limit, offset=page.offset, items=items)
 
 
 @router.get("/merges/{pk}", response=MergeOut)

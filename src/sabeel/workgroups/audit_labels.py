@@ -114,6 +114,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "identity.merge_viewed_api": _("Merge of two records read (API)"),
     "identity.merge_pair_viewed": _("Two records compared before a merge"),
     "identity.merge_person_viewed": _("Merges of a record read"),
+    "identity.merges_pending_listed_api": _("Merges waiting for a decision listed (API)"),
     # reads of people's files
     "person.viewed": _("File opened"),
     "person.printed": _("File printed"),

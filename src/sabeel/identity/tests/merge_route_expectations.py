@@ -56,6 +56,10 @@ def _lebanon_waiting(cast: Cast) -> str:
     return f"Decide on merge #{_link(cast, 'lb', across=True).pk}"
 
 
+def _lebanon_pending(cast: Cast) -> str:
+    return f'"merged_id": {_link(cast, "lb", across=True).merged_id},'
+
+
 PAGES: dict[str, Open | Scoped | Skip] = {
     "identity:merge_decisions": Scoped("consent.record", PROTECTION, OFFICER, marker=_lebanon_waiting),
     "identity:merge_confirm": Scoped("identity.merge", OFFICER, NO_MERGE, kwargs=_pair),
@@ -76,6 +80,7 @@ API: dict[tuple[str, str], Open | Scoped | Skip] = {
     ("post", "/api/identity/merges"): Scoped(
         "identity.merge", OFFICER, NO_MERGE, group_scoped=False, data={"survivor_id": 0, "merged_id": 0, "reason": REASON}, ok=404
     ),
+    ("get", "/api/identity/merges/pending"): Scoped("identity.merge", OFFICER, NO_MERGE, marker=_lebanon_pending),
     ("get", "/api/identity/merges/{pk}"): Scoped("identity.merge", OFFICER, NO_MERGE, kwargs=_link_kwargs),
     ("post", "/api/identity/merges/{pk}/decision"): Scoped(
         "consent.record", PROTECTION, OFFICER, kwargs=_pending_kwargs, data={"decision": "refuse", "reason": "Two different women"}

@@ -342,6 +342,63 @@ def test_the_api_merges_reads_decides_and_unmerges(cast, apart):
     assert REASON not in json.dumps([r.data for r in rows])
 
 
+def test_the_api_lists_the_merges_waiting_for_a_decision_to_the_groups_officers(cast, apart, home):
+    fatima, fatma = apart
+    _household, _mohamad, fatima_home, fatma_home = home
+    registrar = client_for(cast, "lb_registration_officer")
+    _status, waiting = api(registrar, "POST", "/merges", {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON})
+    _status, at_once = api(registrar, "POST", "/merges", {"survivor_id": fatima_home.pk, "merged_id": fatma_home.pk, "reason": REASON})
+    assert (waiting["state"], at_once["state"]) == ("pending", "active")
+
+    status, page = api(registrar, "GET", "/merges/pending")
+    assert status == 200 and page["count"] == 1 and [item["id"] for item in page["items"]] == [waiting["id"]]
+    item = page["items"][0]
+    assert item["state"] == "pending" and item["crosses_households"] and item["may_decide"] is False
+    assert item["merged"]["id"] == fatma.pk and any("Fatma" in n["text"] for n in item["merged"]["names"])
+    assert item["survivor"]["id"] == fatima.pk
+    read = ReadEntry.objects.get(action="identity.merges_pending_listed_api")
+    assert read.is_list and sorted(read.data["row_ids"]) == sorted([fatma.pk, fatima.pk]) and read.data["link_ids"] == [waiting["id"]]
+    assert read.working_group_id == cast.groups["lb"].pk
+    ids_only(read.data)
+
+    status, page = api(client_for(cast, "lb_protection_officer"), "GET", "/merges/pending?limit=5")
+    assert status == 200 and page["limit"] == 5 and page["items"][0]["may_decide"] is True
+    assert api(client_for(cast, "jo_registration_officer"), "GET", "/merges/pending")[1]["count"] == 0
+    assert api(client_for(cast, "lb_movement_officer"), "GET", "/merges/pending")[0] == 403
+    assert api(Client(), "GET", "/merges/pending")[0] == 401
+
+    api(client_for(cast, "lb_protection_officer"), "POST", f"/merges/{waiting['id']}/decision", {"decision": "join", "reason": "Seen at home"})
+    assert api(registrar, "GET", "/merges/pending")[1]["count"] == 0
+
+
+def test_a_merge_across_groups_waits_in_both_groups_lists_with_the_other_groups_names_hidden(cast, places):
+    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
+    fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
+    _officer_in_both(cast)
+    agreement = agreement_make(cast, "jo", parties=[cast.organisations["un"]])
+    sharing_consent(cast, fatma, group="jo", parties=[cast.organisations["un"]])
+    body = {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON, "agreement_id": agreement.pk}
+    status, created = api(client_for(cast, "lb_registration_officer"), "POST", "/merges", body)
+    assert status == 201, created
+
+    for persona, seen, hidden in (("jo_protection_officer", "merged", "survivor"), ("lb_protection_officer", "survivor", "merged")):
+        before = ReadEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        status, page = api(client_for(cast, persona), "GET", "/merges/pending")
+        item = page["items"][0]
+        assert status == 200 and item["id"] == created["id"] and item[hidden] is None and item[seen] is not None
+        assert item["may_decide"] is False  # the family decision needs both groups
+        [read] = ReadEntry.objects.filter(action="identity.merges_pending_listed_api", pk__gt=before)
+        assert read.working_group_id == cast.groups[persona[:2]].pk and read.data["row_ids"] == [item[seen]["id"]]
+    # An officer of both groups reads both records: each group's log has its own row.
+    before = ReadEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    item = api(client_for(cast, "lb_registration_officer"), "GET", "/merges/pending")[1]["items"][0]
+    assert item["merged"] is not None and item["survivor"] is not None
+    rows = ReadEntry.objects.filter(action="identity.merges_pending_listed_api", pk__gt=before)
+    assert sorted((r.working_group_id, r.data["row_ids"][0]) for r in rows) == sorted(
+        [(cast.groups["lb"].pk, fatima.pk), (cast.groups["jo"].pk, fatma.pk)]
+    )
+
+
 def test_the_api_refuses_another_groups_records_and_a_merge_across_groups_without_agreement(cast, places):
     fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
     fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
