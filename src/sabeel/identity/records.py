@@ -12,27 +12,26 @@ never sit in one query's result, and each batch reads its households' context in
 
 Record ids: ``p<pk>`` for a registered person, ``l<pk>`` for a row of an uploaded list.
 
-Uploaded lists (CSV or the first sheet of an .xlsx) are read here too: ``list_columns`` maps the
-header (English field names with a few common aliases; a column without ``_ar``/``_lat`` is
-placed by the script of each cell) and ``list_rows`` turns the rows into ``ListRecord`` values
-and a report with one entry per problem (row, column, problem code; never a cell's value). A row
-with no name is refused and reported; a row with an unreadable date, sex or size keeps its names
-and is reported, the unreadable value left out. No row is dropped without an entry.
+Uploaded lists (CSV or the first sheet of an .xlsx, read by ``sabeel.core.tabular``) are read
+here too: ``list_columns`` maps the header (English field names with a few common aliases; a
+column without ``_ar``/``_lat`` is placed by the script of each cell) and ``list_rows`` turns the
+rows into ``ListRecord`` values and a report with one entry per problem (row, column, problem
+code; never a cell's value). A row with no name is refused and reported; a row with an
+unreadable date, sex or size keeps its names and is reported, the unreadable value left out. No
+row is dropped without an entry.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
 
+from sabeel.core import tabular
 from sabeel.engines.linkage import PersonRecord
 from sabeel.engines.text import PARTS, PersonName, Script, detect_script
 from sabeel.registry.choices import DatePrecision, MemberStatus, Relationship
@@ -42,12 +41,15 @@ __all__ = [
     "BATCH_SIZE",
     "LIST_PREFIX",
     "MAX_LIST_BYTES",
+    "MAX_LIST_CELLS",
     "MAX_LIST_ROWS",
     "NAME_FIELDS",
     "PERSON_PREFIX",
     "ListColumns",
     "ListRow",
+    "Table",
     "Unreadable",
+    "file_problem",
     "individual_id",
     "list_columns",
     "list_record",
@@ -55,6 +57,7 @@ __all__ = [
     "list_rows",
     "parse_record_id",
     "person_readings",
+    "problem_message",
     "read_table",
     "registry_count",
     "registry_records",
@@ -66,6 +69,7 @@ LIST_PREFIX = "l"
 MAX_LIST_BYTES = 10 * 1024 * 1024
 MAX_LIST_ROWS = 100_000
 MAX_COLUMNS = 200
+MAX_LIST_CELLS = 4_000_000  # 100,000 rows of 40 columns
 SUFFIXES = ("_ar", "_lat")
 NAME_FIELDS: tuple[str, ...] = tuple(f"{part.value}_name{suffix}" for suffix in SUFFIXES for part in PARTS)
 
@@ -239,101 +243,33 @@ def list_record(row: Any) -> PersonRecord:
 
 # --- reading an uploaded list ---------------------------------------------------------------------
 
-
-class Unreadable(Exception):
-    """The file cannot be read at all (``problem`` is a code the service puts in words)."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
+# The reader is core's (``sabeel.core.tabular``: encodings, binary files, zip bombs, limits); the
+# limits are the list's, read when a file is (tests lower them).
+Unreadable = tabular.Unreadable
+Table = tabular.Table
 
 
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number in the file, the header being row 1; cells)
+def _limits() -> tabular.Limits:
+    return tabular.Limits(
+        max_bytes=MAX_LIST_BYTES, max_rows=MAX_LIST_ROWS, max_columns=MAX_COLUMNS, max_cells=MAX_LIST_CELLS
+    )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        # Excel's "Unicode text" is UTF-16 with its byte-order mark (and tabs): read it too.
-        text = content.decode("utf-16") if content.startswith(_UTF16_BOMS) else content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unreadable("encoding") from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise Unreadable("file_unreadable") from exc
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
-        raise Unreadable("file_unreadable") from exc
-    try:
-        if not workbook.worksheets:
-            return
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [_cell(v) for v in row]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise Unreadable("file_unreadable") from exc
-    finally:
-        workbook.close()
-
-
-# The first bytes of files people upload by mistake: PDF, PNG, JPEG, GIF, WebP/RIFF, a Word
-# document saved as RTF.
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_NOT_LISTS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"{\\rtf")
+def file_problem(content: bytes) -> str | None:
+    """What refuses the list before any parsing (size, old Excel, an .xlsx too large once
+    expanded, a binary file), as a problem code; ``None`` when it may be read."""
+    return tabular.file_problem(content, limits=_limits())
 
 
 def read_table(content: bytes) -> Table:
-    """The header and the non-empty rows of a CSV (comma, semicolon or tab; UTF-8) or the first
-    sheet of an .xlsx. Size and zip-bomb checks are the caller's (``consent``'s ``file_problem``)."""
-    if len(content) > MAX_LIST_BYTES:
-        raise Unreadable("file_too_large")
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise Unreadable("xls_not_supported")
-    if content.startswith(b"PK\x03\x04"):
-        raw = _xlsx_rows(content)
-    elif content.startswith(_NOT_LISTS) or (b"\0" in content[:4096] and not content.startswith(_UTF16_BOMS)):
-        raise Unreadable("file_unreadable")  # a PDF, a picture or another binary file: not "not UTF-8"
-    else:
-        raw = _csv_rows(content)
-    header = next(raw, None)
-    if header is None:
-        raise Unreadable("file_empty")
-    if len(header) > MAX_COLUMNS:
-        raise Unreadable("too_many_columns")
-    rows: list[tuple[int, list[str]]] = []
-    for number, cells in enumerate(raw, start=2):
-        cells = [c.strip() for c in cells[:MAX_COLUMNS]]
-        if not any(cells):
-            continue
-        if len(rows) == MAX_LIST_ROWS:
-            raise Unreadable("too_many_rows")
-        rows.append((number, cells))
-    if not rows:
-        raise Unreadable("file_empty")
-    return Table([h.strip() for h in header], rows)
+    """The header and the non-empty rows of a CSV (comma, semicolon or tab; UTF-8 or UTF-16) or
+    the first sheet of an .xlsx; ``Unreadable`` (with a problem code) when it cannot be read."""
+    return tabular.read_table(content, limits=_limits())
+
+
+def problem_message(code: str) -> str:
+    """The reader's words for a problem code the identity app has no words of its own for."""
+    return tabular.problem_message(code, limits=_limits())
 
 
 # Each list field and the headers that name it (compared lower-cased, spaces and dashes as "_").

@@ -138,7 +138,7 @@ def failure_message(code: str) -> str:
 def list_problem_message(code: str) -> str:
     """The words for a list problem code (``column_repeated:<header>`` names the column)."""
     base, _sep, column = code.partition(":")
-    message = str(_LIST_PROBLEMS.get(base, _LIST_PROBLEMS["file_unreadable"]))
+    message = str(_LIST_PROBLEMS[base]) if base in _LIST_PROBLEMS else records.problem_message(base)
     return message % {"column": column} if column else message
 
 
@@ -265,10 +265,8 @@ def list_run_start(*, actor: Any, working_group: WorkingGroup, file_name: str, c
     """Queue a run of an uploaded list (CSV or .xlsx bytes) against the registry of
     ``working_group``. A file that cannot be read or lacks the name columns raises
     ``ServiceError`` (field ``file``) and queues nothing; row problems are the run's report."""
-    from sabeel.consent.intention_import import file_problem
-
     _check_group(actor, working_group)
-    problem = file_problem(content) if len(content) <= records.MAX_LIST_BYTES else "file_too_large"
+    problem = records.file_problem(content)
     problems: list[str] = [problem] if problem else []
     if not problems:
         try:

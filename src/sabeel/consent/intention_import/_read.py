@@ -1,13 +1,10 @@
-"""Reading the export: CSV (comma, semicolon or tab; UTF-8) or the first sheet of an .xlsx, the
-header mapped to the survey's questions."""
+"""Reading the export: CSV (comma, semicolon or tab; UTF-8 or UTF-16) or the first sheet of an
+.xlsx, read by ``sabeel.core.tabular`` within the import's limits; the header mapped to the
+survey's questions."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,128 +24,37 @@ from sabeel.consent.intention_import._fields import (
     entry,
     field_of_column,
 )
+from sabeel.core import tabular
 
-_RATIO_FLOOR = 1024 * 1024  # parts smaller than this cannot make a bomb under the total limit
-
-
-class Unreadable(Exception):
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
+# The reader is core's (``sabeel.core.tabular``: encodings, binary files, zip bombs, limits); the
+# limits are the import's, read when a file is (tests lower them).
+Unreadable = tabular.Unreadable
+Table = tabular.Table
 
 
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number in the file, the header being row 1; cells)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unreadable("encoding") from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)  # Kobo's CSV export uses ";"
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            yield list(row)
-    except csv.Error as exc:
-        raise Unreadable("file_unreadable") from exc
-
-
-def _zip_problem(content: bytes) -> str | None:
-    """Read the zip's directory only: a part too large once expanded, too compressed or too
-    many parts refuses the file before anything is decompressed. (Python's zipfile never expands
-    a part past the size its directory declares, so a lying directory cannot get round this.)"""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "file_unreadable"
-    if len(parts) > MAX_XLSX_PARTS:
-        return "xlsx_too_large"
-    if sum(p.file_size for p in parts) > MAX_XLSX_UNCOMPRESSED:
-        return "xlsx_too_large"
-    for part in parts:
-        if part.file_size > _RATIO_FLOOR and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
-            return "xlsx_too_large"
-    return None
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
-        raise Unreadable("file_unreadable") from exc
-    try:
-        if not workbook.worksheets:
-            return
-        # The first sheet holds the submissions; Kobo and ODK put repeat groups on further sheets.
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [_cell(v) for v in row]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise Unreadable("file_unreadable") from exc
-    finally:
-        workbook.close()
+def _limits() -> tabular.Limits:
+    return tabular.Limits(
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_cells=MAX_CELLS,
+        max_xlsx_uncompressed=MAX_XLSX_UNCOMPRESSED,
+        max_xlsx_ratio=MAX_XLSX_RATIO,
+        max_xlsx_parts=MAX_XLSX_PARTS,
+    )
 
 
 def file_problem(content: bytes) -> str | None:
     """What refuses the file before any parsing (size, old Excel, an .xlsx too large once
-    expanded), as a report problem code; ``None`` when it may be read. Cheap enough for the
-    request that uploads it; the worker checks again."""
-    if len(content) > MAX_BYTES:
-        return "file_too_large"
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls_not_supported"
-    if content.startswith(b"PK\x03\x04"):
-        return _zip_problem(content)
-    return None
+    expanded, a binary file), as a report problem code; ``None`` when it may be read. Cheap enough
+    for the request that uploads it; the worker checks again."""
+    return tabular.file_problem(content, limits=_limits())
 
 
 def read_table(content: bytes) -> Table:
-    problem = file_problem(content)
-    if problem:
-        raise Unreadable(problem)
-    raw = _xlsx_rows(content) if content.startswith(b"PK\x03\x04") else _csv_rows(content)
-    header = next(raw, None)
-    if header is None:
-        raise Unreadable("file_empty")
-    if len(header) > MAX_COLUMNS:
-        raise Unreadable("too_many_columns")
-    headers = [h.strip() for h in header]
-    rows: list[tuple[int, list[str]]] = []
-    cells_read = len(header)
-    for index, cells in enumerate(raw, start=2):
-        if len(cells) > MAX_COLUMNS:
-            raise Unreadable("too_many_columns")
-        cells_read += len(cells)
-        if cells_read > MAX_CELLS:
-            raise Unreadable("too_many_cells")
-        cells = [c.strip() for c in cells]
-        if not any(cells):
-            continue
-        if index == 2 and all(c.startswith("#") for c in cells if c):
-            continue  # the HXL hashtag row Kobo can put under the header
-        if len(rows) == MAX_ROWS:
-            raise Unreadable("too_many_rows")
-        rows.append((index, cells))
-    if not any(headers) or not rows:
-        raise Unreadable("file_empty")
-    return Table(headers, rows)
+    """The header and the rows of answers; the HXL hashtag row Kobo can put under the header is
+    not one. Raises ``Unreadable``."""
+    return tabular.read_table(content, limits=_limits(), skip_hxl=True)
 
 
 @dataclass

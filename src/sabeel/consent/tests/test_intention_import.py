@@ -436,7 +436,7 @@ def test_the_report_never_holds_a_cell_value_or_a_name(cast, households):
     ("content", "problem"),
     [
         (b"", "file_empty"),
-        ("start;end\n1;2\n".encode("utf-16"), "encoding"),
+        ("تاريخ;end\n1;2\n".encode("cp1256"), "encoding"),  # UTF-16 with its mark is read (core.tabular)
         (b"start;end\n", "file_empty"),
     ],
 )
