@@ -548,10 +548,9 @@ _use_baseline: contextvars.ContextVar[bool] = contextvars.ContextVar("use_baseli
 
 def wsgi() -> Callable[..., Any]:
     """A gunicorn app factory: today's application, with ``X-Bench-Search: baseline`` requests
-    answered by the frozen search and every other one by today's, unchanged."""
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()
+    answered by the frozen search and every other one by today's, unchanged (the project's own
+    WSGI module, with its garbage-collection settings)."""
+    from sabeel.config.wsgi import application
     from sabeel.registry import api, search
 
     today = search.person_search

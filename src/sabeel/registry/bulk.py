@@ -29,7 +29,8 @@ How it is fast:
   from the schema editor's own statements, any other from its catalogue definition, and each
   foreign key validated in one pass instead of one trigger per row. That takes ``ACCESS
   EXCLUSIVE`` locks until the end: run large loads when nobody works in the registry. The tables
-  are ``ANALYZE``d afterwards.
+  are ``ANALYZE``d afterwards, and the name keys ``VACUUM``ed after the commit (when the load is
+  not inside a caller's transaction), so that the search's index-only scans need no table visits.
 * SQLite: ``executemany`` per part inside the one transaction.
 """
 
@@ -777,6 +778,13 @@ def synth_households_load(
         )
         audit.record(actor=actor, action="registry.synth_loaded", data=report.audit_data(), working_group_id=working_group.pk)
     clock.lap("commit")
+    if postgres and not connection.in_atomic_block:
+        # The search's key counts are index-only scans of the name keys; until the new rows are
+        # vacuumed (autovacuum gets there minutes later) each entry also visits its table row:
+        # 150 ms instead of 7 ms for a long query at a million people, measured.
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {_quote(NameKey._meta.db_table)}")
+        clock.lap("vacuum")
     return replace(report, seconds=round(time.perf_counter() - clock.started, 2), phases=tuple(clock.phases))
 
 

@@ -286,3 +286,15 @@ def test_worker_processes_load_the_same_people_as_one_process(cast, places, monk
     assert again.individuals == in_workers.individuals
     assert NameKey.objects.filter(working_group_id=cast.groups["jo"].pk).count() == 2 * in_workers.name_keys
     assert len(people("lb")) == in_process.individuals
+
+
+@postgres_only
+def test_a_load_of_its_own_vacuums_the_name_keys_and_one_inside_a_transaction_leaves_it_to_autovacuum(committed_db, cast, places):
+    from django.db import transaction
+
+    alone = load(cast, households=5)
+    with transaction.atomic():
+        inside = load(cast, households=5, seed=8)
+
+    assert "vacuum" in dict(alone.phases)  # VACUUM cannot run in a transaction block: only alone
+    assert "vacuum" not in dict(inside.phases)
