@@ -13,8 +13,8 @@ scheme needs the index rebuilt for people saved before it.
 **Search.** The query's words are taken in their common forms (``engines.text.query_forms``:
 either script, any transliteration style, articles and glued articles off, Eastern Arabic digits);
 every contiguous run of one to three of its words is a candidate name part, and every two runs
-that do not overlap give a pair key; a Latin query with a c no letter explains is keyed in its
-Turkish (c = ج) and French (soft c = س) readings as well. The covering index, scoped to the actor's
+that do not overlap give a pair key; a Latin query, and a Latin record, with a c no letter explains
+is keyed in its Turkish (c = ج) and French (soft c = س) readings as well (``engines.text.unexplained_c``). The covering index, scoped to the actor's
 working groups, is read for how many people each key has; a word whose pairs meet (almost)
 nobody, or far fewer people than the other words meet together, is probably mistyped, so its
 pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
@@ -38,7 +38,6 @@ import contextlib
 import hashlib
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -64,6 +63,8 @@ from sabeel.engines.text import (
     pair_key,
     part_key,
     query_forms,
+    soft_c,
+    unexplained_c,
     word_forms,
     word_keys,
     word_similarity,
@@ -126,12 +127,16 @@ def name_keys_for(fields: Mapping[str, str]) -> set[str]:
         values = [fields.get(name) or "" for name in names]
         # A name with Turkish letters in any part is read the Turkish way in all (as the name model does).
         turkish = any(has_turkish_letters(value) for value in values)
-        parts = dict(zip(PARTS, (_part(value, turkish) for value in values), strict=True))
-        for _whole, singles in parts.values():
-            keys.update(singles)
-        for x, y in KEY_PAIRS:
-            if parts[x][0] and parts[y][0]:
-                keys.add(pair_key(parts[x][0], parts[y][0]))
+        readings = [[_part(value, turkish) for value in values]]
+        if names is NAME_FIELDS_LAT and unexplained_c(values):  # Casim: also جاسم; Kacem: also قاسم
+            readings += [[_part(value, True) for value in values], [_part(soft_c(value), False) for value in values]]
+        for reading in readings:
+            parts = dict(zip(PARTS, reading, strict=True))
+            for _whole, singles in parts.values():
+                keys.update(singles)
+            for x, y in KEY_PAIRS:
+                if parts[x][0] and parts[y][0]:
+                    keys.add(pair_key(parts[x][0], parts[y][0]))
     return {_truncate(key) for key in keys}
 
 
@@ -150,18 +155,14 @@ class QueryKeys:
     alternates: tuple[tuple[WordForm, ...], ...] = field(repr=False, default=())
 
 
-# A c before e, i or y: French reads it as s (Kacem = قاسم).
-_SOFT_C = re.compile(r"c(?=[eiy])", re.IGNORECASE)
-
-
 def _alternates(query: str, forms: tuple[WordForm, ...]) -> tuple[tuple[WordForm, ...], ...]:
     """Other readings of a Latin query whose c no letter explains: Turkish (c is ج: Cut, Casim,
     when the query has no Turkish letter to say so) and French (c before e/i is س: Kacem)."""
-    if has_turkish_letters(query) or not any(not f.arabic and "c" in f.spelling.replace("ch", "").replace("ck", "") for f in forms):
+    if has_turkish_letters(query) or not unexplained_c([" ".join(f.spelling for f in forms if not f.arabic)]):
         return ()
     keys = [tuple(f.key for f in forms)]
     out = []
-    for reading in (word_forms(query, turkish=True), query_forms(_SOFT_C.sub("s", query))):
+    for reading in (word_forms(query, turkish=True), query_forms(soft_c(query))):
         alternate = tuple(f for f in reading if not f.spelling.isdigit())[:MAX_QUERY_WORDS]
         if len(alternate) == len(forms) and tuple(f.key for f in alternate) not in keys:
             keys.append(tuple(f.key for f in alternate))

@@ -51,6 +51,8 @@ from sabeel.engines.text._person import (
     pair_key,
     part_key,
     query_forms,
+    soft_c,
+    unexplained_c,
     word_keys,
 )
 from sabeel.engines.text._similarity import jaro_winkler, name_similarity, token_similarity, trigram_similarity
@@ -86,8 +88,10 @@ __all__ = [
     "part_key",
     "query_forms",
     "skeleton",
+    "soft_c",
     "token_similarity",
     "trigram_similarity",
+    "unexplained_c",
     "word_forms",
     "word_keys",
     "word_similarity",

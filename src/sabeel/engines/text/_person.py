@@ -17,6 +17,7 @@ the identity app build on. Words are compared on their common representation (``
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,35 @@ def _turkish(name: PersonName) -> bool:
     return any(has_turkish_letters(value) for _role, value in name.parts())
 
 
+# A Latin c that no letter explains (not in ch or ck, and no Turkish letter in the name) is read
+# three ways: English (k: Casim = قاسم), Turkish (ج: Cuma, Casim = جاسم) and French before e, i, y
+# (س: Kacem = قاسم). ``unexplained_c`` and ``c_readings`` are shared by the search index and the
+# query, so a record and a query written with such a c meet whichever way each was meant.
+_UNEXPLAINED_C = re.compile(r"c(?![hk])", re.IGNORECASE)
+_SOFT_C = re.compile(r"c(?=[eiy])", re.IGNORECASE)
+
+
+def unexplained_c(values: Iterable[str]) -> bool:
+    """Whether Latin name text has a c that could be read several ways (see above)."""
+    texts = [v for v in values if v]
+    return not any(has_turkish_letters(v) for v in texts) and any(_UNEXPLAINED_C.search(v) for v in texts)
+
+
+def soft_c(text: str) -> str:
+    """The French reading's spelling: c before e, i or y written as s."""
+    return _SOFT_C.sub("s", text)
+
+
+def _readings_of(name: PersonName) -> tuple[tuple[tuple[Part, tuple[WordForm, ...]], ...], ...]:
+    """The forms of a name's parts, once, or in each reading of an unexplained c."""
+    plain = _forms_of(name)
+    if name.script is not Script.LATIN or not unexplained_c(value for _role, value in name.parts()):
+        return (plain,)
+    turkish = tuple((role, forms) for role, value in name.parts() if (forms := _part_forms(value, True)))
+    french = tuple((role, forms) for role, value in name.parts() if (forms := _part_forms(soft_c(value))))
+    return tuple(dict.fromkeys((plain, turkish, french)))
+
+
 def _forms_of(name: PersonName) -> tuple[tuple[Part, tuple[WordForm, ...]], ...]:
     turkish = _turkish(name)
     return tuple((role, forms) for role, value in name.parts() if (forms := _part_forms(value, turkish)))
@@ -231,12 +261,13 @@ def match_query(
     weights = [_word_weight(w, frequencies) for w in words]
     total_weight = sum(weights)
     for name in names:
-        person = [(role, index, form) for index, (role, forms) in enumerate(_forms_of(name)) for form in forms]
-        if not person:
-            continue
-        result = _match_one(words, weights, total_weight, person)
-        if (result.score, result.order) > (best.score, best.order):
-            best = result
+        for reading in _readings_of(name):  # a Latin name with an unexplained c: each reading
+            person = [(role, index, form) for index, (role, forms) in enumerate(reading) for form in forms]
+            if not person:
+                continue
+            result = _match_one(words, weights, total_weight, person)
+            if (result.score, result.order) > (best.score, best.order):
+                best = result
     return best
 
 

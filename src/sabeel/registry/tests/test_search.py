@@ -166,6 +166,24 @@ def test_a_c_that_no_letter_explains_is_also_read_the_turkish_and_the_french_way
     assert query_keys("Ahmad Zoubi").alternates == ()
 
 
+def test_a_latin_record_with_such_a_c_is_indexed_in_every_reading_of_it():
+    # A record registered as "Casim Cuma" (Turkish style, no Turkish letter) meets an Arabic query
+    # for جاسم جمعة; read only the English way (c as k) it would not.
+    record = name_keys_for({"first_name_lat": "Casim", "family_name_lat": "Cuma"})
+    assert set(query_keys("جاسم جمعة").pairs) & record
+    assert set(query_keys("قاسم كومه").pairs) & record  # and still the English reading
+    assert set(query_keys("قاسم").singles) & name_keys_for({"first_name_lat": "Kacem"})  # French soft c
+    plain = name_keys_for({"first_name_lat": "Ahmad", "family_name_lat": "Zoubi"})
+    assert plain == name_keys_for({"first_name_lat": "Ahmad", "family_name_lat": "Zoubi", "first_name_ar": ""})
+
+
+@pytest.mark.django_db
+def test_a_latin_record_with_such_a_c_is_found_from_its_arabic_spelling(cast, places):
+    household = household_make(cast, "lb", members=[head(first_name_ar="", father_name_ar="", grandfather_name_ar="", family_name_ar="", first_name_lat="Lubna", father_name_lat="Halit", grandfather_name_lat="Muhammed", family_name_lat="Cume")])
+    hits = person_search(actor=cast["lb_registration_officer"], query="لبنى خالد محمد الجمعة").hits
+    assert hits and hits[0].household_id == household.pk and hits[0].score >= 0.95
+
+
 @pytest.mark.django_db
 def test_a_turkish_spelling_without_turkish_letters_finds_the_arabic_record(cast, places):
     household = household_make(cast, "lb", members=[head(first_name_ar="جاسم", father_name_ar="محمد", family_name_ar="الزعبي", first_name_lat="", father_name_lat="", grandfather_name_lat="", family_name_lat="")])

@@ -15,6 +15,8 @@ from sabeel.engines.text import (
     name_keys,
     other_script_reading,
     part_key,
+    soft_c,
+    unexplained_c,
 )
 
 
@@ -143,3 +145,14 @@ def test_a_name_with_turkish_letters_in_one_part_is_read_the_turkish_way_in_all(
     assert match_query("جود عبد القادر العبود", [turkish]).score == 1.0
     assert "p:'bd+kdr|jd" in name_keys(turkish)
     assert part_key("Cut") != part_key("Cut", turkish=True) == part_key("جود")
+
+
+def test_a_latin_name_with_a_c_that_no_letter_explains_is_matched_in_each_reading():
+    # English c as k (Casim = قاسم), Turkish c as ج (Casim, Cuma = جاسم, جمعة), French soft c (Kacem = قاسم).
+    assert match_query("جاسم جمعة", [PersonName(first="Casim", family="Cuma")]).score == 1.0
+    assert match_query("قاسم", [PersonName(first="Casim")]).score == 1.0
+    assert match_query("قاسم", [PersonName(first="Kacem")]).score == 1.0
+    # A Turkish letter says how the whole name is read: Cemal Şahin is جمال, never read otherwise.
+    assert match_query("قمال", [PersonName(first="Cemal", family="Şahin")]).score < 1.0
+    assert unexplained_c(["Casim"]) and unexplained_c(["Kacem"]) and not unexplained_c(["Chadi", "Şahin"])
+    assert soft_c("Kacem Cisse") == "Kasem sisse"
