@@ -263,8 +263,9 @@ def file_problem(content: bytes) -> str | None:
 
 def read_table(content: bytes) -> Table:
     """The header and the non-empty rows of a CSV (comma, semicolon or tab; UTF-8 or UTF-16) or
-    the first sheet of an .xlsx; ``Unreadable`` (with a problem code) when it cannot be read."""
-    return tabular.read_table(content, limits=_limits())
+    the first sheet of an .xlsx; ``Unreadable`` (with a problem code) when it cannot be read. A
+    row of HXL hashtags under the header (as Sabeel's own exports have) is not a person: skipped."""
+    return tabular.read_table(content, limits=_limits(), skip_hxl=True)
 
 
 def problem_message(code: str) -> str:

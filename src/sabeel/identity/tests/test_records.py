@@ -116,6 +116,11 @@ def test_a_list_is_read_into_rows_and_every_problem_is_reported_per_row():
     assert "Khaled" not in repr(report) and "many" not in repr(report)
 
 
+def test_a_row_of_hxl_hashtags_under_the_header_is_not_read_as_a_person():
+    table = _table("first_name_lat,family_name_lat,sex\n#affected+name+first,#affected+name+last,#affected+sex\nOmar,Zoubi,M\n")
+    assert table.rows == [(3, ["Omar", "Zoubi", "M"])]  # numbered as in the file, for the report
+
+
 def test_a_list_without_name_columns_or_with_a_repeated_column_is_refused():
     assert records.list_columns(["given", "surname", "sex"])[1] == ["names_missing"]
     assert records.list_columns(["first_name_ar", "family_name_lat", "Sex", "gender"])[1] == ["column_repeated:gender"]
