@@ -174,8 +174,12 @@ class _Places:
 
 
 def _places(host_country: str) -> _Places:
-    rows = AdminUnit.objects.filter(country__in=("SY", host_country), level__gte=1).values_list(
-        "id", "key", "country", "level", "parent__key"
+    # In key order: the generator draws places by position, so the same seed loads the same
+    # places on every database (the table's own order differs between fresh databases).
+    rows = (
+        AdminUnit.objects.filter(country__in=("SY", host_country), level__gte=1)
+        .order_by("key")
+        .values_list("id", "key", "country", "level", "parent__key")
     )
     ids: dict[str, int] = {}
     units: dict[str, list[AdminUnitRef]] = {"SY": [], host_country: []}

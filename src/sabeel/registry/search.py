@@ -348,10 +348,22 @@ def _digits_only(text: str) -> str:
     return "".join(c for c in fold_digits(text) if c.isdigit())
 
 
+def _identifier_digits(text: str) -> int:
+    """How many of the query's digits read as an identifier's: every digit of a word without
+    letters (03 123 456) or with ``IDENTIFIER_DIGITS`` digits or more (LB-00012345-6, LB15C01234).
+    One or two digits inside a word are chat-alphabet letters of a name (A7med, 3omar, Loua2i)."""
+    count = 0
+    for word in fold_digits(text).split():
+        digits = sum(c.isdigit() for c in word)
+        if digits and (digits >= IDENTIFIER_DIGITS or not any(c.isalpha() for c in word)):
+            count += digits
+    return count
+
+
 MIN_SCORE = 0.65  # a name hit below this is noise
 RESCORE = 50  # candidates ranked by the name model after the cheap word-by-word score
 PRESCORE_FLOOR = 0.5  # below this cheap score a candidate is not worth the name model's time
-IDENTIFIER_DIGITS = 3  # a query with this many digits is matched as an identifier only
+IDENTIFIER_DIGITS = 3  # a query with this many identifier digits is matched as an identifier only
 FUZZY_WEIGHT = 0.5  # a pair key one edit away from the query counts half
 RARITY_SCALE = 1e7  # weight of a key: log(RARITY_SCALE / people who have it)
 ROW_BUDGET = 20_000  # index entries read per search for the exact keys, at most (the rarest first)
@@ -596,8 +608,9 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
     )
     scores: dict[int, NameComparison] = {}
     keys = query_keys(text)
-    # A query with several digits is an identifier, never a name (names are written without).
-    if keys.words and name_groups and len(_digits_only(text)) < IDENTIFIER_DIGITS:
+    # A query with an identifier's digits is an identifier, never a name; digits inside name words
+    # (the chat alphabet: Mu7ammed 3omar) do not count.
+    if keys.words and name_groups and _identifier_digits(text) < IDENTIFIER_DIGITS:
         candidates = _name_candidates(name_groups, keys)
         if not candidates:
             candidates = _candidates_by_singles(name_groups, keys.singles)

@@ -298,3 +298,16 @@ def test_a_load_of_its_own_vacuums_the_name_keys_and_one_inside_a_transaction_le
 
     assert "vacuum" in dict(alone.phases)  # VACUUM cannot run in a transaction block: only alone
     assert "vacuum" not in dict(inside.phases)
+
+
+def test_the_places_a_seed_draws_from_are_in_key_order_whatever_the_table_order(cast, places):
+    # The generator draws places by position: the list must not follow the database's own order
+    # (which a fresh database need not repeat), so the read says its order.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        loaded = bulk._places("LB")
+    assert len(queries) == 1 and "ORDER BY" in queries[0]["sql"]
+    assert [u.code for u in loaded.syria] == sorted(u.code for u in loaded.syria)
+    assert [u.code for u in loaded.host] == sorted(u.code for u in loaded.host)
+    assert len(loaded.syria) > 1 and len(loaded.host) > 1

@@ -193,3 +193,13 @@ def test_a_turkish_spelling_without_turkish_letters_finds_the_arabic_record(cast
     # readings, so the two tie and their order is the stable per-query hash, not the database's ids.
     top = {hit.household_id: hit.score for hit in hits[:2]}
     assert top.get(household.pk) == 1.0
+
+
+@pytest.mark.django_db
+def test_a_name_in_the_chat_alphabet_is_searched_as_a_name_however_many_digits_it_has(cast, places):
+    household = household_make(cast, "lb", members=[head(first_name_ar="عبد العزيز", father_name_ar="أحمد", family_name_ar="حجازي", first_name_lat="", father_name_lat="", grandfather_name_lat="", family_name_lat="")])
+    hits = person_search(actor=cast["lb_registration_officer"], query="Abd al 3azeez A7med 7ijazi").hits
+    assert hits and hits[0].household_id == household.pk and hits[0].matched_by == "name"
+    # Digits that stand apart or fill a word are an identifier's: no name search for these.
+    for query in ("Ahmad 03 123 456", "Ahmad LB15C01234"):
+        assert all(hit.matched_by != "name" for hit in person_search(actor=cast["lb_registration_officer"], query=query).hits)
