@@ -366,7 +366,7 @@ PRESCORE_FLOOR = 0.5  # below this cheap score a candidate is not worth the name
 IDENTIFIER_DIGITS = 3  # a query with this many identifier digits is matched as an identifier only
 FUZZY_WEIGHT = 0.5  # a pair key one edit away from the query counts half
 RARITY_SCALE = 1e7  # weight of a key: log(RARITY_SCALE / people who have it)
-ROW_BUDGET = 20_000  # index entries read per search for the exact keys, at most (the rarest first)
+ROW_BUDGET = 50_000  # index entries read per search for the exact keys, at most (the rarest first)
 FUZZY_ROW_BUDGET = 8_000  # and for the keys one edit away
 SUSPECT_BELOW = 3  # a query word whose pairs meet fewer people than this is varied by one edit,
 SUSPECT_SHARE = 0.05  # as is one whose pairs meet under 5 % of the people the other words meet
@@ -530,7 +530,9 @@ def _score_names(text: str, keys: QueryKeys, ids: Sequence[int]) -> dict[int, Na
     read again with the group filter."""
     if not ids:
         return {}
-    return rank_names(text, keys.forms, _name_rows(ids), keys.alternates)
+    rows = {row[0]: row for row in _name_rows(ids)}
+    # In the candidates' order (most and rarest keys shared first): equal cheap scores keep it.
+    return rank_names(text, keys.forms, [rows[pk] for pk in ids if pk in rows], keys.alternates)
 
 
 _NAME_COLUMNS = (*NAME_FIELDS_AR, *NAME_FIELDS_LAT)
@@ -565,7 +567,8 @@ def rank_names(
     """(id, typed name fields, generated names) of candidates → the name model's comparison with
     the query (``match_query`` over the person's readings: each script, typed parts with the
     generated reading filling the empty ones). A cheap word-by-word score (cached per pair of
-    words) first picks the ``RESCORE`` best, which the name model then ranks. Pure."""
+    words) first picks the ``RESCORE`` best (equal cheap scores in the order ``people`` come, for
+    the search the order of the index's key weights), which the name model then ranks. Pure."""
     scorer = _Scorer(forms, alternates)
     readings: dict[int, tuple[Mapping[str, Any], Mapping[str, Any] | None]] = {}
     prescores: dict[int, float] = {}
@@ -574,7 +577,9 @@ def rank_names(
         # The typed names and the generated ones (which only ever fill fields left empty).
         names = [*typed.values(), *(v for v in (generated or {}).values() if isinstance(v, str))]
         prescores[pk] = scorer.score(names)
-    best = sorted(prescores, key=lambda pk: (-prescores[pk], tie_break(text, pk)))[:RESCORE]
+    # A stable sort: equal cheap scores stay in the order given (the cheap score ignores roles and
+    # lets one typed word answer two query words, so many candidates reach 1.0).
+    best = sorted(prescores, key=lambda pk: -prescores[pk])[:RESCORE]
     out: dict[int, NameComparison] = {}
     for pk in best:
         if prescores[pk] >= PRESCORE_FLOOR:
@@ -612,8 +617,8 @@ def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
     # (the chat alphabet: Mu7ammed 3omar) do not count.
     if keys.words and name_groups and _identifier_digits(text) < IDENTIFIER_DIGITS:
         candidates = _name_candidates(name_groups, keys)
-        if not candidates:
-            candidates = _candidates_by_singles(name_groups, keys.singles)
+        if not candidates:  # in an order that is no one's id order (see ``rank_names``)
+            candidates = sorted(_candidates_by_singles(name_groups, keys.singles), key=lambda pk: tie_break(text, pk))
         scores = _score_names(text, keys, candidates)
 
     # Identifier matches first (one household's members in registration order), then the names by
