@@ -19,7 +19,7 @@ from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.readings import generated_readings, with_generated
 from sabeel.registry.search import name_keys_for
 
-__all__ = ["names_reindex"]
+__all__ = ["migration_reindex", "names_reindex"]
 
 BATCH = 2000
 
@@ -62,3 +62,9 @@ def names_reindex(
         if progress is not None:
             progress(done, total)
     return done
+
+
+def migration_reindex(apps: Any, schema_editor: Any) -> None:
+    """``RunPython`` of the migrations that change the name model's keys or readings: the whole
+    registry, with the migration's historical models."""
+    names_reindex(apps.get_model("registry", "Individual"), apps.get_model("registry", "NameKey"))

@@ -249,12 +249,19 @@ def _officer_in_both(cast: Any) -> Any:
     return officer
 
 
-def test_across_groups_the_page_asks_for_the_agreement_and_hides_the_other_groups_names(cast, places):
+def _across_groups(cast: Any) -> tuple[Any, Any, Any]:
+    """Fatima in Lebanon, her Jordanian record Fatma (shared with consent under an agreement), and
+    the Lebanese registration officer made an officer of both groups."""
     fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
     fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
     _officer_in_both(cast)
     agreement = agreement_make(cast, "jo", parties=[cast.organisations["un"]])
     sharing_consent(cast, fatma, group="jo", parties=[cast.organisations["un"]])
+    return fatima, fatma, agreement
+
+
+def test_across_groups_the_page_asks_for_the_agreement_and_hides_the_other_groups_names(cast, places):
+    fatima, fatma, agreement = _across_groups(cast)
     client = client_for(cast, "lb_registration_officer")
     url = reverse("identity:merge_person", kwargs={"pk": fatima.pk})
 
@@ -275,11 +282,7 @@ def test_across_groups_the_page_asks_for_the_agreement_and_hides_the_other_group
 
 
 def test_a_merge_across_groups_read_by_an_officer_of_both_is_logged_in_both_groups(cast, places):
-    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
-    fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
-    _officer_in_both(cast)
-    agreement = agreement_make(cast, "jo", parties=[cast.organisations["un"]])
-    sharing_consent(cast, fatma, group="jo", parties=[cast.organisations["un"]])
+    fatima, fatma, agreement = _across_groups(cast)
     client = client_for(cast, "lb_registration_officer")
     body = {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON, "agreement_id": agreement.pk}
     status, created = api(client, "POST", "/merges", body)
@@ -372,11 +375,7 @@ def test_the_api_lists_the_merges_waiting_for_a_decision_to_the_groups_officers(
 
 
 def test_a_merge_across_groups_waits_in_both_groups_lists_with_the_other_groups_names_hidden(cast, places):
-    fatima = household_make(cast, "lb", members=[head(), spouse()]).members.get(relationship="spouse")
-    fatma = household_make(cast, "jo", members=[twice(relationship="head")]).members.get()
-    _officer_in_both(cast)
-    agreement = agreement_make(cast, "jo", parties=[cast.organisations["un"]])
-    sharing_consent(cast, fatma, group="jo", parties=[cast.organisations["un"]])
+    fatima, fatma, agreement = _across_groups(cast)
     body = {"survivor_id": fatima.pk, "merged_id": fatma.pk, "reason": REASON, "agreement_id": agreement.pk}
     status, created = api(client_for(cast, "lb_registration_officer"), "POST", "/merges", body)
     assert status == 201, created

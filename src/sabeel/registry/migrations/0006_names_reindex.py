@@ -4,11 +4,7 @@ script and English/French/Turkish/chat spellings): recompute them for the people
 
 from django.db import migrations
 
-
-def reindex(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from sabeel.registry.reindex import names_reindex
-
-    names_reindex(apps.get_model("registry", "Individual"), apps.get_model("registry", "NameKey"))
+from sabeel.registry.reindex import migration_reindex
 
 
 class Migration(migrations.Migration):
@@ -16,4 +12,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("registry", "0005_generated_names")]
 
-    operations = [migrations.RunPython(reindex, migrations.RunPython.noop, elidable=True)]
+    operations = [migrations.RunPython(migration_reindex, migrations.RunPython.noop, elidable=True)]

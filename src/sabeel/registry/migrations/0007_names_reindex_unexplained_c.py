@@ -4,11 +4,7 @@ already on file (``registry.reindex``, historical models, batches, short transac
 
 from django.db import migrations
 
-
-def reindex(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from sabeel.registry.reindex import names_reindex
-
-    names_reindex(apps.get_model("registry", "Individual"), apps.get_model("registry", "NameKey"))
+from sabeel.registry.reindex import migration_reindex
 
 
 class Migration(migrations.Migration):
@@ -16,4 +12,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("registry", "0006_names_reindex")]
 
-    operations = [migrations.RunPython(reindex, migrations.RunPython.noop, elidable=True)]
+    operations = [migrations.RunPython(migration_reindex, migrations.RunPython.noop, elidable=True)]
