@@ -148,9 +148,12 @@ class _HouseholdContext:
 
 
 def _households(ids: set[int], generated: bool) -> dict[int, _HouseholdContext]:
+    from sabeel.identity.links import merged_away  # links reads this module's field names
+
     rows = (
         Household.objects.filter(pk__in=ids)
-        .annotate(size=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        # In people: a record merged into another while the merge is in effect is not a member on its own.
+        .annotate(size=Count("members", filter=Q(members__status=MemberStatus.ACTIVE) & ~Q(members__pk__in=merged_away())))
         .values_list("pk", "size", "origin__key")
     )
     head_fields = ["household_id", *NAME_FIELDS, *(["generated_names"] if generated else [])]

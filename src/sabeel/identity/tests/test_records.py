@@ -57,6 +57,17 @@ def test_registry_records_include_generated_readings_marked(cast, places):
     assert any(n.first == "محمد" and not n.generated for n in record.names)
 
 
+def test_a_household_counts_a_merged_record_once_in_its_size(cast, places):
+    from sabeel.identity.models import LinkState, PersonLink
+
+    household = household_make(cast, "lb", members=[head(), spouse(), spouse(first_name_lat="Fatme")])
+    husband, wife, again = household.members.order_by("pk")
+    group = cast.groups["lb"]
+    PersonLink.objects.create(merged=again, survivor=wife, merged_group=group, survivor_group=group, state=LinkState.ACTIVE, reason="test")
+    found = {r.record_id: r for r in records.registry_records(cast.groups["lb"].pk)}
+    assert found[records.individual_id(husband.pk)].household_size == 2  # three records, two people
+
+
 def test_left_people_are_not_compared(cast, places):
     household = household_make(cast, "lb")
     wife = household.members.order_by("pk")[1]
