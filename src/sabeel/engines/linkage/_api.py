@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sabeel.engines.linkage import _features, _model
@@ -34,6 +35,7 @@ _DEDUPE = "dedupe_only"
 _LINK = "link_only"
 # Splink logs every SQL step at INFO; the engine reports progress through settings.on_progress.
 logging.getLogger("splink").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
 
 
 class _Reporter:
@@ -61,7 +63,28 @@ def _linker(tables: Any, settings_dict: dict[str, Any]) -> Any:
 _TRAIN_STAGES = ("features", "prior", "u probabilities", "m probabilities (names)", "m probabilities (dates)")
 
 
+TRAIN_ATTEMPTS = 3
+
+
 def _train(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedModel:
+    """``_train_once``, again with the next seeds of the random pairs when Splink's EM refuses an
+    m probability that underflowed to 0.0 (seen on small lists, depending on which random pairs
+    estimated the u probabilities); the progress is reported once."""
+    failed: ValueError | None = None
+    for attempt in range(TRAIN_ATTEMPTS):
+        try:
+            return _train_once(table, replace(settings, seed=settings.seed + attempt), report if attempt == 0 else _silent(settings))
+        except ValueError as exc:
+            failed = exc
+            logger.warning("linkage training failed with seed %s (%s); trying the next seed", settings.seed + attempt, type(exc).__name__)
+    raise ValueError(f"training failed with {TRAIN_ATTEMPTS} seeds of the random pairs") from failed
+
+
+def _silent(settings: LinkageSettings) -> _Reporter:
+    return _Reporter(replace(settings, on_progress=None), ())
+
+
+def _train_once(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedModel:
     api = db_api(settings)
     name = dialect(settings)
     linker = _linker(api.register(table), _model.settings_dict(name, _DEDUPE))
