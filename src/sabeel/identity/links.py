@@ -100,15 +100,16 @@ def _related() -> tuple[str, ...]:
     return ("merged__household", "survivor__household", "merged_by", "decided_by", "unmerged_by", "agreement")
 
 
-def links_visible(actor: Any, action: str = "identity.merge") -> QuerySet[PersonLink]:
-    """Links the actor may see: one of the two records is in a group where they may ``action``."""
+def links_visible(actor: Any, action: str = "identity.merge", *more: str) -> QuerySet[PersonLink]:
+    """Links the actor may see: one of the two records is in a group where they may ``action``
+    (or any of ``more``)."""
     who = as_actor(actor)
     if not who.is_authenticated:
         raise NotSignedIn
     queryset = PersonLink.objects.select_related(*_related())
     if who.kind == ActorKind.SYSTEM:
         return queryset
-    groups = groups_for(who, action)
+    groups = set().union(*(groups_for(who, each) for each in (action, *more)))
     return queryset.filter(Q(merged_group_id__in=groups) | Q(survivor_group_id__in=groups))
 
 
@@ -132,11 +133,7 @@ def merges_pending(*, actor: Any) -> QuerySet[PersonLink]:
     who = as_actor(actor)
     if not (can(who, "identity.merge") or can(who, "consent.record")):
         require(who, "identity.merge")
-    queryset = PersonLink.objects.select_related(*_related()).filter(state=LinkState.PENDING)
-    if who.kind != ActorKind.SYSTEM:
-        groups = groups_for(who, "identity.merge") | groups_for(who, "consent.record")
-        queryset = queryset.filter(Q(merged_group_id__in=groups) | Q(survivor_group_id__in=groups))
-    return queryset.order_by("created_at", "pk")
+    return links_visible(who, "identity.merge", "consent.record").filter(state=LinkState.PENDING).order_by("created_at", "pk")
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,11 @@ from ninja import Field, Query, Router, Schema
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import list_page_size
 from sabeel.identity import links, merges
-from sabeel.identity.api import SideOut, _side_out
+from sabeel.identity.api import MAX_PAGE, SideOut, _side_out
 from sabeel.identity.models import PersonLink
 from sabeel.identity.selectors import pair_get
 
 router = Router(tags=["identity"])
-
-MAX_PAGE = 50
 
 
 class MergeIn(Schema):
