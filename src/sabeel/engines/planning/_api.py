@@ -1,0 +1,180 @@
+"""The planner: the weekly LP (bound and crossing split) in a child process killed at its time limit,
+the day sweep in this one, the independent checker on every plan, the explanation of every
+household left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+
+import numpy as np
+
+from sabeel.engines.planning._check import check, fairness
+from sabeel.engines.planning._lp import LpResult, solve_weekly_lp
+from sabeel.engines.planning._place import Assignment, greedy, sweep
+from sabeel.engines.planning._prepare import Arrays, prepare
+from sabeel.engines.planning._subprocess import Child
+from sabeel.engines.planning._types import (
+    Instance,
+    Plan,
+    Placement,
+    PlanSettings,
+    PlanStats,
+    Reason,
+    Unplaced,
+    VehicleClass,
+)
+
+
+class InfeasiblePlanError(RuntimeError):
+    """Raised instead of returning a plan the checker rejects (never expected)."""
+
+
+def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
+    """Place as many persons as possible, tier by tier, with zero first-come-first-served inversions.
+
+    The weekly LP runs in a forked child (one HiGHS thread) while the day sweep runs here; the LP's
+    crossing split then steers a second sweep and the better of the two (in persons) is kept. A child
+    past ``settings.time_limit`` is killed: the plan is then the first sweep's, without a bound."""
+    settings = settings or PlanSettings()
+    started = time.monotonic()
+    arr = prepare(instance)
+    child = Child(solve_weekly_lp, (arr, 1, settings.time_limit), settings.time_limit) if settings.solve_bound else None
+    best = sweep(arr)
+    method = "day sweep"
+    notes: list[str] = []
+    lp: LpResult | None = None
+    status = "not run"
+    if child is not None:
+        result = child.result()
+        if result.status == "ok":
+            lp = result.value
+            status = "optimal"
+            steered = sweep(arr, lp.flow)
+            if _persons(arr, steered) > _persons(arr, best):
+                best, method = steered, "day sweep steered by the weekly LP"
+        elif result.status == "killed":
+            status = f"killed at the time limit ({settings.time_limit:g} s)"
+        else:
+            status = f"failed: {result.error.splitlines()[0] if result.error else 'unknown'}"
+        notes.append(f"weekly LP: {status} in {result.seconds:.1f} s")
+    return _finish(instance, arr, best, method, lp, status, notes, started)
+
+
+def greedy_plan(instance: Instance, *, bound: float | None = None) -> Plan:
+    """The baseline: by priority tier, then first come first served, each household on its earliest
+    day with room (nearest crossing first). ``bound`` (from a ``plan`` of the same instance) fills
+    the gap."""
+    started = time.monotonic()
+    arr = prepare(instance)
+    return _finish(instance, arr, greedy(arr), "greedy first come first served", None, "not run", [], started, bound)
+
+
+def _persons(arr: Arrays, a: Assignment) -> int:
+    return int(arr.size[a.day >= 0].sum())
+
+
+def _finish(
+    instance: Instance,
+    arr: Arrays,
+    a: Assignment,
+    method: str,
+    lp: LpResult | None,
+    status: str,
+    notes: list[str],
+    started: float,
+    bound: float | None = None,
+) -> Plan:
+    placements = []
+    dates = [instance.start + dt.timedelta(days=d) for d in range(arr.days)]
+    for i in np.flatnonzero(a.day >= 0).tolist():
+        placements.append(
+            Placement(
+                household_id=arr.ids[i],
+                date=dates[int(a.day[i])],
+                departure=arr.dep_ids[int(arr.dep[i])],
+                crossing=arr.crossing_ids[int(a.crossing[i])],
+                vehicle=VehicleClass.MEDICAL if arr.medical[i] else VehicleClass.STANDARD,
+            )
+        )
+    unplaced = explain(arr, a)
+    moved = _persons(arr, a)
+    if lp is not None:
+        bound = lp.bound
+    draft = Plan(
+        placements=tuple(placements),
+        unplaced=unplaced,
+        stats=PlanStats(
+            method=method,
+            persons_moved=moved,
+            households_moved=len(placements),
+            persons_total=int(arr.size.sum()),
+            households_total=arr.n,
+            upper_bound=bound,
+            gap=None if not bound else (bound - moved) / bound,
+            inversions=0,
+            comparable_pairs=0,
+            seconds=0.0,
+            solver_status=status,
+            notes=tuple(notes),
+        ),
+    )
+    fair = fairness(instance, draft)
+    stats = draft.stats
+    final = Plan(
+        placements=draft.placements,
+        unplaced=draft.unplaced,
+        stats=PlanStats(
+            **{
+                **{f: getattr(stats, f) for f in stats.__slots__},
+                "inversions": fair.inversions,
+                "comparable_pairs": fair.comparable_pairs,
+                "notes": (
+                    *stats.notes,
+                    f"literal reading (A's reception point not asked): {fair.strict_inversions} inversions "
+                    f"in {fair.strict_comparable_pairs} comparable pairs",
+                ),
+                "seconds": time.monotonic() - started,
+            }
+        ),
+    )
+    violations = check(instance, final)
+    if violations and method != "greedy first come first served":
+        raise InfeasiblePlanError("; ".join(v.detail for v in violations[:5]))
+    return final
+
+
+def explain(arr: Arrays, a: Assignment) -> tuple[Unplaced, ...]:
+    """For each household not placed, the constraint that stopped it on each day of its window, at
+    the final state of the plan; the reason is the most frequent one."""
+    book = a.ledger
+    out = []
+    for i in np.flatnonzero(a.day < 0).tolist():
+        empty = arr.empty_reason[i]
+        if empty is not None:
+            out.append(Unplaced(arr.ids[i], empty))
+            continue
+        s = int(arr.size[i])
+        p = int(arr.dep[i])
+        medical = bool(arr.medical[i])
+        seat = book.seats[p * 2 + medical]
+        rec = book.reception[int(arr.dest[i])]
+        reach = arr.dep_crossings[p]
+        counts: Counter[Reason] = Counter()
+        for d in range(int(arr.lo[i]), int(arr.hi[i]) + 1):
+            open_ = [c for c in reach if book.cross[c][d] >= 0]
+            if not open_:
+                counts[Reason.CROSSING_CLOSED] += 1
+            elif all(book.cross[c][d] < s for c in open_):
+                counts[Reason.CROSSING_FULL] += 1
+            elif seat[d] < s:
+                counts[Reason.MEDICAL_SEATS_FULL if medical else Reason.SEATS_FULL] += 1
+            elif rec[d] < s:
+                counts[Reason.RECEPTION_FULL] += 1
+            else:
+                counts[Reason.FIRST_COME_FIRST_SERVED] += 1
+        order = list(Reason)
+        reason = max(counts, key=lambda r: (counts[r], -order.index(r)))
+        out.append(Unplaced(arr.ids[i], reason, tuple(sorted(counts.items(), key=lambda kv: order.index(kv[0])))))
+    return tuple(out)
