@@ -11,11 +11,11 @@ Pure Python (numpy, HiGHS through ``highspy``); never imports Django or the Sabe
 How: the instance becomes arrays (``_prepare``); the weekly LP relaxation (``_lp``: households
 grouped by departure point, vehicle class, destination and first and last week; each capacity
 summed over the days it can be used) gives a valid upper bound on the persons any plan can move
-(from a repaired dual solution) and the split of each departure point's people over its
-crossings. It runs in a forked child killed at the time limit (``_subprocess``). The day sweep
-(``_place``) places households on real days, tier by tier, in order of consent, barring for the
-day every larger later household of the same tier, departure point and vehicle class once one
-could not go, so that no inversion can arise. ``_check`` verifies every constraint and counts the
+(from a repaired dual solution). It runs in a forked child killed at the time limit
+(``_subprocess``) while the day sweep (``_place``) places households on real days, tier by tier,
+in order of consent, barring for the day every larger later household of the same tier, departure
+point and vehicle class once one could not go for want of a seat or crossing room, so that no
+inversion can arise. ``_check`` verifies every constraint and counts the
 inversions with code of its own; a plan it rejects is never returned.
 
 Tests: ``.venv/bin/python -m pytest src/sabeel/engines/planning -q``. Measured by
@@ -23,7 +23,7 @@ Tests: ``.venv/bin/python -m pytest src/sabeel/engines/planning -q``. Measured b
 """
 
 from sabeel.engines.planning._api import InfeasiblePlanError, explain, greedy_plan, plan
-from sabeel.engines.planning._check import FairnessCount, check, fairness
+from sabeel.engines.planning._check import check, fairness
 from sabeel.engines.planning._subprocess import ChildResult, run_with_time_limit
 from sabeel.engines.planning._types import (
     Crossing,
@@ -48,7 +48,6 @@ __all__ = [
     "DeparturePoint",
     "Destination",
     "Fairness",
-    "FairnessCount",
     "Household",
     "InfeasiblePlanError",
     "Instance",

@@ -1,4 +1,4 @@
-"""The planner: the weekly LP (bound and crossing split) in a child process killed at its time limit,
+"""The planner: the weekly LP (the bound) in a child process killed at its time limit,
 the day sweep in this one, the independent checker on every plan, the explanation of every
 household left out."""
 
@@ -34,15 +34,18 @@ class InfeasiblePlanError(RuntimeError):
 def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
     """Place as many persons as possible, tier by tier, with zero first-come-first-served inversions.
 
-    The weekly LP runs in a forked child (one HiGHS thread) while the day sweep runs here; the LP's
-    crossing split then steers a second sweep and the better of the two (in persons) is kept. A child
-    past ``settings.time_limit`` is killed: the plan is then the first sweep's, without a bound."""
+    The weekly LP (the upper bound) runs in a forked child with one HiGHS thread while the day
+    sweeps run here, in two orders across departure points (earliest consent first, earliest
+    deadline first); the one moving more persons is kept. A child past ``settings.time_limit`` is
+    killed and the plan comes without a bound. The checker verifies the plan before it is returned."""
     settings = settings or PlanSettings()
     started = time.monotonic()
     arr = prepare(instance)
     child = Child(solve_weekly_lp, (arr, 1, settings.time_limit), settings.time_limit) if settings.solve_bound else None
-    best = sweep(arr)
-    method = "day sweep"
+    best, method = sweep(arr), "day sweep, earliest consent first"
+    other = sweep(arr, deadline_first=True)
+    if _persons(arr, other) > _persons(arr, best):
+        best, method = other, "day sweep, earliest deadline first across departure points"
     notes: list[str] = []
     lp: LpResult | None = None
     status = "not run"
@@ -51,9 +54,6 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
         if result.status == "ok":
             lp = result.value
             status = "optimal"
-            steered = sweep(arr, lp.flow)
-            if _persons(arr, steered) > _persons(arr, best):
-                best, method = steered, "day sweep steered by the weekly LP"
         elif result.status == "killed":
             status = f"killed at the time limit ({settings.time_limit:g} s)"
         else:

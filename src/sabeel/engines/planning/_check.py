@@ -14,21 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 import numpy as np
 
-from sabeel.engines.planning._types import Instance, Plan, VehicleClass, Violation
+from sabeel.engines.planning._types import Fairness, Instance, Plan, VehicleClass, Violation
 
 _CHUNK = 512
-
-
-@dataclass(frozen=True, slots=True)
-class FairnessCount:
-    inversions: int
-    comparable_pairs: int
-    strict_inversions: int
-    strict_comparable_pairs: int
 
 
 def check(instance: Instance, plan: Plan) -> list[Violation]:
@@ -114,7 +105,7 @@ def check(instance: Instance, plan: Plan) -> list[Violation]:
     return out
 
 
-def fairness(instance: Instance, plan: Plan) -> FairnessCount:
+def fairness(instance: Instance, plan: Plan) -> Fairness:
     """Inversions and comparable pairs of a plan whose placements are valid (see the module)."""
     start = instance.start.toordinal()
     days = instance.days
@@ -159,5 +150,5 @@ def fairness(instance: Instance, plan: Plan) -> FairnessCount:
             both = base & room & (dest[None, :] >= 0)
             comparable += int(both.sum())
             inversions += int((both & later).sum())
-    return FairnessCount(inversions, comparable, strict_inv, strict_cmp)
+    return Fairness(inversions, comparable, strict_inv, strict_cmp)
 

@@ -1,5 +1,4 @@
-"""The weekly LP relaxation: an upper bound on the persons any plan can move, and the split of each
-departure point's people over its crossings that the placement follows.
+"""The weekly LP relaxation: an upper bound on the persons any plan can move.
 
 Households are grouped into classes (departure point, vehicle class, destination, first and last
 week of their window); a variable is the persons of a class crossing in a week at a crossing. Each
@@ -20,8 +19,6 @@ from sabeel.engines.planning._prepare import Arrays
 @dataclass(frozen=True, slots=True)
 class LpResult:
     bound: float
-    # persons the LP sends from each departure point (all classes) through each crossing: [dep, crossing]
-    flow: list[list[float]]
     columns: int
     rows: int
     status: str
@@ -85,7 +82,6 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
     cc = np.concatenate(parts_c)
     ncol = len(ck)
     g = k_group[ck]
-    cdep = g // 2
 
     # rows, in blocks
     r_class = ck
@@ -136,7 +132,6 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"HiGHS ended with status {status}")
     solution = h.getSolution()
-    x = np.asarray(solution.col_value)
     # weak duality: any y >= 0 with A'y >= 1 on every column bounds the optimum by upper'y. Take
     # HiGHS's row duals (either sign convention), clip them at zero and cover what is left of each
     # column's 1 with its class row, which only that class's columns use; keep the lower bound.
@@ -146,9 +141,7 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
         short = np.maximum(1.0 - y[rows].reshape(ncol, 5).sum(axis=1), 0.0)
         y[:nk] += _max_by(ck, short, nk)
         bound = min(bound, float(upper @ y))
-    flow = np.zeros((ndep, ncross))
-    np.add.at(flow, (cdep, cc), x)
-    return LpResult(bound=bound, flow=flow.tolist(), columns=ncol, rows=nrow, status=status)
+    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status)
 
 
 

@@ -71,83 +71,75 @@ def greedy(arr: Arrays) -> Assignment:
     return Assignment(np.array(days_of, dtype=np.int64), np.array(cross_of, dtype=np.int64), book)
 
 
-def sweep(arr: Arrays, split: list[list[float]] | None = None) -> Assignment:
-    """Day by day, priority tier by tier, households in order of consent. A household that cannot
-    travel on a day (no room, or held back) bars, for that day, every later-consented household of
-    its tier, departure point and vehicle class that is at least as large: so no household ever
-    travels ahead of an earlier-consented one that could have gone that day and is no larger (zero
-    first-come-first-served inversions by construction).
-
-    ``split`` ([departure][crossing] persons, from the LP) steers departure points that reach more
-    than one crossing: each household takes the crossing furthest behind its share."""
+def sweep(arr: Arrays, *, deadline_first: bool = False) -> Assignment:
+    """Day by day and priority tier by tier, each group (departure point and vehicle class) in order
+    of consent. A household that cannot travel on a day for want of a seat or room at a crossing bars,
+    for that day, every later-consented household of its tier and group that is at least as large;
+    so no household ever travels ahead of an earlier-consented one that could have gone that day in
+    its place (zero first-come-first-served inversions by construction). Across groups the next
+    household is the earliest consented or, with ``deadline_first``, the one whose window closes
+    first (a group's turn never reorders the group itself)."""
     book = ledger(arr)
     cross, seats, reception = book.cross, book.seats, book.reception
     n, days = arr.n, arr.days
     size, dep, dest, lo, hi = arr.size.tolist(), arr.dep.tolist(), arr.dest.tolist(), arr.lo.tolist(), arr.hi.tolist()
-    group = (arr.dep * 2 + arr.medical).tolist()
+    group_of = (arr.dep * 2 + arr.medical).tolist()
     rank = arr.rank.tolist()
+    tier = arr.tier.tolist()
     day_of = [-1] * n
     cross_of = [-1] * n
-    tiers = sorted(set(arr.tier.tolist()))
-    entering: dict[int, list[list[int]]] = {t: [[] for _ in range(days)] for t in tiers}
-    tier = arr.tier.tolist()
+    tiers = sorted(set(tier))
+    ngroups = 2 * len(arr.dep_ids)
+    entering: dict[tuple[int, int], list[list[int]]] = {}
     for i in arr.order.tolist():  # by rank, so each day's list is sorted
         if lo[i] <= hi[i]:
-            entering[tier[i]][lo[i]].append(i)
+            entering.setdefault((tier[i], group_of[i]), [[] for _ in range(days)])[lo[i]].append(i)
+    active: dict[tuple[int, int], list[int]] = {key: [] for key in entering}
     reach = arr.dep_crossings
-    share: list[list[float]] = []
-    used: list[list[float]] = []
-    for p, cs in enumerate(reach):
-        if split is not None and len(cs) > 1:
-            total = sum(split[p][c] for c in cs)
-            share.append([split[p][c] / total if total > 0 else 1.0 / len(cs) for c in cs])
-        else:
-            share.append([])
-        used.append([0.0] * len(cs))
-    active: dict[int, list[int]] = {t: [] for t in tiers}
-    big = 1 << 30
+    key_of = hi if deadline_first else rank
     for d in range(days):
         for t in tiers:
-            kept = [i for i in active[t] if day_of[i] < 0 and hi[i] >= d]
-            act = list(heapq.merge(kept, entering[t][d], key=rank.__getitem__)) if entering[t][d] else kept
-            active[t] = act
-            barred: dict[int, int] = {}
-            for i in act:
+            lists: list[list[int]] = []
+            for g in range(ngroups):
+                key = (t, g)
+                if key not in active:
+                    continue
+                kept = [i for i in active[key] if day_of[i] < 0 and hi[i] >= d]
+                new = entering[key][d]
+                act = list(heapq.merge(kept, new, key=rank.__getitem__)) if new else kept
+                active[key] = act
+                if act:
+                    lists.append(act)
+            heap = [(key_of[act[0]], rank[act[0]], k, 0) for k, act in enumerate(lists)]
+            heapq.heapify(heap)
+            barred = [1 << 30] * len(lists)
+            while heap:
+                _, _, k, j = heap[0]
+                act = lists[k]
+                i = act[j]
+                if j + 1 < len(act):
+                    nxt = act[j + 1]
+                    heapq.heapreplace(heap, (key_of[nxt], rank[nxt], k, j + 1))
+                else:
+                    heapq.heappop(heap)
                 s = size[i]
-                g = group[i]
-                if s >= barred.get(g, big):
+                if s >= barred[k]:
                     continue
-                seat = seats[g]
-                rec = reception[dest[i]]
+                seat = seats[group_of[i]]
                 if seat[d] < s:
-                    barred[g] = s
+                    barred[k] = s
                     continue
+                rec = reception[dest[i]]
                 if rec[d] < s:  # its own destination is full: a larger household may still go
                     continue
-                p = dep[i]
-                cs = reach[p]
-                chosen = -1
-                if len(cs) == 1:
-                    if cross[cs[0]][d] >= s:
-                        chosen = 0
+                for c in reach[dep[i]]:
+                    if cross[c][d] >= s:
+                        cross[c][d] -= s
+                        seat[d] -= s
+                        rec[d] -= s
+                        day_of[i] = d
+                        cross_of[i] = c
+                        break
                 else:
-                    wanted = share[p]
-                    got = used[p]
-                    best = -1e18
-                    total = sum(got) + s
-                    for k, c in enumerate(cs):
-                        if cross[c][d] >= s:
-                            behind = (wanted[k] * total - got[k]) if wanted else -k
-                            if behind > best:
-                                best, chosen = behind, k
-                if chosen < 0:
-                    barred[g] = s
-                    continue
-                c = cs[chosen]
-                cross[c][d] -= s
-                seat[d] -= s
-                rec[d] -= s
-                used[p][chosen] += s
-                day_of[i] = d
-                cross_of[i] = c
+                    barred[k] = s
     return Assignment(np.array(day_of, dtype=np.int64), np.array(cross_of, dtype=np.int64), book)

@@ -14,6 +14,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class ChildResult:
+    """What a child handed back: its status, value or error, and how long it ran."""
+
     status: str  # "ok", "killed", "failed"
     value: Any = None
     error: str = ""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class VehicleClass(enum.StrEnum):
+    """The seats a household travels in: medical cases only in medical-fit vehicles, others only in
+    ordinary ones (two separate pools of seats per departure point and day)."""
+
     STANDARD = "standard"
     MEDICAL = "medical"
 
@@ -75,12 +78,16 @@ class DeparturePoint:
 
 @dataclass(frozen=True, slots=True)
 class Destination:
+    """A destination sub-district and the persons its reception point can receive a day."""
+
     id: str
     reception: int  # persons a day
 
 
 @dataclass(frozen=True, slots=True)
 class Instance:
+    """Everything a plan is made from: the horizon (``days`` from ``start``, at most 90) and the rest."""
+
     start: dt.date
     days: int  # horizon length, at most 90
     households: tuple[Household, ...]
@@ -95,6 +102,8 @@ class Instance:
 
 @dataclass(frozen=True, slots=True)
 class Placement:
+    """A household's travel: its date, departure point, crossing and class of vehicle."""
+
     household_id: str
     date: dt.date
     departure: str
@@ -104,6 +113,8 @@ class Placement:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
+    """A household that could not be placed, and why."""
+
     household_id: str
     reason: Reason
     # days of its window blocked by each constraint (the reason is the most frequent)
@@ -112,14 +123,19 @@ class Unplaced:
 
 @dataclass(frozen=True, slots=True)
 class Fairness:
-    """First-come-first-served inversions and the comparable pairs they are counted among."""
+    """First-come-first-served inversions and the comparable pairs they are counted among; ``strict_*``
+    by the literal reading that does not ask whether A's reception point had room (see ``check``)."""
 
     inversions: int
     comparable_pairs: int
+    strict_inversions: int
+    strict_comparable_pairs: int
 
 
 @dataclass(frozen=True, slots=True)
 class PlanStats:
+    """What a plan achieves: persons and households moved, the bound and gap, the inversions."""
+
     method: str
     persons_moved: int
     households_moved: int
@@ -136,6 +152,8 @@ class PlanStats:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """Every household either placed or explained."""
+
     placements: tuple[Placement, ...]
     unplaced: tuple[Unplaced, ...]
     stats: PlanStats
@@ -143,6 +161,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
+    """A broken constraint found by ``check``."""
+
     kind: str  # unknown_household, duplicate, window, departure, crossing, crossing_closed, vehicle, capacity kinds, ...
     detail: str
     household_id: str | None = None
@@ -150,6 +170,7 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class PlanSettings:
+    """How long the LP child may run before it is killed, and whether to run it at all."""
+
     time_limit: float = 60.0  # seconds for the LP solver's subprocess, killed after it
     solve_bound: bool = True
-    weights: tuple[float, ...] = field(default=(1.0,))  # unused placeholder for tier weights
