@@ -105,6 +105,8 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
     ).astype(np.float64)
 
     rows = np.stack([r_class, r_cross, r_seat, r_seatx, r_rec], axis=1).ravel()
+    if ncol == 0:  # nobody can travel at all
+        return LpResult(bound=0.0, columns=0, rows=nrow, status="empty")
     lp = highspy.HighsLp()
     lp.num_col_ = ncol
     lp.num_row_ = nrow

@@ -1,0 +1,117 @@
+"""Every plan from random small instances passes the independent checker with zero inversions; the
+bound is never below the best plan found by enumeration (which ignores the order of consent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sabeel.engines.planning import (
+    Crossing,
+    DeparturePoint,
+    Destination,
+    Household,
+    Instance,
+    check,
+    greedy_plan,
+    plan,
+)
+
+from .conftest import MONDAY
+
+
+@st.composite
+def instances(draw: st.DrawFn, max_households: int = 12, max_days: int = 10, max_crossings: int = 3) -> Instance:
+    days = draw(st.integers(1, max_days))
+    ncross = draw(st.integers(1, max_crossings))
+    crossings = tuple(
+        Crossing(f"X{c}", draw(st.integers(0, 12)), frozenset(draw(st.sets(st.integers(0, 6), min_size=1))))
+        for c in range(ncross)
+    )
+    departures = []
+    for p in range(draw(st.integers(1, 2))):
+        reach = draw(st.lists(st.integers(0, ncross - 1), min_size=1, max_size=2, unique=True))
+        departures.append(
+            DeparturePoint(f"D{p}", draw(st.integers(0, 14)), draw(st.integers(0, 5)), tuple((f"X{c}", 60 + c) for c in reach))
+        )
+    destinations = tuple(Destination(f"S{s}", draw(st.integers(0, 12))) for s in range(draw(st.integers(1, 2))))
+    households = []
+    for n in range(draw(st.integers(0, max_households))):
+        first = draw(st.integers(-3, days + 1))
+        households.append(
+            Household(
+                id=f"H{n}",
+                size=draw(st.integers(1, 6)),
+                departure=draw(st.sampled_from(departures)).id,
+                destination=draw(st.sampled_from(destinations)).id,
+                earliest=MONDAY + dt.timedelta(days=first),
+                latest=MONDAY + dt.timedelta(days=first + draw(st.integers(0, days))),
+                eligible_from=MONDAY + dt.timedelta(days=draw(st.integers(-5, days))),
+                eligible_until=MONDAY + dt.timedelta(days=draw(st.integers(0, days + 5))),
+                priority=draw(st.integers(1, 2)),
+                needs_medical_vehicle=draw(st.booleans()),
+                consented_on=MONDAY - dt.timedelta(days=draw(st.integers(0, 4))),
+            )
+        )
+    return Instance(MONDAY, days, tuple(households), crossings, tuple(departures), destinations)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_plan_passes_the_checker_with_zero_inversions(inst: Instance) -> None:
+    p = plan(inst)
+    assert check(inst, p) == []
+    assert p.stats.inversions == 0
+    assert len(p.placements) + len(p.unplaced) == len(inst.households)
+    assert p.stats.upper_bound is not None and p.stats.persons_moved <= p.stats.upper_bound + 1e-6
+    base = greedy_plan(inst)
+    assert check(inst, base) == []
+
+
+def _best_by_enumeration(inst: Instance) -> int:
+    """The most persons any plan can move, whatever the order of consent."""
+    crossings = {c.id: c for c in inst.crossings}
+    points = {p.id: p for p in inst.departures}
+    reception = {s.id: s.reception for s in inst.destinations}
+    options = []
+    for h in inst.households:
+        mine: list[tuple[int, str] | None] = [None]
+        for d in range(inst.days):
+            date = inst.start + dt.timedelta(days=d)
+            if max(h.earliest, h.eligible_from) <= date <= min(h.latest, h.eligible_until):
+                mine += [(d, cid) for cid, _ in points[h.departure].crossings if crossings[cid].is_open(date)]
+        options.append(mine)
+    best = 0
+    for choice in itertools.product(*options):
+        load: dict[tuple[str, object, int], int] = {}
+        for h, o in zip(inst.households, choice, strict=True):
+            if o is None:
+                continue
+            d, cid = o
+            for key in (("x", cid, d), ("s", (h.departure, h.needs_medical_vehicle), d), ("r", h.destination, d)):
+                load[key] = load.get(key, 0) + h.size
+        ok = True
+        for (kind, what, _), persons in load.items():
+            if kind == "x":
+                cap = crossings[what].capacity  # type: ignore[index]
+            elif kind == "s":
+                point, medical = what  # type: ignore[misc]
+                cap = points[point].medical_seats if medical else points[point].seats
+            else:
+                cap = reception[what]  # type: ignore[index]
+            ok = ok and persons <= cap
+        if ok:
+            best = max(best, sum(h.size for h, o in zip(inst.households, choice, strict=True) if o is not None))
+    return best
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_households=5, max_days=3, max_crossings=2))
+def test_the_weekly_lp_bound_is_never_below_the_best_plan(inst: Instance) -> None:
+    p = plan(inst)
+    best = _best_by_enumeration(inst)
+    assert p.stats.persons_moved <= best
+    assert p.stats.upper_bound is not None and p.stats.upper_bound >= best - 1e-6

@@ -1,0 +1,46 @@
+"""The solver's child process is killed at its time limit, and a plan still comes back (without a
+bound) when it is."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from sabeel.engines.planning import PlanSettings, check, plan, run_with_time_limit
+
+from .conftest import household, instance
+
+
+def _sleep_and_report(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _fail() -> None:
+    raise ValueError("no solution")
+
+
+def test_a_child_past_its_time_limit_is_killed():
+    result = run_with_time_limit(_sleep_and_report, (60.0,), 0.5)
+    assert result.status == "killed"
+    assert result.value is None
+
+
+def test_a_child_within_its_time_limit_hands_back_its_value():
+    result = run_with_time_limit(_sleep_and_report, (0.0,), 30.0)
+    assert result.status == "ok"
+    assert result.value != os.getpid()  # it ran in another process
+
+
+def test_a_failing_child_reports_its_error():
+    result = run_with_time_limit(_fail, (), 30.0)
+    assert result.status == "failed" and "ValueError: no solution" in result.error
+
+
+def test_a_plan_whose_solver_is_killed_is_still_checked_and_has_no_bound():
+    inst = instance([household(f"H{i}", 1 + i % 4, consented=-i) for i in range(30)], crossing=20)
+    p = plan(inst, PlanSettings(time_limit=0.0))
+    assert p.stats.solver_status.startswith("killed at the time limit")
+    assert p.stats.upper_bound is None and p.stats.gap is None
+    assert check(inst, p) == []
+    assert p.stats.persons_moved > 0
