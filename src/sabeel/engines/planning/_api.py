@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 
 from sabeel.engines.planning._check import check, fairness
-from sabeel.engines.planning._lp import LpResult, solve_weekly_lp
+from sabeel.engines.planning._lp import LpResult, weekly_bounds
 from sabeel.engines.planning._place import Assignment, greedy, sweep
 from sabeel.engines.planning._prepare import Arrays, prepare
 from sabeel.engines.planning._subprocess import Child
@@ -34,14 +34,15 @@ class InfeasiblePlanError(RuntimeError):
 def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
     """Place as many persons as possible, tier by tier, with zero first-come-first-served inversions.
 
-    The weekly LP (the upper bound) runs in a forked child with one HiGHS thread while the day
-    sweeps run here, in two orders across departure points (earliest consent first, earliest
-    deadline first); the one moving more persons is kept. A child past ``settings.time_limit`` is
-    killed and the plan comes without a bound. The checker verifies the plan before it is returned."""
+    The weekly LP (the upper bound: first without the reception limits, then with them) runs in a
+    forked child with one HiGHS thread while the day sweeps run here, in two orders across
+    departure points (earliest consent first, earliest deadline first); the one moving more persons
+    is kept. A child past ``settings.time_limit`` is killed: the bound is then the first LP's, or
+    none. The checker verifies the plan before it is returned."""
     settings = settings or PlanSettings()
     started = time.monotonic()
     arr = prepare(instance)
-    child = Child(solve_weekly_lp, (arr, 1, settings.time_limit), settings.time_limit) if settings.solve_bound else None
+    child = Child(weekly_bounds, (arr, 1), settings.time_limit) if settings.solve_bound else None
     best, method = sweep(arr), "day sweep, earliest consent first"
     other = sweep(arr, deadline_first=True)
     if _persons(arr, other) > _persons(arr, best):
@@ -49,17 +50,24 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
     notes: list[str] = []
     lp: LpResult | None = None
     status = "not run"
+    solver: tuple[float, float | None] | None = None
     if child is not None:
         result = child.result()
+        solver = (result.seconds, result.memory_mib)
+        lp = result.value
         if result.status == "ok":
-            lp = result.value
             status = "optimal"
+        elif result.status == "killed" and lp is not None:
+            status = f"optimal without the reception limits; the full LP was killed at the time limit ({settings.time_limit:g} s)"
         elif result.status == "killed":
             status = f"killed at the time limit ({settings.time_limit:g} s)"
         else:
             status = f"failed: {result.error.splitlines()[0] if result.error else 'unknown'}"
-        notes.append(f"weekly LP: {status} in {result.seconds:.1f} s")
-    return _finish(instance, arr, best, method, lp, status, notes, started)
+            if lp is not None:
+                status += "; the bound is the LP's without the reception limits"
+        grown = "" if result.memory_mib is None else f", its child grew by {result.memory_mib:.0f} MiB"
+        notes.append(f"weekly LP: {status} in {result.seconds:.1f} s{grown}")
+    return _finish(instance, arr, best, method, lp, status, notes, started, solver=solver)
 
 
 def greedy_plan(instance: Instance, *, bound: float | None = None) -> Plan:
@@ -85,6 +93,7 @@ def _finish(
     notes: list[str],
     started: float,
     bound: float | None = None,
+    solver: tuple[float, float | None] | None = None,
 ) -> Plan:
     placements = []
     dates = [instance.start + dt.timedelta(days=d) for d in range(arr.days)]
@@ -118,6 +127,8 @@ def _finish(
             seconds=0.0,
             solver_status=status,
             notes=tuple(notes),
+            solver_seconds=solver[0] if solver else None,
+            solver_memory_mib=solver[1] if solver else None,
         ),
     )
     fair = fairness(instance, draft)

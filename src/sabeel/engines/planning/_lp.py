@@ -9,7 +9,8 @@ plan gives a feasible point: the optimum bounds every plan from above.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,20 +23,27 @@ class LpResult:
     columns: int
     rows: int
     status: str
+    reception: bool = True  # False: the weaker LP without the reception points' limits
 
 
-def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> LpResult:
+def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, reception: bool = True) -> LpResult:
     import highspy
 
     days = arr.days
     weeks = (days + 6) // 7
     ncross = len(arr.crossing_ids)
     ndep = len(arr.dep_ids)
-    ndest = len(arr.dest_ids)
     ok = (arr.lo <= arr.hi) & (arr.dep >= 0) & (arr.dest >= 0)
     dep = arr.dep[ok]
     cls = arr.medical[ok].astype(np.int64)
-    dest = arr.dest[ok]
+    if reception:
+        ndest = len(arr.dest_ids)
+        dest = arr.dest[ok]
+        receive = arr.reception
+    else:  # one pooled destination and no reception rows: a weaker bound from a far smaller LP
+        ndest = 1
+        dest = np.zeros(len(dep), dtype=np.int64)
+        receive = np.zeros(1, dtype=np.int64)
     wlo = arr.lo[ok] // 7
     whi = arr.hi[ok] // 7
     key = (((dep * 2 + cls) * ndest + dest) * weeks + wlo) * weeks + whi
@@ -100,13 +108,18 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
             (arr.cross_cap[:, None] * open_count).ravel(),
             (arr.seats[:, :, None] * dep_days[:, None, :]).ravel(),
             (arr.seats[:, :, None, None] * open_count[None, None, :, :]).ravel(),
-            (arr.reception[:, None] * week_days[None, :]).ravel(),
+            (receive[:, None] * week_days[None, :]).ravel(),
         ]
     ).astype(np.float64)
 
-    rows = np.stack([r_class, r_cross, r_seat, r_seatx, r_rec], axis=1).ravel()
+    blocks = [r_class, r_cross, r_seat, r_seatx] + ([r_rec] if reception else [])
+    per_col = len(blocks)
+    rows = np.stack(blocks, axis=1).ravel()
+    if not reception:
+        upper = upper[:base]
+        nrow = base
     if ncol == 0:  # nobody can travel at all
-        return LpResult(bound=0.0, columns=0, rows=nrow, status="empty")
+        return LpResult(bound=0.0, columns=0, rows=nrow, status="empty", reception=reception)
     lp = highspy.HighsLp()
     lp.num_col_ = ncol
     lp.num_row_ = nrow
@@ -117,9 +130,9 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
     lp.row_upper_ = upper
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.arange(0, 5 * ncol + 1, 5, dtype=np.int32)
+    lp.a_matrix_.start_ = np.arange(0, per_col * ncol + 1, per_col, dtype=np.int32)
     lp.a_matrix_.index_ = rows.astype(np.int32)
-    lp.a_matrix_.value_ = np.ones(5 * ncol)
+    lp.a_matrix_.value_ = np.ones(per_col * ncol)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", threads)
@@ -140,10 +153,18 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9) -> L
     bound = float("inf")
     for sign in (1.0, -1.0):
         y = np.maximum(sign * np.asarray(solution.row_dual), 0.0)
-        short = np.maximum(1.0 - y[rows].reshape(ncol, 5).sum(axis=1), 0.0)
+        short = np.maximum(1.0 - y[rows].reshape(ncol, per_col).sum(axis=1), 0.0)
         y[:nk] += _max_by(ck, short, nk)
         bound = min(bound, float(upper @ y))
-    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status)
+    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status, reception=reception)
+
+
+def weekly_bounds(arr: Arrays, threads: int = 1) -> Iterator[LpResult]:
+    """First the LP without reception rows (seconds at 500,000 households), then the full one."""
+    coarse = solve_weekly_lp(arr, threads, reception=False)
+    yield coarse
+    full = solve_weekly_lp(arr, threads, reception=True)
+    yield replace(full, bound=min(full.bound, coarse.bound))  # both are valid bounds
 
 
 

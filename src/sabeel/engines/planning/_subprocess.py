@@ -4,9 +4,8 @@ its own limit). The child is forked, so it sees the parent's arrays without copy
 from __future__ import annotations
 
 import multiprocessing as mp
-import resource
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -20,13 +19,44 @@ class ChildResult:
     value: Any = None
     error: str = ""
     seconds: float = 0.0
+    # how far the child's resident memory grew above what it shared with the parent at the fork
+    # (its peak, VmHWM, less its resident set when it started); None when unknown
+    memory_mib: float | None = None
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def _target(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
-        conn.send(("ok", fn(*args), ""))
+        with open("/proc/self/clear_refs", "w") as f:  # start the peak (VmHWM) from here
+            f.write("5")
+    except OSError:
+        pass
+    at_start = _status_kib("VmRSS")
+
+    def grown() -> float | None:
+        peak = _status_kib("VmHWM")
+        return None if peak is None or at_start is None else max(0, peak - at_start) / 1024
+
+    try:
+        value = fn(*args)
+        if isinstance(value, Iterator):  # a generator hands over each result as it comes
+            last = None
+            for last in value:
+                conn.send(("partial", last, "", grown()))
+            value = last
+        conn.send(("ok", value, "", grown()))
     except BaseException as exc:  # reported to the parent, which decides
-        conn.send(("failed", None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+        conn.send(("failed", None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}", grown()))
     finally:
         conn.close()
 
@@ -46,30 +76,31 @@ class Child:
         send.close()
 
     def result(self) -> ChildResult:
+        """Wait until the child is done or the time limit; a killed generator's child hands back the
+        last result it sent (status "killed", value not None)."""
         import time
 
-        remaining = max(0.0, self._limit - (time.monotonic() - self._started))
-        ready = self._recv.poll(remaining)
-        seconds = time.monotonic() - self._started
-        if not ready:
-            self._process.kill()
+        value: Any = None
+        grown: float | None = None
+        while True:
+            remaining = max(0.0, self._limit - (time.monotonic() - self._started))
+            if not self._recv.poll(remaining):
+                self._process.kill()
+                self._process.join()
+                self._recv.close()
+                return ChildResult("killed", value, "", time.monotonic() - self._started, grown)
+            try:
+                status, sent, error, grown = self._recv.recv()
+            except EOFError:  # the child died without a word (killed from outside, out of memory)
+                status, sent, error = "failed", value, f"child exited with code {self._process.exitcode}"
+            if status == "partial":
+                value = sent
+                continue
             self._process.join()
             self._recv.close()
-            return ChildResult("killed", seconds=seconds)
-        try:
-            status, value, error = self._recv.recv()
-        except EOFError:  # the child died without a word (killed from outside, out of memory)
-            status, value, error = "failed", None, f"child exited with code {self._process.exitcode}"
-        self._process.join()
-        self._recv.close()
-        return ChildResult(status, value, error, seconds)
+            return ChildResult(status, sent if status == "ok" else value, error, time.monotonic() - self._started, grown)
 
 
 def run_with_time_limit(fn: Callable[..., Any], args: tuple[Any, ...], time_limit: float) -> ChildResult:
     """Call ``fn(*args)`` in a forked child; kill it after ``time_limit`` seconds."""
     return Child(fn, args, time_limit).result()
-
-
-def children_peak_mib() -> float:
-    """The largest peak resident memory of any child this process has waited for."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

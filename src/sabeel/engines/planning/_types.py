@@ -148,6 +148,8 @@ class PlanStats:
     seconds: float
     solver_status: str  # "optimal", "killed at the time limit", "failed: …", "not run"
     notes: tuple[str, ...] = ()
+    solver_seconds: float | None = None
+    solver_memory_mib: float | None = None  # the solver child's growth above what it shares with the planner
 
 
 @dataclass(frozen=True, slots=True)

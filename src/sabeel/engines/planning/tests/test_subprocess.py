@@ -44,3 +44,15 @@ def test_a_plan_whose_solver_is_killed_is_still_checked_and_has_no_bound():
     assert p.stats.upper_bound is None and p.stats.gap is None
     assert check(inst, p) == []
     assert p.stats.persons_moved > 0
+
+
+def _first_then_sleep():  # type: ignore[no-untyped-def]
+    yield "coarse"
+    time.sleep(60)
+    yield "fine"
+
+
+def test_a_killed_generator_hands_back_the_last_result_it_sent():
+    result = run_with_time_limit(_first_then_sleep, (), 1.0)
+    assert result.status == "killed"
+    assert result.value == "coarse"

@@ -1,0 +1,210 @@
+"""Movement planning: the planner of ``engines.planning`` (weekly LP bound in a child process, day
+sweep with zero first-come-first-served inversions, independent checker) against the greedy
+first-come-first-served baseline (by priority tier, then consent, each household on its earliest
+day with room), in the same run, on the frozen synthetic instances of ``engines.planning.synth``
+(10 crossings, 30 departure points, 270 destinations, 90 days; capacities fixed, so 10,000 and
+50,000 households are mostly under-subscribed and 200,000 and 500,000 over-subscribed).
+
+Each side runs in a child process of its own: the instance is generated there (not timed), the
+peak resident memory (VmHWM) is reset, then the plan is made, checked (inside the timed call) and
+measured. The planner's HiGHS child (one thread; the machine's 2 cores are shared with another
+heavy job) runs while the sweep runs in the planner's process; its memory is counted as its
+growth above what it shares with the planner after the fork, added to the planner's peak.
+
+Measured per size: persons moved, the gap to the weekly-LP bound (the bound is the planner's; the
+baseline's gap is against the same bound), households moved by priority tier, the mean size of the
+households left out against the mean of all, inversions and comparable pairs (and the literal
+reading's), wall time and peak memory. The held-back seed (``HELD_BACK_SEED``, never used for
+tuning) has rows of its own.
+
+    .venv/bin/python bench/run.py --only movement_planning --scale small    # 10,000
+    .venv/bin/python bench/run.py --only movement_planning --scale full     # 10k, 50k, 200k, 500k
+    BENCH_PLANNING_SIZES=200000 .venv/bin/python bench/run.py --only movement_planning
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+NAME = "movement_planning"
+ROOT = Path(__file__).resolve().parents[1]
+SCALES = {
+    # scale: (sizes, held-back size)
+    "small": ((10_000,), 10_000),
+    "full": ((10_000, 50_000, 200_000, 500_000), 200_000),
+}
+TIME_LIMIT = {10_000: 30.0, 50_000: 30.0, 200_000: 40.0, 500_000: 60.0}  # the LP child's, seconds
+TARGETS = {  # size: (gap, seconds, GiB)
+    200_000: (0.025, 60.0, 2.0),
+    500_000: (None, 120.0, 4.0),
+}
+
+
+def _row(case: str, metric: str, value: Any, unit: str, baseline: str | None, baseline_value: Any, target: Any) -> dict[str, Any]:
+    return {"case": case, "metric": metric, "value": value, "unit": unit, "baseline": baseline,
+            "baseline_value": baseline_value, "target": target}
+
+
+def _child(side: str, households: int, seed: int, tmp: Path) -> dict[str, Any]:
+    out = tmp / f"{side}-{households}-{seed}.json"
+    command = [sys.executable, __file__, "--side", side, "--households", str(households), "--seed", str(seed), "--out", str(out)]
+    print(f"  {side}: {households:,} households, seed {seed} …", flush=True)
+    subprocess.run(command, check=True, cwd=ROOT)
+    result: dict[str, Any] = json.loads(out.read_text())
+    print(f"    {json.dumps({k: v for k, v in result.items() if not isinstance(v, dict | list)})}", flush=True)
+    return result
+
+
+def run(scale: str) -> list[dict[str, Any]]:
+    from sabeel.engines.planning.synth import HELD_BACK_SEED, TUNING_SEED
+
+    sizes, held = SCALES[scale]
+    chosen = os.environ.get("BENCH_PLANNING_SIZES", "")
+    if chosen:
+        sizes = tuple(int(n) for n in chosen.split(","))
+        held = sizes[-1]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="sabeel-bench-planning-") as tmp_name:
+        tmp = Path(tmp_name)
+        for n in sizes:
+            ours = _child("ours", n, TUNING_SEED, tmp)
+            base = _child("greedy", n, TUNING_SEED, tmp)
+            rows += _rows(f"{n:,} households, seed {TUNING_SEED}", n, ours, base, targets=True)
+        ours = _child("ours", held, HELD_BACK_SEED, tmp)
+        base = _child("greedy", held, HELD_BACK_SEED, tmp)
+        rows += _rows(f"HELD BACK seed {HELD_BACK_SEED}: {held:,} households", held, ours, base, targets=False)
+    return rows
+
+
+def _rows(label: str, n: int, ours: dict[str, Any], base: dict[str, Any], *, targets: bool) -> list[dict[str, Any]]:
+    target_gap, target_s, target_gib = TARGETS.get(n, (None, None, None)) if targets else (None, None, None)
+    b = "greedy first come first served (by tier, then consent; earliest day with room, nearest crossing)"
+    bound = ours["bound"]
+    base_gap = None if not bound else round((bound - base["persons"]) / bound, 5)
+    rows = [
+        _row(f"{label}: persons moved", f"persons placed ({ours['persons_total']:,} in all; target: more than greedy)",
+             ours["persons"], "persons", b, base["persons"], base["persons"] + 1 if targets and n >= 200_000 else None),
+        _row(f"{label}: gap to the weekly-LP bound",
+             f"(bound - persons moved) / bound, bound {bound if bound is None else round(bound, 1)} persons "
+             f"(LP {ours['solver_status']}); target {target_gap if target_gap is not None else '-'} or less",
+             ours["gap"], "share", b, base_gap, None),
+        _row(f"{label}: share of the bound moved", "persons moved / weekly-LP bound (1 - gap)",
+             None if ours["gap"] is None else round(1 - ours["gap"], 5), "share", b,
+             None if base_gap is None else round(1 - base_gap, 5), None if target_gap is None else 1 - target_gap),
+        _row(f"{label}: households moved", "households placed", ours["households"], "households", b, base["households"], None),
+    ]
+    for tier in sorted(ours["by_tier"]):
+        o, g = ours["by_tier"][tier], base["by_tier"][tier]
+        rows.append(_row(f"{label}: tier {tier} households moved", f"households of priority tier {tier} placed, of {o[1]:,}",
+                         o[0], "households", b, g[0], None))
+    rows += [
+        _row(f"{label}: mean size of households left out",
+             f"mean persons in the households not placed (all households: {ours['mean_size']:.3f}; baseline column: greedy's)",
+             ours["mean_unplaced"], "persons", b, base["mean_unplaced"], None),
+        _row(f"{label}: inversions", f"first-come-first-served inversions, among {ours['comparable_pairs']:,} comparable pairs "
+             f"(greedy: {base['comparable_pairs']:,}); target 0", ours["inversions"], "pairs", b, base["inversions"], None),
+        _row(f"{label}: comparable pairs", "comparable pairs (A earlier, same tier, departure and vehicle class, no larger, "
+             "in window and with reception room on B's day)", ours["comparable_pairs"], "pairs", b, base["comparable_pairs"], None),
+        _row(f"{label}: inversions, literal reading", f"inversions when A's reception room is not asked, among "
+             f"{ours['strict_comparable_pairs']:,} pairs (greedy: {base['strict_comparable_pairs']:,})",
+             ours["strict_inversions"], "pairs", b, base["strict_inversions"], None),
+        _row(f"{label}: wall time", f"plan + check (instance generation excluded); target {target_s or '-'} s or less; "
+             f"LP child {ours['solver_seconds']} s, one HiGHS thread, on 2 shared cores", ours["seconds"], "s", b, base["seconds"], None),
+        _row(f"{label}: peak memory", f"planner's peak resident memory (VmHWM, reset after generating the instance) + the LP "
+             f"child's growth ({ours['solver_mib']} MiB); target {target_gib or '-'} GiB or less",
+             ours["peak_mib"], "MiB", b, base["peak_mib"], None),
+        _row(f"{label}: checker", "violations the independent checker found (every plan is checked)",
+             ours["violations"], "violations", b, base["violations"], None),
+    ]
+    return rows
+
+
+# --- the children -------------------------------------------------------------------------------
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _side(side: str, households: int, seed: int) -> dict[str, Any]:
+    from sabeel.engines.planning import PlanSettings, check, fairness, greedy_plan, plan, synth
+
+    inst = synth.instance(households, seed=seed)
+    _reset_peak()
+    started = time.perf_counter()
+    if side == "ours":
+        p = plan(inst, PlanSettings(time_limit=TIME_LIMIT.get(households, 100.0)))
+    else:
+        p = greedy_plan(inst)
+    seconds = time.perf_counter() - started
+    peak = _peak_mib()
+    violations = check(inst, p)  # again, outside the timing (plan() has already checked it)
+    fair = fairness(inst, p)
+    placed = {x.household_id for x in p.placements}
+    by_tier: dict[int, list[int]] = {}
+    unplaced_sizes = []
+    for h in inst.households:
+        counts = by_tier.setdefault(h.priority, [0, 0])
+        counts[1] += 1
+        if h.id in placed:
+            counts[0] += 1
+        else:
+            unplaced_sizes.append(h.size)
+    solver_mib = p.stats.solver_memory_mib or 0.0
+    return {
+        "side": side,
+        "households_total": len(inst.households),
+        "persons_total": p.stats.persons_total,
+        "persons": p.stats.persons_moved,
+        "households": p.stats.households_moved,
+        "bound": p.stats.upper_bound,
+        "gap": None if p.stats.gap is None else round(p.stats.gap, 5),
+        "solver_status": p.stats.solver_status,
+        "solver_seconds": None if p.stats.solver_seconds is None else round(p.stats.solver_seconds, 1),
+        "solver_mib": round(solver_mib, 1),
+        "method": p.stats.method,
+        "by_tier": {str(k): v for k, v in sorted(by_tier.items())},
+        "mean_size": sum(h.size for h in inst.households) / len(inst.households),
+        "mean_unplaced": round(sum(unplaced_sizes) / len(unplaced_sizes), 3) if unplaced_sizes else 0.0,
+        "inversions": fair.inversions,
+        "comparable_pairs": fair.comparable_pairs,
+        "strict_inversions": fair.strict_inversions,
+        "strict_comparable_pairs": fair.strict_comparable_pairs,
+        "seconds": round(seconds, 2),
+        "peak_mib": round(peak + solver_mib, 1),
+        "violations": len(violations),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--side", choices=("ours", "greedy"), required=True)
+    parser.add_argument("--households", type=int, required=True)
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    Path(args.out).write_text(json.dumps(_side(args.side, args.households, args.seed)))
+
+
+if __name__ == "__main__":
+    main()
