@@ -151,10 +151,7 @@ def _side(side: str, households: int, seed: int) -> dict[str, Any]:
     inst = synth.instance(households, seed=seed)
     _reset_peak()
     started = time.perf_counter()
-    if side == "ours":
-        p = plan(inst, PlanSettings(time_limit=TIME_LIMIT.get(households, 100.0)))
-    else:
-        p = greedy_plan(inst)
+    p = plan(inst, PlanSettings(time_limit=TIME_LIMIT.get(households, 100.0))) if side == "ours" else greedy_plan(inst)
     seconds = time.perf_counter() - started
     peak = _peak_mib()
     violations = check(inst, p)  # again, outside the timing (plan() has already checked it)

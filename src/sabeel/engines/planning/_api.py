@@ -17,8 +17,8 @@ from sabeel.engines.planning._prepare import Arrays, prepare
 from sabeel.engines.planning._subprocess import Child
 from sabeel.engines.planning._types import (
     Instance,
-    Plan,
     Placement,
+    Plan,
     PlanSettings,
     PlanStats,
     Reason,

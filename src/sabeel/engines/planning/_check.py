@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from sabeel.engines.planning._types import Fairness, Instance, Plan, VehicleClass, Violation
+from sabeel.engines.planning._types import Fairness, Household, Instance, Plan, VehicleClass, Violation
 
 _CHUNK = 512
 
@@ -25,11 +25,11 @@ _CHUNK = 512
 def check(instance: Instance, plan: Plan) -> list[Violation]:
     """Every way ``plan`` breaks the instance's hard constraints or the zero-inversion rule."""
     out: list[Violation] = []
-    households = {}
-    for h in instance.households:
-        if h.id in households:
-            out.append(Violation("duplicate_household", f"household {h.id} appears twice in the instance", h.id))
-        households[h.id] = h
+    households: dict[str, Household] = {}
+    for each in instance.households:
+        if each.id in households:
+            out.append(Violation("duplicate_household", f"household {each.id} appears twice in the instance", each.id))
+        households[each.id] = each
     crossings = {c.id: c for c in instance.crossings}
     departures = {p.id: p for p in instance.departures}
     destinations = {s.id: s for s in instance.destinations}

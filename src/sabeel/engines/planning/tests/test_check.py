@@ -8,12 +8,12 @@ import itertools
 
 from sabeel.engines.planning import (
     Destination,
-    Plan,
     Placement,
+    Plan,
     PlanSettings,
+    Reason,
     Unplaced,
     VehicleClass,
-    Reason,
     check,
     fairness,
     plan,
