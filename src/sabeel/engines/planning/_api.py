@@ -11,6 +11,7 @@ from collections import Counter
 import numpy as np
 
 from sabeel.engines.planning._check import check, fairness
+from sabeel.engines.planning._improve import improve
 from sabeel.engines.planning._lp import LpResult, weekly_bounds
 from sabeel.engines.planning._place import Assignment, greedy, sweep
 from sabeel.engines.planning._prepare import Arrays, prepare
@@ -24,6 +25,7 @@ from sabeel.engines.planning._types import (
     Reason,
     Unplaced,
     VehicleClass,
+    Violation,
 )
 
 
@@ -36,17 +38,29 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
 
     The weekly LP (the upper bound: first without the reception limits, then with them) runs in a
     forked child with one HiGHS thread while the day sweeps run here, in two orders across
-    departure points (earliest consent first, earliest deadline first); the one moving more persons
+    departure points (earliest consent first, earliest deadline first), each followed by the
+    crossing-move repair (``_improve``); the plan moving the most persons that the checker passes
     is kept. A child past ``settings.time_limit`` is killed: the bound is then the first LP's, or
     none. The checker verifies the plan before it is returned."""
     settings = settings or PlanSettings()
     started = time.monotonic()
     arr = prepare(instance)
     child = Child(weekly_bounds, (arr, 1), settings.time_limit) if settings.solve_bound else None
-    best, method = sweep(arr), "day sweep, earliest consent first"
-    other = sweep(arr, deadline_first=True)
-    if _persons(arr, other) > _persons(arr, best):
-        best, method = other, "day sweep, earliest deadline first across departure points"
+    candidates = []
+    for deadline_first in (False, True):
+        swept = sweep(arr, deadline_first=deadline_first)
+        order = "earliest deadline first across departure points" if deadline_first else "earliest consent first"
+        candidates.append((_persons(arr, swept), f"day sweep, {order}", swept))
+        repaired = swept
+        for _ in range(3):
+            better = improve(arr, repaired)
+            if _persons(arr, better) <= _persons(arr, repaired):
+                break
+            repaired = better
+        if repaired is not swept:
+            candidates.append((_persons(arr, repaired), f"day sweep, {order}, then crossing moves", repaired))
+    # the most persons first; the checker has the last word
+    candidates.sort(key=lambda c: -c[0])
     notes: list[str] = []
     lp: LpResult | None = None
     status = "not run"
@@ -67,7 +81,13 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
                 status += "; the bound is the LP's without the reception limits"
         grown = "" if result.memory_mib is None else f", its child grew by {result.memory_mib:.0f} MiB"
         notes.append(f"weekly LP: {status} in {result.seconds:.1f} s{grown}")
-    return _finish(instance, arr, best, method, lp, status, notes, started, solver=solver)
+    rejected = []
+    for _, method, assignment in candidates:
+        made, violations = _finish(instance, arr, assignment, method, lp, status, notes, started, solver=solver)
+        if not violations:
+            return made
+        rejected.append(f"{method}: " + "; ".join(v.detail for v in violations[:3]))
+    raise InfeasiblePlanError(" | ".join(rejected))
 
 
 def greedy_plan(instance: Instance, *, bound: float | None = None) -> Plan:
@@ -76,7 +96,10 @@ def greedy_plan(instance: Instance, *, bound: float | None = None) -> Plan:
     the gap."""
     started = time.monotonic()
     arr = prepare(instance)
-    return _finish(instance, arr, greedy(arr), "greedy first come first served", None, "not run", [], started, bound)
+    made, violations = _finish(instance, arr, greedy(arr), "greedy first come first served", None, "not run", [], started, bound)
+    if violations:
+        raise InfeasiblePlanError("; ".join(v.detail for v in violations[:5]))
+    return made
 
 
 def _persons(arr: Arrays, a: Assignment) -> int:
@@ -94,7 +117,7 @@ def _finish(
     started: float,
     bound: float | None = None,
     solver: tuple[float, float | None] | None = None,
-) -> Plan:
+) -> tuple[Plan, list[Violation]]:
     placements = []
     dates = [instance.start + dt.timedelta(days=d) for d in range(arr.days)]
     for i in np.flatnonzero(a.day >= 0).tolist():
@@ -150,10 +173,7 @@ def _finish(
             }
         ),
     )
-    violations = check(instance, final)
-    if violations and method != "greedy first come first served":
-        raise InfeasiblePlanError("; ".join(v.detail for v in violations[:5]))
-    return final
+    return final, check(instance, final)
 
 
 def explain(arr: Arrays, a: Assignment) -> tuple[Unplaced, ...]:

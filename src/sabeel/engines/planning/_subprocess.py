@@ -24,9 +24,9 @@ class ChildResult:
     memory_mib: float | None = None
 
 
-def _status_kib(field: str) -> int | None:
+def _status_kib(field: str, path: str = "/proc/self/status") -> int | None:
     try:
-        with open("/proc/self/status") as f:
+        with open(path) as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return int(line.split()[1])
@@ -69,6 +69,7 @@ class Child:
 
         self._started = time.monotonic()
         self._limit = time_limit
+        self._base_kib = _status_kib("VmRSS")  # what the child shares with us at the fork
         ctx = mp.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_target, args=(send, fn, args), daemon=True)
@@ -85,6 +86,9 @@ class Child:
         while True:
             remaining = max(0.0, self._limit - (time.monotonic() - self._started))
             if not self._recv.poll(remaining):
+                peak = _status_kib("VmHWM", f"/proc/{self._process.pid}/status")
+                if peak is not None and self._base_kib is not None:
+                    grown = max(grown or 0.0, max(0, peak - self._base_kib) / 1024)
                 self._process.kill()
                 self._process.join()
                 self._recv.close()

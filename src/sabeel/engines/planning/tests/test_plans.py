@@ -157,3 +157,19 @@ def test_without_the_solver_the_plan_has_no_bound():
     p = plan(inst, PlanSettings(solve_bound=False))
     assert p.stats.upper_bound is None and p.stats.gap is None and p.stats.solver_status == "not run"
     assert check(inst, p) == []
+
+
+def test_a_household_moves_to_its_other_crossing_to_make_room_for_one_that_has_no_other():
+    # Crossings of 5. D1 reaches X1 (nearest) and X2; D2 reaches X1 only. A (D1, 4, earlier) takes
+    # X1 first, so B (D2, 4) finds X1 full; the repair moves A to X2 the same day and B goes: 8.
+    inst = instance(
+        [household("A", 4, last=0, consented=-30, departure="D1"), household("B", 4, last=0, consented=-10, departure="D2")],
+        days=1,
+        crossings=(Crossing("X1", 5), Crossing("X2", 5)),
+        departures=(DeparturePoint("D1", 20, 5, (("X1", 60), ("X2", 200))), DeparturePoint("D2", 20, 5, (("X1", 60),))),
+    )
+    p = plan(inst)
+    assert {h: x.crossing for h, x in _placed(p).items()} == {"A": "X2", "B": "X1"}
+    assert p.stats.persons_moved == 8 and "crossing moves" in p.stats.method
+    assert greedy_plan(inst).stats.persons_moved == 4
+    assert check(inst, p) == []

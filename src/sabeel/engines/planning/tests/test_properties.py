@@ -115,3 +115,79 @@ def test_the_weekly_lp_bound_is_never_below_the_best_plan(inst: Instance) -> Non
     best = _best_by_enumeration(inst)
     assert p.stats.persons_moved <= best
     assert p.stats.upper_bound is not None and p.stats.upper_bound >= best - 1e-6
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_households=16, max_crossings=3))
+def test_every_candidate_plan_passes_the_checker_not_only_the_one_kept(inst: Instance) -> None:
+    from sabeel.engines.planning._api import _finish
+    from sabeel.engines.planning._improve import improve
+    from sabeel.engines.planning._place import sweep
+    from sabeel.engines.planning._prepare import prepare
+
+    arr = prepare(inst)
+    for deadline_first in (False, True):
+        swept = sweep(arr, deadline_first=deadline_first)
+        once = improve(arr, swept)
+        for candidate in (swept, once, improve(arr, once)):
+            made, violations = _finish(inst, arr, candidate, "candidate", None, "not run", [], 0.0)
+            assert violations == []
+            assert made.stats.inversions == 0
+
+
+def _crowded(seed: int) -> Instance:
+    """Departure points of which half reach a second crossing, crossings tighter than the seats."""
+    import random
+
+    rng = random.Random(seed)
+    crossings = tuple(Crossing(f"X{c}", rng.randint(4, 14), frozenset(rng.sample(range(7), rng.randint(3, 7)))) for c in range(3))
+    departures = tuple(
+        DeparturePoint(
+            f"D{p}",
+            rng.randint(8, 20),
+            rng.randint(0, 4),
+            ((f"X{p % 3}", 60),) + (((f"X{(p + 1) % 3}", 120),) if p % 2 == 0 else ()),
+        )
+        for p in range(5)
+    )
+    destinations = tuple(Destination(f"S{s}", rng.randint(5, 15)) for s in range(3))
+    households = []
+    for n in range(rng.randint(30, 70)):
+        first = rng.randint(0, 6)
+        households.append(
+            Household(
+                id=f"H{n}",
+                size=rng.randint(1, 6),
+                departure=rng.choice(departures).id,
+                destination=rng.choice(destinations).id,
+                earliest=MONDAY + dt.timedelta(days=first),
+                latest=MONDAY + dt.timedelta(days=first + rng.randint(0, 4)),
+                eligible_from=MONDAY - dt.timedelta(days=5),
+                eligible_until=MONDAY + dt.timedelta(days=rng.randint(3, 20)),
+                priority=rng.randint(1, 2),
+                needs_medical_vehicle=rng.random() < 0.1,
+                consented_on=MONDAY - dt.timedelta(days=rng.randint(0, 10)),
+            )
+        )
+    return Instance(MONDAY, 8, tuple(households), crossings, departures, destinations)
+
+
+def test_the_crossing_moves_keep_every_plan_valid_on_crowded_instances() -> None:
+    from sabeel.engines.planning._api import _finish
+    from sabeel.engines.planning._improve import improve
+    from sabeel.engines.planning._place import sweep
+    from sabeel.engines.planning._prepare import prepare
+
+    repaired = 0
+    for seed in range(60):
+        inst = _crowded(seed)
+        arr = prepare(inst)
+        for deadline_first in (False, True):
+            swept = sweep(arr, deadline_first=deadline_first)
+            better = improve(arr, swept)
+            repaired += int((better.day != swept.day).any())
+            for candidate in (swept, better):
+                _, violations = _finish(inst, arr, candidate, "candidate", None, "not run", [], 0.0)
+                assert violations == []
+        assert check(inst, plan(inst)) == []
+    assert repaired >= 5  # the moves did happen
