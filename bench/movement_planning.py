@@ -1,5 +1,5 @@
 """Movement planning: the planner of ``engines.planning`` (weekly LP bound in a child process, day
-sweep with zero first-come-first-served inversions, independent checker) against the greedy
+sweep with zero first-come-first-served inversions, crossing-move repair, independent checker) against the greedy
 first-come-first-served baseline (by priority tier, then consent, each household on its earliest
 day with room), in the same run, on the frozen synthetic instances of ``engines.planning.synth``
 (10 crossings, 30 departure points, 270 destinations, 90 days; capacities fixed, so 10,000 and
@@ -91,7 +91,8 @@ def _rows(label: str, n: int, ours: dict[str, Any], base: dict[str, Any], *, tar
     bound = ours["bound"]
     base_gap = None if not bound else round((bound - base["persons"]) / bound, 5)
     rows = [
-        _row(f"{label}: persons moved", f"persons placed ({ours['persons_total']:,} in all; target: more than greedy)",
+        _row(f"{label}: persons moved", f"persons placed ({ours['persons_total']:,} in all; target: more than greedy); "
+             f"planner's plan: {ours['method']}",
              ours["persons"], "persons", b, base["persons"], base["persons"] + 1 if targets and n >= 200_000 else None),
         _row(f"{label}: gap to the weekly-LP bound",
              f"(bound - persons moved) / bound, bound {bound if bound is None else round(bound, 1)} persons "

@@ -8,15 +8,26 @@ Pure Python (numpy, HiGHS through ``highspy``); never imports Django or the Sabe
     violations = check(instance, plan)       # the independent checker: [] for every plan returned
     fair = fairness(instance, plan)          # inversions and comparable pairs
 
-How: the instance becomes arrays (``_prepare``); the weekly LP relaxation (``_lp``: households
+How: the instance becomes arrays (``_prepare``). The weekly LP relaxation (``_lp``: households
 grouped by departure point, vehicle class, destination and first and last week; each capacity
-summed over the days it can be used) gives a valid upper bound on the persons any plan can move
-(from a repaired dual solution). It runs in a forked child killed at the time limit
-(``_subprocess``) while the day sweep (``_place``) places households on real days, tier by tier,
-in order of consent, barring for the day every larger later household of the same tier, departure
-point and vehicle class once one could not go for want of a seat or crossing room, so that no
-inversion can arise. ``_check`` verifies every constraint and counts the
-inversions with code of its own; a plan it rejects is never returned.
+summed over the days it can be used) bounds from above the persons any plan can move; the bound is
+taken from HiGHS's interior-point duals made feasible, so it is valid without crossover. It runs in
+a forked child (``_subprocess``), first without the reception rows (seconds even at 500,000
+households), then whole, and is killed at the time limit, keeping the first bound. Meanwhile the
+day sweep (``_place``) places households on real days, tier by tier, in order of consent, barring
+for the day every larger later household of the same tier, departure point and vehicle class once
+one could not go for want of a seat or crossing room, so no inversion can arise; it is tried in
+two orders across departure points (earliest consent, earliest deadline). The repair
+(``_improve``) then moves households of departure points that reach two crossings to their other
+crossing the same day to make room for one left out, when that puts it ahead of no
+earlier-consented household that could have gone. ``_check`` verifies every constraint and counts
+the inversions with code of its own; the plan moving the most persons that it passes is returned,
+never one it rejects.
+
+Choices: seats are two pools per departure point and day, ordinary and medical-fit (a vehicle
+class, not a vehicle: packing families into vehicles is the manifests' work); an inversion asks
+that A could have travelled in B's place (same vehicle class, room at A's own reception point),
+and the issue's literal reading, which does not ask about reception, is counted beside it.
 
 Tests: ``.venv/bin/python -m pytest src/sabeel/engines/planning -q``. Measured by
 ``bench/movement_planning.py``.
