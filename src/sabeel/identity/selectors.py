@@ -104,6 +104,7 @@ LEVELS: dict[str, Any] = {
     "same registered household": gettext_lazy("same registered household (no evidence either way)"),
     "same head, origin and size": gettext_lazy("same head of household, origin and size"),
     "same head and origin": gettext_lazy("same head of household and origin"),
+    "similar head, same origin and size": gettext_lazy("similar head of household, same origin and size"),
     "same head": gettext_lazy("same head of household"),
     "same origin and size": gettext_lazy("same origin and household size"),
     "same origin": gettext_lazy("same origin"),

@@ -84,10 +84,56 @@ def _silent(settings: LinkageSettings) -> _Reporter:
     return _Reporter(replace(settings, on_progress=None), ())
 
 
+HOUSEHOLD_U_PAIRS = 200_000
+
+
+def household_shares(table: Any, *, seed: int, pairs: int = HOUSEHOLD_U_PAIRS) -> dict[str, float]:
+    """The share of each household level (by label) among pairs of records whose father's and
+    family names agree (common forms), from different registered households and with different
+    first names (so that almost none is one person): the u probabilities of the household
+    comparison given the names it depends on (``_model.household_comparison``). Pairs are drawn
+    uniformly from all such pairs (seeded); empty when the list has none."""
+    import random
+
+    from sabeel.engines.linkage._index import household_conditions
+
+    father, family, first = (table.column(c).to_pylist() for c in ("father", "family", "first"))
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(father, family, strict=True)):
+        if key[0] is not None and key[1] is not None:
+            groups.setdefault(key, []).append(i)
+    members = [g for g in groups.values() if len(g) > 1]
+    if not members:
+        return {}
+    rng = random.Random(seed)
+    weights = [len(g) * (len(g) - 1) // 2 for g in members]
+    drawn: list[tuple[int, int]] = []
+    for group in rng.choices(members, weights=weights, k=pairs):
+        a, b = rng.sample(group, 2)
+        if first[a] is None or first[a] != first[b]:
+            drawn.append((a, b))
+    indices = sorted({i for pair in drawn for i in pair})
+    rows = dict(zip(indices, (tuple(r.values()) for r in table.take(indices).to_pylist()), strict=True))
+    is_null, labelled = household_conditions()
+    counts: dict[str, int] = {}
+    seen = 0
+    for a, b in drawn:
+        x, y = rows[a], rows[b]
+        if is_null(x, y):
+            continue
+        label = next(label for label, check in labelled if check(x, y))
+        if label == "same registered household":
+            continue
+        counts[label] = counts.get(label, 0) + 1
+        seen += 1
+    return {label: n / seen for label, n in counts.items()} if seen else {}
+
+
 def _train_once(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedModel:
     api = db_api(settings)
     name = dialect(settings)
-    linker = _linker(api.register(table), _model.settings_dict(name, _DEDUPE))
+    shares = household_shares(table, seed=settings.seed)
+    linker = _linker(api.register(table), _model.conditional_household_u(_model.settings_dict(name, _DEDUPE), shares))
     report("prior")
     deterministic = [_model.in_dialect(rule, name) for rule in _model.DETERMINISTIC_RULES]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.6)

@@ -128,7 +128,10 @@ _HOUSEHOLD = _COL["household_key"]
 
 def _household_levels() -> list[Callable[[Row, Row], bool]]:
     def head(x: Row, y: Row) -> bool:
-        return _eq(x[_HEAD], y[_HEAD]) or _jw(x[_HEAD], y[_HEAD]) >= 0.9
+        return _eq(x[_HEAD], y[_HEAD])
+
+    def similar_head(x: Row, y: Row) -> bool:
+        return _jw(x[_HEAD], y[_HEAD]) >= 0.9
 
     def origin(x: Row, y: Row) -> bool:
         return x[_ORIGIN] is not None and y[_ORIGIN] is not None and x[_ORIGIN][:4] == y[_ORIGIN][:4]
@@ -140,11 +143,21 @@ def _household_levels() -> list[Callable[[Row, Row], bool]]:
         lambda x, y: _eq(x[_HOUSEHOLD], y[_HOUSEHOLD]),
         lambda x, y: head(x, y) and origin(x, y) and size(x, y),
         lambda x, y: head(x, y) and origin(x, y),
+        lambda x, y: origin(x, y) and size(x, y) and similar_head(x, y),
         head,
         lambda x, y: origin(x, y) and size(x, y),
         origin,
         lambda x, y: True,
     ]
+
+
+def household_conditions() -> tuple[Callable[[Row, Row], bool], list[tuple[str, Callable[[Row, Row], bool]]]]:
+    """The household comparison's null condition and its other levels as (label, condition), in
+    order, on feature rows (tuples in ``_features.COLUMNS`` order)."""
+    comparison = _model.household_comparison(_model.DUCKDB)
+    labels = [lv["label_for_charts"] for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+    is_null, checks = _conditions()["household"]
+    return is_null, list(zip(labels, checks, strict=True))
 
 
 def _conditions() -> dict[str, tuple[Callable[[Row, Row], bool], list[Callable[[Row, Row], bool]]]]:

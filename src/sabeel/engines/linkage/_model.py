@@ -152,9 +152,19 @@ def sex_comparison() -> dict[str, Any]:
 def household_comparison(dialect: str) -> dict[str, Any]:
     """The household context as one comparison: the head's name, the household's size and its
     origin say the same thing (same household), so counting them separately would give siblings
-    three times the weight of one piece of evidence."""
+    three times the weight of one piece of evidence.
+
+    The context depends on the names: a child's head is usually the father, so two people whose
+    father's and family names agree share a head far more often than two random people. Its u
+    probabilities are therefore not the random-pair ones but are estimated among people who agree
+    on father's and family name (``conditional_household_u``); otherwise a same-named head would
+    count as a dozen bits of fresh evidence on top of the names it repeats."""
     jw = _JW[dialect]
-    head = f'("head_l" = "head_r" OR {jw}("head_l", "head_r") >= 0.9)'
+    # The head's name is compared whole, on common forms. Jaro-Winkler on the joined "first father
+    # family" string is high whenever the first two words agree (its prefix bonus), so a head that
+    # is only similar is a level of its own, weighed by what it is worth among namesakes.
+    same_head = '"head_l" = "head_r"'
+    similar_head = f'{jw}("head_l", "head_r") >= 0.9'
     origin = 'substr("origin_l", 1, 4) = substr("origin_r", 1, 4)'
     size = 'abs("household_size_l" - "household_size_r") <= 1'
     levels = [
@@ -174,14 +184,32 @@ def household_comparison(dialect: str) -> dict[str, Any]:
             fix_u_probability=True,
         ),
         # cheap conditions first: conjunctions stop at the first false one
-        _level(f"{origin} AND {size} AND {head}", "same head, origin and size"),
-        _level(f"{origin} AND {head}", "same head and origin"),
-        _level(head, "same head"),
+        _level(f"{origin} AND {size} AND {same_head}", "same head, origin and size"),
+        _level(f"{origin} AND {same_head}", "same head and origin"),
+        _level(f"{origin} AND {size} AND {similar_head}", "similar head, same origin and size"),
+        _level(same_head, "same head"),
         _level(f"{origin} AND {size}", "same origin and size"),
         _level(origin, "same origin"),
         _level("ELSE", "different"),
     ]
     return {"output_column_name": "household", "comparison_description": "household", "comparison_levels": levels}
+
+
+def conditional_household_u(trained: dict[str, Any], shares: dict[str, float]) -> dict[str, Any]:
+    """``trained`` with the household levels' u probabilities fixed at ``shares`` (by label: the
+    share of each level among pairs of people of one father's and family name, see
+    ``household_comparison``); a level the sample never showed keeps its random-pair u."""
+    out = copy.deepcopy(trained)
+    for comparison in out["comparisons"]:
+        if comparison["output_column_name"] != "household":
+            continue
+        for level in comparison["comparison_levels"]:
+            share = shares.get(level["label_for_charts"])
+            if level.get("is_null_level") or level.get("fix_u_probability") or not share:
+                continue
+            level["u_probability"] = share
+            level["fix_u_probability"] = True
+    return out
 
 
 def comparisons(dialect: str) -> list[dict[str, Any]]:
@@ -220,9 +248,14 @@ DETERMINISTIC_RULES: tuple[str, ...] = (_on("first", "father", "grandfather", "f
 # Blocking for the two EM sessions: each trains the comparisons it does not block on.
 # The first also asks that the Arabic spellings of the first name agree where both exist, so that
 # names sharing a coarse common form (علي/علا) do not teach EM that siblings are one person.
+# It also asks for the same origin governorate: people of one full name from different
+# governorates are namesakes far more often than one person, and at a million people enough of
+# them agree on all four names to teach EM that a person's recorded years of birth lie years apart.
+# (The household comparison, which reads the origin, is then trained in the second session only.)
 TRAINING_RULES: tuple[str, ...] = (
     _on("first", "father", "grandfather", "family")
-    + ' AND (l."first_ar" = r."first_ar" OR l."first_ar" IS NULL OR r."first_ar" IS NULL)',
+    + ' AND (l."first_ar" = r."first_ar" OR l."first_ar" IS NULL OR r."first_ar" IS NULL)'
+    + ' AND substr(l."origin", 1, 4) = substr(r."origin", 1, 4)',
     _on("birth_year", "birth_month", "birth_day"),
 )
 

@@ -160,3 +160,53 @@ def test_bad_settings_and_models_are_refused_clearly() -> None:
     broken = TrainedModel(settings={"probability_two_random_records_match": 0.001, "comparisons": []})
     with pytest.raises(ValueError, match="train it again"):
         deduplicate([_person("a"), _person("b")], model=broken)
+
+
+def _household_member(record_id: str, first: str, household: str, *, head: str, origin: str, size: int) -> PersonRecord:
+    return PersonRecord(
+        record_id=record_id,
+        names=(PersonName(first=first, father="Khaled", grandfather="Omar", family="Haddad"),),
+        household_id=household,
+        household_size=size,
+        head_names=(PersonName(first=head, father="Omar" if head == "Khaled" else "Yousef", family="Haddad"),),
+        origin=origin,
+    )
+
+
+def test_the_household_u_is_estimated_among_people_of_one_fathers_and_family_name() -> None:
+    from sabeel.engines.linkage._api import household_shares
+    from sabeel.engines.linkage._features import feature_table
+
+    # One father's and family name in four households: h1 and h2 have the same head, origin and
+    # size; h3 another head (Walid Yousef), the same origin and size; h4 another origin. "Sami" twice is excluded
+    # (one first name: perhaps one person), and so is every pair within one household.
+    records = [
+        _household_member("a", "Sami", "h1", head="Khaled", origin="SY0101", size=5),
+        _household_member("a2", "Rami", "h1", head="Khaled", origin="SY0101", size=5),
+        _household_member("b", "Hadi", "h2", head="Khaled", origin="SY0102", size=5),
+        _household_member("c", "Sami", "h3", head="Walid", origin="SY0101", size=6),
+        _household_member("d", "Nour", "h4", head="Walid", origin="SY0301", size=2),
+    ]
+    shares = household_shares(feature_table(records), seed=1, pairs=20_000)
+    # pairs across households with two first names: a-b a2-b a2-c a-d a2-d b-c b-d c-d (8, equally likely)
+    # (a-b a2-b: same head, origin and size; a2-c b-c: same origin and size; c-d: same head only)
+    expected = {"same head, origin and size": 2 / 8, "same origin and size": 2 / 8, "same head": 1 / 8, "different": 3 / 8}
+    assert shares.keys() == expected.keys()
+    for label, share in expected.items():
+        assert shares[label] == pytest.approx(share, abs=0.02)
+    assert household_shares(feature_table(records[:2]), seed=1) == {}  # one household: nothing to estimate from
+
+
+def test_the_trained_household_u_is_the_conditional_one_not_the_random_pair_one(lists: SyntheticLists, model: TrainedModel) -> None:
+    from sabeel.engines.linkage._api import household_shares
+    from sabeel.engines.linkage._features import feature_table
+
+    shares = household_shares(feature_table(lists.records), seed=SETTINGS.seed)
+    household = next(c for c in model.settings["comparisons"] if c["output_column_name"] == "household")
+    levels = {level["label_for_charts"]: level for level in household["comparison_levels"]}
+    same = levels["same head, origin and size"]
+    assert same["u_probability"] == pytest.approx(shares["same head, origin and size"])
+    # among people of one father's and family name a shared head is common: the level is worth far
+    # less than among random pairs, but it is still evidence
+    assert 0.001 < same["u_probability"] < same["m_probability"]
+    assert levels["same registered household"]["u_probability"] == levels["same registered household"]["m_probability"]
