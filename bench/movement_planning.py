@@ -118,6 +118,10 @@ def _rows(label: str, n: int, ours: dict[str, Any], base: dict[str, Any], *, tar
         _row(f"{label}: inversions, literal reading", f"inversions when A's reception room is not asked, among "
              f"{ours['strict_comparable_pairs']:,} pairs (greedy: {base['strict_comparable_pairs']:,})",
              ours["strict_inversions"], "pairs", b, base["strict_inversions"], None),
+        _row(f"{label}: waiting", "mean days a household placed waits after the first day it could travel (window, "
+             "eligibility and horizon)", ours["mean_wait_days"], "days", b, base["mean_wait_days"], None),
+        _row(f"{label}: travel", "mean minutes from departure point to crossing of the households placed",
+             ours["mean_travel_minutes"], "minutes", b, base["mean_travel_minutes"], None),
         _row(f"{label}: wall time", f"plan + check (instance generation excluded); target {target_s or '-'} s or less; "
              f"LP child {ours['solver_seconds']} s, one HiGHS thread, on 2 shared cores", ours["seconds"], "s", b, base["seconds"], None),
         _row(f"{label}: peak memory", f"planner's peak resident memory (VmHWM, reset after generating the instance) + the LP "
@@ -158,6 +162,13 @@ def _side(side: str, households: int, seed: int) -> dict[str, Any]:
     violations = check(inst, p)  # again, outside the timing (plan() has already checked it)
     fair = fairness(inst, p)
     placed = {x.household_id for x in p.placements}
+    by_id = {h.id: h for h in inst.households}
+    minutes = {(d.id, cid): m for d in inst.departures for cid, m in d.crossings}
+    waits, travel = [], []
+    for x in p.placements:
+        h = by_id[x.household_id]
+        waits.append((x.date - max(h.earliest, h.eligible_from, inst.start)).days)
+        travel.append(minutes[x.departure, x.crossing])
     by_tier: dict[int, list[int]] = {}
     unplaced_sizes = []
     for h in inst.households:
@@ -190,6 +201,8 @@ def _side(side: str, households: int, seed: int) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "peak_mib": round(peak + solver_mib, 1),
         "violations": len(violations),
+        "mean_wait_days": round(sum(waits) / len(waits), 3) if waits else 0.0,
+        "mean_travel_minutes": round(sum(travel) / len(travel), 1) if travel else 0.0,
     }
 
 
