@@ -46,21 +46,12 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
     started = time.monotonic()
     arr = prepare(instance)
     child = Child(weekly_bounds, (arr, 1), settings.time_limit) if settings.solve_bound else None
-    candidates = []
-    for deadline_first in (False, True):
-        swept = sweep(arr, deadline_first=deadline_first)
-        order = "earliest deadline first across departure points" if deadline_first else "earliest consent first"
-        candidates.append((_persons(arr, swept), f"day sweep, {order}", swept))
-        repaired = swept
-        for _ in range(3):
-            better = improve(arr, repaired)
-            if _persons(arr, better) <= _persons(arr, repaired):
-                break
-            repaired = better
-        if repaired is not swept:
-            candidates.append((_persons(arr, repaired), f"day sweep, {order}, then crossing moves", repaired))
-    # the most persons first; the checker has the last word
-    candidates.sort(key=lambda c: -c[0])
+    try:
+        candidates = _candidates(arr)
+    except BaseException:
+        if child is not None:
+            child.kill()
+        raise
     notes: list[str] = []
     lp: LpResult | None = None
     status = "not run"
@@ -88,6 +79,25 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
             return made
         rejected.append(f"{method}: " + "; ".join(v.detail for v in violations[:3]))
     raise InfeasiblePlanError(" | ".join(rejected))
+
+
+def _candidates(arr: Arrays) -> list[tuple[int, str, Assignment]]:
+    candidates = []
+    for deadline_first in (False, True):
+        swept = sweep(arr, deadline_first=deadline_first)
+        order = "earliest deadline first across departure points" if deadline_first else "earliest consent first"
+        candidates.append((_persons(arr, swept), f"day sweep, {order}", swept))
+        repaired = swept
+        for _ in range(3):
+            better = improve(arr, repaired)
+            if _persons(arr, better) <= _persons(arr, repaired):
+                break
+            repaired = better
+        if repaired is not swept:
+            candidates.append((_persons(arr, repaired), f"day sweep, {order}, then crossing moves", repaired))
+    # the most persons first; the checker has the last word
+    candidates.sort(key=lambda c: -c[0])
+    return candidates
 
 
 def greedy_plan(instance: Instance, *, bound: float | None = None) -> Plan:

@@ -76,6 +76,13 @@ class Child:
         self._process.start()
         send.close()
 
+    def kill(self) -> None:
+        """End the child now (the parent failed and will not wait for it)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._recv.close()
+
     def result(self) -> ChildResult:
         """Wait until the child is done or the time limit; a killed generator's child hands back the
         last result it sent (status "killed", value not None)."""

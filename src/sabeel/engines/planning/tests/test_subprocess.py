@@ -56,3 +56,23 @@ def test_a_killed_generator_hands_back_the_last_result_it_sent():
     result = run_with_time_limit(_first_then_sleep, (), 1.0)
     assert result.status == "killed"
     assert result.value == "coarse"
+
+
+def test_the_solver_child_is_killed_when_the_planner_itself_fails(monkeypatch):
+    import pytest
+
+    from sabeel.engines.planning import _api
+    from sabeel.engines.planning._subprocess import Child
+
+    started: list[Child] = []
+    real_init = Child.__init__
+
+    def spy(self, fn, args, time_limit):  # type: ignore[no-untyped-def]
+        real_init(self, _sleep_and_report, (60.0,), time_limit)
+        started.append(self)
+
+    monkeypatch.setattr(Child, "__init__", spy)
+    monkeypatch.setattr(_api, "_candidates", lambda arr: (_ for _ in ()).throw(MemoryError("sweep")))
+    with pytest.raises(MemoryError):
+        plan(instance([household("A", 2)]), PlanSettings(time_limit=60.0))
+    assert len(started) == 1 and not started[0]._process.is_alive()
