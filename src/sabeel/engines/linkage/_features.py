@@ -42,6 +42,7 @@ COLUMNS: tuple[str, ...] = (
     "head",
     "household_size",
     "origin",
+    "origin_governorate",
     "household_key",
 )
 SCHEMA = pa.schema(
@@ -57,6 +58,7 @@ SCHEMA = pa.schema(
         ("head", pa.string()),
         ("household_size", pa.int32()),
         ("origin", pa.string()),
+        ("origin_governorate", pa.string()),
         ("household_key", pa.string()),
     ]
 )
@@ -148,6 +150,9 @@ def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, An
     row["head"] = _head(tuple(record.head_names))
     row["household_size"] = record.household_size if record.household_size else None
     row["origin"] = record.origin or None
+    # the governorate of a Syrian p-code (SY + two digits), for blocking: a sub-district may be
+    # recorded at one agency and only its governorate at another
+    row["origin_governorate"] = record.origin[:4] if len(record.origin) >= 4 else None
     # The registered household itself (per list): two members of one household share its head,
     # origin and size by construction, which is no evidence that they are one person.
     row["household_key"] = f"{record.source}:{record.household_id}" if record.household_id else None

@@ -34,7 +34,7 @@ Row = tuple[Any, ...]
 _COL = {name: i for i, name in enumerate(_features.COLUMNS)}
 # The blocking rules as (columns of the registry record, columns of the new record) to look up.
 _BLOCKS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("first", "family"), ("first", "family")),
+    (("first", "family", "origin_governorate"), ("first", "family", "origin_governorate")),
     (("first", "father", "grandfather"), ("first", "father", "grandfather")),
     (("father", "grandfather", "family"), ("father", "grandfather", "family")),
     (("family", "birth_year", "birth_month"), ("family", "birth_year", "birth_month")),
