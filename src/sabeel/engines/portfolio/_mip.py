@@ -201,6 +201,10 @@ def _solve(model: Model, start: npt.NDArray[np.float64] | None, time_limit: floa
 
 
 def _target(conn: Connection, args: tuple[Any, ...]) -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # HiGHS prints its banner on stdout whatever output_flag says
     try:
         conn.send(("ok", _solve(*args), ""))
     except BaseException as exc:  # reported to the parent
