@@ -16,6 +16,7 @@ from sabeel.core.models import ActorKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,10 @@ def as_actor(who: Who) -> Actor:
     if isinstance(who, AbstractBaseUser) and who.is_authenticated:
         return Actor(kind=ActorKind.USER, id=str(who.pk), user=who)
     return ANONYMOUS
+
+
+def request_actor(request: HttpRequest) -> Actor:
+    """The edges' one conversion: the actor behind a request (a page or an API call), from its
+    signed-in user (set by the session, or by the API token), else anonymous. Views and endpoints
+    call this once at the top and pass the ``Actor`` on; services and selectors take only actors."""
+    return as_actor(getattr(request, "user", None))

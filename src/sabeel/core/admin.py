@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from sabeel.core import audit
+from sabeel.core.actors import request_actor
 
 
 class SabeelAdminSite(OTPAdminSite):
@@ -42,9 +43,10 @@ class SabeelAdminSite(OTPAdminSite):
         return sign_out(request)
 
     def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        actor = request_actor(request)
         response = super().password_change(request, extra_context)
         if request.method == "POST" and response.status_code == 302:
-            audit.record(actor=request.user, action="auth.password_changed", target=request.user)
+            audit.record(actor=actor, action="auth.password_changed", target=request.user)
         return response
 
 
@@ -56,9 +58,10 @@ class AuditedModelAdmin(admin.ModelAdmin):
     are never deleted here."""
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        actor = request_actor(request)
         super().save_model(request, obj, form, change)
         audit.record(
-            actor=request.user,
+            actor=actor,
             action=f"admin.{obj._meta.model_name}.{'changed' if change else 'created'}",
             target=obj,
             data={"changed_fields": sorted(form.changed_data)},

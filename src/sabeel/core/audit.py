@@ -168,7 +168,7 @@ def _lock_chain() -> None:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: Any = None,
     data: dict[str, Any] | None = None,
@@ -253,7 +253,7 @@ def _ids_digest(ids: list[str]) -> str:
 
 def record_read(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     ids: Iterable[Any] = (),
     target: Any = None,
@@ -300,7 +300,7 @@ def record_read(
 
 def record_search(
     *,
-    actor: Any,
+    actor: Actor,
     scope: str,
     query: str,
     result_count: int,
@@ -318,7 +318,7 @@ def record_search(
     )
 
 
-def record_export(*, actor: Any, scope: str, ids: Iterable[Any], working_group_id: int | None, data: dict[str, Any] | None = None) -> AuditEntry:
+def record_export(*, actor: Actor, scope: str, ids: Iterable[Any], working_group_id: int | None, data: dict[str, Any] | None = None) -> AuditEntry:
     """An export of person-level rows (``person.export``): its own action in the chain itself (exports
     are rare and each matters), with the number of rows and a keyed digest of their ids. The caller
     has checked ``person.export`` for that group."""
@@ -344,7 +344,7 @@ def _range_digest(key: bytes, rows: Iterable[tuple[int, str]]) -> tuple[str, int
     return digest.hexdigest(), count, last
 
 
-def reads_seal(*, actor: Any = None, grace_seconds: float | None = None) -> AuditEntry | None:
+def reads_seal(*, actor: Actor | None = None, grace_seconds: float | None = None) -> AuditEntry | None:
     """Seal the read rows written since the last seal (and older than the grace period) into the
     chain: one ``audit.reads_sealed`` row naming the range, the count and a keyed digest of every
     (id, MAC) in it. Returns that row, or None when there was nothing to seal. Holds the chain lock

@@ -30,7 +30,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from sabeel.core import audit, otp, throttle
-from sabeel.core.actors import ANONYMOUS, as_actor
+from sabeel.core.actors import ANONYMOUS, as_actor, request_actor
 from sabeel.core.middleware import SESSION_EXPIRED, mark_signed_in
 from sabeel.core.permissions import can
 from sabeel.core.tokens import (
@@ -188,7 +188,7 @@ def _sign_in_session(request: HttpRequest, user: Any, device: Device, factor: ot
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     mark_signed_in(request)
-    audit.record(actor=user, action="auth.signed_in", target=user, data={"factor": factor.value})
+    audit.record(actor=as_actor(user), action="auth.signed_in", target=user, data={"factor": factor.value})
 
 
 # --- enrolment and backup codes -----------------------------------------------------------------
@@ -235,7 +235,7 @@ def otp_backup_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record(actor=request.user, action="auth.signed_out", target=request.user)
+        audit.record(actor=request_actor(request), action="auth.signed_out", target=request.user)
     logout(request)
     return redirect("core:sign_in")
 
@@ -247,21 +247,22 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @staff_view
 def tokens(request: HttpRequest) -> HttpResponse:
     """The user's own API tokens; a new token's secret appears in the response that creates it only."""
-    may_create = can(request.user, "apitoken.manage")
+    actor = request_actor(request)
+    may_create = can(actor, "apitoken.manage")
     form = TokenForm(_posted(request))
     raw = None
     if request.method == "POST" and form.is_valid():
-        _token, raw = api_token_create(actor=as_actor(request.user), **form.cleaned_data)
+        _token, raw = api_token_create(actor=actor, **form.cleaned_data)
         form = TokenForm()
-    context = {"form": form, "raw": raw, "tokens": api_token_list(actor=as_actor(request.user)), "may_create": may_create, "now": timezone.now()}
+    context = {"form": form, "raw": raw, "tokens": api_token_list(actor=actor), "may_create": may_create, "now": timezone.now()}
     return render(request, "core/tokens.html", context)
 
 
 @require_POST
 @staff_view
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    who = as_actor(request.user)
-    token = api_token_revoke(actor=who, token=api_token_get(actor=who, pk=pk))
+    actor = request_actor(request)
+    token = api_token_revoke(actor=actor, token=api_token_get(actor=actor, pk=pk))
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("core:tokens")
 

@@ -58,8 +58,9 @@ class SessionLifetimeMiddleware:
             reason = expiry_reason(request.session, now)
             if reason is not None:
                 from sabeel.core import audit
+                from sabeel.core.actors import request_actor
 
-                audit.record(actor=user, action="auth.session_expired", target=user, data={"reason": reason})
+                audit.record(actor=request_actor(request), action="auth.session_expired", target=user, data={"reason": reason})
                 logout(request)
                 request.session[SESSION_EXPIRED] = reason
             else:

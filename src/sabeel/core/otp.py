@@ -102,7 +102,7 @@ def enrolment_confirm(*, user: Any, device: TOTPDevice, code: str) -> bool:
     locked.confirmed = True
     locked.save(update_fields=["confirmed"])
     device.confirmed = True
-    audit.record(actor=user, action="auth.otp_enrolled", target=user, data={"device_id": locked.pk})
+    audit.record(actor=as_actor(user), action="auth.otp_enrolled", target=user, data={"device_id": locked.pk})
     # A new app means the old second factor is gone: no token made under it outlives it.
     api_tokens_revoke_all(actor=as_actor(user), user=user, reason="otp_enrolled")
     return True
@@ -118,7 +118,7 @@ def backup_codes_generate(*, user: Any) -> list[str]:
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-    audit.record(actor=user, action="auth.backup_codes_generated", target=user, data={"code_count": len(codes)})
+    audit.record(actor=as_actor(user), action="auth.backup_codes_generated", target=user, data={"code_count": len(codes)})
     return codes
 
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn
 from sabeel.core.models import ActorKind, BreakGlass, CaseAssignment
 from sabeel.core.roles import ACTIONS, POLICY, REFUGEE_ACTIONS, FieldGroup, Role
@@ -25,7 +25,7 @@ M = TypeVar("M", bound=models.Model)
 _CACHE_ATTR = "_sabeel_memberships"
 
 
-def memberships(who: Any) -> list[tuple[int, Role]]:
+def memberships(who: Actor) -> list[tuple[int, Role]]:
     """The actor's current (working group id, role) pairs, cached on the user for the request."""
     actor = as_actor(who)
     if actor.kind != ActorKind.USER or actor.user is None or not actor.user.is_active:
@@ -48,7 +48,7 @@ def forget_memberships(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def groups_for(who: Any, action: str) -> set[int]:
+def groups_for(who: Actor, action: str) -> set[int]:
     """Working groups in which one of the actor's memberships grants ``action``."""
     if action not in ACTIONS:
         raise KeyError(f"unknown action {action!r}")
@@ -70,7 +70,7 @@ def household_of(obj: Any) -> int | None:
     return int(value) if value is not None else None
 
 
-def can(who: Any, action: str, obj: Any = None) -> bool:
+def can(who: Actor, action: str, obj: Any = None) -> bool:
     """May ``who`` do ``action`` (on ``obj``, if given)?"""
     actor = as_actor(who)
     if action not in ACTIONS:
@@ -88,7 +88,7 @@ def can(who: Any, action: str, obj: Any = None) -> bool:
     return group_id is not None and group_id in groups
 
 
-def require(who: Any, action: str, obj: Any = None) -> None:
+def require(who: Actor, action: str, obj: Any = None) -> None:
     """Raise unless ``who`` may do ``action``: not signed in, not permitted, or (for a record of a
     group the actor cannot see at all) ``Http404`` so that its existence is not revealed."""
     actor = as_actor(who)
@@ -107,7 +107,7 @@ def require(who: Any, action: str, obj: Any = None) -> None:
     raise NotPermitted
 
 
-def visible_to(who: Any, queryset: models.QuerySet[M], action: str | None = None) -> models.QuerySet[M]:
+def visible_to(who: Actor, queryset: models.QuerySet[M], action: str | None = None) -> models.QuerySet[M]:
     """Scope ``queryset`` to the rows the actor may ``action`` (default: the model's view action).
 
     The model names its path to the working group in ``sabeel_scope`` (for example
@@ -128,7 +128,7 @@ def visible_to(who: Any, queryset: models.QuerySet[M], action: str | None = None
     return queryset.filter(**{lookup: groups})
 
 
-def get_visible(who: Any, queryset: models.QuerySet[M], action: str | None = None, **lookup: Any) -> M:
+def get_visible(who: Actor, queryset: models.QuerySet[M], action: str | None = None, **lookup: Any) -> M:
     """One row of ``visible_to(...)`` or ``Http404`` (a record of another group is not revealed)."""
     actor = as_actor(who)
     if not actor.is_authenticated:
@@ -147,7 +147,7 @@ def target_ref(obj: Any) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-def is_assigned(who: Any, obj: Any) -> bool:
+def is_assigned(who: Actor, obj: Any) -> bool:
     actor = as_actor(who)
     if actor.user is None:
         return False
@@ -157,7 +157,7 @@ def is_assigned(who: Any, obj: Any) -> bool:
     ).exists()
 
 
-def has_break_glass(who: Any, obj: Any) -> bool:
+def has_break_glass(who: Actor, obj: Any) -> bool:
     actor = as_actor(who)
     if actor.user is None:
         return False
@@ -167,7 +167,7 @@ def has_break_glass(who: Any, obj: Any) -> bool:
     ).exists()
 
 
-def visible_field_groups(who: Any, obj: Any) -> frozenset[FieldGroup]:
+def visible_field_groups(who: Actor, obj: Any) -> frozenset[FieldGroup]:
     """Field groups of ``obj`` the actor may see, from their memberships in obj's group only.
 
     The protection-sensitive case group also needs an assignment to the case or a current
@@ -187,7 +187,7 @@ def visible_field_groups(who: Any, obj: Any) -> frozenset[FieldGroup]:
 
 
 def redact(
-    who: Any, obj: Any, values: dict[str, Any], field_groups: dict[str, FieldGroup]
+    who: Actor, obj: Any, values: dict[str, Any], field_groups: dict[str, FieldGroup]
 ) -> dict[str, Any]:
     """Leave out (never mask) the entries of ``values`` whose field group the actor may not see.
 

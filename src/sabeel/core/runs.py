@@ -60,7 +60,7 @@ def _report(run: Run, entries: Iterable[Mapping[str, Any]]) -> None:
 
 def run_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     working_group_id: int | None = None,
     total: int | None = None,

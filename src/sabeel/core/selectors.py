@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.models import BreakGlass, CaseAssignment
 
 
-def break_glass_on_my_cases(*, actor: Any) -> QuerySet[BreakGlass]:
+def break_glass_on_my_cases(*, actor: Actor) -> QuerySet[BreakGlass]:
     """Break-glass openings of the cases the actor is assigned to (shown to assigned officers)."""
     who = as_actor(actor)
     if who.user is None:

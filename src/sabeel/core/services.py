@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.models import BreakGlass, CaseAssignment
 from sabeel.core.permissions import group_of, memberships, require, target_ref
@@ -21,7 +21,7 @@ MIN_REASON_LENGTH = 15
 
 
 @transaction.atomic
-def case_assign(*, actor: Any, case: Any, officer: Any) -> CaseAssignment:
+def case_assign(*, actor: Actor, case: Any, officer: Any) -> CaseAssignment:
     """Assign a protection officer of the case's working group to a protection-sensitive case."""
     require(actor, "consent.record", case)
     group_id = group_of(case)
@@ -43,7 +43,7 @@ def case_assign(*, actor: Any, case: Any, officer: Any) -> CaseAssignment:
 
 
 @transaction.atomic
-def break_glass_open(*, actor: Any, case: Any, reason: str) -> BreakGlass:
+def break_glass_open(*, actor: Actor, case: Any, reason: str) -> BreakGlass:
     """A protection officer of the case's group who is not assigned opens it, giving a reason.
 
     Audited and shown to the assigned officers; valid for ``BREAK_GLASS_HOURS``."""

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.models import ActorKind, ReadEntry, SignInAttempt
 
@@ -133,7 +133,7 @@ class ReadLimited(ServiceError):
         super().__init__(message, code="throttled")
 
 
-def may_export(actor: Any) -> bool:
+def may_export(actor: Actor) -> bool:
     """Whether the actor holds ``person.export`` in every group whose people they may read.
     System jobs may; a refugee never lists."""
     from sabeel.core.permissions import groups_for
@@ -145,7 +145,7 @@ def may_export(actor: Any) -> bool:
     return bool(readable) and readable <= groups_for(who, "person.export")
 
 
-def list_page_size(actor: Any, requested: int) -> int:
+def list_page_size(actor: Actor, requested: int) -> int:
     """The page size the actor gets: what they asked for if they may export, else at most
     ``LIST_PAGE_CAP``."""
     return requested if may_export(actor) else min(requested, LIST_PAGE_CAP)
@@ -174,7 +174,7 @@ def read_limited_message() -> str:
     ) % {"minutes": minutes}
 
 
-def list_page_check(actor: Any) -> None:
+def list_page_check(actor: Actor) -> None:
     """Raise ``ReadLimited`` when an actor who may not export has already read
     ``READ_LIST_PAGES_PER_WINDOW`` list pages within the window (one read-log row per page)."""
     if may_export(actor):
@@ -186,7 +186,7 @@ def list_page_check(actor: Any) -> None:
         raise ReadLimited(read_limited_message())
 
 
-def export_require(actor: Any, working_group: Any) -> None:
+def export_require(actor: Actor, working_group: Any) -> None:
     """An export of a group's person-level list needs ``person.export`` in that group (403, or 404
     for a group the actor is not in); the export itself is recorded with ``audit.record_export``."""
     from sabeel.core.permissions import require
