@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sabeel.engines.portfolio._greedy import covered
 from sabeel.engines.portfolio._prepare import Prepared
-from sabeel.engines.portfolio._types import Explanation, Funding, Reason
+from sabeel.engines.portfolio._types import Capacity, Explanation, Funding, Reason
 
 
 def _services(names: frozenset[str] | set[str]) -> str:
@@ -63,7 +64,17 @@ def explain(prep: Prepared, chosen: set[int], funding: list[Funding]) -> list[Ex
     return out
 
 
-def _not_chosen(prep, i, chosen, done, limits, count, budget, eligible_total, eligible_left) -> Explanation:  # type: ignore[no-untyped-def]
+def _not_chosen(
+    prep: Prepared,
+    i: int,
+    chosen: set[int],
+    done: set[str],
+    limits: dict[str, Capacity],
+    count: dict[str, int],
+    budget: dict[str, int],
+    eligible_total: Callable[[int], int],
+    eligible_left: Callable[[int], int],
+) -> Explanation:
     project = prep.projects[i]
     pid, d, s = project.project_id, project.subdistrict, project.sector
     sd = prep.subdistricts[d]

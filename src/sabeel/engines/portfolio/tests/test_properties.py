@@ -39,7 +39,8 @@ def instances(draw: st.DrawFn) -> Instance:
     projects: list[Project] = []
     for k in range(n):
         requires: tuple[str, ...] = ()
-        if projects and draw(st.booleans()):
+        wants_dependency: bool = draw(st.booleans())
+        if projects and wants_dependency:
             requires = (draw(st.sampled_from([p.project_id for p in projects])),)  # earlier only: no cycle
         projects.append(Project(f"P{k}", draw(st.sampled_from(SECTORS)), draw(st.sampled_from(PLACES)),
                                 draw(st.integers(0, 100)), draw(st.sampled_from(("i1", "i2"))), requires))
@@ -48,7 +49,7 @@ def instances(draw: st.DrawFn) -> Instance:
         accounts.append(Account(f"E{k}", draw(st.integers(0, 200)),
                                 frozenset(draw(st.sets(st.sampled_from(SECTORS), max_size=2))),
                                 frozenset(draw(st.sets(st.sampled_from(GOVS), max_size=1)))))
-    capacities = ()
+    capacities: tuple[Capacity, ...] = ()
     if draw(st.booleans()):
         capacities = (Capacity("i1", max_projects=draw(st.integers(0, 3)),
                                max_budget_usd=draw(st.none() | st.integers(0, 200))),)
