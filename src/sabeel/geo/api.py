@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from sabeel.core.actors import request_actor
 from sabeel.geo import selectors, services
 from sabeel.geo.choices import Country, Level, SiteKind
 from sabeel.geo.lookup import MAX_LIMIT, LookupResult, UnitMatch
@@ -112,34 +113,39 @@ class SiteOut(Schema):
 @router.get("/units", response=list[AdminUnitOut])
 @paginate(LimitOffsetPagination)
 def list_admin_units(request: HttpRequest, filters: Query[AdminUnitFilters]) -> list[AdminUnit]:
+    actor = request_actor(request)
     values = filters.dict(exclude_none=True)
     if "parent" in values:
-        values["parent"] = selectors.admin_unit_get(actor=request.user, pk=values["parent"])
-    return selectors.admin_unit_list(actor=request.user, **values)  # type: ignore[return-value]
+        values["parent"] = selectors.admin_unit_get(actor=actor, pk=values["parent"])
+    return selectors.admin_unit_list(actor=actor, **values)  # type: ignore[return-value]
 
 
 @router.get("/units/{pk}", response=AdminUnitOut)
 def get_admin_unit(request: HttpRequest, pk: int) -> AdminUnit:
-    return selectors.admin_unit_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    return selectors.admin_unit_get(actor=actor, pk=pk)
 
 
 @router.get("/crossings", response=list[CrossingOut])
 def list_crossings(request: HttpRequest, country: Country | None = None) -> list[BorderCrossing]:
-    return list(selectors.crossing_list(actor=request.user, country=country))
+    actor = request_actor(request)
+    return list(selectors.crossing_list(actor=actor, country=country))
 
 
 @router.get("/crossings/{pk}", response=CrossingOut)
 def get_crossing(request: HttpRequest, pk: int) -> BorderCrossing:
-    return selectors.crossing_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    return selectors.crossing_get(actor=actor, pk=pk)
 
 
 @router.patch("/crossings/{pk}", response=CrossingOut)
 def update_crossing(request: HttpRequest, pk: int, payload: CrossingPatch) -> BorderCrossing:
-    crossing = selectors.crossing_get(actor=request.user, pk=pk, action="geo.edit")
+    actor = request_actor(request)
+    crossing = selectors.crossing_get(actor=actor, pk=pk, action="geo.edit")
     sent = payload.model_fields_set
     days = crossing.opening_weekdays
     return services.crossing_operations_set(
-        actor=request.user,
+        actor=actor,
         crossing=crossing,
         opening_days=payload.opening_days if "opening_days" in sent else (None if days is None else [int(d) for d in days]),
         daily_capacity=payload.daily_capacity if "daily_capacity" in sent else crossing.daily_capacity,
@@ -148,7 +154,8 @@ def update_crossing(request: HttpRequest, pk: int, payload: CrossingPatch) -> Bo
 
 @router.get("/sites", response=list[SiteOut])
 def list_sites(request: HttpRequest, kind: SiteKind | None = None) -> list[Site]:
-    return list(selectors.site_list(actor=request.user, kind=kind))
+    actor = request_actor(request)
+    return list(selectors.site_list(actor=actor, kind=kind))
 
 
 def _match_out(match: UnitMatch, result: LookupResult) -> LookupMatchOut:
@@ -164,8 +171,9 @@ def _match_out(match: UnitMatch, result: LookupResult) -> LookupMatchOut:
 
 @router.post("/lookup", response=LookupOut)
 def lookup_place(request: HttpRequest, payload: LookupIn) -> LookupOut:
+    actor = request_actor(request)
     result = selectors.admin_unit_lookup(
-        actor=request.user, query=payload.query, country=payload.country, level=payload.level, limit=payload.limit
+        actor=actor, query=payload.query, country=payload.country, level=payload.level, limit=payload.limit
     )
     return LookupOut(
         query=result.query,

@@ -3,31 +3,30 @@ whose role has ``geo.view`` reads all of it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.geo import lookup
 from sabeel.geo.models import AdminUnit, AdminUnitName, BorderCrossing, Site
 
 
-def geo_view_check(*, actor: Any) -> None:
+def geo_view_check(*, actor: Actor) -> None:
     """Raise unless the actor may read geography (for pages that show no row yet)."""
     require(actor, "geo.view")
 
 
-def geo_can_edit(*, actor: Any) -> bool:
+def geo_can_edit(*, actor: Actor) -> bool:
     """May the actor set crossing opening days and capacity (to show or hide the edit links)?"""
     return can(actor, "geo.edit")
 
 
 def admin_unit_list(
     *,
-    actor: Any,
+    actor: Actor,
     country: str | None = None,
     level: int | None = None,
     parent: AdminUnit | int | None = None,
@@ -47,7 +46,7 @@ def admin_unit_list(
     return units.order_by("country", "level", "key")
 
 
-def admin_unit_get(*, actor: Any, pk: int) -> AdminUnit:
+def admin_unit_get(*, actor: Actor, pk: int) -> AdminUnit:
     require(actor, "geo.view")
     try:
         return AdminUnit.objects.select_related("parent", "parent__parent").get(pk=pk)
@@ -55,7 +54,7 @@ def admin_unit_get(*, actor: Any, pk: int) -> AdminUnit:
         raise Http404 from exc
 
 
-def admin_unit_ancestors(*, actor: Any, unit: AdminUnit) -> list[AdminUnit]:
+def admin_unit_ancestors(*, actor: Actor, unit: AdminUnit) -> list[AdminUnit]:
     """The unit's ancestors, the country first."""
     require(actor, "geo.view")
     chain: list[AdminUnit] = []
@@ -66,12 +65,12 @@ def admin_unit_ancestors(*, actor: Any, unit: AdminUnit) -> list[AdminUnit]:
     return chain[::-1]
 
 
-def admin_unit_names(*, actor: Any, unit: AdminUnit) -> QuerySet[AdminUnitName]:
+def admin_unit_names(*, actor: Actor, unit: AdminUnit) -> QuerySet[AdminUnitName]:
     require(actor, "geo.view")
     return unit.names.order_by("lang", "name_type", "name")
 
 
-def crossing_list(*, actor: Any, country: str | None = None, syria_unit: AdminUnit | None = None) -> QuerySet[BorderCrossing]:
+def crossing_list(*, actor: Actor, country: str | None = None, syria_unit: AdminUnit | None = None) -> QuerySet[BorderCrossing]:
     require(actor, "geo.view")
     crossings = BorderCrossing.objects.select_related("syria_unit", "neighbour_country", "neighbour_unit")
     if country:
@@ -83,7 +82,7 @@ def crossing_list(*, actor: Any, country: str | None = None, syria_unit: AdminUn
     return crossings.order_by("neighbour_country__key", "name_en", "key")
 
 
-def crossing_get(*, actor: Any, pk: int, action: str = "geo.view") -> BorderCrossing:
+def crossing_get(*, actor: Actor, pk: int, action: str = "geo.view") -> BorderCrossing:
     """One crossing; ``action="geo.edit"`` for the edit form (403 for a role without it)."""
     require(actor, action)
     try:
@@ -92,7 +91,7 @@ def crossing_get(*, actor: Any, pk: int, action: str = "geo.view") -> BorderCros
         raise Http404 from exc
 
 
-def site_list(*, actor: Any, kind: str | None = None, admin_unit: AdminUnit | None = None) -> QuerySet[Site]:
+def site_list(*, actor: Actor, kind: str | None = None, admin_unit: AdminUnit | None = None) -> QuerySet[Site]:
     require(actor, "geo.view")
     sites = Site.objects.select_related("admin_unit").filter(is_active=True)
     if kind:
@@ -103,7 +102,7 @@ def site_list(*, actor: Any, kind: str | None = None, admin_unit: AdminUnit | No
 
 
 def admin_unit_lookup(
-    *, actor: Any, query: str, country: str | None = None, level: int | None = None, limit: int = 10
+    *, actor: Actor, query: str, country: str | None = None, level: int | None = None, limit: int = 10
 ) -> lookup.LookupResult:
     """Admin units best matching a place name typed in Arabic or Latin script, ties explained."""
     require(actor, "geo.view")

@@ -4,13 +4,13 @@ whole file sets and the gazetteer lives in ``sabeel.geo.loader``."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.geo.choices import Country, SiteKind, Weekday
@@ -41,7 +41,7 @@ def _check_capacity(capacity: int | None, errors: dict[str, list[str]]) -> None:
 
 @transaction.atomic
 def crossing_operations_set(
-    *, actor: Any, crossing: BorderCrossing, opening_days: Collection[int] | None, daily_capacity: int | None
+    *, actor: Actor, crossing: BorderCrossing, opening_days: Collection[int] | None, daily_capacity: int | None
 ) -> BorderCrossing:
     """Set (or clear, with None) a crossing's opening weekdays (0 = Monday) and its daily capacity
     in persons. Nothing is saved or recorded when neither changes."""
@@ -87,7 +87,7 @@ def _check_site(*, kind: str, admin_unit: AdminUnit, name_en: str, name_ar: str,
 @transaction.atomic
 def site_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     admin_unit: AdminUnit,
     name_en: str = "",
@@ -108,7 +108,7 @@ def site_create(
 @transaction.atomic
 def site_update(
     *,
-    actor: Any,
+    actor: Actor,
     site: Site,
     admin_unit: AdminUnit,
     name_en: str,

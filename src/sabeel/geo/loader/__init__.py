@@ -14,12 +14,11 @@ audit record per run, with counts.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
 from sabeel.core import audit
-from sabeel.core.actors import system
+from sabeel.core.actors import Actor, system
 from sabeel.core.permissions import require
 from sabeel.geo.loader._check import check_reference_set
 from sabeel.geo.loader._read import gazetteer_set, generated_key, read_reference_set
@@ -42,7 +41,7 @@ __all__ = [
 
 
 @transaction.atomic
-def geo_load(directory: Path | str, *, actor: Any) -> LoadReport:
+def geo_load(directory: Path | str, *, actor: Actor) -> LoadReport:
     """Load a reference file set (the layout of the shared data) in one transaction, or refuse
     it as a whole with every problem (``ReferenceSetRefused``). Idempotent; audited once."""
     require(actor, "geo.edit")
@@ -61,7 +60,7 @@ def geo_load(directory: Path | str, *, actor: Any) -> LoadReport:
 
 
 @transaction.atomic
-def load_gazetteer(*, actor: Any = None) -> LoadReport:
+def load_gazetteer(*, actor: Actor | None = None) -> LoadReport:
     """Load the built-in gazetteer (countries, and the first level of Syria, Lebanon and Jordan).
     Idempotent and audited; never overwrites a unit that a reference file set has loaded."""
     actor = actor or system("geo_gazetteer")
