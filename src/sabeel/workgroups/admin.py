@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from sabeel.core import audit
+from sabeel.core.actors import request_actor
 from sabeel.core.admin import AuditedModelAdmin, admin_site
 from sabeel.core.exceptions import ServiceError
 from sabeel.workgroups import services
@@ -86,21 +87,23 @@ class SabeelUserAdmin(AuditedModelAdmin, UserAdmin):
 
     @admin.action(description=_("Deactivate the selected users"))
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request_actor(request)
         _apply(
             self,
             request,
             queryset,
-            lambda user: services.user_deactivate(actor=request.user, user=user),
+            lambda user: services.user_deactivate(actor=actor, user=user),
             lambda n: ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", n) % {"count": n},
         )
 
     @admin.action(description=_("Reset the second factor (lost phone) of the selected users"))
     def reset_otp_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request_actor(request)
         _apply(
             self,
             request,
             queryset,
-            lambda user: services.otp_device_reset(actor=request.user, user=user),
+            lambda user: services.otp_device_reset(actor=actor, user=user),
             lambda n: ngettext(
                 "Second factor reset for %(count)d user; they enrol again at their next sign-in.",
                 "Second factor reset for %(count)d users; they enrol again at their next sign-in.",
@@ -110,10 +113,11 @@ class SabeelUserAdmin(AuditedModelAdmin, UserAdmin):
         )
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        actor = request_actor(request)
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
-            audit.record(actor=request.user, action="admin.user.password_set", target=user)
+            audit.record(actor=actor, action="admin.user.password_set", target=user)
         return response
 
 
@@ -132,14 +136,15 @@ class MembershipAdmin(AuditedModelAdmin):
     actions = ("end_memberships", "approve_memberships")
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        actor = request_actor(request)
         if not isinstance(obj, Membership):
             raise TypeError(obj)
         held = services.membership_needs_approval(membership=obj, changed_fields=form.changed_data if change else None)
         if held:
-            services.membership_hold(actor=request.user, membership=obj)
+            services.membership_hold(actor=actor, membership=obj)
         super().save_model(request, obj, form, change)
         if held:
-            services.membership_requested(actor=request.user, membership=obj)
+            services.membership_requested(actor=actor, membership=obj)
             self.message_user(
                 request,
                 _("This membership grants access to people's files: it takes effect once another administrator approves it."),
@@ -148,20 +153,22 @@ class MembershipAdmin(AuditedModelAdmin):
 
     @admin.action(description=_("Approve the selected memberships (as the second administrator)"))
     def approve_memberships(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        actor = request_actor(request)
         _apply(
             self,
             request,
             queryset.select_related("user"),
-            lambda membership: services.membership_approve(actor=request.user, membership=membership),
+            lambda membership: services.membership_approve(actor=actor, membership=membership),
             lambda n: ngettext("%(count)d membership approved.", "%(count)d memberships approved.", n) % {"count": n},
         )
 
     @admin.action(description=_("End the selected memberships today"))
     def end_memberships(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        actor = request_actor(request)
         _apply(
             self,
             request,
             queryset.select_related("user"),
-            lambda membership: services.membership_end(actor=request.user, membership=membership),
+            lambda membership: services.membership_end(actor=actor, membership=membership),
             lambda n: ngettext("%(count)d membership ended.", "%(count)d memberships ended.", n) % {"count": n},
         )

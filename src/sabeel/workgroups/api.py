@@ -5,6 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from sabeel.core.actors import request_actor
 from sabeel.workgroups import selectors
 
 router = Router(tags=["working groups"])
@@ -32,17 +33,20 @@ class MemberOut(Schema):
 
 @router.get("/", response=list[WorkingGroupOut])
 def list_working_groups(request: HttpRequest) -> list[WorkingGroupOut]:
-    return [WorkingGroupOut.from_orm(g) for g in selectors.working_group_list(actor=request.user)]
+    actor = request_actor(request)
+    return [WorkingGroupOut.from_orm(g) for g in selectors.working_group_list(actor=actor)]
 
 
 @router.get("/{pk}", response=WorkingGroupOut)
 def get_working_group(request: HttpRequest, pk: int) -> WorkingGroupOut:
-    return WorkingGroupOut.from_orm(selectors.working_group_get(actor=request.user, pk=pk))
+    actor = request_actor(request)
+    return WorkingGroupOut.from_orm(selectors.working_group_get(actor=actor, pk=pk))
 
 
 @router.get("/{pk}/members", response=list[MemberOut])
 def list_members(request: HttpRequest, pk: int) -> list[MemberOut]:
-    group = selectors.working_group_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    group = selectors.working_group_get(actor=actor, pk=pk)
     return [
         MemberOut(
             user_id=m.user_id,
@@ -53,5 +57,5 @@ def list_members(request: HttpRequest, pk: int) -> list[MemberOut]:
             starts_on=m.starts_on,
             ends_on=m.ends_on,
         )
-        for m in selectors.membership_list(actor=request.user, working_group=group)
+        for m in selectors.membership_list(actor=actor, working_group=group)
     ]

@@ -9,21 +9,22 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F, Max, Min, QuerySet
 
+from sabeel.core.actors import Actor
 from sabeel.core.models import AuditEntry, ReadEntry
 from sabeel.core.permissions import get_visible, groups_for, require, visible_to
 from sabeel.workgroups.models import Membership, User, WorkingGroup
 
 
-def working_group_list(*, actor: Any) -> QuerySet[WorkingGroup]:
+def working_group_list(*, actor: Actor) -> QuerySet[WorkingGroup]:
     require(actor, "workgroup.view")
     return visible_to(actor, WorkingGroup.objects.filter(is_active=True))
 
 
-def working_group_get(*, actor: Any, pk: int) -> WorkingGroup:
+def working_group_get(*, actor: Actor, pk: int) -> WorkingGroup:
     return get_visible(actor, WorkingGroup.objects.all(), pk=pk)
 
 
-def membership_list(*, actor: Any, working_group: WorkingGroup) -> QuerySet[Membership]:
+def membership_list(*, actor: Actor, working_group: WorkingGroup) -> QuerySet[Membership]:
     return (
         visible_to(actor, Membership.objects.current().filter(working_group=working_group))
         .select_related("user", "organisation")
@@ -31,7 +32,7 @@ def membership_list(*, actor: Any, working_group: WorkingGroup) -> QuerySet[Memb
     )
 
 
-def my_memberships(*, actor: Any) -> QuerySet[Membership]:
+def my_memberships(*, actor: Actor) -> QuerySet[Membership]:
     from sabeel.core.actors import as_actor
 
     who = as_actor(actor)
@@ -40,13 +41,13 @@ def my_memberships(*, actor: Any) -> QuerySet[Membership]:
     return Membership.objects.current().filter(user_id=who.user_id).select_related("working_group", "organisation")
 
 
-def audit_entries(*, actor: Any) -> QuerySet[AuditEntry]:
+def audit_entries(*, actor: Actor) -> QuerySet[AuditEntry]:
     """Audit rows of the working groups in which the actor is an auditor, newest first."""
     require(actor, "audit.view")
     return visible_to(actor, AuditEntry.objects.all()).order_by("-seq")
 
 
-def read_entries(*, actor: Any) -> QuerySet[ReadEntry]:
+def read_entries(*, actor: Actor) -> QuerySet[ReadEntry]:
     """Read-log rows (who read which people's rows) of the groups in which the actor is an
     auditor, newest first."""
     require(actor, "audit.view")
@@ -127,17 +128,17 @@ def _filtered(queryset: QuerySet[Any], filters: AuditFilters | None) -> QuerySet
     return queryset.filter(**{f"{key}__gte": bounds["low"], f"{key}__lte": bounds["high"]})
 
 
-def audit_entries_filtered(*, actor: Any, filters: AuditFilters | None) -> QuerySet[AuditEntry]:
+def audit_entries_filtered(*, actor: Actor, filters: AuditFilters | None) -> QuerySet[AuditEntry]:
     """``audit_entries`` narrowed by the auditor's filters, newest first."""
     return _filtered(audit_entries(actor=actor), filters)
 
 
-def read_entries_filtered(*, actor: Any, filters: AuditFilters | None) -> QuerySet[ReadEntry]:
+def read_entries_filtered(*, actor: Actor, filters: AuditFilters | None) -> QuerySet[ReadEntry]:
     """``read_entries`` narrowed by the same filters, newest first."""
     return _filtered(read_entries(actor=actor), filters)
 
 
-def audit_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
+def audit_groups(*, actor: Actor) -> QuerySet[WorkingGroup]:
     """The working groups whose trail the actor may read (``audit.view``)."""
     require(actor, "audit.view")
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "audit.view")).order_by("code")
@@ -164,7 +165,7 @@ def _staff_labels(memberships: QuerySet[Membership], arabic: bool) -> dict[int, 
     return {uid: StaffLabel(uid, name, tuple(orgs)) for uid, (name, orgs) in found.items()}
 
 
-def audit_actor_choices(*, actor: Any, arabic: bool = False) -> list[StaffLabel]:
+def audit_actor_choices(*, actor: Actor, arabic: bool = False) -> list[StaffLabel]:
     """The staff of the actor's audited groups (every membership, ended ones too: a former member's
     rows stay in the trail), by display name and organisation, sorted by name."""
     groups = groups_for(actor, "audit.view")
@@ -174,7 +175,7 @@ def audit_actor_choices(*, actor: Any, arabic: bool = False) -> list[StaffLabel]
     return sorted(labels.values(), key=lambda label: (label.name.casefold(), label.user_id))
 
 
-def staff_labels(*, actor: Any, user_ids: set[int], arabic: bool = False) -> dict[int, StaffLabel]:
+def staff_labels(*, actor: Actor, user_ids: set[int], arabic: bool = False) -> dict[int, StaffLabel]:
     """Readable names for the users acting in a page of the trail. A user with no membership
     (a platform operator) is named without an organisation."""
     require(actor, "audit.view")

@@ -28,7 +28,7 @@ from sabeel.workgroups.models import Membership, MembershipApproval, User
 from sabeel.workgroups.users import staff_user
 
 
-def is_platform_administrator(actor: Any) -> bool:
+def is_platform_administrator(actor: Actor) -> bool:
     """A platform administrator is an active superuser (accounts are platform-wide, not a working
     group's). System jobs count as one."""
     who = as_actor(actor)
@@ -40,7 +40,7 @@ def is_platform_administrator(actor: Any) -> bool:
     return user.is_active and user.is_superuser
 
 
-def _require_platform_administrator(actor: Any) -> Actor:
+def _require_platform_administrator(actor: Actor) -> Actor:
     who = as_actor(actor)
     if not who.is_authenticated:
         raise NotSignedIn
@@ -55,7 +55,7 @@ def _refuse_self(who: Actor, user: User, message: str) -> None:
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Deactivate an account: it can no longer sign in, its sessions and API tokens stop working at
     once, and its memberships stop granting roles. Nothing is deleted; reactivating restores it."""
     who = _require_platform_administrator(actor)
@@ -69,7 +69,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
-def membership_end(*, actor: Any, membership: Membership) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     """End a membership now: it stops granting its role at once. An administrator of the
     membership's own working group (or a platform administrator) may do this; for a membership of
     another group the answer is 404."""
@@ -96,7 +96,7 @@ def membership_end(*, actor: Any, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def otp_device_reset(*, actor: Any, user: User) -> User:
+def otp_device_reset(*, actor: Actor, user: User) -> User:
     """Reset a user's lost second factor: the authenticator app's key is replaced and unconfirmed,
     the backup codes are dropped, and a session verified with them is no longer verified. At the
     next sign-in, after the password, the user enrols an app again."""
@@ -121,7 +121,7 @@ def membership_needs_approval(*, membership: Membership, changed_fields: Iterabl
     return bool(_GRANTING_FIELDS & set(changed_fields))
 
 
-def membership_hold(*, actor: Any, membership: Membership) -> Membership:
+def membership_hold(*, actor: Actor, membership: Membership) -> Membership:
     """Mark an unsaved or changed membership as waiting for a second administrator (the caller
     saves it, then calls ``membership_requested``): it grants nothing until approved."""
     who = as_actor(actor)
@@ -132,7 +132,7 @@ def membership_hold(*, actor: Any, membership: Membership) -> Membership:
     return membership
 
 
-def membership_requested(*, actor: Any, membership: Membership) -> None:
+def membership_requested(*, actor: Actor, membership: Membership) -> None:
     """Audit a membership held for approval: the user id, the group and the role."""
     audit.record(
         actor=actor,
@@ -144,7 +144,7 @@ def membership_requested(*, actor: Any, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_approve(*, actor: Any, membership: Membership) -> Membership:
+def membership_approve(*, actor: Actor, membership: Membership) -> Membership:
     """A second administrator approves a membership waiting for approval: from now on it grants
     its role. The approver is a platform administrator or an administrator of the membership's
     working group, and is neither the one who asked for it nor the member."""
@@ -177,7 +177,7 @@ def membership_approve(*, actor: Any, membership: Membership) -> Membership:
     return membership
 
 
-def audit_export_record(*, actor: Any, group_ids: Iterable[int], data: dict[str, Any]) -> None:
+def audit_export_record(*, actor: Actor, group_ids: Iterable[int], data: dict[str, Any]) -> None:
     """Record an export of the audit trail (or the read log) in each group it covers: the filters
     and the number of rows (ids, codes and days; never a name)."""
     for group_id in group_ids:

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sabeel.core.actors import Actor, as_actor
+from sabeel.core.actors import Actor, request_actor
 from sabeel.core.exports import CSV_CONTENT_TYPE, Column, to_hxl_csv
 from sabeel.core.models import ActorKind
 from sabeel.core.templatetags.sabeel import local_datetime
@@ -25,14 +25,16 @@ from sabeel.workgroups.audit_labels import action_label, data_pairs
 
 @staff_view
 def working_group_list(request: HttpRequest) -> HttpResponse:
-    groups = selectors.working_group_list(actor=request.user)
+    actor = request_actor(request)
+    groups = selectors.working_group_list(actor=actor)
     return render(request, "workgroups/working_group_list.html", {"groups": groups})
 
 
 @staff_view
 def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = selectors.working_group_get(actor=request.user, pk=pk)
-    members = selectors.membership_list(actor=request.user, working_group=group)
+    actor = request_actor(request)
+    group = selectors.working_group_get(actor=actor, pk=pk)
+    members = selectors.membership_list(actor=actor, working_group=group)
     return render(request, "workgroups/working_group_detail.html", {"group": group, "members": members})
 
 
@@ -195,7 +197,7 @@ def _window(request: HttpRequest, entries: QuerySet[Any], key: str) -> _Window:
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The audit trail, or with ``?log=reads`` the read log (who read which people's rows),
     filtered by actor, action, group, days (in the group's zone) and target; paged by key."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     reads = request.GET.get("log") == "reads"
     form = _filter_form(request, actor)
     filters = form.filters()
@@ -241,7 +243,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     task's result file would be; the first bytes leave at once, so no proxy times out. The export is
     recorded first (``audit.exported``, in each group it covers, with the filters and the number of
     rows: ids and codes only)."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     reads = request.GET.get("log") == "reads"
     form = _filter_form(request, actor)
     filters = form.filters()
