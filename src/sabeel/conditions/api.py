@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from sabeel.conditions import selectors, services
 from sabeel.conditions.models import AreaCondition, ConditionStatus, InformationPackage, Threshold
 from sabeel.conditions.selectors import CurrentCondition
+from sabeel.core.actors import request_actor
 
 router = Router(tags=["conditions"])
 
@@ -90,8 +91,9 @@ def _current_out(current: CurrentCondition) -> CurrentThresholdOut:
 
 @router.get("/units/{pk}/current", response=CurrentOut)
 def current_for_unit(request: HttpRequest, pk: int) -> CurrentOut:
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
-    current = selectors.area_conditions_current(actor=request.user, admin_unit=unit)
+    actor = request_actor(request)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
+    current = selectors.area_conditions_current(actor=actor, admin_unit=unit)
     hostilities = selectors.hostilities_status(unit)
     return CurrentOut(
         unit=UnitRef.from_orm(unit),
@@ -106,17 +108,19 @@ def current_for_unit(request: HttpRequest, pk: int) -> CurrentOut:
 
 @router.get("/units/{pk}/entries", response=list[ConditionOut])
 def entries_for_unit(request: HttpRequest, pk: int, threshold: Threshold | None = None) -> list[AreaCondition]:
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
-    history = selectors.area_condition_history(actor=request.user, admin_unit=unit, threshold=threshold)
+    actor = request_actor(request)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
+    history = selectors.area_condition_history(actor=actor, admin_unit=unit, threshold=threshold)
     return list(history.select_related("admin_unit")[: selectors.HISTORY_LIMIT])
 
 
 @router.post("/units/{pk}/entries", response={201: ConditionOut})
 def record_entry(request: HttpRequest, pk: int, payload: ConditionIn) -> tuple[int, AreaCondition]:
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
     values = payload.dict()
     entry = services.area_condition_record(
-        actor=request.user,
+        actor=actor,
         admin_unit=unit,
         **{**values, "threshold": str(payload.threshold.value), "status": str(payload.status.value)},
     )
@@ -125,10 +129,12 @@ def record_entry(request: HttpRequest, pk: int, payload: ConditionIn) -> tuple[i
 
 @router.get("/units/{pk}/package", response=PackageOut)
 def package_for_unit(request: HttpRequest, pk: int, language: Literal["ar", "en"] = "ar") -> InformationPackage:
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
     return services.information_package_current(destination=unit, language=language)
 
 
 @router.get("/packages/{pk}", response=PackageOut)
 def package_by_id(request: HttpRequest, pk: int) -> InformationPackage:
-    return selectors.information_package_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    return selectors.information_package_get(actor=actor, pk=pk)

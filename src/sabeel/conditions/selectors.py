@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from sabeel.conditions.models import AreaCondition, InformationPackage, Threshold
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import can, require
 from sabeel.geo.choices import Country
 from sabeel.geo.models import AdminUnit
@@ -185,17 +185,17 @@ def destination_has_active_hostilities(*, destination: AdminUnit, on: dt.date) -
 # --- reads for pages and the API (the actor is checked) ---------------------------------------
 
 
-def can_record_conditions(*, actor: Any) -> bool:
+def can_record_conditions(*, actor: Actor) -> bool:
     """May the actor record entries (to show or hide the record links)?"""
     return can(actor, RECORD_ACTION)
 
 
-def conditions_record_check(*, actor: Any) -> None:
+def conditions_record_check(*, actor: Actor) -> None:
     """Raise unless the actor may record entries (for the form before anything is posted)."""
     require(actor, RECORD_ACTION)
 
 
-def condition_unit_get(*, actor: Any, pk: int) -> AdminUnit:
+def condition_unit_get(*, actor: Actor, pk: int) -> AdminUnit:
     """A Syrian admin unit with its ancestors loaded (404 for another country's unit)."""
     require(actor, READ_ACTION)
     try:
@@ -204,12 +204,12 @@ def condition_unit_get(*, actor: Any, pk: int) -> AdminUnit:
         raise Http404 from exc
 
 
-def area_conditions_current(*, actor: Any, admin_unit: AdminUnit, on: dt.date | None = None) -> list[CurrentCondition]:
+def area_conditions_current(*, actor: Actor, admin_unit: AdminUnit, on: dt.date | None = None) -> list[CurrentCondition]:
     require(actor, READ_ACTION)
     return current_conditions(admin_unit, on=on)
 
 
-def area_condition_history(*, actor: Any, admin_unit: AdminUnit, threshold: str | None = None) -> QuerySet[AreaCondition]:
+def area_condition_history(*, actor: Actor, admin_unit: AdminUnit, threshold: str | None = None) -> QuerySet[AreaCondition]:
     """The entries recorded for this unit itself, newest first; superseded ones included."""
     require(actor, READ_ACTION)
     entries = AreaCondition.objects.filter(admin_unit=admin_unit).select_related("recorded_by")
@@ -218,7 +218,7 @@ def area_condition_history(*, actor: Any, admin_unit: AdminUnit, threshold: str 
     return entries.order_by("-as_of", "-id")
 
 
-def area_condition_units(*, actor: Any, q: str | None = None) -> QuerySet[AdminUnit]:
+def area_condition_units(*, actor: Actor, q: str | None = None) -> QuerySet[AdminUnit]:
     """Syrian units that have entries of their own (``entries``, ``last_as_of``), or, with ``q``,
     the Syrian units whose key or name matches."""
     require(actor, READ_ACTION)
@@ -230,7 +230,7 @@ def area_condition_units(*, actor: Any, q: str | None = None) -> QuerySet[AdminU
     return units.annotate(entries=Count("conditions"), last_as_of=Max("conditions__as_of")).order_by("level", "key")
 
 
-def information_package_get(*, actor: Any, pk: int) -> InformationPackage:
+def information_package_get(*, actor: Actor, pk: int) -> InformationPackage:
     require(actor, READ_ACTION)
     try:
         return InformationPackage.objects.select_related("admin_unit").get(pk=pk)
@@ -238,7 +238,7 @@ def information_package_get(*, actor: Any, pk: int) -> InformationPackage:
         raise Http404 from exc
 
 
-def information_package_versions(*, actor: Any, admin_unit: AdminUnit, language: str | None = None) -> QuerySet[InformationPackage]:
+def information_package_versions(*, actor: Actor, admin_unit: AdminUnit, language: str | None = None) -> QuerySet[InformationPackage]:
     require(actor, READ_ACTION)
     packages = InformationPackage.objects.filter(admin_unit=admin_unit)
     if language:

@@ -26,7 +26,7 @@ from sabeel.conditions.selectors import (
     hostilities_status,
 )
 from sabeel.core import audit
-from sabeel.core.actors import as_actor, system
+from sabeel.core.actors import Actor, as_actor, system
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.signals import conditions_changed
@@ -96,7 +96,7 @@ def _check_entry(
 @transaction.atomic
 def area_condition_record(
     *,
-    actor: Any,
+    actor: Actor,
     admin_unit: AdminUnit,
     threshold: str,
     status: str,

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from sabeel.conditions import selectors, services
 from sabeel.conditions.forms import ConditionForm, UnitSearchForm
 from sabeel.conditions.models import InformationPackage
+from sabeel.core.actors import Actor, request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import groups_for
 from sabeel.core.views_helpers import staff_view
@@ -22,10 +23,10 @@ from sabeel.workgroups.models import WorkingGroup
 PAGE_SIZE = 50
 
 
-def _viewer_zone(user: object) -> str:
+def _viewer_zone(actor: Actor) -> str:
     """The time zone the user reads times in: that of their host-country working group (the
     register is shared, so a time is shown in the reader's zone)."""
-    groups = groups_for(user, "workgroup.view")
+    groups = groups_for(actor, "workgroup.view")
     zones = WorkingGroup.objects.filter(pk__in=groups, host_country__isnull=False).order_by("pk")
     return zones.values_list("time_zone", flat=True).first() or "UTC"
 
@@ -36,9 +37,10 @@ def _htmx(request: HttpRequest) -> bool:
 
 @staff_view
 def unit_index(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
     form = UnitSearchForm(request.GET or None)
     q = form.cleaned_data.get("q") if form.is_valid() else None
-    units = selectors.area_condition_units(actor=request.user, q=q or None)
+    units = selectors.area_condition_units(actor=actor, q=q or None)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "conditions/unit_index.html#rows" if _htmx(request) else "conditions/unit_index.html"
     return render(request, template, {"form": form, "page": page, "q": q})
@@ -46,16 +48,17 @@ def unit_index(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
     context = {
         "unit": unit,
         "ancestors": selectors.unit_chain(unit)[:0:-1],
-        "current": selectors.area_conditions_current(actor=request.user, admin_unit=unit),
+        "current": selectors.area_conditions_current(actor=actor, admin_unit=unit),
         "hostilities": selectors.hostilities_status(unit),
-        "history": selectors.area_condition_history(actor=request.user, admin_unit=unit)[: selectors.HISTORY_LIMIT],
-        "packages": selectors.information_package_versions(actor=request.user, admin_unit=unit)[:20],
-        "can_record": selectors.can_record_conditions(actor=request.user),
-        "zone": _viewer_zone(request.user),
+        "history": selectors.area_condition_history(actor=actor, admin_unit=unit)[: selectors.HISTORY_LIMIT],
+        "packages": selectors.information_package_versions(actor=actor, admin_unit=unit)[:20],
+        "can_record": selectors.can_record_conditions(actor=actor),
+        "zone": _viewer_zone(actor),
     }
     return render(request, "conditions/unit_conditions.html", context)
 
@@ -63,12 +66,13 @@ def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def condition_record(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
-    selectors.conditions_record_check(actor=request.user)
+    actor = request_actor(request)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
+    selectors.conditions_record_check(actor=actor)
     form = ConditionForm(request.POST or None, initial={"threshold": request.GET.get("threshold")})
     if request.method == "POST" and form.is_valid():
         try:
-            services.area_condition_record(actor=request.user, admin_unit=unit, **form.cleaned_data)
+            services.area_condition_record(actor=actor, admin_unit=unit, **form.cleaned_data)
         except ServiceError as exc:
             for field, errors in exc.fields.items():
                 for error in errors:
@@ -89,27 +93,30 @@ def _unit_url(pk: int) -> str:
 
 
 def _render_package(request: HttpRequest, package: InformationPackage, *, latest: bool) -> HttpResponse:
+    actor = request_actor(request)
     content = package.content
     context = {
         "package": package,
         "content": content,
         "rtl": package.language == "ar",
         "latest": latest,
-        "zone": _viewer_zone(request.user),
+        "zone": _viewer_zone(actor),
     }
     return render(request, "conditions/package.html", context)
 
 
 @staff_view
 def package_current(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    actor = request_actor(request)
     if language not in services.PACKAGE_LANGUAGES:
         raise Http404
-    unit = selectors.condition_unit_get(actor=request.user, pk=pk)
+    unit = selectors.condition_unit_get(actor=actor, pk=pk)
     package = services.information_package_current(destination=unit, language=language)
     return _render_package(request, package, latest=True)
 
 
 @staff_view
 def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    package = selectors.information_package_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    package = selectors.information_package_get(actor=actor, pk=pk)
     return _render_package(request, package, latest=False)
