@@ -1,6 +1,7 @@
 """A repair pass after the sweep: make room at a full crossing by moving households of departure
-points that reach two crossings to their other crossing the same day, and place there a household
-left out, when doing so puts it ahead of no earlier-consented household that could have gone.
+points that reach two crossings to their other crossing the same day (and, if that one is full,
+one household from there on to a third), and place there a household left out, when doing so puts
+it ahead of no earlier-consented household that could have gone.
 
 Why it keeps zero inversions: the count does not depend on crossings, so the moves change nothing;
 a household newly placed on day d only uses up reception room (which can only remove comparable
@@ -46,17 +47,14 @@ def improve(arr: Arrays, a: Assignment) -> Assignment:
     line = _Line(arr, members, day_of, reception)
     for d in range(arr.days):
         line.clear()
+        # room that moves could free at each crossing: what its movable households carry, and no
+        # more than the room left at the other crossings (a chain of moves ends in spare room)
         shiftable = {}
+        spare = sum(max(row[d], 0) for row in cross)
         for c in range(len(arr.crossing_ids)):
-            if cross[c][d] < 0:
-                continue
-            room = 0
-            for i in movable.get((d, c), ()):
-                for c2 in reach[int(arr.dep[i])]:
-                    if c2 != c and cross[c2][d] >= size[i]:
-                        room += int(size[i])
-                        break
-            shiftable[c] = room
+            if cross[c][d] >= 0:
+                carried = sum(int(size[j]) for j in movable.get((d, c), ()))
+                shiftable[c] = max(0, min(carried, spare - cross[c][d]))
         if not any(shiftable.values()):
             continue
         live = waiting[(day_of[waiting] < 0) & (arr.lo[waiting] <= d) & (arr.hi[waiting] >= d)]
@@ -73,6 +71,7 @@ def improve(arr: Arrays, a: Assignment) -> Assignment:
             & (s_live <= rec_room[arr.dest[live]])
             & (s_live <= potential[arr.dep[live]])
         ]
+        failed: dict[int, int] = {}
         for i in live.tolist():
             s = int(size[i])
             p = int(arr.dep[i])
@@ -83,15 +82,21 @@ def improve(arr: Arrays, a: Assignment) -> Assignment:
             for c in reach[p]:
                 if cross[c][d] < 0 or cross[c][d] + shiftable.get(c, 0) < s:
                     continue
-                moves = _make_room(arr, cross, movable, d, c, s - cross[c][d])
-                if moves is None or not line.first(int(group[i]), i, d):
+                # a household no smaller than one that found no room here today finds none either
+                if s >= failed.get(c, 1 << 30) or not line.first(int(group[i]), i, d):
                     continue
+                moves = _make_room(arr, cross, movable, d, c, s - cross[c][d])
+                if moves is None:
+                    failed[c] = s
+                    continue
+                failed.clear()
                 for j, c2 in moves:
-                    cross[c][d] += int(size[j])
+                    src = int(cross_of[j])
+                    cross[src][d] += int(size[j])
                     cross[c2][d] -= int(size[j])
                     cross_of[j] = c2
-                    movable[d, c].remove(j)
-                    shiftable[c] -= int(size[j])
+                    movable[d, src].remove(j)
+                    movable.setdefault((d, c2), []).append(j)
                 cross[c][d] -= s
                 seats[g][d] -= s
                 rec[d] -= s
@@ -105,21 +110,50 @@ def improve(arr: Arrays, a: Assignment) -> Assignment:
 def _make_room(
     arr: Arrays, cross: list[list[int]], movable: dict[tuple[int, int], list[int]], d: int, c: int, need: int
 ) -> list[tuple[int, int]] | None:
+    """Moves (household, to crossing) on day ``d`` freeing ``need`` persons of room at ``c``: each
+    household to another crossing of its departure point with room, or with room made there by
+    moving one household on to a third crossing. None when they cannot free enough."""
     if need <= 0:
         return []
     moves: list[tuple[int, int]] = []
-    taken: dict[int, int] = {}
+    delta: dict[int, int] = {}
+    used: set[int] = set()
     freed = 0
+
+    def room(x: int) -> int:
+        return cross[x][d] + delta.get(x, 0)
+
     for j in movable.get((d, c), ()):
         sj = int(arr.size[j])
+        done = False
         for c2 in arr.dep_crossings[int(arr.dep[j])]:
-            if c2 != c and cross[c2][d] - taken.get(c2, 0) >= sj:
+            if c2 == c or cross[c2][d] < 0:
+                continue
+            if room(c2) >= sj:
                 moves.append((j, c2))
-                taken[c2] = taken.get(c2, 0) + sj
-                freed += sj
+                delta[c2] = delta.get(c2, 0) - sj
+                done = True
                 break
-        if freed >= need:
-            return moves
+            short = sj - room(c2)
+            for k in movable.get((d, c2), ()):
+                sk = int(arr.size[k])
+                if k in used or sk < short:
+                    continue
+                c3 = next((x for x in arr.dep_crossings[int(arr.dep[k])] if x not in (c, c2) and room(x) >= sk), -1)
+                if c3 >= 0:
+                    moves += [(k, c3), (j, c2)]
+                    delta[c3] = delta.get(c3, 0) - sk
+                    delta[c2] = delta.get(c2, 0) + sk - sj
+                    used.add(k)
+                    done = True
+                    break
+            if done:
+                break
+        if done:
+            used.add(j)
+            freed += sj
+            if freed >= need:
+                return moves
     return None
 
 

@@ -173,3 +173,27 @@ def test_a_household_moves_to_its_other_crossing_to_make_room_for_one_that_has_n
     assert p.stats.persons_moved == 8 and "crossing moves" in p.stats.method
     assert greedy_plan(inst).stats.persons_moved == 4
     assert check(inst, p) == []
+
+
+def test_moves_chain_through_a_third_crossing_when_the_second_is_full():
+    # Crossings of 5. A (D1: X1, X2) takes X1, C (D2: X2, X3) takes X2; B (D3: X1 only) finds X1
+    # full and X2 cannot take A. The repair moves C on to X3, A to X2, and B goes on X1: 12.
+    inst = instance(
+        [
+            household("A", 4, last=0, consented=-30, departure="D1"),
+            household("C", 4, last=0, consented=-20, departure="D2"),
+            household("B", 4, last=0, consented=-10, departure="D3"),
+        ],
+        days=1,
+        crossings=(Crossing("X1", 5), Crossing("X2", 5), Crossing("X3", 5)),
+        departures=(
+            DeparturePoint("D1", 20, 5, (("X1", 60), ("X2", 200))),
+            DeparturePoint("D2", 20, 5, (("X2", 60), ("X3", 200))),
+            DeparturePoint("D3", 20, 5, (("X1", 60),)),
+        ),
+    )
+    p = plan(inst)
+    assert {h: x.crossing for h, x in _placed(p).items()} == {"A": "X2", "B": "X1", "C": "X3"}
+    assert p.stats.persons_moved == 12
+    assert greedy_plan(inst).stats.persons_moved == 8
+    assert check(inst, p) == []
