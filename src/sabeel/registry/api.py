@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.throttle import list_page_size
@@ -356,9 +357,10 @@ def _ids(items: list[ExternalIdIO] | None) -> list[ExternalIdInput]:
 def _duplicate(request: HttpRequest, payload: DuplicateCheckIn | None) -> DuplicateCheck | None:
     """The check as sent, the ids shown kept only if the caller may search those people (as the
     page keeps them: ``likely.shown_check``), so a crafted request records nobody else."""
+    actor = request_actor(request)
     if payload is None:
         return None
-    shown = shown_check(actor=request.user, posted=payload.shown, found=())
+    shown = shown_check(actor=actor, posted=payload.shown, found=())
     return DuplicateCheck(shown=tuple(shown), reason=payload.reason, note=payload.note)
 
 
@@ -369,14 +371,15 @@ def _member(payload: MemberIn) -> MemberInput:
 
 
 def _registration_group(request: HttpRequest, pk: int | None) -> WorkingGroup:
-    require(request.user, "person.create")
+    actor = request_actor(request)
+    require(actor, "person.create")
     if pk is not None:
         group = WorkingGroup.objects.filter(pk=pk).first()
         if group is None:
             message = _("No working group has this id.")
             raise ServiceError(message, fields={"working_group": [message]})
         return group
-    groups = list(selectors.registration_groups(actor=request.user))
+    groups = list(selectors.registration_groups(actor=actor))
     if len(groups) != 1:
         message = _("Say in which working group to register the household.")
         raise ServiceError(message, fields={"working_group": [message]})
@@ -384,8 +387,9 @@ def _registration_group(request: HttpRequest, pk: int | None) -> WorkingGroup:
 
 
 def _file(request: HttpRequest, pk: int) -> dict[str, Any]:
-    household = selectors.household_get(actor=request.user, pk=pk)
-    return selectors.household_file(actor=request.user, household=household)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk)
+    return selectors.household_file(actor=actor, household=household)
 
 
 def _row(row: selectors.HouseholdRow) -> dict[str, Any]:
@@ -411,16 +415,17 @@ def _row(row: selectors.HouseholdRow) -> dict[str, Any]:
 
 @router.get("/households", response=HouseholdPage, exclude_unset=True)
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, Any]:
+    actor = request_actor(request)
     values = filters.dict(exclude_none=True)
     limit, offset = values.pop("limit"), values.pop("offset")
     form = HouseholdFilterForm(values)
     if not form.is_valid():
         raise ServiceError(_("Some filters are not valid."), fields={k: [str(e) for e in v] for k, v in form.errors.items()})
     chosen = form.filters()
-    households = selectors.household_list(actor=request.user, **chosen)  # 429 past the paging limit
-    limit = list_page_size(request.user, limit)
+    households = selectors.household_list(actor=actor, **chosen)  # 429 past the paging limit
+    limit = list_page_size(actor, limit)
     page = list(households[offset : offset + limit])
-    rows = selectors.household_rows(actor=request.user, households=page)
+    rows = selectors.household_rows(actor=actor, households=page)
     out: dict[str, Any] = {"count": households.count(), "limit": limit, "items": [_row(r) for r in rows]}
     if any(name in chosen for name in FUNNEL_FILTERS):
         out["eligibility_as_of"] = funnel_as_of(households)
@@ -429,9 +434,10 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> d
 
 @router.post("/households", response={201: HouseholdOut}, exclude_unset=True)
 def create_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, dict[str, Any]]:
+    actor = request_actor(request)
     group = _registration_group(request, payload.working_group)
     household = services.household_create(
-        actor=request.user,
+        actor=actor,
         working_group=group,
         members=[_member(m) for m in payload.members],
         phones=payload.phones,
@@ -442,7 +448,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, d
         preferred_language=payload.preferred_language,
         duplicate_check=_duplicate(request, payload.duplicate_check),
     )
-    return 201, selectors.household_file(actor=request.user, household=household)
+    return 201, selectors.household_file(actor=actor, household=household)
 
 
 @router.get("/households/{pk}", response=HouseholdOut, exclude_unset=True)
@@ -452,33 +458,37 @@ def get_household(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.patch("/households/{pk}", response=HouseholdOut, exclude_unset=True)
 def update_household(request: HttpRequest, pk: int, payload: HouseholdPatch) -> dict[str, Any]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
     sent = payload.model_fields_set - {"version"}
     changes: dict[str, Any] = {name: getattr(payload, name) for name in sent}
     if "external_ids" in changes:
         changes["external_ids"] = _ids(payload.external_ids)
-    household = services.household_update(actor=request.user, household=household, expected_version=payload.version, changes=changes)
-    return selectors.household_file(actor=request.user, household=household)
+    household = services.household_update(actor=actor, household=household, expected_version=payload.version, changes=changes)
+    return selectors.household_file(actor=actor, household=household)
 
 
 @router.post("/households/{pk}/close", response=HouseholdOut, exclude_unset=True)
 def close_household(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
-    household = services.household_close(actor=request.user, household=household, reason=payload.reason, expected_version=payload.version)
-    return selectors.household_file(actor=request.user, household=household)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
+    household = services.household_close(actor=actor, household=household, reason=payload.reason, expected_version=payload.version)
+    return selectors.household_file(actor=actor, household=household)
 
 
 @router.post("/households/{pk}/reopen", response=HouseholdOut, exclude_unset=True)
 def reopen_household(request: HttpRequest, pk: int, payload: ReopenIn) -> dict[str, Any]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
-    household = services.household_reopen(actor=request.user, household=household, reason=payload.reason, expected_version=payload.version)
-    return selectors.household_file(actor=request.user, household=household)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
+    household = services.household_reopen(actor=actor, household=household, reason=payload.reason, expected_version=payload.version)
+    return selectors.household_file(actor=actor, household=household)
 
 
 @router.get("/households/{pk}/history", response=list[VersionOut])
 def household_history(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, action="person.history", audit_as=None)
-    entries = selectors.household_history(actor=request.user, household=household)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, action="person.history", audit_as=None)
+    entries = selectors.household_history(actor=actor, household=household)
     return [
         {
             "version": e.version,
@@ -494,15 +504,16 @@ def household_history(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 @router.post("/households/{pk}/members", response={201: IndividualOut}, exclude_unset=True)
 def add_member(request: HttpRequest, pk: int, payload: MemberAddIn) -> tuple[int, dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
     person = services.member_add(
-        actor=request.user,
+        actor=actor,
         household=household,
         member=_member(payload.member),
         expected_version=payload.version,
         duplicate_check=_duplicate(request, payload.duplicate_check),
     )
-    return 201, selectors.individual_file(actor=request.user, individual=person)
+    return 201, selectors.individual_file(actor=actor, individual=person)
 
 
 # --- individuals --------------------------------------------------------------------------------
@@ -510,46 +521,51 @@ def add_member(request: HttpRequest, pk: int, payload: MemberAddIn) -> tuple[int
 
 @router.get("/individuals/{pk}", response=IndividualOut, exclude_unset=True)
 def get_individual(request: HttpRequest, pk: int) -> dict[str, Any]:
-    person = selectors.individual_get(actor=request.user, pk=pk)
-    return selectors.individual_file(actor=request.user, individual=person)
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk)
+    return selectors.individual_file(actor=actor, individual=person)
 
 
 @router.patch("/individuals/{pk}", response=IndividualOut, exclude_unset=True)
 def update_individual(request: HttpRequest, pk: int, payload: IndividualPatch) -> dict[str, Any]:
-    person = selectors.individual_get(actor=request.user, pk=pk, audit_as=None)
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk, audit_as=None)
     sent = payload.model_fields_set - {"version"}
     changes: dict[str, Any] = {name: getattr(payload, name) for name in sent}
     if "external_ids" in changes:
         changes["external_ids"] = _ids(payload.external_ids)
-    person = services.individual_update(actor=request.user, individual=person, expected_version=payload.version, changes=changes)
-    return selectors.individual_file(actor=request.user, individual=person)
+    person = services.individual_update(actor=actor, individual=person, expected_version=payload.version, changes=changes)
+    return selectors.individual_file(actor=actor, individual=person)
 
 
 @router.post("/individuals/{pk}/remove", response=IndividualOut, exclude_unset=True)
 def remove_individual(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
-    person = selectors.individual_get(actor=request.user, pk=pk, audit_as=None)
-    person = services.member_remove(actor=request.user, individual=person, reason=payload.reason, expected_version=payload.version)
-    return selectors.individual_file(actor=request.user, individual=person)
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk, audit_as=None)
+    person = services.member_remove(actor=actor, individual=person, reason=payload.reason, expected_version=payload.version)
+    return selectors.individual_file(actor=actor, individual=person)
 
 
 @router.post("/individuals/{pk}/move", response=IndividualOut, exclude_unset=True)
 def move_individual(request: HttpRequest, pk: int, payload: MoveIn) -> dict[str, Any]:
-    person = selectors.individual_get(actor=request.user, pk=pk, audit_as=None)
-    target = selectors.household_get(actor=request.user, pk=payload.to_household, audit_as=None)
-    person = services.member_move(actor=request.user, individual=person, to_household=target, expected_version=payload.version)
-    return selectors.individual_file(actor=request.user, individual=person)
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk, audit_as=None)
+    target = selectors.household_get(actor=actor, pk=payload.to_household, audit_as=None)
+    person = services.member_move(actor=actor, individual=person, to_household=target, expected_version=payload.version)
+    return selectors.individual_file(actor=actor, individual=person)
 
 
 @router.post("/individuals/{pk}/make-head", response=IndividualOut, exclude_unset=True)
 def make_head(request: HttpRequest, pk: int, payload: MakeHeadIn) -> dict[str, Any]:
-    person = selectors.individual_get(actor=request.user, pk=pk, audit_as=None)
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk, audit_as=None)
     person = services.household_head_set(
-        actor=request.user,
+        actor=actor,
         individual=person,
         former_head_relationship=payload.former_head_relationship,
         expected_version=payload.version,
     )
-    return selectors.individual_file(actor=request.user, individual=person)
+    return selectors.individual_file(actor=actor, individual=person)
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -557,7 +573,8 @@ def make_head(request: HttpRequest, pk: int, payload: MakeHeadIn) -> dict[str, A
 
 @router.post("/search", response=SearchOut, exclude_unset=True)
 def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
-    result = person_search(actor=request.user, query=payload.query, limit=payload.limit)
+    actor = request_actor(request)
+    result = person_search(actor=actor, query=payload.query, limit=payload.limit)
     return {
         "truncated": result.truncated,
         "hits": [
@@ -582,16 +599,17 @@ def search_likely(request: HttpRequest, payload: LikelyIn) -> dict[str, Any]:
     the person being typed, with the reasons (which name parts agreed, the date of birth, the
     household). The names travel in the body only; audited as a search. When you register the
     person anyway, send the ids shown and a reason as ``duplicate_check``."""
-    require(request.user, "person.create") if payload.household is None else None
+    actor = request_actor(request)
+    require(actor, "person.create") if payload.household is None else None
     household_id = None
     if payload.household is not None:
-        household = selectors.household_get(actor=request.user, pk=payload.household, audit_as=None)
-        require(request.user, "person.update", household)
+        household = selectors.household_get(actor=actor, pk=payload.household, audit_as=None)
+        require(actor, "person.update", household)
         household_id = household.pk
     names = payload.dict(include=set(NAME_FIELDS))
     born, precision = _dob_or_none(payload.date_of_birth)
     matches = likely_matches(
-        actor=request.user, names=names, date_of_birth=born, dob_precision=precision, household_id=household_id, limit=payload.limit
+        actor=actor, names=names, date_of_birth=born, dob_precision=precision, household_id=household_id, limit=payload.limit
     )
     return {
         "matches": [

@@ -56,7 +56,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.engines.synth import AdminUnitRef, SynthConfig, SynthHousehold, SynthPerson, generate_households
@@ -276,7 +276,7 @@ class _Rows:
     with every non-empty value of the person. A ``NameKey`` row is kept as ``(first id,
     individual id, group id, keys)`` and spread out by the writer."""
 
-    def __init__(self, *, group: WorkingGroup, place_ids: dict[str, int], stamp: Any, actor: Any, null: Any = None):
+    def __init__(self, *, group: WorkingGroup, place_ids: dict[str, int], stamp: Any, actor: Actor, null: Any = None):
         who = as_actor(actor)
         self.actor_kind, self.actor_id = str(who.kind), str(who.id)
         self.group_id = group.pk
@@ -684,7 +684,7 @@ class _Clock:
 
 def synth_households_load(
     *,
-    actor: Any,
+    actor: Actor,
     working_group: WorkingGroup,
     households: int,
     seed: int,
@@ -803,7 +803,7 @@ def working_groups_for(codes: Sequence[str]) -> list[WorkingGroup]:
     return groups
 
 
-def demo_households_load(*, actor: Any, per_group: int = DEMO_HOUSEHOLDS_PER_GROUP, seed: int = DEMO_SEED) -> str:
+def demo_households_load(*, actor: Actor, per_group: int = DEMO_HOUSEHOLDS_PER_GROUP, seed: int = DEMO_SEED) -> str:
     """``make demo``: ``per_group`` synthetic households in each of the Lebanon and Jordan working
     groups (codes ``lb`` and ``jo``); a group that has households already is left alone, so a
     second ``make demo`` adds nothing. Returns what was done, a line per group."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import redact
 from sabeel.core.roles import FieldGroup
 
@@ -58,7 +59,7 @@ def fields_of(group: FieldGroup) -> frozenset[str]:
     return frozenset(name for name, g in FIELD_GROUPS.items() if g is group)
 
 
-def allowed_fields(actor: Any, record: Any) -> frozenset[str]:
+def allowed_fields(actor: Actor, record: Any) -> frozenset[str]:
     """The field names of ``FIELD_GROUPS`` the actor may see on ``record``, asked of
     ``core.permissions.redact`` once (a household; or its working group for rows that carry no
     protection-case field, which spares a case-assignment query per row)."""

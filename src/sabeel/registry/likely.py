@@ -23,6 +23,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import groups_for, require
 from sabeel.engines.text import NameComparison, Part, PartAgreement, compare_names
 from sabeel.registry.choices import DatePrecision
@@ -148,7 +149,7 @@ def _coverage(comparison: NameComparison) -> float:
 
 def likely_matches(
     *,
-    actor: Any,
+    actor: Actor,
     names: Mapping[str, Any],
     date_of_birth: dt.date | None = None,
     dob_precision: str = DatePrecision.UNKNOWN,
@@ -224,7 +225,7 @@ def shown_ids(matches: Sequence[LikelyMatch]) -> list[int]:
     return [m.individual_id for m in matches]
 
 
-def shown_check(*, actor: Any, posted: Sequence[int], found: Sequence[LikelyMatch]) -> list[int]:
+def shown_check(*, actor: Actor, posted: Sequence[int], found: Sequence[LikelyMatch]) -> list[int]:
     """The ids to record as shown when a form is submitted: those the panels showed (``posted``,
     kept only if they are people the actor may search, so a crafted form records nobody else)
     and those found again on submit (``found``)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import can
 from sabeel.registry.choices import BirthDateChangeState, MemberStatus, Presence
 from sabeel.registry.models import BirthDateChange, Household, Individual, MemberDeparture
@@ -15,7 +16,7 @@ from sabeel.registry.models import BirthDateChange, Household, Individual, Membe
 PROTECTION_ACTION = "consent.record"
 
 
-def household_protection(*, actor: Any, household: Household, file: Any) -> dict[str, Any]:
+def household_protection(*, actor: Actor, household: Household, file: Any) -> dict[str, Any]:
     """``absent``: ids of current members recorded as absent; ``departures``: departures during a
     return process not yet confirmed (each with the member as the file shows them, or None for a
     person now in another household); ``birth_dates``: pending changes of date of birth;

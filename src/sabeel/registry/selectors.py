@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sabeel.core import audit, throttle
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_field_groups, visible_to
 from sabeel.core.roles import FieldGroup
 from sabeel.registry.choices import MemberStatus, Relationship
@@ -61,12 +62,12 @@ MEMBER_FIELDS = (
 )
 
 
-def registration_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
+def registration_groups(*, actor: Actor) -> QuerySet[WorkingGroup]:
     """Host-country groups where the actor may register households."""
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "person.create"), host_country__isnull=False).order_by("code")
 
 
-def household_list(*, actor: Any, **filters: Any) -> QuerySet[Household]:
+def household_list(*, actor: Actor, **filters: Any) -> QuerySet[Household]:
     """Households the actor may see, newest first, filtered (``filters.HouseholdFilterForm``).
 
     A list page: refused with ``ReadLimited`` once an actor who may not export has read their
@@ -87,7 +88,7 @@ class HouseholdRow:
     members: int
 
 
-def household_rows(*, actor: Any, households: Iterable[Household]) -> list[HouseholdRow]:
+def household_rows(*, actor: Actor, households: Iterable[Household]) -> list[HouseholdRow]:
     """One row per household for a list: the head's redacted names and the number of current
     members (one query for all rows). Rows carry no protection-case field, so each is redacted
     against its working group. The page is audited as one read (the households' ids)."""
@@ -119,7 +120,7 @@ def household_rows(*, actor: Any, households: Iterable[Household]) -> list[House
     return rows
 
 
-def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as: str | None = "person.viewed") -> Household:
+def household_get(*, actor: Actor, pk: int, action: str = "person.view", audit_as: str | None = "person.viewed") -> Household:
     """One household (404 for another group's), audited as a view of the file unless
     ``audit_as`` is None (a form that only loads it to change it)."""
     require(actor, action)  # a role without the action anywhere: 403; another group's household: 404
@@ -134,7 +135,7 @@ def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as:
     return household
 
 
-def household_viewed(*, actor: Any, household: Household, action: str = "person.viewed") -> None:
+def household_viewed(*, actor: Actor, household: Household, action: str = "person.viewed") -> None:
     """Record that the actor opened the household's file (ids only, in the read log)."""
     audit.record_read(actor=actor, action=action, target=household, ids=[household.pk])
 
@@ -145,7 +146,7 @@ def _unit(unit: Any) -> dict[str, Any] | None:
     return {"key": unit.key, "name_en": unit.name_en, "name_ar": unit.name_ar, "level": unit.level, "country": unit.country}
 
 
-def household_file(*, actor: Any, household: Household) -> dict[str, Any]:
+def household_file(*, actor: Actor, household: Household) -> dict[str, Any]:
     """The household's file as the actor may see it: household fields, phones, identifiers and
     members, every hidden field group left out (not masked). The members come head first."""
     allowed = allowed_fields(actor, household)
@@ -180,7 +181,7 @@ def household_file(*, actor: Any, household: Household) -> dict[str, Any]:
     return keep(values, allowed)
 
 
-def household_history(*, actor: Any, household: Household) -> list[VersionEntry]:
+def household_history(*, actor: Actor, household: Household) -> list[VersionEntry]:
     """The household's versions, newest first, redacted like the record; audited."""
     require(actor, "person.history", household)
     versions = visible_to(actor, RecordVersion.objects.filter(household=household), "person.history").order_by("-at", "-pk")
@@ -191,7 +192,7 @@ def household_history(*, actor: Any, household: Household) -> list[VersionEntry]
     return entries
 
 
-def individual_get(*, actor: Any, pk: int, action: str = "person.view", audit_as: str | None = "person.viewed") -> Individual:
+def individual_get(*, actor: Actor, pk: int, action: str = "person.view", audit_as: str | None = "person.viewed") -> Individual:
     """One person (404 for another group's), audited as a view of the file."""
     require(actor, action)
     person = get_visible(actor, Individual.objects.select_related("household__working_group"), action, pk=pk)
@@ -206,7 +207,7 @@ def individual_get(*, actor: Any, pk: int, action: str = "person.view", audit_as
     return person
 
 
-def individual_file(*, actor: Any, individual: Individual) -> dict[str, Any]:
+def individual_file(*, actor: Actor, individual: Individual) -> dict[str, Any]:
     """One person's fields as the actor may see them."""
     household = individual.household
     allowed = allowed_fields(actor, household)
@@ -220,17 +221,17 @@ def individual_file(*, actor: Any, individual: Individual) -> dict[str, Any]:
     return keep(values, allowed)
 
 
-def household_members(*, actor: Any, household: Household) -> list[Individual]:
+def household_members(*, actor: Actor, household: Household) -> list[Individual]:
     """The household's member rows (for forms); the caller redacts what it shows."""
     require(actor, "person.view", household)
     return list(household.members.order_by("pk"))
 
 
-def can_update(*, actor: Any, household: Household) -> bool:
+def can_update(*, actor: Actor, household: Household) -> bool:
     return can(actor, "person.update", household)
 
 
-def can_see_history(*, actor: Any, household: Household) -> bool:
+def can_see_history(*, actor: Actor, household: Household) -> bool:
     return can(actor, "person.history", household)
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from sabeel.core.actors import Actor
 from sabeel.core.timezones import local_time
 from sabeel.registry.fieldgroups import allowed_fields, keep
 from sabeel.registry.models import Household, Individual, RecordVersion
@@ -108,7 +109,7 @@ def actor_label(kind: str, actor_id: str, known: dict[tuple[str, str], str] | No
     return _("unknown")
 
 
-def version_entries(actor: Any, household: Household, versions: Sequence[RecordVersion]) -> list[VersionEntry]:
+def version_entries(actor: Actor, household: Household, versions: Sequence[RecordVersion]) -> list[VersionEntry]:
     """``versions`` of ``household``, redacted for ``actor`` and labelled, in the given order."""
     known = actor_labels(versions)
     allowed = allowed_fields(actor, household)  # one redact for the whole history

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
@@ -51,21 +52,24 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
 
 
 def _household(request: HttpRequest, pk: int, action: str = "person.view", audit_as: str | None = None) -> Household:
-    return selectors.household_get(actor=request.user, pk=pk, action=action, audit_as=audit_as)
+    actor = request_actor(request)
+    return selectors.household_get(actor=actor, pk=pk, action=action, audit_as=audit_as)
 
 
 def _for_form(request: HttpRequest, pk: int) -> Household:
     """A household loaded for a form that changes it: the form shows the file, so opening it
     (GET) is a view of the file and audited; the write itself is audited by the service."""
+    actor = request_actor(request)
     household = _household(request, pk)
-    require(request.user, "person.update", household)
+    require(actor, "person.update", household)
     if request.method == "GET":
-        selectors.household_viewed(actor=request.user, household=household)
+        selectors.household_viewed(actor=actor, household=household)
     return household
 
 
 def _member_of(request: HttpRequest, household: Household, member: int) -> dict[str, Any]:
-    file = selectors.household_file(actor=request.user, household=household)
+    actor = request_actor(request)
+    file = selectors.household_file(actor=actor, household=household)
     for person in file["members"]:
         if person["id"] == member:
             return person
@@ -81,14 +85,15 @@ def _conflict(request: HttpRequest, form: Any, error: ServiceError) -> None:
 
 @staff_view
 def household_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
     form = HouseholdFilterForm(request.GET or None)
     filters = form.filters()
     try:
-        households = selectors.household_list(actor=request.user, **filters)
+        households = selectors.household_list(actor=actor, **filters)
     except ReadLimited as limited:
         return render(request, "core/read_limited.html", {"message": limited.message}, status=429)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.household_rows(actor=request.user, households=page.object_list)
+    rows = selectors.household_rows(actor=actor, households=page.object_list)
     funnel_filtered = any(name in filters for name in FUNNEL_FILTERS)
     context = {
         "form": form,
@@ -99,8 +104,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
         # The list may span groups: the as-of time is told in the zone of the first group listed.
         "funnel_zone": rows[0].household.working_group if rows else "UTC",
         "search_form": SearchForm(),
-        "can_register": selectors.registration_groups(actor=request.user).exists(),
-        "can_export": can(request.user, "person.export"),
+        "can_register": selectors.registration_groups(actor=actor).exists(),
+        "can_export": can(actor, "person.export"),
     }
     return render(request, _partial(request, "registry/household_list.html", "rows"), context)
 
@@ -109,12 +114,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """The query travels in the POST body only, never in a URL (nor, therefore, in a log)."""
-    require(request.user, "person.search")
+    actor = request_actor(request)
+    require(actor, "person.search")
     form = SearchForm(request.POST if request.method == "POST" else None)
     result = None
     if form.is_valid():
         try:
-            result = person_search(actor=request.user, query=form.cleaned_data["query"])
+            result = person_search(actor=actor, query=form.cleaned_data["query"])
         except ServiceError as error:
             put_errors(form, error)
     return render(request, _partial(request, "registry/search.html", "results"), {"form": form, "result": result})
@@ -122,36 +128,40 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _household(request, pk, audit_as="person.viewed")
     context = {
         "household": household,
-        "file": selectors.household_file(actor=request.user, household=household),
-        "can_update": selectors.can_update(actor=request.user, household=household),
-        "can_see_history": selectors.can_see_history(actor=request.user, household=household),
+        "file": selectors.household_file(actor=actor, household=household),
+        "can_update": selectors.can_update(actor=actor, household=household),
+        "can_see_history": selectors.can_see_history(actor=actor, household=household),
     }
-    context["protection"] = household_protection(actor=request.user, household=household, file=context["file"])
+    context["protection"] = household_protection(actor=actor, household=household, file=context["file"])
     return render(request, "registry/household_detail.html", context)
 
 
 @staff_view
 def household_history(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _household(request, pk, action="person.history")
-    entries = selectors.household_history(actor=request.user, household=household)
-    file = selectors.household_file(actor=request.user, household=household)
+    entries = selectors.household_history(actor=actor, household=household)
+    file = selectors.household_file(actor=actor, household=household)
     context = {"household": household, "entries": entries, "members": {m["id"]: m for m in file["members"]}}
     return render(request, _partial(request, "registry/household_history.html", "history"), context)
 
 
 @staff_view
 def household_print(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _household(request, pk, audit_as="person.printed")
-    context = {"household": household, "file": selectors.household_file(actor=request.user, household=household)}
+    context = {"household": household, "file": selectors.household_file(actor=actor, household=household)}
     return render(request, "registry/household_print.html", context)
 
 
 def _registration_group(request: HttpRequest) -> Any:
-    require(request.user, "person.create")
-    groups = list(selectors.registration_groups(actor=request.user))
+    actor = request_actor(request)
+    require(actor, "person.create")
+    groups = list(selectors.registration_groups(actor=actor))
     if not groups:
         raise Http404
     wanted = request.POST.get("working_group") or request.GET.get("working_group")
@@ -167,8 +177,9 @@ def household_create(request: HttpRequest) -> HttpResponse:
     """Register a household. While the officer types each person, the search-before-create panel
     of that person's row shows likely matches (``likely``); on submit they are looked up again,
     and registering anyway when any were shown needs a reason (``DuplicateForm``)."""
+    actor = request_actor(request)
     group, groups = _registration_group(request)
-    allowed = selectors.allowed_fields(request.user, group) - {"sensitive_needs", "protection_notes"}
+    allowed = selectors.allowed_fields(actor, group) - {"sensitive_needs", "protection_notes"}
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, country=group.host_country, allowed=allowed)
     members = MemberFormSet(data, prefix="members", form_kwargs={"allowed": allowed}, initial=[{"relationship": "head"}])
@@ -178,10 +189,10 @@ def household_create(request: HttpRequest) -> HttpResponse:
             member.likely = _likely_for(request, member.prefix or "")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid() and members.is_valid():
         found = [m for f in members.forms for m in getattr(f, "likely", ())]
-        shown = shown_check(actor=request.user, posted=shown_ids(request.POST), found=found)
+        shown = shown_check(actor=actor, posted=shown_ids(request.POST), found=found)
         try:
             household = services.household_create(
-                actor=request.user,
+                actor=actor,
                 working_group=group,
                 members=[m.member_input() for m in members.forms if m.has_changed() or m is members.forms[0]],
                 phones=form.phone_list(),
@@ -222,11 +233,12 @@ def _typed_person(data: Mapping[str, Any], prefix: str) -> tuple[dict[str, str],
 def _likely_for(request: HttpRequest, prefix: str, household: Household | None = None) -> tuple[LikelyMatch, ...]:
     """The likely matches of the person typed under ``prefix`` in the POST body, scoped to the
     actor and audited as a search by ``likely_matches`` (nothing looked up before two name parts)."""
+    actor = request_actor(request)
     names, born, precision = _typed_person(request.POST, prefix)
     if not looked_up(names):
         return ()
     return likely_matches(
-        actor=request.user, names=names, date_of_birth=born, dob_precision=precision, household_id=household.pk if household else None
+        actor=actor, names=names, date_of_birth=born, dob_precision=precision, household_id=household.pk if household else None
     )
 
 
@@ -247,12 +259,13 @@ def likely(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The search-before-create panel (htmx, POST so that names never go into a URL): the likely
     matches of the person being typed, with the reasons, linking to their household. ``pk``: the
     household a member is being added to; without it, a new registration."""
+    actor = request_actor(request)
     household = None
     if pk is None:
-        require(request.user, "person.create")
+        require(actor, "person.create")
     else:
         household = _household(request, pk)
-        require(request.user, "person.update", household)
+        require(actor, "person.update", household)
     prefix = str(request.POST.get("likely_prefix") or "")
     if not _PREFIX.match(prefix):
         prefix = ""
@@ -286,8 +299,9 @@ def _member_errors(form: HouseholdForm, members: Any, error: ServiceError) -> No
 @staff_view
 def member_row(request: HttpRequest) -> HttpResponse:
     """One more member row for the registration form (htmx), numbered after the ones shown."""
+    actor = request_actor(request)
     group, _groups = _registration_group(request)
-    allowed = selectors.allowed_fields(request.user, group) - {"sensitive_needs", "protection_notes"}
+    allowed = selectors.allowed_fields(actor, group) - {"sensitive_needs", "protection_notes"}
     try:
         index = max(0, min(int(request.GET.get("index", "1")), 39))
     except ValueError:
@@ -299,14 +313,15 @@ def member_row(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _for_form(request, pk)
-    file = selectors.household_file(actor=request.user, household=household)
-    allowed = selectors.allowed_fields(request.user, household)
+    file = selectors.household_file(actor=actor, household=household)
+    allowed = selectors.allowed_fields(actor, household)
     form = HouseholdForm(request.POST or None, initial=HouseholdForm.initial_from(file), country=household.host_country, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(
-                actor=request.user,
+                actor=actor,
                 household=household,
                 expected_version=form.cleaned_data.get("version") or 0,
                 changes=form.changes(file),
@@ -323,6 +338,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a household's file with a reason, or reopen it."""
+    actor = request_actor(request)
     household = _for_form(request, pk)
     form = ReasonForm(request.POST or None, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
@@ -330,10 +346,10 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
         reason = form.cleaned_data.get("reason") or ""
         try:
             if household.status == "open":
-                services.household_close(actor=request.user, household=household, reason=reason, expected_version=version)
+                services.household_close(actor=actor, household=household, reason=reason, expected_version=version)
                 messages.success(request, _("Closed household %(number)s.") % {"number": household.registration_number})
             else:
-                services.household_reopen(actor=request.user, household=household, reason=reason, expected_version=version)
+                services.household_reopen(actor=actor, household=household, reason=reason, expected_version=version)
                 messages.success(request, _("Reopened household %(number)s.") % {"number": household.registration_number})
         except ServiceError as error:
             _conflict(request, form, error)
@@ -346,19 +362,20 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a person, with the search-before-create panel as on the registration form."""
+    actor = request_actor(request)
     household = _for_form(request, pk)
-    allowed = selectors.allowed_fields(request.user, household)
+    allowed = selectors.allowed_fields(actor, household)
     form = MemberForm(request.POST or None, allowed=allowed, initial={"relationship": "son", "version": household.version})
     duplicate = DuplicateForm(request.POST or None)
     matches: Sequence[LikelyMatch] = _likely_for(request, "", household) if request.method == "POST" else ()
     if request.method == "POST" and form.is_valid():
         try:
             services.member_add(
-                actor=request.user,
+                actor=actor,
                 household=household,
                 member=form.member_input(),
                 expected_version=form.cleaned_data.get("version"),
-                duplicate_check=duplicate.check(shown_check(actor=request.user, posted=shown_ids(request.POST), found=matches)),
+                duplicate_check=duplicate.check(shown_check(actor=actor, posted=shown_ids(request.POST), found=matches)),
             )
         except ServiceError as error:
             _conflict(request, form, _duplicate_errors(duplicate, error))
@@ -373,16 +390,17 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
     """Correct a person's fields; the version loaded travels in a hidden input."""
+    actor = request_actor(request)
     household = _for_form(request, pk)
     person = _member_of(request, household, member)
-    allowed = selectors.allowed_fields(request.user, household)
+    allowed = selectors.allowed_fields(actor, household)
     form = MemberForm(request.POST or None, allowed=allowed, initial=MemberForm.initial_from(person))
     conflict = None
     if request.method == "POST" and form.is_valid():
         individual = household.members.get(pk=member)
         try:
             services.individual_update(
-                actor=request.user, individual=individual, expected_version=form.cleaned_data.get("version") or 0, changes=form.changes(person)
+                actor=actor, individual=individual, expected_version=form.cleaned_data.get("version") or 0, changes=form.changes(person)
             )
         except RecordConflict as error:
             conflict = error
@@ -399,13 +417,14 @@ def member_edit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _for_form(request, pk)
     person = _member_of(request, household, member)
     form = ReasonForm(request.POST or None, initial={"version": person["version"]})
     if request.method == "POST" and form.is_valid():
         try:
             services.member_remove(
-                actor=request.user,
+                actor=actor,
                 individual=household.members.get(pk=member),
                 reason=form.cleaned_data.get("reason") or "",
                 expected_version=form.cleaned_data.get("version"),
@@ -421,6 +440,7 @@ def member_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_move(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _for_form(request, pk)
     person = _member_of(request, household, member)
     form = MoveForm(request.POST or None, initial={"version": person["version"]})
@@ -432,7 +452,7 @@ def member_move(request: HttpRequest, pk: int, member: int) -> HttpResponse:
                 message = _("No household has this registration number.")
                 raise ServiceError(message, fields={"registration_number": [message]})
             services.member_move(
-                actor=request.user,
+                actor=actor,
                 individual=household.members.get(pk=member),
                 to_household=target,
                 expected_version=form.cleaned_data.get("version"),
@@ -450,13 +470,14 @@ def member_move(request: HttpRequest, pk: int, member: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_make_head(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    actor = request_actor(request)
     household = _for_form(request, pk)
     person = _member_of(request, household, member)
     form = MakeHeadForm(request.POST or None, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.household_head_set(
-                actor=request.user,
+                actor=actor,
                 individual=household.members.get(pk=member),
                 former_head_relationship=form.cleaned_data["former_head_relationship"],
                 expected_version=form.cleaned_data.get("version"),
@@ -485,6 +506,7 @@ def _protection_page(request: HttpRequest, household: Household, person: Any, fo
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_presence(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    actor = request_actor(request)
     from sabeel.registry.forms import PresenceForm
 
     household = _for_form(request, pk)
@@ -493,7 +515,7 @@ def member_presence(request: HttpRequest, pk: int, member: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.member_presence_set(
-                actor=request.user,
+                actor=actor,
                 individual=individual,
                 presence=form.cleaned_data["presence"],
                 reason=form.cleaned_data.get("reason") or "",
@@ -510,6 +532,7 @@ def member_presence(request: HttpRequest, pk: int, member: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_exit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    actor = request_actor(request)
     from sabeel.registry.forms import ExitForm
 
     household = _for_form(request, pk)
@@ -518,7 +541,7 @@ def member_exit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             departure = services.member_exit_record(
-                actor=request.user,
+                actor=actor,
                 individual=individual,
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data.get("reason") or "",
@@ -539,6 +562,7 @@ def member_exit(request: HttpRequest, pk: int, member: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def member_birth_date(request: HttpRequest, pk: int, member: int) -> HttpResponse:
+    actor = request_actor(request)
     from sabeel.registry.forms import BirthDateProposalForm
 
     household = _for_form(request, pk)
@@ -547,7 +571,7 @@ def member_birth_date(request: HttpRequest, pk: int, member: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             change = services.birth_date_change_propose(
-                actor=request.user,
+                actor=actor,
                 individual=individual,
                 date_of_birth=form.cleaned_data.get("date_of_birth") or None,
                 reason=form.cleaned_data.get("reason") or "",
@@ -565,16 +589,18 @@ def member_birth_date(request: HttpRequest, pk: int, member: int) -> HttpRespons
 
 
 def _for_protection_officer(request: HttpRequest, pk: int) -> Household:
+    actor = request_actor(request)
     household = _household(request, pk)
-    require(request.user, "consent.record", household)
+    require(actor, "consent.record", household)
     if request.method == "GET":
-        selectors.household_viewed(actor=request.user, household=household)
+        selectors.household_viewed(actor=actor, household=household)
     return household
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def departure_confirm(request: HttpRequest, pk: int, departure: int) -> HttpResponse:
+    actor = request_actor(request)
     from sabeel.registry.forms import ConfirmationForm
     from sabeel.registry.models import MemberDeparture
 
@@ -585,13 +611,13 @@ def departure_confirm(request: HttpRequest, pk: int, departure: int) -> HttpResp
     form = ConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_departure_confirm(actor=request.user, departure=found, note=form.cleaned_data.get("note") or "")
+            services.member_departure_confirm(actor=actor, departure=found, note=form.cleaned_data.get("note") or "")
         except ServiceError as error:
             put_errors(form, error, aliases={"evidence": "note"})
         else:
             messages.success(request, _("Recorded: the person no longer counts for the household's eligibility."))
             return redirect("registry:household_detail", pk=household.pk)
-    members = {m["id"]: m for m in selectors.household_file(actor=request.user, household=household)["members"]}
+    members = {m["id"]: m for m in selectors.household_file(actor=actor, household=household)["members"]}
     context = {"household": household, "person": members.get(found.individual_id), "form": form, "action": "confirm", "departure": found}
     return render(request, "registry/member_protection.html", context)
 
@@ -599,6 +625,7 @@ def departure_confirm(request: HttpRequest, pk: int, departure: int) -> HttpResp
 @staff_view
 @require_http_methods(["GET", "POST"])
 def birth_date_decide(request: HttpRequest, pk: int, change: int) -> HttpResponse:
+    actor = request_actor(request)
     from sabeel.registry.forms import BirthDateDecisionForm
     from sabeel.registry.models import BirthDateChange
 
@@ -610,12 +637,12 @@ def birth_date_decide(request: HttpRequest, pk: int, change: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         decide = services.birth_date_change_confirm if form.cleaned_data["decision"] == "confirm" else services.birth_date_change_reject
         try:
-            decide(actor=request.user, change=found, evidence=form.cleaned_data.get("evidence") or "")
+            decide(actor=actor, change=found, evidence=form.cleaned_data.get("evidence") or "")
         except ServiceError as error:
             put_errors(form, error)
         else:
             messages.success(request, _("Recorded the decision."))
             return redirect("registry:household_detail", pk=household.pk)
-    members = {m["id"]: m for m in selectors.household_file(actor=request.user, household=household)["members"]}
+    members = {m["id"]: m for m in selectors.household_file(actor=actor, household=household)["members"]}
     context = {"household": household, "person": members.get(found.individual_id), "form": form, "action": "decide", "change": found}
     return render(request, "registry/member_protection.html", context)

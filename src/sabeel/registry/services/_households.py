@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.geo.models import AdminUnit
@@ -61,7 +61,7 @@ from sabeel.workgroups.models import WorkingGroup
 @transaction.atomic
 def household_create(
     *,
-    actor: Any,
+    actor: Actor,
     working_group: WorkingGroup,
     members: Sequence[MemberInput],
     phones: Sequence[str] = (),
@@ -166,7 +166,7 @@ def household_create(
 
 @transaction.atomic
 def household_head_set(
-    *, actor: Any, individual: Individual, former_head_relationship: str, expected_version: int | None = None
+    *, actor: Actor, individual: Individual, former_head_relationship: str, expected_version: int | None = None
 ) -> Individual:
     """Make a current member the head; the former head takes ``former_head_relationship``.
     ``expected_version`` is the household's version."""
@@ -208,7 +208,7 @@ def household_head_set(
 
 @transaction.atomic
 def household_update(
-    *, actor: Any, household: Household, expected_version: int, changes: Mapping[str, Any]
+    *, actor: Actor, household: Household, expected_version: int, changes: Mapping[str, Any]
 ) -> Household:
     """Correct household fields (locations, language, phones, external ids, protection notes).
     Only the keys given change; the save is refused if the household moved on since
@@ -275,7 +275,7 @@ def household_update(
 
 
 @transaction.atomic
-def household_close(*, actor: Any, household: Household, reason: str, expected_version: int | None = None) -> Household:
+def household_close(*, actor: Actor, household: Household, reason: str, expected_version: int | None = None) -> Household:
     """Close a household's file with a reason; it stays, readable, and can be reopened."""
     require(actor, "person.update", household)
     household = _locked_household(household)
@@ -298,7 +298,7 @@ def household_close(*, actor: Any, household: Household, reason: str, expected_v
 
 
 @transaction.atomic
-def household_reopen(*, actor: Any, household: Household, reason: str = "", expected_version: int | None = None) -> Household:
+def household_reopen(*, actor: Actor, household: Household, reason: str = "", expected_version: int | None = None) -> Household:
     """Reopen a closed household; the reason for reopening is kept in the history."""
     require(actor, "person.update", household)
     household = _locked_household(household)

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import visible_field_groups
 from sabeel.engines.text import fold_digits
@@ -312,7 +313,7 @@ def _refuse(errors: Errors) -> None:
         raise ServiceError(_("Some fields are not valid; nothing was saved."), fields=errors)
 
 
-def _check_hidden(actor: Any, household: Household, names: Sequence[str], *, prefix: str = "") -> None:
+def _check_hidden(actor: Actor, household: Household, names: Sequence[str], *, prefix: str = "") -> None:
     """A field of a group the actor may not see may not be written either (nor probed)."""
     allowed = visible_field_groups(actor, household)
     errors: Errors = {}

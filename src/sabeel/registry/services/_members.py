@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.registry.choices import (
@@ -53,7 +54,7 @@ from sabeel.registry.services._records import (
 @transaction.atomic
 def member_add(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     member: MemberInput,
     expected_version: int | None = None,
@@ -101,7 +102,7 @@ def member_add(
 
 @transaction.atomic
 def member_move(
-    *, actor: Any, individual: Individual, to_household: Household, expected_version: int | None = None, reason: str = ""
+    *, actor: Actor, individual: Individual, to_household: Household, expected_version: int | None = None, reason: str = ""
 ) -> Individual:
     """Move a person to another household of the same working group, with their identifiers;
     both households record it. The head cannot be moved (make someone else the head first). While
@@ -163,7 +164,7 @@ def member_move(
 
 
 @transaction.atomic
-def member_remove(*, actor: Any, individual: Individual, reason: str, expected_version: int | None = None) -> Individual:
+def member_remove(*, actor: Actor, individual: Individual, reason: str, expected_version: int | None = None) -> Individual:
     """Mark a person as no longer in the household (status ``removed`` with the reason). The
     record stays; nothing is deleted. The head cannot be removed (change the head first). While the
     household has a return process, the removal is a family split: the person still counts for
@@ -212,7 +213,7 @@ def member_remove(*, actor: Any, individual: Individual, reason: str, expected_v
 
 @transaction.atomic
 def individual_update(
-    *, actor: Any, individual: Individual, expected_version: int, changes: Mapping[str, Any]
+    *, actor: Actor, individual: Individual, expected_version: int, changes: Mapping[str, Any]
 ) -> Individual:
     """Correct a person's fields (names, sex, date of birth, documents, needs, identifiers). The
     relationship may change, but not to or from head (``household_head_set`` does that). The

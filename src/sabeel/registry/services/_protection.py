@@ -9,14 +9,13 @@ or such a change of date of birth counts for eligibility only once a protection 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.signals import households_changed
@@ -79,7 +78,7 @@ def _evidence(value: str) -> str:
 
 def departure_record(
     *,
-    actor: Any,
+    actor: Actor,
     person: Individual,
     household: Household,
     kind: str,
@@ -103,7 +102,7 @@ def departure_record(
 
 @transaction.atomic
 def member_exit_record(
-    *, actor: Any, individual: Individual, kind: str, reason: str, evidence: str, expected_version: int | None = None
+    *, actor: Actor, individual: Individual, kind: str, reason: str, evidence: str, expected_version: int | None = None
 ) -> MemberDeparture:
     """Record that a person died or was registered in error, with the reason and the evidence. The
     record stays (nothing is deleted), and so does any withdrawal the person made. While the
@@ -149,7 +148,7 @@ def member_exit_record(
 
 
 @transaction.atomic
-def member_departure_confirm(*, actor: Any, departure: MemberDeparture, note: str) -> MemberDeparture:
+def member_departure_confirm(*, actor: Actor, departure: MemberDeparture, note: str) -> MemberDeparture:
     """A protection officer records the split (a removal or a move during a return process) or
     confirms a death or a registration error, with a note: from then on the person no longer
     counts for the household's eligibility, and the verdict shows the split with its reason."""
@@ -180,7 +179,7 @@ def member_departure_confirm(*, actor: Any, departure: MemberDeparture, note: st
 
 @transaction.atomic
 def member_presence_set(
-    *, actor: Any, individual: Individual, presence: str, reason: str = "", expected_version: int | None = None
+    *, actor: Actor, individual: Individual, presence: str, reason: str = "", expected_version: int | None = None
 ) -> Individual:
     """Mark a current member absent (away, whereabouts unknown; with the reason) or present again.
     An absent member is still a member, and blocks scheduling while absent."""
@@ -235,7 +234,7 @@ def birth_date_change_needs_confirmation(
     return _adult_from(birth_date_reading(new_date, new_precision)) > _adult_from(birth_date_reading(old_date, old_precision))
 
 
-def _apply_birth_date(actor: Any, person: Individual, household: Household, day: dt.date | None, precision: str, action: str) -> None:
+def _apply_birth_date(actor: Actor, person: Individual, household: Household, day: dt.date | None, precision: str, action: str) -> None:
     diff = {
         name: (getattr(person, name), value)
         for name, value in (("date_of_birth", day), ("dob_precision", precision))
@@ -251,7 +250,7 @@ def _apply_birth_date(actor: Any, person: Individual, household: Household, day:
 
 @transaction.atomic
 def birth_date_change_propose(
-    *, actor: Any, individual: Individual, date_of_birth: dt.date | str | None, reason: str, expected_version: int | None = None
+    *, actor: Actor, individual: Individual, date_of_birth: dt.date | str | None, reason: str, expected_version: int | None = None
 ) -> BirthDateChange | None:
     """Propose a new date of birth (as typed: a day, a month or a year). A change that could turn
     a possibly adult person into a child is kept pending until a protection officer confirms it with
@@ -305,7 +304,7 @@ def _pending(change: BirthDateChange) -> BirthDateChange:
 
 
 @transaction.atomic
-def birth_date_change_confirm(*, actor: Any, change: BirthDateChange, evidence: str) -> BirthDateChange:
+def birth_date_change_confirm(*, actor: Actor, change: BirthDateChange, evidence: str) -> BirthDateChange:
     """A protection officer confirms a proposed change of date of birth with the evidence: the date
     of birth changes (a new version of the person's record)."""
     require(actor, PROTECTION_ACTION, change.household)
@@ -325,7 +324,7 @@ def birth_date_change_confirm(*, actor: Any, change: BirthDateChange, evidence: 
 
 
 @transaction.atomic
-def birth_date_change_reject(*, actor: Any, change: BirthDateChange, evidence: str) -> BirthDateChange:
+def birth_date_change_reject(*, actor: Actor, change: BirthDateChange, evidence: str) -> BirthDateChange:
     """A protection officer does not confirm a proposed change (with the reason): the date of birth
     stays as it was."""
     require(actor, PROTECTION_ACTION, change.household)

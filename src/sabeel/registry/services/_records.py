@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import Conflict
 from sabeel.core.signals import households_changed
 from sabeel.geo.models import AdminUnit
@@ -48,7 +48,7 @@ def _json(value: Any) -> Any:
 
 
 def _version(
-    *, actor: Any, household: Household, individual: Individual | None, version: int, action: str, changes: dict[str, Any]
+    *, actor: Actor, household: Household, individual: Individual | None, version: int, action: str, changes: dict[str, Any]
 ) -> RecordVersion:
     who = as_actor(actor)
     households_changed([household.pk])  # the funnel snapshot refreshes the household on commit
@@ -134,7 +134,7 @@ def _locked_individual(individual: Individual) -> Individual:
     return Individual.objects.select_for_update().select_related("household__working_group").get(pk=individual.pk)
 
 
-def _conflict(actor: Any, household: Household, individual: Individual | None) -> RecordConflict:
+def _conflict(actor: Actor, household: Household, individual: Individual | None) -> RecordConflict:
     versions = (
         RecordVersion.objects.filter(individual=individual)
         if individual is not None
@@ -152,7 +152,7 @@ def _conflict(actor: Any, household: Household, individual: Individual | None) -
     return RecordConflict(message, change=entry)
 
 
-def _check_version(actor: Any, record: Household | Individual, expected: int | None, household: Household) -> None:
+def _check_version(actor: Actor, record: Household | Individual, expected: int | None, household: Household) -> None:
     if expected is not None and record.version != expected:
         raise _conflict(actor, household, record if isinstance(record, Individual) else None)
 
