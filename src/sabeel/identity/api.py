@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import list_page_size
@@ -199,8 +200,9 @@ def _pair_out(card: selectors.PairCard) -> PairOut:
 
 
 def _group(request: HttpRequest, wanted: int | None) -> Any:
-    require(request.user, "identity.run")
-    groups = list(selectors.run_groups(actor=request.user))
+    actor = request_actor(request)
+    require(actor, "identity.run")
+    groups = list(selectors.run_groups(actor=actor))
     if wanted is None and len(groups) == 1:
         return groups[0]
     for group in groups:
@@ -214,53 +216,59 @@ def _group(request: HttpRequest, wanted: int | None) -> Any:
 
 @router.post("/runs", response={202: RunOut})
 def start_run(request: HttpRequest, payload: RunIn) -> tuple[int, RunOut]:
+    actor = request_actor(request)
     group = _group(request, payload.working_group)
-    linkage_run = runs.registry_run_start(actor=request.user, working_group=group)
-    return 202, _run_out(selectors.run_get(actor=request.user, pk=linkage_run.pk))
+    linkage_run = runs.registry_run_start(actor=actor, working_group=group)
+    return 202, _run_out(selectors.run_get(actor=actor, pk=linkage_run.pk))
 
 
 @router.post("/runs/list", response={202: RunOut})
 def start_list_run(request: HttpRequest, file: File[UploadedFile], working_group: Form[int | None] = None) -> tuple[int, RunOut]:
     """An uploaded list (CSV or .xlsx, multipart field ``file``) against the group's registry;
     a file that cannot be read or lacks the name columns answers 400 and queues nothing."""
+    actor = request_actor(request)
     group = _group(request, working_group)
     if file.size is not None and file.size > records.MAX_LIST_BYTES:
         message = runs.list_problem_message("file_too_large")
         raise ServiceError(message, fields={"file": [message]}, code="file_refused")
-    linkage_run = runs.list_run_start(actor=request.user, working_group=group, file_name=file.name or "", content=file.read())
-    return 202, _run_out(selectors.run_get(actor=request.user, pk=linkage_run.pk))
+    linkage_run = runs.list_run_start(actor=actor, working_group=group, file_name=file.name or "", content=file.read())
+    return 202, _run_out(selectors.run_get(actor=actor, pk=linkage_run.pk))
 
 
 @router.get("/runs", response=list[RunOut])
 def list_runs(request: HttpRequest) -> list[RunOut]:
-    if not (can(request.user, "identity.run") or can(request.user, "identity.review")):
-        require(request.user, "identity.review")  # answers 401 or 403
-    return [_run_out(r) for r in selectors.run_list(actor=request.user)[:50]]
+    actor = request_actor(request)
+    if not (can(actor, "identity.run") or can(actor, "identity.review")):
+        require(actor, "identity.review")  # answers 401 or 403
+    return [_run_out(r) for r in selectors.run_list(actor=actor)[:50]]
 
 
 @router.get("/runs/{pk}", response=RunOut)
 def get_run(request: HttpRequest, pk: int) -> RunOut:
-    return _run_out(selectors.run_get(actor=request.user, pk=pk))
+    actor = request_actor(request)
+    return _run_out(selectors.run_get(actor=actor, pk=pk))
 
 
 @router.get("/runs/{pk}/pairs", response=PairPage)
 def list_pairs(request: HttpRequest, pk: int, filters: Query[PairFilter]) -> PairPage:
-    linkage_run = selectors.run_get(actor=request.user, pk=pk)
-    require(request.user, "identity.review", linkage_run)
+    actor = request_actor(request)
+    linkage_run = selectors.run_get(actor=actor, pk=pk)
+    require(actor, "identity.review", linkage_run)
     if filters.decision not in selectors.DECISION_FILTERS:
         message = _("Choose which pairs: pending, unsure, same, different or all.")
         raise ServiceError(message, fields={"decision": [message]})
-    pairs = selectors.pair_queue(actor=request.user, linkage_run=linkage_run, decision=filters.decision)
-    limit = list_page_size(request.user, filters.limit)
+    pairs = selectors.pair_queue(actor=actor, linkage_run=linkage_run, decision=filters.decision)
+    limit = list_page_size(actor, filters.limit)
     page = list(pairs[filters.offset : filters.offset + limit])
-    cards = selectors.pair_cards(actor=request.user, pairs=page, linkage_run=linkage_run, action="identity.pairs_listed_api")
+    cards = selectors.pair_cards(actor=actor, pairs=page, linkage_run=linkage_run, action="identity.pairs_listed_api")
     return PairPage(count=pairs.count(), limit=limit, offset=filters.offset, items=[_pair_out(c) for c in cards])
 
 
 @router.post("/pairs/{pk}/decision", response=DecisionOut)
 def decide_pair(request: HttpRequest, pk: int, payload: DecisionIn) -> DecisionOut:
-    pair = selectors.pair_get(actor=request.user, pk=pk)
-    review.pair_decide(actor=request.user, pair=pair, decision=payload.decision, note=payload.note)
+    actor = request_actor(request)
+    pair = selectors.pair_get(actor=actor, pk=pk)
+    review.pair_decide(actor=actor, pair=pair, decision=payload.decision, note=payload.note)
     return DecisionOut(
         pair_id=pair.pk,
         decision=pair.decision,

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from sabeel.core import audit, throttle
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotSignedIn
 from sabeel.core.models import ActorKind
 from sabeel.core.permissions import can, groups_for, require, visible_field_groups
@@ -100,7 +100,7 @@ def _related() -> tuple[str, ...]:
     return ("merged__household", "survivor__household", "merged_by", "decided_by", "unmerged_by", "agreement")
 
 
-def links_visible(actor: Any, action: str = "identity.merge", *more: str) -> QuerySet[PersonLink]:
+def links_visible(actor: Actor, action: str = "identity.merge", *more: str) -> QuerySet[PersonLink]:
     """Links the actor may see: one of the two records is in a group where they may ``action``
     (or any of ``more``)."""
     who = as_actor(actor)
@@ -113,19 +113,19 @@ def links_visible(actor: Any, action: str = "identity.merge", *more: str) -> Que
     return queryset.filter(Q(merged_group_id__in=groups) | Q(survivor_group_id__in=groups))
 
 
-def link_get(*, actor: Any, pk: int) -> PersonLink:
+def link_get(*, actor: Actor, pk: int) -> PersonLink:
     try:
         return links_visible(actor).get(pk=pk)
     except PersonLink.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def merges_pending_decision(*, actor: Any) -> QuerySet[PersonLink]:
+def merges_pending_decision(*, actor: Actor) -> QuerySet[PersonLink]:
     """The merges across households waiting for a protection officer, oldest first."""
     return links_visible(actor, "consent.record").filter(state=LinkState.PENDING).order_by("created_at", "pk")
 
 
-def merges_pending(*, actor: Any) -> QuerySet[PersonLink]:
+def merges_pending(*, actor: Actor) -> QuerySet[PersonLink]:
     """Every merge still waiting (across households: for a protection officer's join or refuse)
     that the actor may see: one of its records is in a group where they may ``identity.merge`` or
     ``consent.record``; oldest first. 403 for a role with neither action anywhere. Not audited
@@ -145,7 +145,7 @@ class PersonMerges:
     also_registered_as: tuple[PersonLink, ...]
 
 
-def person_merges(*, actor: Any, individual: Individual) -> PersonMerges:
+def person_merges(*, actor: Actor, individual: Individual) -> PersonMerges:
     links = list(
         links_visible(actor, "person.view")
         .filter(Q(merged=individual) | Q(survivor=individual), state__in=[LinkState.ACTIVE, LinkState.PENDING])
@@ -155,12 +155,12 @@ def person_merges(*, actor: Any, individual: Individual) -> PersonMerges:
     return PersonMerges(merged_into=into, also_registered_as=tuple(link for link in links if link.survivor_id == individual.pk))
 
 
-def person_links(*, actor: Any, individual: Individual) -> QuerySet[PersonLink]:
+def person_links(*, actor: Actor, individual: Individual) -> QuerySet[PersonLink]:
     """Every link naming this record (merged or survivor, in every state), newest first."""
     return links_visible(actor).filter(Q(merged=individual) | Q(survivor=individual)).order_by("-created_at", "-pk")
 
 
-def merge_person_get(*, actor: Any, pk: int) -> Individual:
+def merge_person_get(*, actor: Actor, pk: int) -> Individual:
     """A record the actor may merge (``identity.merge`` in its group): 403 for a role without the
     action anywhere, 404 for a record of another group."""
     require(actor, "identity.merge")
@@ -185,7 +185,7 @@ class MergeSides:
     second_id: int
 
 
-def _sides(actor: Any, people: Iterable[Individual]) -> tuple[dict[int, Side], list[Individual]]:
+def _sides(actor: Actor, people: Iterable[Individual]) -> tuple[dict[int, Side], list[Individual]]:
     """The names and facts of the records whose names the actor may see in their group, and
     those records (each once)."""
     shown: dict[int, Individual] = {}
@@ -213,7 +213,7 @@ def _shown_by_group(shown: Iterable[Individual]) -> dict[int, list[int]]:
 
 
 def merge_sides(
-    *, actor: Any, first: Individual, second: Individual, action: str, target: Any = None, data: dict[str, Any] | None = None
+    *, actor: Actor, first: Individual, second: Individual, action: str, target: Any = None, data: dict[str, Any] | None = None
 ) -> MergeSides:
     """The two records' names and facts, read and audited: one read-log row per working group whose
     people are shown, with the ids of that group's records."""
@@ -223,7 +223,7 @@ def merge_sides(
     return MergeSides(first=sides.get(first.pk), second=sides.get(second.pk), first_id=first.pk, second_id=second.pk)
 
 
-def merges_sides(*, actor: Any, links: list[PersonLink], action: str) -> dict[int, MergeSides]:
+def merges_sides(*, actor: Actor, links: list[PersonLink], action: str) -> dict[int, MergeSides]:
     """A page of merges (a list page, ``core.throttle``), each with its two records side by side
     (merged first): read and audited with one read-log row per working group whose people are
     shown, with the ids of that group's records and the links they belong to."""

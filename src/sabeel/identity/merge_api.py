@@ -22,6 +22,7 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from sabeel.core.actors import request_actor
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import list_page_size
 from sabeel.identity import links, merges
@@ -108,36 +109,39 @@ def _out(link: PersonLink, sides: links.MergeSides | None = None) -> MergeOut:
 
 
 def _link(request: HttpRequest, pk: int, action: str = merges.MERGE_ACTION) -> PersonLink:
-    require(request.user, action)  # 403 for a role without it, before any lookup
+    actor = request_actor(request)
+    require(actor, action)  # 403 for a role without it, before any lookup
     if action == merges.MERGE_ACTION:
-        return links.link_get(actor=request.user, pk=pk)
+        return links.link_get(actor=actor, pk=pk)
     try:
-        return links.links_visible(request.user, action).get(pk=pk)
+        return links.links_visible(actor, action).get(pk=pk)
     except PersonLink.DoesNotExist as exc:
         raise Http404 from exc
 
 
 @router.post("/merges", response={201: MergeOut})
 def merge(request: HttpRequest, payload: MergeIn) -> tuple[int, MergeOut]:
-    merged = links.merge_person_get(actor=request.user, pk=payload.merged_id)
-    survivor = links.merge_person_get(actor=request.user, pk=payload.survivor_id)
-    pair = pair_get(actor=request.user, pk=payload.pair_id) if payload.pair_id is not None else None
+    actor = request_actor(request)
+    merged = links.merge_person_get(actor=actor, pk=payload.merged_id)
+    survivor = links.merge_person_get(actor=actor, pk=payload.survivor_id)
+    pair = pair_get(actor=actor, pk=payload.pair_id) if payload.pair_id is not None else None
     link = merges.merge(
-        actor=request.user, survivor=survivor, merged=merged, reason=payload.reason, pair=pair, agreement_id=payload.agreement_id
+        actor=actor, survivor=survivor, merged=merged, reason=payload.reason, pair=pair, agreement_id=payload.agreement_id
     )
-    return 201, _out(links.link_get(actor=request.user, pk=link.pk))
+    return 201, _out(links.link_get(actor=actor, pk=link.pk))
 
 
 @router.get("/merges/pending", response=PendingPage)
 def pending_merges(request: HttpRequest, page: Query[PageIn]) -> PendingPage:
-    waiting = links.merges_pending(actor=request.user)
-    limit = list_page_size(request.user, page.limit)
+    actor = request_actor(request)
+    waiting = links.merges_pending(actor=actor)
+    limit = list_page_size(actor, page.limit)
     found = list(waiting[page.offset : page.offset + limit])
-    sides = links.merges_sides(actor=request.user, links=found, action="identity.merges_pending_listed_api")
+    sides = links.merges_sides(actor=actor, links=found, action="identity.merges_pending_listed_api")
     items = [
         PendingMergeOut(
             **_out(link, sides[link.pk]).model_dump(),
-            may_decide=all(can(request.user, merges.PROTECTION_ACTION, r.household) for r in (link.merged, link.survivor)),
+            may_decide=all(can(actor, merges.PROTECTION_ACTION, r.household) for r in (link.merged, link.survivor)),
         )
         for link in found
     ]
@@ -146,9 +150,10 @@ def pending_merges(request: HttpRequest, page: Query[PageIn]) -> PendingPage:
 
 @router.get("/merges/{pk}", response=MergeOut)
 def get_merge(request: HttpRequest, pk: int) -> MergeOut:
+    actor = request_actor(request)
     link = _link(request, pk)
     sides = links.merge_sides(
-        actor=request.user, first=link.merged, second=link.survivor, action="identity.merge_viewed_api", target=link,
+        actor=actor, first=link.merged, second=link.survivor, action="identity.merge_viewed_api", target=link,
         data={"link_id": link.pk},
     )  # fmt: skip
     return _out(link, sides)
@@ -156,13 +161,15 @@ def get_merge(request: HttpRequest, pk: int) -> MergeOut:
 
 @router.post("/merges/{pk}/decision", response=MergeOut)
 def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> MergeOut:
+    actor = request_actor(request)
     link = _link(request, pk, merges.PROTECTION_ACTION)
-    done = merges.merge_decide(actor=request.user, link=link, decision=payload.decision, reason=payload.reason)
-    return _out(links.links_visible(request.user, merges.PROTECTION_ACTION).get(pk=done.pk))
+    done = merges.merge_decide(actor=actor, link=link, decision=payload.decision, reason=payload.reason)
+    return _out(links.links_visible(actor, merges.PROTECTION_ACTION).get(pk=done.pk))
 
 
 @router.post("/merges/{pk}/unmerge", response=MergeOut)
 def unmerge(request: HttpRequest, pk: int, payload: UnmergeIn) -> MergeOut:
+    actor = request_actor(request)
     link = _link(request, pk)
-    done = merges.unmerge(actor=request.user, link=link, reason=payload.reason)
-    return _out(links.link_get(actor=request.user, pk=done.pk))
+    done = merges.unmerge(actor=actor, link=link, reason=payload.reason)
+    return _out(links.link_get(actor=actor, pk=done.pk))

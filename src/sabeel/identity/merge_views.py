@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.views_helpers import staff_view
@@ -90,6 +90,7 @@ def _propose(
     request: HttpRequest, first: Individual, second: Individual, *, pair: CandidatePair | None, template: str, extra: dict[str, Any]
 ) -> HttpResponse:
     """The two records side by side with the form; on a valid POST, the merge."""
+    actor = request_actor(request)
     agreements = [*links.merge_agreements(merged=first, survivor=second), *links.merge_agreements(merged=second, survivor=first)]
     form = MergeForm(request.POST if request.POST.get("step") == "merge" else None, agreements=agreements)
     if pair is not None and pair.decision != Decision.SAME and form.is_bound:
@@ -98,7 +99,7 @@ def _propose(
         survivor, merged = (first, second) if form.cleaned_data["survivor"] == "first" else (second, first)
         try:
             link = merges.merge(
-                actor=request.user, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"], pair=pair,
+                actor=actor, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"], pair=pair,
                 agreement_id=form.cleaned_data.get("agreement"),
             )  # fmt: skip
         except ServiceError as error:
@@ -110,7 +111,7 @@ def _propose(
                 messages.success(request, _("The two records are merged: the surviving record is the person's identity."))
             return redirect("identity:merge_detail", pk=link.pk)
     sides = links.merge_sides(
-        actor=request.user, first=first, second=second, action="identity.merge_pair_viewed", target=pair or first,
+        actor=actor, first=first, second=second, action="identity.merge_pair_viewed", target=pair or first,
         data={"pair_id": pair.pk if pair else None},
     )  # fmt: skip
     context = {
@@ -128,12 +129,13 @@ def _propose(
 @require_http_methods(["GET", "POST"])
 def merge_confirm(request: HttpRequest, pair: int) -> HttpResponse:
     """From a review pair decided "same person": merge its two records."""
-    require(request.user, merges.MERGE_ACTION)
-    found = selectors.pair_get(actor=request.user, pk=pair)
+    actor = request_actor(request)
+    require(actor, merges.MERGE_ACTION)
+    found = selectors.pair_get(actor=actor, pk=pair)
     if found.right_individual_id is None:
         raise Http404  # a row of an uploaded list is not a record to merge
-    first = links.merge_person_get(actor=request.user, pk=found.left_id)
-    second = links.merge_person_get(actor=request.user, pk=found.right_individual_id)
+    first = links.merge_person_get(actor=actor, pk=found.left_id)
+    second = links.merge_person_get(actor=actor, pk=found.right_individual_id)
     evidence = selectors._evidence(found)
     return _propose(
         request, first, second, pair=found, template="identity/merge_confirm.html",
@@ -145,11 +147,12 @@ def merge_confirm(request: HttpRequest, pair: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def merge_person(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's merges: their link history, and a merge with another record proposed."""
-    person = links.merge_person_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    person = links.merge_person_get(actor=actor, pk=pk)
     other_form = OtherRecordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and other_form.is_valid():
         try:
-            other = links.merge_person_get(actor=request.user, pk=other_form.cleaned_data["other"])
+            other = links.merge_person_get(actor=actor, pk=other_form.cleaned_data["other"])
         except Http404:
             other_form.add_error("other", _("No record with this number that you may merge."))
         else:
@@ -160,9 +163,9 @@ def merge_person(request: HttpRequest, pk: int) -> HttpResponse:
                     request, person, other, pair=None, template="identity/merge_confirm.html",
                     extra={"person": person, "other_id": other.pk},
                 )  # fmt: skip
-    history = list(links.person_links(actor=request.user, individual=person))
+    history = list(links.person_links(actor=actor, individual=person))
     sides = links.merge_sides(
-        actor=request.user, first=person, second=person, action="identity.merge_person_viewed", target=person,
+        actor=actor, first=person, second=person, action="identity.merge_person_viewed", target=person,
         data={"link_ids": [link.pk for link in history]},
     )  # fmt: skip
     return render(
@@ -179,7 +182,7 @@ def merge_person(request: HttpRequest, pk: int) -> HttpResponse:
 def _link(request: HttpRequest, pk: int) -> PersonLink:
     """A link the actor may see (``identity.merge`` or, for the decision, ``consent.record`` in the
     group of either record): 403 for a role with neither, 404 for another group's."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     if not (can(actor, merges.MERGE_ACTION) or can(actor, merges.PROTECTION_ACTION)):
         require(actor, merges.MERGE_ACTION)
     for action in (merges.MERGE_ACTION, merges.PROTECTION_ACTION):
@@ -191,7 +194,7 @@ def _link(request: HttpRequest, pk: int) -> PersonLink:
 
 
 def _detail_context(request: HttpRequest, link: PersonLink, **forms_: Any) -> dict[str, Any]:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     may_decide = link.state == LinkState.PENDING and all(
         can(actor, merges.PROTECTION_ACTION, record.household) for record in (link.merged, link.survivor)
     )
@@ -199,7 +202,7 @@ def _detail_context(request: HttpRequest, link: PersonLink, **forms_: Any) -> di
         can(actor, merges.MERGE_ACTION, record.household) for record in (link.merged, link.survivor)
     )
     sides = links.merge_sides(
-        actor=request.user, first=link.merged, second=link.survivor, action="identity.merge_viewed", target=link,
+        actor=actor, first=link.merged, second=link.survivor, action="identity.merge_viewed", target=link,
         data={"link_id": link.pk},
     )  # fmt: skip
     return {
@@ -238,13 +241,14 @@ def _after(request: HttpRequest, link: PersonLink, form_name: str, form: forms.F
 @require_POST
 def merge_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """A protection officer's join or refuse for a merge across households."""
-    require(request.user, merges.PROTECTION_ACTION)
+    actor = request_actor(request)
+    require(actor, merges.PROTECTION_ACTION)
     link = _link(request, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
             link = merges.merge_decide(
-                actor=request.user, link=link, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
+                actor=actor, link=link, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
             )
         except ServiceError as error:
             _errors(form, error)
@@ -256,12 +260,13 @@ def merge_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merge_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     """End a merge: everything reads again as it did before it."""
-    require(request.user, merges.MERGE_ACTION)
+    actor = request_actor(request)
+    require(actor, merges.MERGE_ACTION)
     link = _link(request, pk)
     form = UnmergeForm(request.POST)
     if form.is_valid():
         try:
-            link = merges.unmerge(actor=request.user, link=link, reason=form.cleaned_data["reason"])
+            link = merges.unmerge(actor=actor, link=link, reason=form.cleaned_data["reason"])
         except ServiceError as error:
             _errors(form, error)
     return _after(request, link, "unmerge_form", form, _("The merge is undone: both records read again as two people."))
@@ -270,6 +275,7 @@ def merge_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def merge_decisions(request: HttpRequest) -> HttpResponse:
     """The merges across households waiting for a protection officer's family decision."""
-    require(request.user, merges.PROTECTION_ACTION)
-    waiting = list(links.merges_pending_decision(actor=request.user)[:100])
+    actor = request_actor(request)
+    require(actor, merges.PROTECTION_ACTION)
+    waiting = list(links.merges_pending_decision(actor=actor)[:100])
     return render(request, "identity/merge_decisions.html", {"waiting": waiting})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.roles import FieldGroup
@@ -62,13 +62,13 @@ def _record_ids(link: PersonLink) -> dict[str, Any]:
     }
 
 
-def _record(actor: Any, action: str, link: PersonLink, **extra: Any) -> None:
+def _record(actor: Actor, action: str, link: PersonLink, **extra: Any) -> None:
     """One audit row in the working group of each record (ids and codes only, never the reasons)."""
     for group_id in sorted(link.groups()):
         audit.record(actor=actor, action=action, target=link, data={**_record_ids(link), **extra}, working_group_id=group_id)
 
 
-def _share(actor: Any, *, merged: Individual, survivor: Individual, agreement_id: int | None) -> tuple[Any, int]:
+def _share(actor: Actor, *, merged: Individual, survivor: Individual, agreement_id: int | None) -> tuple[Any, int]:
     """A merge across working groups discloses the merged record to the survivor's group: only under
     an active agreement of the merged record's group covering it; the share is logged."""
     who = as_actor(actor)
@@ -122,7 +122,7 @@ def _snapshot(person: Individual) -> dict[str, Any]:
 @transaction.atomic
 def merge(
     *,
-    actor: Any,
+    actor: Actor,
     survivor: Individual,
     merged: Individual,
     reason: str,
@@ -191,7 +191,7 @@ def merge(
 
 
 @transaction.atomic
-def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) -> PersonLink:
+def merge_decide(*, actor: Actor, link: PersonLink, decision: str, reason: str) -> PersonLink:
     """A protection officer's decision on a merge across households: ``join`` (the person belongs to
     the surviving record's household and the other household is split from them; the merge takes
     effect) or ``refuse`` (the merge is not made). Needs ``consent.record`` for both households.
@@ -229,7 +229,7 @@ def merge_decide(*, actor: Any, link: PersonLink, decision: str, reason: str) ->
 
 
 @transaction.atomic
-def unmerge(*, actor: Any, link: PersonLink, reason: str) -> PersonLink:
+def unmerge(*, actor: Actor, link: PersonLink, reason: str) -> PersonLink:
     """Undo a merge (in effect or pending): the link ends, and every read is again what it was
     before the merge. Needs ``identity.merge`` in the groups of both records."""
     text = _reason(reason)

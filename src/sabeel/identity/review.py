@@ -11,14 +11,12 @@ Deciding "same" merges nothing: the merge is its own step (``identity:merge_conf
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.identity.models import CandidatePair, Decision, PairDecision
@@ -30,7 +28,7 @@ NOTE_MAX = 500
 
 
 @transaction.atomic
-def pair_decide(*, actor: Any, pair: CandidatePair, decision: str, note: str = "") -> PairDecision:
+def pair_decide(*, actor: Actor, pair: CandidatePair, decision: str, note: str = "") -> PairDecision:
     """Record ``decision`` (``same``, ``different`` or ``unsure``) on ``pair`` and return it."""
     require(actor, "identity.review", pair.linkage_run)
     who = as_actor(actor)

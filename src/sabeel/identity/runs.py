@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sabeel.core import audit, runs
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.models import RUN_FINISHED
 from sabeel.core.permissions import can, require
@@ -193,7 +193,7 @@ def _backend() -> str:
     return str(getattr(django_settings, "IDENTITY_LINKAGE_BACKEND", linkage.Backend.DUCKDB.value))
 
 
-def _check_group(actor: Any, working_group: WorkingGroup) -> None:
+def _check_group(actor: Actor, working_group: WorkingGroup) -> None:
     require(actor, "identity.run", working_group)
     if as_actor(actor).user is None:
         raise ServiceError(_("A duplicate run is started by a signed-in officer."))
@@ -218,7 +218,7 @@ def active_run(working_group_id: int) -> LinkageRun | None:
 
 
 def _create(
-    *, actor: Any, working_group: WorkingGroup, kind: RunKind, file_name: str = "", payload: bytes | None = None
+    *, actor: Actor, working_group: WorkingGroup, kind: RunKind, file_name: str = "", payload: bytes | None = None
 ) -> LinkageRun:
     from sabeel.identity.tasks import linkage_run_task
 
@@ -252,7 +252,7 @@ def _enqueue(task: Any, pk: int) -> None:
     LinkageRun.objects.filter(pk=pk, task_id="").update(task_id=str(getattr(result, "id", ""))[:64])
 
 
-def registry_run_start(*, actor: Any, working_group: WorkingGroup) -> LinkageRun:
+def registry_run_start(*, actor: Actor, working_group: WorkingGroup) -> LinkageRun:
     """Queue a duplicate run over the whole registry of ``working_group`` and return it."""
     _check_group(actor, working_group)
     count = records.registry_count(working_group.pk)
@@ -261,7 +261,7 @@ def registry_run_start(*, actor: Any, working_group: WorkingGroup) -> LinkageRun
     return _create(actor=actor, working_group=working_group, kind=RunKind.REGISTRY)
 
 
-def list_run_start(*, actor: Any, working_group: WorkingGroup, file_name: str, content: bytes) -> LinkageRun:
+def list_run_start(*, actor: Actor, working_group: WorkingGroup, file_name: str, content: bytes) -> LinkageRun:
     """Queue a run of an uploaded list (CSV or .xlsx bytes) against the registry of
     ``working_group``. A file that cannot be read or lacks the name columns raises
     ``ServiceError`` (field ``file``) and queues nothing; row problems are the run's report."""
@@ -527,11 +527,11 @@ def _work(linkage_run: LinkageRun, run: Run) -> None:
         )
 
 
-def may_run(actor: Any, working_group: WorkingGroup) -> bool:
+def may_run(actor: Actor, working_group: WorkingGroup) -> bool:
     return can(actor, "identity.run", working_group)
 
 
-def run_stop(*, actor: Any, linkage_run: LinkageRun) -> bool:
+def run_stop(*, actor: Actor, linkage_run: LinkageRun) -> bool:
     """Stop a queued or running run (``identity.run`` in its group): a queued run never starts, a
     running one stops at its next progress report and stores no pair. ``False`` when it had
     already finished. Audited with ids."""

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit, throttle
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotSignedIn
 from sabeel.core.permissions import can, get_visible, groups_for, visible_field_groups
 from sabeel.core.roles import FieldGroup
@@ -131,16 +131,16 @@ def level_label(level: str) -> str:
     return level
 
 
-def _groups(actor: Any) -> set[int]:
+def _groups(actor: Actor) -> set[int]:
     return groups_for(actor, "identity.run") | groups_for(actor, "identity.review")
 
 
-def run_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
+def run_groups(*, actor: Actor) -> QuerySet[WorkingGroup]:
     """The working groups where the actor may start a run."""
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "identity.run")).order_by("code")
 
 
-def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
+def run_list(*, actor: Actor) -> QuerySet[LinkageRun]:
     """The runs of the actor's groups, newest first (no names: not audited)."""
     return (
         LinkageRun.objects.filter(working_group_id__in=_groups(actor))
@@ -153,7 +153,7 @@ def run_list(*, actor: Any) -> QuerySet[LinkageRun]:
     )
 
 
-def pending_review(*, actor: Any, working_group: WorkingGroup) -> dict[str, Any] | None:
+def pending_review(*, actor: Actor, working_group: WorkingGroup) -> dict[str, Any] | None:
     """For the home page: how many pairs of the group's finished runs wait for a decision, and the
     newest run that has some (``run_id``); ``None`` when the actor may not review in the group.
     Counts only, no names: not audited."""
@@ -166,7 +166,7 @@ def pending_review(*, actor: Any, working_group: WorkingGroup) -> dict[str, Any]
     return {"pending": waiting.count(), "run_id": latest}
 
 
-def _require_any(actor: Any) -> None:
+def _require_any(actor: Actor) -> None:
     """403 for a role that may neither run nor review anywhere (404 is for another group's row)."""
     if not as_actor(actor).is_authenticated:
         raise NotSignedIn
@@ -176,7 +176,7 @@ def _require_any(actor: Any) -> None:
         raise NotPermitted
 
 
-def run_get(*, actor: Any, pk: int) -> LinkageRun:
+def run_get(*, actor: Actor, pk: int) -> LinkageRun:
     """One run of the actor's groups (404 for another group's)."""
     _require_any(actor)
     run = (
@@ -197,7 +197,7 @@ def _ordered(pairs: QuerySet[CandidatePair]) -> QuerySet[CandidatePair]:
     return pairs.annotate(band_rank=band_rank).order_by("band_rank", "uncertainty", "-match_weight", "pk")
 
 
-def pair_queue(*, actor: Any, linkage_run: LinkageRun, decision: str = "pending") -> QuerySet[CandidatePair]:
+def pair_queue(*, actor: Actor, linkage_run: LinkageRun, decision: str = "pending") -> QuerySet[CandidatePair]:
     """The pairs of a run to review, in queue order (see the module's docstring); ``decision``
     one of ``DECISION_FILTERS``. Not yet audited: ``pair_cards`` reads and audits a page."""
     get_visible(actor, LinkageRun.objects.all(), "identity.review", pk=linkage_run.pk)
@@ -207,7 +207,7 @@ def pair_queue(*, actor: Any, linkage_run: LinkageRun, decision: str = "pending"
     return _ordered(pairs)
 
 
-def pair_get(*, actor: Any, pk: int, action: str = "identity.review") -> CandidatePair:
+def pair_get(*, actor: Actor, pk: int, action: str = "identity.review") -> CandidatePair:
     """One pair of the actor's groups (404 for another group's). Not audited here."""
     _require_any(actor)
     return get_visible(actor, CandidatePair.objects.select_related("linkage_run", "linkage_run__working_group"), action, pk=pk)
@@ -404,7 +404,7 @@ def merge_url(pair: CandidatePair) -> str | None:
 
 
 def pair_cards(
-    *, actor: Any, pairs: list[CandidatePair], linkage_run: LinkageRun, action: str = "identity.pairs_listed", is_list: bool = True
+    *, actor: Actor, pairs: list[CandidatePair], linkage_run: LinkageRun, action: str = "identity.pairs_listed", is_list: bool = True
 ) -> list[PairCard]:
     """The pairs with both records side by side, read and audited: one read-log row naming the
     people and list rows shown (the page's pairs in ``pair_ids``)."""

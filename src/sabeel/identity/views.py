@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.permissions import can
 from sabeel.core.views_helpers import staff_view
@@ -46,7 +46,7 @@ def _shown(cards: list[selectors.PairCard]) -> list[selectors.PairCard]:
 
 
 def _require_any(request: HttpRequest) -> None:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     if not (can(actor, "identity.run") or can(actor, "identity.review")):
         raise NotPermitted
 
@@ -62,7 +62,8 @@ def _put_errors(form: Any, error: ServiceError) -> None:
 
 
 def _forms(request: HttpRequest, **bound: Any) -> dict[str, Any]:
-    groups = list(selectors.run_groups(actor=request.user))
+    actor = request_actor(request)
+    groups = list(selectors.run_groups(actor=actor))
     return {
         "registry_form": bound.get("registry_form") or RegistryRunForm(groups=groups),
         "list_form": bound.get("list_form") or ListRunForm(groups=groups),
@@ -72,8 +73,9 @@ def _forms(request: HttpRequest, **bound: Any) -> dict[str, Any]:
 
 @staff_view
 def run_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
     _require_any(request)
-    runs = list(selectors.run_list(actor=request.user)[:50])
+    runs = list(selectors.run_list(actor=actor)[:50])
     return render(request, "identity/run_list.html", {"runs": runs, **_forms(request)})
 
 
@@ -81,19 +83,20 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_start(request: HttpRequest) -> HttpResponse:
     """Start a run over the whole registry of a working group."""
-    groups = list(selectors.run_groups(actor=request.user))
+    actor = request_actor(request)
+    groups = list(selectors.run_groups(actor=actor))
     if not groups:
         raise NotPermitted
     form = RegistryRunForm(request.POST, groups=groups)
     if form.is_valid():
         try:
-            linkage_run = run_services.registry_run_start(actor=request.user, working_group=form.cleaned_data["working_group"])
+            linkage_run = run_services.registry_run_start(actor=actor, working_group=form.cleaned_data["working_group"])
         except ServiceError as error:
             _put_errors(form, error)
         else:
             messages.success(request, _("The duplicate run is queued; this page follows its progress."))
             return redirect("identity:run_detail", pk=linkage_run.pk)
-    runs = list(selectors.run_list(actor=request.user)[:50])
+    runs = list(selectors.run_list(actor=actor)[:50])
     return render(request, "identity/run_list.html", {"runs": runs, **_forms(request, registry_form=form)}, status=400)
 
 
@@ -101,7 +104,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def list_upload(request: HttpRequest) -> HttpResponse:
     """Upload a list of people to compare with the registry of a working group."""
-    groups = list(selectors.run_groups(actor=request.user))
+    actor = request_actor(request)
+    groups = list(selectors.run_groups(actor=actor))
     if not groups:
         raise NotPermitted
     form = ListRunForm(request.POST or None, request.FILES or None, groups=groups)
@@ -112,7 +116,7 @@ def list_upload(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 linkage_run = run_services.list_run_start(
-                    actor=request.user,
+                    actor=actor,
                     working_group=form.cleaned_data["working_group"],
                     file_name=upload.name or "",
                     content=upload.read(),
@@ -135,6 +139,7 @@ def _report(linkage_run: LinkageRun) -> list[dict[str, Any]]:
 
 
 def _run_context(request: HttpRequest, linkage_run: LinkageRun) -> dict[str, Any]:
+    actor = request_actor(request)
     return {
         "linkage_run": linkage_run,
         "run": linkage_run.run,
@@ -142,21 +147,23 @@ def _run_context(request: HttpRequest, linkage_run: LinkageRun) -> dict[str, Any
         "stage": run_services.stage_label(linkage_run.stage),
         "report": _report(linkage_run) if linkage_run.run.is_finished else [],
         "poll_url": reverse("identity:run_progress", kwargs={"pk": linkage_run.pk}),
-        "may_review": can(as_actor(request.user), "identity.review", linkage_run),
-        "may_stop": not linkage_run.run.is_finished and can(as_actor(request.user), "identity.run", linkage_run.working_group),
+        "may_review": can(actor, "identity.review", linkage_run),
+        "may_stop": not linkage_run.run.is_finished and can(actor, "identity.run", linkage_run.working_group),
     }
 
 
 @staff_view
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    linkage_run = selectors.run_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    linkage_run = selectors.run_get(actor=actor, pk=pk)
     return render(request, "identity/run_detail.html", _run_context(request, linkage_run))
 
 
 @staff_view
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's status block (polled every 2 seconds while the run works)."""
-    linkage_run = selectors.run_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    linkage_run = selectors.run_get(actor=actor, pk=pk)
     return render(request, "identity/run_detail.html#status", _run_context(request, linkage_run))
 
 
@@ -164,8 +171,9 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a queued or running run (``identity.run``)."""
-    linkage_run = selectors.run_get(actor=request.user, pk=pk)
-    if run_services.run_stop(actor=request.user, linkage_run=linkage_run):
+    actor = request_actor(request)
+    linkage_run = selectors.run_get(actor=actor, pk=pk)
+    if run_services.run_stop(actor=actor, linkage_run=linkage_run):
         messages.success(request, _("The run is stopped; it stores no pair."))
     else:
         messages.error(request, _("The run had already finished."))
@@ -175,13 +183,14 @@ def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 def pair_queue(request: HttpRequest, pk: int) -> HttpResponse:
     """The review queue of one run: a page of pairs side by side, uncertain first."""
-    linkage_run = selectors.run_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    linkage_run = selectors.run_get(actor=actor, pk=pk)
     decision = request.GET.get("decision", "pending")
     if decision not in selectors.DECISION_FILTERS:
         decision = "pending"
-    pairs = selectors.pair_queue(actor=request.user, linkage_run=linkage_run, decision=decision)
+    pairs = selectors.pair_queue(actor=actor, linkage_run=linkage_run, decision=decision)
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = _shown(selectors.pair_cards(actor=request.user, pairs=list(page.object_list), linkage_run=linkage_run))
+    cards = _shown(selectors.pair_cards(actor=actor, pairs=list(page.object_list), linkage_run=linkage_run))
     return render(
         request,
         "identity/pair_queue.html",
@@ -210,10 +219,11 @@ def _filter_label(name: str) -> str:
 @staff_view
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One pair side by side, with the history of its decisions."""
-    pair = selectors.pair_get(actor=request.user, pk=pk)
-    linkage_run = selectors.run_get(actor=request.user, pk=pair.linkage_run_id)
+    actor = request_actor(request)
+    pair = selectors.pair_get(actor=actor, pk=pk)
+    linkage_run = selectors.run_get(actor=actor, pk=pair.linkage_run_id)
     cards = _shown(
-        selectors.pair_cards(actor=request.user, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False)
+        selectors.pair_cards(actor=actor, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False)
     )
     return render(
         request,
@@ -233,12 +243,13 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pair_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a decision; htmx gets the pair's card back, a plain form goes back to the queue."""
-    pair = selectors.pair_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    pair = selectors.pair_get(actor=actor, pk=pk)
     form = DecisionForm(request.POST)
     error = ""
     if form.is_valid():
         try:
-            decide(actor=request.user, pair=pair, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
+            decide(actor=actor, pair=pair, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
         except ServiceError as exc:
             error = exc.message
     else:
@@ -247,9 +258,9 @@ def pair_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         next_url = reverse("identity:pair_queue", kwargs={"pk": pair.linkage_run_id})
     if _htmx(request):
-        linkage_run = selectors.run_get(actor=request.user, pk=pair.linkage_run_id)
+        linkage_run = selectors.run_get(actor=actor, pk=pair.linkage_run_id)
         cards = _shown(
-            selectors.pair_cards(actor=request.user, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False)
+            selectors.pair_cards(actor=actor, pairs=[pair], linkage_run=linkage_run, action="identity.pair_viewed", is_list=False)
         )
         # The evidence stays as the page showed it: open on the pair's own page, folded in the queue.
         evidence_open = next_url.startswith(reverse("identity:pair_detail", kwargs={"pk": pair.pk}))

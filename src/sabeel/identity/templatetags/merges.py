@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from sabeel.core.actors import request_actor
 from sabeel.core.permissions import can
 from sabeel.identity.models import LinkState, PersonLink
 
@@ -47,5 +48,7 @@ def merge_badge(merges: Any, member_id: int) -> SafeString | str:
 @register.simple_tag(takes_context=True)
 def may_decide_merges(context: dict[str, Any]) -> bool:
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and can(user, "consent.record"))
+    if request is None:
+        return False
+    actor = request_actor(request)
+    return actor.is_authenticated and can(actor, "consent.record")
