@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from sabeel.consent import reason_display, selectors, services
 from sabeel.consent.eligibility import HouseholdEligibility, household_eligibility
 from sabeel.consent.models import CounsellingSession, FollowUp, ReturnConsent, ReturnProgramme, Withdrawal
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 
 router = Router(tags=["consent"])
@@ -231,19 +232,22 @@ def _package(pk: int | None) -> Any:
 
 @router.get("/programmes", response=list[ProgrammeOut])
 def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_programme(p) for p in selectors.programme_list(actor=request.user)]
+    actor = request_actor(request)
+    return [_programme(p) for p in selectors.programme_list(actor=actor)]
 
 
 @router.get("/programmes/{pk}", response=ProgrammeOut)
 def get_programme(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _programme(selectors.programme_get(actor=request.user, pk=pk))
+    actor = request_actor(request)
+    return _programme(selectors.programme_get(actor=actor, pk=pk))
 
 
 @router.patch("/programmes/{pk}", response=ProgrammeOut)
 def update_programme(request: HttpRequest, pk: int, payload: ProgrammePatch) -> dict[str, Any]:
-    programme = selectors.programme_get(actor=request.user, pk=pk, action="workgroup.manage")
+    actor = request_actor(request)
+    programme = selectors.programme_get(actor=actor, pk=pk, action="workgroup.manage")
     changes = {k: getattr(payload, k) for k in payload.model_fields_set if getattr(payload, k) is not None}
-    return _programme(services.programme_update(actor=request.user, programme=programme, changes=changes))
+    return _programme(services.programme_update(actor=actor, programme=programme, changes=changes))
 
 
 # --- consents, withdrawals, counselling -----------------------------------------------------------------
@@ -251,17 +255,19 @@ def update_programme(request: HttpRequest, pk: int, payload: ProgrammePatch) -> 
 
 @router.get("/households/{pk}/consents", response=list[ConsentOut])
 def list_consents(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
-    rows = list(selectors.consent_list(actor=request.user, household=household))
-    selectors.records_listed(actor=request.user, household=household, action="consent.consents_listed", rows=rows)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
+    rows = list(selectors.consent_list(actor=actor, household=household))
+    selectors.records_listed(actor=actor, household=household, action="consent.consents_listed", rows=rows)
     return [_consent(c) for c in rows]
 
 
 @router.post("/individuals/{pk}/consents", response={201: ConsentOut})
 def record_consent(request: HttpRequest, pk: int, payload: ConsentIn) -> tuple[int, dict[str, Any]]:
-    person = selectors.individual_get(actor=request.user, pk=pk, action="consent.record")
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk, action="consent.record")
     consent = services.consent_record(
-        actor=request.user,
+        actor=actor,
         individual=person,
         free=payload.free,
         informed=payload.informed,
@@ -275,36 +281,40 @@ def record_consent(request: HttpRequest, pk: int, payload: ConsentIn) -> tuple[i
 
 @router.get("/households/{pk}/withdrawals", response=list[WithdrawalOut])
 def list_withdrawals(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
-    rows = list(selectors.withdrawal_list(actor=request.user, household=household))
-    selectors.records_listed(actor=request.user, household=household, action="consent.withdrawals_listed", rows=rows)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
+    rows = list(selectors.withdrawal_list(actor=actor, household=household))
+    selectors.records_listed(actor=actor, household=household, action="consent.withdrawals_listed", rows=rows)
     return [_withdrawal(w) for w in rows]
 
 
 @router.post("/individuals/{pk}/withdrawals", response={201: WithdrawalOut})
 def record_withdrawal(request: HttpRequest, pk: int, payload: WithdrawalIn) -> tuple[int, dict[str, Any]]:
-    person = selectors.individual_get(actor=request.user, pk=pk, action="consent.withdraw")
-    withdrawal = services.consent_withdraw(actor=request.user, individual=person, channel=payload.channel, at=payload.at)
+    actor = request_actor(request)
+    person = selectors.individual_get(actor=actor, pk=pk, action="consent.withdraw")
+    withdrawal = services.consent_withdraw(actor=actor, individual=person, channel=payload.channel, at=payload.at)
     return 201, _withdrawal(withdrawal)
 
 
 @router.get("/households/{pk}/counselling", response=list[CounsellingOut])
 def list_counselling(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as=None)
-    rows = list(selectors.counselling_list(actor=request.user, household=household))
-    selectors.records_listed(actor=request.user, household=household, action="consent.counselling_listed", rows=rows)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as=None)
+    rows = list(selectors.counselling_list(actor=actor, household=household))
+    selectors.records_listed(actor=actor, household=household, action="consent.counselling_listed", rows=rows)
     return [_session(s) for s in rows]
 
 
 @router.post("/households/{pk}/counselling", response={201: CounsellingOut})
 def record_counselling(request: HttpRequest, pk: int, payload: CounsellingIn) -> tuple[int, dict[str, Any]]:
-    household = selectors.household_get(actor=request.user, pk=pk, action="consent.record", audit_as=None)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, action="consent.record", audit_as=None)
     attendees = list(household.members.filter(pk__in=payload.attendees))
     if len(attendees) != len(set(payload.attendees)):
         message = _("Some attendees are not members of the household.")
         raise ServiceError(message, fields={"attendees": [message]})
     session = services.counselling_record(
-        actor=request.user,
+        actor=actor,
         household=household,
         held_on=payload.held_on,
         language=payload.language,
@@ -320,13 +330,14 @@ def record_counselling(request: HttpRequest, pk: int, payload: CounsellingIn) ->
 
 @router.get("/households/{pk}/eligibility", response=EligibilityOut)
 def get_eligibility(request: HttpRequest, pk: int, query: Query[EligibilityQuery]) -> dict[str, Any]:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as="consent.eligibility_viewed")
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as="consent.eligibility_viewed")
     if query.on and query.departure_on and query.departure_on < query.on:
         message = _("The departure cannot be before the day assessed.")
         raise ServiceError(message, fields={"departure_on": [message]})
     answer = household_eligibility(household=household, on=query.on, departure_on=query.departure_on)
     # Reasons that reveal specific needs read neutrally for roles without that field group.
-    return _eligibility(reason_display.eligibility_for(actor=request.user, household=household, eligibility=answer))
+    return _eligibility(reason_display.eligibility_for(actor=actor, household=household, eligibility=answer))
 
 
 # --- follow-ups -------------------------------------------------------------------------------------------------
@@ -334,13 +345,15 @@ def get_eligibility(request: HttpRequest, pk: int, query: Query[EligibilityQuery
 
 @router.get("/follow-ups", response=FollowUpPage)
 def list_follow_ups(request: HttpRequest, query: Query[FollowUpQuery]) -> dict[str, Any]:
+    actor = request_actor(request)
     page, count = selectors.follow_up_page(  # 429 past the paging limit
-        actor=request.user, include_closed=query.include_closed, offset=query.offset, limit=query.limit
+        actor=actor, include_closed=query.include_closed, offset=query.offset, limit=query.limit
     )
     return {"count": count, "items": [_follow_up(f) for f in page]}
 
 
 @router.post("/follow-ups/{pk}/close", response=FollowUpOut)
 def close_follow_up(request: HttpRequest, pk: int, payload: FollowUpCloseIn) -> dict[str, Any]:
-    follow_up = selectors.follow_up_get(actor=request.user, pk=pk)
-    return _follow_up(services.follow_up_close(actor=request.user, follow_up=follow_up, outcome=payload.outcome))
+    actor = request_actor(request)
+    follow_up = selectors.follow_up_get(actor=actor, pk=pk)
+    return _follow_up(services.follow_up_close(actor=actor, follow_up=follow_up, outcome=payload.outcome))

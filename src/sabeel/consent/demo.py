@@ -4,12 +4,12 @@ conditions, so that counselling, consent and eligibility can be tried in `make d
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sabeel.conditions.models import AreaCondition, ConditionStatus, Threshold
 from sabeel.conditions.services import area_condition_record
 from sabeel.consent.models import ReturnProgramme
 from sabeel.consent.services import programme_create
+from sabeel.core.actors import Actor
 from sabeel.geo.models import AdminUnit
 from sabeel.workgroups.models import WorkingGroup
 
@@ -55,7 +55,7 @@ CONDITIONS = [
 ]
 
 
-def demo_voluntariness_load(*, actor: Any) -> str:
+def demo_voluntariness_load(*, actor: Actor) -> str:
     """Idempotent: programmes and conditions that exist already are left alone."""
     lines = []
     for code, (name, name_ar) in PROGRAMMES.items():

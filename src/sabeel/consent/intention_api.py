@@ -23,6 +23,7 @@ from sabeel.consent import intention_import as importer
 from sabeel.consent import intentions
 from sabeel.consent.intentions import ReturnObstacle, ReturnReason
 from sabeel.consent.models import Answer, DecisionMaker, ReturnIntention
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.runs import Run, RunStatus
@@ -131,15 +132,17 @@ def _import_out(run: Run) -> ImportOut:
 
 @router.get("/households/{pk}/intentions", response=list[IntentionOut])
 def list_intentions(request: HttpRequest, pk: int) -> list[ReturnIntention]:
-    household = household_get(actor=request.user, pk=pk, audit_as="person.viewed")
-    return list(intentions.intention_list(actor=request.user, household=household))
+    actor = request_actor(request)
+    household = household_get(actor=actor, pk=pk, audit_as="person.viewed")
+    return list(intentions.intention_list(actor=actor, household=household))
 
 
 @router.post("/households/{pk}/intentions", response={201: IntentionOut})
 def record_intention(request: HttpRequest, pk: int, payload: IntentionIn) -> tuple[int, ReturnIntention]:
-    household = household_get(actor=request.user, pk=pk, action="person.update", audit_as=None)
+    actor = request_actor(request)
+    household = household_get(actor=actor, pk=pk, action="person.update", audit_as=None)
     intention = intentions.intention_record(
-        actor=request.user,
+        actor=actor,
         household=household,
         hopes_to_return=str(payload.hopes_to_return.value),
         intends_within_12_months=str(payload.intends_within_12_months.value),
@@ -154,8 +157,9 @@ def record_intention(request: HttpRequest, pk: int, payload: IntentionIn) -> tup
 
 
 def _import_group(request: HttpRequest, wanted: int | None) -> Any:
-    require(request.user, "person.update")
-    groups = list(intentions.import_groups(actor=request.user))
+    actor = request_actor(request)
+    require(actor, "person.update")
+    groups = list(intentions.import_groups(actor=actor))
     if wanted is None and len(groups) == 1:
         return groups[0]
     for group in groups:
@@ -171,16 +175,18 @@ def _import_group(request: HttpRequest, wanted: int | None) -> Any:
 def import_intentions(
     request: HttpRequest, file: File[UploadedFile], working_group: Form[int | None] = None
 ) -> tuple[int, ImportOut]:
+    actor = request_actor(request)
     group = _import_group(request, working_group)
     if file.size is not None and file.size > importer.MAX_BYTES:
         message = importer.problem_message({"problem": "file_too_large"})
         raise ServiceError(message, fields={"file": [message]}, code="file_refused")
     run = importer.intention_import_start(
-        actor=request.user, working_group=group, file_name=file.name or "", content=file.read()
+        actor=actor, working_group=group, file_name=file.name or "", content=file.read()
     )
     return 202, _import_out(run)
 
 
 @router.get("/intentions/imports/{pk}", response=ImportOut)
 def get_import(request: HttpRequest, pk: int) -> ImportOut:
-    return _import_out(intentions.intention_import_get(actor=request.user, pk=pk))
+    actor = request_actor(request)
+    return _import_out(intentions.intention_import_get(actor=actor, pk=pk))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from sabeel.consent import intention_import as importer
 from sabeel.consent import intentions
 from sabeel.consent.intention_forms import IntentionForm, IntentionImportForm
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.runs import Run
 from sabeel.core.views_helpers import staff_view
@@ -29,16 +30,18 @@ def _htmx(request: HttpRequest) -> bool:
 
 
 def _rows_context(request: HttpRequest, household: Household) -> dict[str, Any]:
+    actor = request_actor(request)
     return {
         "household": household,
-        "intentions": intentions.intention_list(actor=request.user, household=household),
-        "can_record_intention": intentions.can_record_intention(actor=request.user, household=household),
+        "intentions": intentions.intention_list(actor=actor, household=household),
+        "can_record_intention": intentions.can_record_intention(actor=actor, household=household),
     }
 
 
 @staff_view
 def intention_list(request: HttpRequest, pk: int) -> HttpResponse:
-    household = household_get(actor=request.user, pk=pk, audit_as="person.viewed")
+    actor = request_actor(request)
+    household = household_get(actor=actor, pk=pk, audit_as="person.viewed")
     context = _rows_context(request, household)
     if context["can_record_intention"]:
         context["form"] = IntentionForm()
@@ -49,11 +52,12 @@ def intention_list(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def intention_record(request: HttpRequest, pk: int) -> HttpResponse:
-    household = household_get(actor=request.user, pk=pk, action="person.update", audit_as=None)
+    actor = request_actor(request)
+    household = household_get(actor=actor, pk=pk, action="person.update", audit_as=None)
     form = IntentionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            intentions.intention_record(actor=request.user, household=household, **form.cleaned_data)
+            intentions.intention_record(actor=actor, household=household, **form.cleaned_data)
         except ServiceError as exc:
             for name, errors in exc.fields.items():
                 for error in errors:
@@ -85,15 +89,16 @@ def _import_context(request: HttpRequest, run: Run | None) -> dict[str, Any]:
 def intention_import(request: HttpRequest) -> HttpResponse:
     """The upload: the file is checked for its size and kind, stored on a queued run and imported
     in the background; the page then shows the run's progress, and its report once finished."""
-    recent = intentions.intention_import_list(actor=request.user)
-    groups = intentions.import_groups(actor=request.user)
+    actor = request_actor(request)
+    recent = intentions.intention_import_list(actor=actor)
+    groups = intentions.import_groups(actor=actor)
     form = IntentionImportForm(request.POST or None, request.FILES or None, groups=groups)
     run = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             run = importer.intention_import_start(
-                actor=request.user,
+                actor=actor,
                 working_group=form.cleaned_data["working_group"],
                 file_name=upload.name,
                 content=upload.read(),
@@ -120,12 +125,14 @@ def intention_import(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def intention_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = intentions.intention_import_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    run = intentions.intention_import_get(actor=actor, pk=pk)
     return render(request, "consent/intention_import_detail.html", _import_context(request, run))
 
 
 @staff_view
 def intention_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's progress bar (polled every 2 seconds while it works), then its report."""
-    run = intentions.intention_import_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    run = intentions.intention_import_get(actor=actor, pk=pk)
     return render(request, "consent/intention_import.html#report", _import_context(request, run))

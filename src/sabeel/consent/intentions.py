@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from sabeel.consent.models import Answer, DecisionMaker, IntentionSource, ReturnIntention
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_to
 from sabeel.core.runs import Run, runs_of
@@ -146,7 +146,7 @@ def intention_values_check(
 @transaction.atomic
 def intention_record(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     hopes_to_return: str,
     intends_within_12_months: str,
@@ -188,39 +188,39 @@ def intention_record(
 # --- selectors ----------------------------------------------------------------------------------
 
 
-def can_record_intention(*, actor: Any, household: Household) -> bool:
+def can_record_intention(*, actor: Actor, household: Household) -> bool:
     return can(actor, "person.update", household)
 
 
-def intention_list(*, actor: Any, household: Household) -> QuerySet[ReturnIntention]:
+def intention_list(*, actor: Actor, household: Household) -> QuerySet[ReturnIntention]:
     """The household's answers, the one that counts first (404 for another group's household)."""
     require(actor, "person.view", household)
     intentions = visible_to(actor, ReturnIntention.objects.filter(household=household))
     return intentions.select_related("preferred_destination", "recorded_by").order_by("-recorded_on", "-id")
 
 
-def intention_latest(*, actor: Any, household: Household) -> ReturnIntention | None:
+def intention_latest(*, actor: Actor, household: Household) -> ReturnIntention | None:
     """The answer that counts: the latest by date of the answer, then by recording order."""
     return intention_list(actor=actor, household=household).first()
 
 
-def intention_get(*, actor: Any, pk: int) -> ReturnIntention:
+def intention_get(*, actor: Actor, pk: int) -> ReturnIntention:
     require(actor, "person.view")
     return get_visible(actor, ReturnIntention.objects.select_related("household", "preferred_destination"), pk=pk)
 
 
-def import_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
+def import_groups(*, actor: Actor) -> QuerySet[WorkingGroup]:
     """Host-country groups whose households the actor may import answers for."""
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "person.update"), host_country__isnull=False).order_by("code")
 
 
-def intention_import_list(*, actor: Any) -> QuerySet[Run]:
+def intention_import_list(*, actor: Actor) -> QuerySet[Run]:
     """The survey imports (runs) of the groups where the actor may change files, newest first."""
     require(actor, "person.update")
     return visible_to(actor, runs_of(kind=IMPORT_RUN_KIND), "person.update")
 
 
-def intention_import_get(*, actor: Any, pk: int) -> Run:
+def intention_import_get(*, actor: Actor, pk: int) -> Run:
     """One survey import (run); 404 for another group's."""
     require(actor, "person.update")
     return get_visible(actor, runs_of(kind=IMPORT_RUN_KIND), "person.update", pk=pk)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import visible_field_groups
 from sabeel.core.roles import FieldGroup
 from sabeel.registry.choices import Relationship
@@ -37,7 +38,7 @@ def _place(relationship: str) -> str:
         return "—"
 
 
-def queue_names(*, actor: Any, people: Iterable[tuple[int, Household]]) -> dict[int, str]:
+def queue_names(*, actor: Actor, people: Iterable[tuple[int, Household]]) -> dict[int, str]:
     """Names of ``people`` (person id, their household) as ``actor`` may read them. The field
     groups are asked once per working group (names do not depend on a case assignment), so the
     queries do not grow with the queue."""

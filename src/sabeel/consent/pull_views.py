@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sabeel.consent import intention_pull as pull
 from sabeel.consent.models import DeadLetter, PullKind, PullSource
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, get_visible, groups_for, require
 from sabeel.core.views_helpers import staff_view
@@ -69,16 +70,18 @@ class PullSourceEditForm(forms.Form):
 
 
 def _manage_groups(request: HttpRequest) -> Any:
+    actor = request_actor(request)
     return WorkingGroup.objects.filter(
-        pk__in=groups_for(request.user, "workgroup.manage"), host_country__isnull=False
+        pk__in=groups_for(actor, "workgroup.manage"), host_country__isnull=False
     ).order_by("code")
 
 
 @staff_view
 def pull_source_list(request: HttpRequest) -> HttpResponse:
-    sources = list(pull.pull_source_list(actor=request.user))
+    actor = request_actor(request)
+    sources = list(pull.pull_source_list(actor=actor))
     rows = [
-        (s, can(request.user, "person.update", s.working_group), can(request.user, "workgroup.manage", s.working_group))
+        (s, can(actor, "person.update", s.working_group), can(actor, "workgroup.manage", s.working_group))
         for s in sources
     ]
     context = {"rows": rows, "can_create": _manage_groups(request).exists()}
@@ -88,12 +91,13 @@ def pull_source_list(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def pull_source_create(request: HttpRequest) -> HttpResponse:
-    require(request.user, "workgroup.manage")
+    actor = request_actor(request)
+    require(actor, "workgroup.manage")
     groups = _manage_groups(request)
     form = PullSourceForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
-            source = pull.pull_source_create(actor=request.user, **form.cleaned_data)
+            source = pull.pull_source_create(actor=actor, **form.cleaned_data)
         except ServiceError as exc:
             for name, errors in (exc.fields or {"": [exc.message]}).items():
                 for error in errors:
@@ -102,7 +106,7 @@ def pull_source_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The pull source was saved."))
             return (
                 redirect("consent:pull_source_list")
-                if not can(request.user, "person.update", source.working_group)
+                if not can(actor, "person.update", source.working_group)
                 else redirect("consent:pull_source_detail", pk=source.pk)
             )
     return render(request, "consent/pull_source_form.html", {"form": form})
@@ -111,12 +115,13 @@ def pull_source_create(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def pull_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    source = pull.pull_source_get(actor=request.user, pk=pk, action="workgroup.manage")
+    actor = request_actor(request)
+    source = pull.pull_source_get(actor=actor, pk=pk, action="workgroup.manage")
     initial = {name: getattr(source, name) for name in PullSourceEditForm.base_fields}
     form = PullSourceEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            pull.pull_source_update(actor=request.user, source=source, **form.cleaned_data)
+            pull.pull_source_update(actor=actor, source=source, **form.cleaned_data)
         except ServiceError as exc:
             for name, errors in (exc.fields or {"": [exc.message]}).items():
                 for error in errors:
@@ -128,8 +133,9 @@ def pull_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, source: PullSource) -> dict[str, Any]:
-    runs = list(pull.pull_runs(actor=request.user, source=source)[:RECENT_RUNS])
-    letters = list(pull.dead_letter_list(actor=request.user, source=source)[:DEAD_LETTERS_SHOWN])
+    actor = request_actor(request)
+    runs = list(pull.pull_runs(actor=actor, source=source)[:RECENT_RUNS])
+    letters = list(pull.dead_letter_list(actor=actor, source=source)[:DEAD_LETTERS_SHOWN])
     latest = runs[0] if runs else None
     return {
         "source": source,
@@ -144,7 +150,8 @@ def _detail_context(request: HttpRequest, source: PullSource) -> dict[str, Any]:
 @staff_view
 def pull_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The source, its latest run (polled while it works), earlier runs and the dead letters."""
-    source = pull.pull_source_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    source = pull.pull_source_get(actor=actor, pk=pk)
     context = _detail_context(request, source)
     template = (
         "consent/pull_source_detail.html#latest"
@@ -157,9 +164,10 @@ def pull_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def pull_now(request: HttpRequest, pk: int) -> HttpResponse:
-    source = pull.pull_source_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    source = pull.pull_source_get(actor=actor, pk=pk)
     try:
-        pull.pull_start(actor=request.user, source=source)
+        pull.pull_start(actor=actor, source=source)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -170,11 +178,12 @@ def pull_now(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def dead_letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "person.update")
+    actor = request_actor(request)
+    require(actor, "person.update")
     letter = get_visible(
-        request.user, DeadLetter.objects.select_related("source__working_group"), "person.update", pk=pk
+        actor, DeadLetter.objects.select_related("source__working_group"), "person.update", pk=pk
     )
-    if pull.dead_letter_retry(actor=request.user, dead_letter=letter):
+    if pull.dead_letter_retry(actor=actor, dead_letter=letter):
         messages.success(request, _("The submission is now recorded."))
     else:
         messages.error(request, _("The submission still cannot be recorded: see its reasons."))

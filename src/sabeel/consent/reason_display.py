@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sabeel.consent.eligibility import HouseholdEligibility, ReasonText
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import visible_field_groups
 from sabeel.core.roles import FieldGroup
 from sabeel.engines.eligibility import ReasonCode
@@ -28,7 +29,7 @@ SPECIFIC_NEEDS_REASONS = frozenset({ReasonCode.BEST_INTERESTS_PROCEDURE_MISSING.
 CHILD_PROCEDURE = "child_protection_procedure"
 
 
-def may_read_specific_needs(actor: Any, household: Any) -> bool:
+def may_read_specific_needs(actor: Actor, household: Any) -> bool:
     """True when the actor sees the household's specific-needs field group."""
     return FieldGroup.SPECIFIC_NEEDS in visible_field_groups(actor, household)
 
@@ -58,7 +59,7 @@ def _shown(reasons: Iterable[ReasonText], words: Mapping[int, Sequence[str]], se
 
 
 def reasons_for(
-    *, actor: Any, household: Any, reasons: Sequence[ReasonText], words: Mapping[int, Sequence[str]] | None = None
+    *, actor: Actor, household: Any, reasons: Sequence[ReasonText], words: Mapping[int, Sequence[str]] | None = None
 ) -> tuple[ReasonText, ...]:
     """``reasons`` as the actor may read them: unchanged for a role that sees specific needs,
     else with the reasons that reveal them replaced by the neutral wording (once per child).
@@ -68,7 +69,7 @@ def reasons_for(
     return tuple(_shown(reasons, words or {}, set()))
 
 
-def eligibility_for(*, actor: Any, household: Any, eligibility: HouseholdEligibility) -> HouseholdEligibility:
+def eligibility_for(*, actor: Actor, household: Any, eligibility: HouseholdEligibility) -> HouseholdEligibility:
     """The verdict as the actor may read it (see ``reasons_for``); the engine's assessment, which
     holds the reasons in the engine's words, is left out of what a page receives."""
     if may_read_specific_needs(actor, household):

@@ -34,7 +34,7 @@ from sabeel.consent.models import (
     Withdrawal,
 )
 from sabeel.core import audit, throttle
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.permissions import can, get_visible, groups_for, require, visible_to
 from sabeel.registry import selectors as registry_selectors
 from sabeel.registry.choices import MemberStatus, Relationship
@@ -74,7 +74,7 @@ __all__ = [
 # --- programmes -------------------------------------------------------------------------------------
 
 
-def programme_list(*, actor: Any) -> QuerySet[ReturnProgramme]:
+def programme_list(*, actor: Actor) -> QuerySet[ReturnProgramme]:
     """Programmes of the actor's working groups, active first."""
     require(actor, "workgroup.view")
     return visible_to(actor, ReturnProgramme.objects.select_related("working_group")).order_by(
@@ -82,13 +82,13 @@ def programme_list(*, actor: Any) -> QuerySet[ReturnProgramme]:
     )
 
 
-def programme_get(*, actor: Any, pk: int, action: str = "workgroup.view") -> ReturnProgramme:
+def programme_get(*, actor: Actor, pk: int, action: str = "workgroup.view") -> ReturnProgramme:
     """One programme (404 for another group's); ``action`` ``workgroup.manage`` to change it."""
     require(actor, action)
     return get_visible(actor, ReturnProgramme.objects.select_related("working_group"), action, pk=pk)
 
 
-def manageable_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
+def manageable_groups(*, actor: Actor) -> QuerySet[WorkingGroup]:
     """Host-country groups whose programmes the actor may set up."""
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "workgroup.manage"), host_country__isnull=False).order_by("code")
 
@@ -99,7 +99,7 @@ def manageable_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
 BY_ACTION = "by action"
 
 
-def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as: str | None = BY_ACTION) -> Household:
+def household_get(*, actor: Actor, pk: int, action: str = "person.view", audit_as: str | None = BY_ACTION) -> Household:
     """One household (404 for another group's; 403 for a role without ``action``), audited as a
     read: ``audit_as`` names it; by default ``consent.household_viewed`` (a page of the household,
     such as the eligibility panel) or, for a recording action, ``consent.form_viewed`` (a form that
@@ -114,7 +114,7 @@ def household_get(*, actor: Any, pk: int, action: str = "person.view", audit_as:
     return household
 
 
-def individual_get(*, actor: Any, pk: int, action: str = "person.view") -> Individual:
+def individual_get(*, actor: Actor, pk: int, action: str = "person.view") -> Individual:
     """One person (404 for another group's; 403 for a role without ``action``)."""
     person = registry_selectors.individual_get(actor=actor, pk=pk, audit_as=None)
     if action != "person.view":
@@ -149,7 +149,7 @@ def _name(values: dict[str, Any], person_id: int) -> str:
     return f"#{person_id}"
 
 
-def member_labels(*, actor: Any, household: Household, on: dt.date | None = None) -> dict[int, MemberLabel]:
+def member_labels(*, actor: Actor, household: Household, on: dt.date | None = None) -> dict[int, MemberLabel]:
     """Every member of the household (current first, head first), names redacted."""
     require(actor, "person.view", household)
     allowed = allowed_fields(actor, household)
@@ -173,7 +173,7 @@ def member_labels(*, actor: Any, household: Household, on: dt.date | None = None
     return labels
 
 
-def person_names(*, actor: Any, individual: Individual, household: Household) -> dict[str, str]:
+def person_names(*, actor: Actor, individual: Individual, household: Household) -> dict[str, str]:
     """The person's full name in Arabic script and in Latin letters, empty when the actor may not
     see names (for the printed consent record)."""
     require(actor, "person.view", household)
@@ -194,7 +194,7 @@ class AdultChoice:
     first_name_lat: str
 
 
-def withdrawal_candidates(*, actor: Any, household: Household) -> list[AdultChoice]:
+def withdrawal_candidates(*, actor: Actor, household: Household) -> list[AdultChoice]:
     """The household's current members who may withdraw consent: everyone who may be an adult
     today, and anyone who has given a consent (a 17-year-old who consented for a later departure).
     Ids and first names only. The actor is the refugee of this household (self-service) or staff
@@ -218,42 +218,42 @@ def withdrawal_candidates(*, actor: Any, household: Household) -> list[AdultChoi
 # --- records of a household -----------------------------------------------------------------------------
 
 
-def _of(actor: Any, queryset: QuerySet[Any], household: Household) -> QuerySet[Any]:
+def _of(actor: Actor, queryset: QuerySet[Any], household: Household) -> QuerySet[Any]:
     return visible_to(actor, queryset.filter(household=household), "person.view")
 
 
-def consent_list(*, actor: Any, household: Household) -> QuerySet[ReturnConsent]:
+def consent_list(*, actor: Actor, household: Household) -> QuerySet[ReturnConsent]:
     return _of(actor, ReturnConsent.objects.select_related("information_package", "verified_by"), household).order_by("given_on", "pk")
 
 
-def withdrawal_list(*, actor: Any, household: Household) -> QuerySet[Withdrawal]:
+def withdrawal_list(*, actor: Actor, household: Household) -> QuerySet[Withdrawal]:
     return _of(actor, Withdrawal.objects.select_related("recorded_by"), household).order_by("at", "pk")
 
 
-def counselling_list(*, actor: Any, household: Household) -> QuerySet[CounsellingSession]:
+def counselling_list(*, actor: Actor, household: Household) -> QuerySet[CounsellingSession]:
     sessions = CounsellingSession.objects.select_related("information_package", "counsellor").prefetch_related(
         Prefetch("attendees", queryset=Individual.objects.only("id"))
     )
     return _of(actor, sessions, household).order_by("held_on", "pk")
 
 
-def _one(actor: Any, queryset: QuerySet[Any], household: Household, pk: int) -> Any:
+def _one(actor: Actor, queryset: QuerySet[Any], household: Household, pk: int) -> Any:
     return get_visible(actor, queryset.filter(household=household), "person.view", pk=pk)
 
 
-def consent_get(*, actor: Any, household: Household, pk: int) -> ReturnConsent:
+def consent_get(*, actor: Actor, household: Household, pk: int) -> ReturnConsent:
     return _one(actor, ReturnConsent.objects.select_related("information_package", "verified_by", "programme"), household, pk)  # type: ignore[no-any-return]
 
 
-def visit_get(*, actor: Any, household: Household, pk: int) -> GoAndSeeVisit:
+def visit_get(*, actor: Actor, household: Household, pk: int) -> GoAndSeeVisit:
     return _one(actor, GoAndSeeVisit.objects.select_related("individual", "programme"), household, pk)  # type: ignore[no-any-return]
 
 
-def sharing_consent_get(*, actor: Any, household: Household, pk: int) -> DataSharingConsent:
+def sharing_consent_get(*, actor: Actor, household: Household, pk: int) -> DataSharingConsent:
     return _one(actor, DataSharingConsent.objects.all(), household, pk)  # type: ignore[no-any-return]
 
 
-def procedure_get(*, actor: Any, household: Household, pk: int) -> BestInterestsProcedure:
+def procedure_get(*, actor: Actor, household: Household, pk: int) -> BestInterestsProcedure:
     return _one(actor, BestInterestsProcedure.objects.all(), household, pk)  # type: ignore[no-any-return]
 
 
@@ -290,7 +290,7 @@ _ORDER = (
 )
 
 
-def household_timeline(*, actor: Any, household: Household) -> list[TimelineEntry]:
+def household_timeline(*, actor: Actor, household: Household) -> list[TimelineEntry]:
     """Every voluntariness record of the household, oldest first (a fixed number of queries)."""
     require(actor, "person.view", household)
     zone = ZoneInfo(household.working_group.time_zone or "UTC")
@@ -345,7 +345,7 @@ def household_timeline(*, actor: Any, household: Household) -> list[TimelineEntr
 # --- the protection officers' work queue ------------------------------------------------------------------
 
 
-def follow_up_queue(*, actor: Any, include_closed: bool = False) -> QuerySet[FollowUp]:
+def follow_up_queue(*, actor: Actor, include_closed: bool = False) -> QuerySet[FollowUp]:
     """Follow-ups of the households of the actor's groups (protection officers), oldest open first."""
     require(actor, "consent.record")
     rows = visible_to(actor, FollowUp.objects.select_related("household__working_group", "done_by"), "consent.record")
@@ -354,7 +354,7 @@ def follow_up_queue(*, actor: Any, include_closed: bool = False) -> QuerySet[Fol
     return rows.order_by("done_at", "created_at", "pk")
 
 
-def follow_up_page(*, actor: Any, include_closed: bool = False, offset: int = 0, limit: int = 50) -> tuple[list[FollowUp], int]:
+def follow_up_page(*, actor: Actor, include_closed: bool = False, offset: int = 0, limit: int = 50) -> tuple[list[FollowUp], int]:
     """One page of the work queue and the queue's length: a list page, so bounded for roles that
     may not export (``core.throttle``) and audited as one read holding the follow-ups' ids."""
     rows = follow_up_queue(actor=actor, include_closed=include_closed)
@@ -371,18 +371,18 @@ def follow_up_page(*, actor: Any, include_closed: bool = False, offset: int = 0,
     return page, rows.count()
 
 
-def records_listed(*, actor: Any, household: Household, action: str, rows: Iterable[Any]) -> None:
+def records_listed(*, actor: Actor, household: Household, action: str, rows: Iterable[Any]) -> None:
     """Record that the actor read a list of one household's records (consents, withdrawals,
     counselling sessions): one read holding their ids."""
     audit.record_read(actor=actor, action=action, target=household, ids=[row.pk for row in rows])
 
 
-def follow_up_get(*, actor: Any, pk: int) -> FollowUp:
+def follow_up_get(*, actor: Actor, pk: int) -> FollowUp:
     require(actor, "consent.record")
     return get_visible(actor, FollowUp.objects.select_related("household__working_group"), "consent.record", pk=pk)
 
 
-def can_record(*, actor: Any, household: Household) -> dict[str, bool]:
+def can_record(*, actor: Actor, household: Household) -> dict[str, bool]:
     """Which voluntariness records the actor may make for this household (for showing forms)."""
     return {
         "record": can(actor, "consent.record", household),

@@ -23,6 +23,7 @@ from sabeel.consent import people, selectors, services
 from sabeel.consent.eligibility import HouseholdEligibility, household_eligibility, local_today
 from sabeel.consent.models import FollowUpKind
 from sabeel.consent.reason_display import eligibility_for
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import ReadLimited
@@ -48,8 +49,9 @@ def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
 
 def _verdict(request: HttpRequest, household: Household, asked: dict[str, Any]) -> HouseholdEligibility:
     """The verdict as the user may read it (reasons revealing specific needs read neutrally)."""
+    actor = request_actor(request)
     answer = household_eligibility(household=household, on=asked.get("on"), departure_on=asked.get("departure_on"))
-    return eligibility_for(actor=request.user, household=household, eligibility=answer)
+    return eligibility_for(actor=actor, household=household, eligibility=answer)
 
 
 def _timeline_url(household: Household) -> str:
@@ -77,16 +79,17 @@ def _intentions_url(household: Household) -> str | None:
 @staff_view
 @require_GET
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as="consent.timeline_viewed")
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as="consent.timeline_viewed")
     form = consent_forms.EligibilityForm(request.GET or None)
     asked = form.cleaned_data if form.is_valid() else {}
     context = {
         "household": household,
         "eligibility": _verdict(request, household, asked),
         "eligibility_form": form,
-        "entries": selectors.household_timeline(actor=request.user, household=household),
-        "members": selectors.member_labels(actor=request.user, household=household),
-        "may": selectors.can_record(actor=request.user, household=household),
+        "entries": selectors.household_timeline(actor=actor, household=household),
+        "members": selectors.member_labels(actor=actor, household=household),
+        "may": selectors.can_record(actor=actor, household=household),
         "intention_template": _intention_partial(),
         "intentions_url": _intentions_url(household),
     }
@@ -97,14 +100,15 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     """The verdict alone (htmx): for another assessment day or departure day."""
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as="consent.eligibility_viewed")
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as="consent.eligibility_viewed")
     form = consent_forms.EligibilityForm(request.GET or None)
     asked = form.cleaned_data if form.is_valid() else {}
     context = {
         "household": household,
         "eligibility": _verdict(request, household, asked),
         "eligibility_form": form,
-        "members": selectors.member_labels(actor=request.user, household=household),
+        "members": selectors.member_labels(actor=actor, household=household),
     }
     return render(request, "consent/timeline.html#eligibility", context)
 
@@ -124,13 +128,14 @@ def _record(
 ) -> HttpResponse:
     """GET: the form (a partial for htmx); POST: call the service through ``save``, which returns
     the confirmation message; service messages go back onto the form's fields."""
-    household = selectors.household_get(actor=request.user, pk=pk, action=action)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, action=action)
     today = local_today(household.working_group.time_zone)
     kwargs: dict[str, Any] = {}
     if issubclass(form_class, consent_forms.HouseholdRecordForm):
         kwargs = {
             "household": household,
-            "members": selectors.member_labels(actor=request.user, household=household),
+            "members": selectors.member_labels(actor=actor, household=household),
             "words": household_eligibility(household=household).member_words,
         }
     defaults = {name: today for name in ("held_on", "given_on", "on", "started_on", "starts_on", "ends_on", "completed_on")}
@@ -150,9 +155,10 @@ def _record(
 @staff_view
 @require_http_methods(["GET", "POST"])
 def counselling_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         services.counselling_record(
-            actor=request.user,
+            actor=actor,
             household=household,
             held_on=form.cleaned_data["held_on"],
             language=form.cleaned_data["language"],
@@ -167,10 +173,11 @@ def counselling_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def go_and_see_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         data = form.cleaned_data
         services.go_and_see_record(
-            actor=request.user,
+            actor=actor,
             individual=form.person(),
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
@@ -186,11 +193,12 @@ def go_and_see_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def go_and_see_outcome(request: HttpRequest, pk: int, visit: int) -> HttpResponse:
-    household = selectors.household_get(actor=request.user, pk=pk, action="consent.record")
-    found = selectors.visit_get(actor=request.user, household=household, pk=visit)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, action="consent.record")
+    found = selectors.visit_get(actor=actor, household=household, pk=visit)
 
     def save(household: Household, form: Any) -> str:
-        services.go_and_see_outcome_set(actor=request.user, visit=found, outcome=form.cleaned_data["outcome"], notes=form.cleaned_data.get("notes"))
+        services.go_and_see_outcome_set(actor=actor, visit=found, outcome=form.cleaned_data["outcome"], notes=form.cleaned_data.get("notes"))
         return _("Recorded how the visit went.")
 
     initial = {"outcome": found.outcome, "notes": found.notes}
@@ -202,10 +210,11 @@ def go_and_see_outcome(request: HttpRequest, pk: int, visit: int) -> HttpRespons
 @staff_view
 @require_http_methods(["GET", "POST"])
 def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         data = form.cleaned_data
         services.consent_record(
-            actor=request.user,
+            actor=actor,
             individual=form.person(),
             given_on=data["given_on"],
             free=data["free"],
@@ -221,8 +230,9 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def reconfirmation_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
-        services.reconfirmation_record(actor=request.user, individual=form.person(), on=form.cleaned_data["on"])
+        services.reconfirmation_record(actor=actor, individual=form.person(), on=form.cleaned_data["on"])
         return _("Recorded the re-confirmation.")
 
     return _record(request, pk, action="consent.record", form_class=consent_forms.ReconfirmationForm, title=_("Record a re-confirmation"), save=save)
@@ -231,8 +241,9 @@ def reconfirmation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def withdrawal_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
-        services.consent_withdraw(actor=request.user, individual=form.person(), channel=form.cleaned_data["channel"], at=form.at_aware())
+        services.consent_withdraw(actor=actor, individual=form.person(), channel=form.cleaned_data["channel"], at=form.at_aware())
         return _("Recorded the withdrawal. It counts at once; a call is in the protection officers' work queue.")
 
     return _record(request, pk, action="consent.withdraw", form_class=consent_forms.WithdrawalForm, title=_("Record a withdrawal of consent"), save=save)
@@ -241,10 +252,11 @@ def withdrawal_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def sharing_consent_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         data = form.cleaned_data
         services.sharing_consent_record(
-            actor=request.user,
+            actor=actor,
             individual=form.person(),
             parties=[o.pk for o in data["parties"]],
             data_categories=data["data_categories"],
@@ -261,11 +273,12 @@ def sharing_consent_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def sharing_consent_withdraw(request: HttpRequest, pk: int, sharing: int) -> HttpResponse:
-    household = selectors.household_get(actor=request.user, pk=pk, action="consent.withdraw")
-    found = selectors.sharing_consent_get(actor=request.user, household=household, pk=sharing)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, action="consent.withdraw")
+    found = selectors.sharing_consent_get(actor=actor, household=household, pk=sharing)
 
     def save(household: Household, form: Any) -> str:
-        services.sharing_consent_withdraw(actor=request.user, sharing_consent=found, on=form.cleaned_data["on"])
+        services.sharing_consent_withdraw(actor=actor, sharing_consent=found, on=form.cleaned_data["on"])
         return _("Recorded that the consent to share data was withdrawn.")
 
     return _record(
@@ -276,10 +289,11 @@ def sharing_consent_withdraw(request: HttpRequest, pk: int, sharing: int) -> Htt
 @staff_view
 @require_http_methods(["GET", "POST"])
 def best_interests_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         data = form.cleaned_data
         services.best_interests_record(
-            actor=request.user, child=form.person("child"), started_on=data["started_on"], completed_on=data.get("completed_on")
+            actor=actor, child=form.person("child"), started_on=data["started_on"], completed_on=data.get("completed_on")
         )
         return _("Recorded the best-interests procedure.")
 
@@ -298,11 +312,12 @@ def best_interests_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def best_interests_complete(request: HttpRequest, pk: int, procedure: int) -> HttpResponse:
-    household = selectors.household_get(actor=request.user, pk=pk, action="consent.record")
-    found = selectors.procedure_get(actor=request.user, household=household, pk=procedure)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, action="consent.record")
+    found = selectors.procedure_get(actor=actor, household=household, pk=procedure)
 
     def save(household: Household, form: Any) -> str:
-        services.best_interests_complete(actor=request.user, procedure=found, completed_on=form.cleaned_data["completed_on"])
+        services.best_interests_complete(actor=actor, procedure=found, completed_on=form.cleaned_data["completed_on"])
         return _("Recorded that the best-interests procedure is complete.")
 
     return _record(
@@ -318,9 +333,10 @@ def best_interests_complete(request: HttpRequest, pk: int, procedure: int) -> Ht
 @staff_view
 @require_http_methods(["GET", "POST"])
 def split_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         services.split_record(
-            actor=request.user,
+            actor=actor,
             household=household,
             members_leaving=form.people("members_leaving"),
             on=form.cleaned_data["on"],
@@ -334,9 +350,10 @@ def split_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def sign_off_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
     def save(household: Household, form: Any) -> str:
         services.hostilities_sign_off_record(
-            actor=request.user, household=household, on=form.cleaned_data["on"], note=form.cleaned_data.get("note") or ""
+            actor=actor, household=household, on=form.cleaned_data["on"], note=form.cleaned_data.get("note") or ""
         )
         return _("Recorded the sign-off.")
 
@@ -356,9 +373,10 @@ def sign_off_record(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_GET
 def consent_print(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
-    household = selectors.household_get(actor=request.user, pk=pk, audit_as="consent.printed")
-    found = selectors.consent_get(actor=request.user, household=household, pk=consent)
-    names = selectors.person_names(actor=request.user, individual=found.individual, household=household)
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk, audit_as="consent.printed")
+    found = selectors.consent_get(actor=actor, household=household, pk=consent)
+    names = selectors.person_names(actor=actor, individual=found.individual, household=household)
     context = {"household": household, "consent": found, "names": names}
     return render(request, "consent/consent_print.html", context)
 
@@ -369,13 +387,14 @@ def consent_print(request: HttpRequest, pk: int, consent: int) -> HttpResponse:
 @staff_view
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
     closed = request.GET.get("closed") == "1"
     try:
-        rows, _count = selectors.follow_up_page(actor=request.user, include_closed=closed, limit=500)
+        rows, _count = selectors.follow_up_page(actor=actor, include_closed=closed, limit=500)
     except ReadLimited as limited:  # a list page over the paging limit (roles without person.export)
         return render(request, "core/read_limited.html", {"message": limited.message}, status=429)
     # Named as the user may read names (the page's read is audited with the follow-ups' ids).
-    names = people.queue_names(actor=request.user, people=[(f.individual_id, f.household) for f in rows if f.individual_id])
+    names = people.queue_names(actor=actor, people=[(f.individual_id, f.household) for f in rows if f.individual_id])
     context = {"rows": rows, "names": names, "closed": closed, "kinds": FollowUpKind}
     return render(request, "consent/follow_up_list.html", context)
 
@@ -383,11 +402,12 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = selectors.follow_up_get(actor=request.user, pk=pk)
+    actor = request_actor(request)
+    follow_up = selectors.follow_up_get(actor=actor, pk=pk)
     form = consent_forms.FollowUpCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_close(actor=request.user, follow_up=follow_up, outcome=form.cleaned_data["outcome"])
+            services.follow_up_close(actor=actor, follow_up=follow_up, outcome=form.cleaned_data["outcome"])
         except ServiceError as error:
             consent_forms.put_errors(form, error)
         else:
@@ -402,9 +422,10 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = list(selectors.programme_list(actor=request.user))
-    rows = [(p, can(request.user, "workgroup.manage", p)) for p in programmes]
-    context = {"rows": rows, "can_create": selectors.manageable_groups(actor=request.user).exists()}
+    actor = request_actor(request)
+    programmes = list(selectors.programme_list(actor=actor))
+    rows = [(p, can(actor, "workgroup.manage", p)) for p in programmes]
+    context = {"rows": rows, "can_create": selectors.manageable_groups(actor=actor).exists()}
     return render(request, "consent/programme_list.html", context)
 
 
@@ -414,8 +435,9 @@ _RULES = ("name", "name_ar", *services.RULE_FIELDS, "starts_on", "is_active")
 @staff_view
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
-    require(request.user, "workgroup.manage")
-    groups = selectors.manageable_groups(actor=request.user)
+    actor = request_actor(request)
+    require(actor, "workgroup.manage")
+    groups = selectors.manageable_groups(actor=actor)
     form = consent_forms.ProgrammeCreateForm(
         request.POST if request.method == "POST" else None,
         groups=groups,
@@ -430,7 +452,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.programme_create(
-                actor=request.user, working_group=form.cleaned_data["working_group"], **{k: form.cleaned_data[k] for k in _RULES}
+                actor=actor, working_group=form.cleaned_data["working_group"], **{k: form.cleaned_data[k] for k in _RULES}
             )
         except ServiceError as error:
             consent_forms.put_errors(form, error)
@@ -442,12 +464,13 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(actor=request.user, pk=pk, action="workgroup.manage")
+    actor = request_actor(request)
+    programme = selectors.programme_get(actor=actor, pk=pk, action="workgroup.manage")
     initial = {k: getattr(programme, k) for k in _RULES}
     form = consent_forms.ProgrammeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(actor=request.user, programme=programme, changes={k: form.cleaned_data[k] for k in _RULES})
+            services.programme_update(actor=actor, programme=programme, changes={k: form.cleaned_data[k] for k in _RULES})
         except ServiceError as error:
             consent_forms.put_errors(form, error)
         else:

@@ -71,7 +71,7 @@ from sabeel.consent.intention_import._rows import Row, check_rows, mark_duplicat
 from sabeel.consent.intentions import IMPORT_RUN_KIND
 from sabeel.consent.models import IntentionSource, ReturnIntention
 from sabeel.core import audit, runs
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.runs import Run
@@ -106,7 +106,7 @@ def _blocked(report: Report) -> bool:
     return any(e["kind"] in BLOCKING for e in report)
 
 
-def intention_import_start(*, actor: Any, working_group: WorkingGroup, file_name: str, content: bytes) -> Run:
+def intention_import_start(*, actor: Actor, working_group: WorkingGroup, file_name: str, content: bytes) -> Run:
     """Queue the import of the survey export ``content`` (CSV or .xlsx bytes) for the households
     of ``working_group`` and return its run. A file refused before parsing raises ``ServiceError``
     (field ``file``) and queues nothing."""
@@ -197,7 +197,7 @@ def _work(run: Run) -> None:
 
 
 def _write(
-    run: Run, actor: Any, group: WorkingGroup, ready: list[tuple[Row, Household]], report: Report, rows_total: int
+    run: Run, actor: Actor, group: WorkingGroup, ready: list[tuple[Row, Household]], report: Report, rows_total: int
 ) -> None:
     user_id = as_actor(actor).user_id
     created = 0
@@ -253,7 +253,7 @@ def _write(
 
 def _close(
     run: Run,
-    actor: Any,
+    actor: Actor,
     *,
     failure: str = "",
     counts: dict[str, int],

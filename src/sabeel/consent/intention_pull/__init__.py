@@ -46,7 +46,7 @@ from sabeel.consent.intention_pull._record import PageResult, record_submissions
 from sabeel.consent.intention_pull._servers import PAGE_SIZE, Submission, kobo_pages, odk_pages
 from sabeel.consent.models import DeadLetter, DeadLetterStatus, PullKind, PullSource
 from sabeel.core import audit, runs
-from sabeel.core.actors import as_actor, system
+from sabeel.core.actors import Actor, as_actor, system
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.models import RUN_FINISHED, ActorKind
 from sabeel.core.permissions import can, get_visible, require, visible_to
@@ -120,7 +120,7 @@ def _check_source(server_url: str, form_id: str, token_name: str, kind: str) -> 
 @transaction.atomic
 def pull_source_create(
     *,
-    actor: Any,
+    actor: Actor,
     working_group: WorkingGroup,
     kind: str,
     server_url: str,
@@ -157,7 +157,7 @@ def pull_source_create(
 @transaction.atomic
 def pull_source_update(
     *,
-    actor: Any,
+    actor: Actor,
     source: PullSource,
     server_url: str,
     form_id: str,
@@ -188,7 +188,7 @@ def pull_source_update(
     return source
 
 
-def pull_source_list(*, actor: Any) -> Any:
+def pull_source_list(*, actor: Actor) -> Any:
     """The pull sources of the groups where the actor runs imports (``person.update``) or configures
     them (``workgroup.manage``); a role with neither has no use for the page (403)."""
     if not can(actor, "workgroup.manage"):
@@ -197,18 +197,18 @@ def pull_source_list(*, actor: Any) -> Any:
     return visible_to(actor, sources, "person.update") | visible_to(actor, sources, "workgroup.manage")
 
 
-def pull_source_get(*, actor: Any, pk: int, action: str = "person.update") -> PullSource:
+def pull_source_get(*, actor: Actor, pk: int, action: str = "person.update") -> PullSource:
     """One source, for a page that shows its runs and dead letters; 404 for another group's."""
     require(actor, action)
     return get_visible(actor, PullSource.objects.select_related("working_group"), action, pk=pk)
 
 
-def pull_runs(*, actor: Any, source: PullSource) -> Any:
+def pull_runs(*, actor: Actor, source: PullSource) -> Any:
     require(actor, "person.update", source.working_group)
     return visible_to(actor, runs_of(kind=KIND), "person.update").filter(params__source_id=source.pk)
 
 
-def dead_letter_list(*, actor: Any, source: PullSource) -> Any:
+def dead_letter_list(*, actor: Actor, source: PullSource) -> Any:
     require(actor, "person.update", source.working_group)
     letters = visible_to(actor, DeadLetter.objects.filter(source=source, status=DeadLetterStatus.OPEN), "person.update")
     return letters.order_by("-last_tried_at", "-pk")
@@ -222,7 +222,7 @@ def dead_letter_message(reason: dict[str, Any]) -> str:
 # --- runs ---------------------------------------------------------------------------------------
 
 
-def _queue(actor: Any, source: PullSource) -> Run:
+def _queue(actor: Actor, source: PullSource) -> Run:
     unfinished = runs_of(kind=KIND).filter(params__source_id=source.pk).exclude(status__in=RUN_FINISHED).first()
     if unfinished is not None:
         return unfinished  # one pull of a source at a time
@@ -237,7 +237,7 @@ def _queue(actor: Any, source: PullSource) -> Run:
 
 
 @transaction.atomic
-def pull_start(*, actor: Any, source: PullSource) -> Run:
+def pull_start(*, actor: Actor, source: PullSource) -> Run:
     """Queue a pull of ``source`` now (``person.update`` on its group); the running one if any."""
     require(actor, "person.update", source.working_group)
     if as_actor(actor).user is None:
@@ -280,7 +280,7 @@ def client_for(source: PullSource) -> Client:
     )
 
 
-def _permitted(actor: Any, group: WorkingGroup | None) -> bool:
+def _permitted(actor: Actor, group: WorkingGroup | None) -> bool:
     if group is None:
         return False
     if as_actor(actor).kind == ActorKind.SYSTEM:
@@ -331,7 +331,7 @@ def _changed(household_ids: set[int]) -> None:
     households_changed(household_ids)
 
 
-def _close(run: Run, actor: Any, total: PageResult, *, failure: str = "") -> None:
+def _close(run: Run, actor: Actor, total: PageResult, *, failure: str = "") -> None:
     counts = total.counts()
     with transaction.atomic():
         if failure == "cancelled":
@@ -370,7 +370,7 @@ def pull_summary(run: Run) -> str:
 # --- dead letters -------------------------------------------------------------------------------
 
 
-def dead_letter_retry(*, actor: Any, dead_letter: DeadLetter) -> bool:
+def dead_letter_retry(*, actor: Actor, dead_letter: DeadLetter) -> bool:
     """Try a dead letter again with its kept answers, now (after the register was fixed). True
     when it was recorded; otherwise its reasons are brought up to date."""
     source = dead_letter.source

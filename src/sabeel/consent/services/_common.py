@@ -14,7 +14,7 @@ from sabeel.consent.models import (
     ReturnProgramme,
 )
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.signals import households_changed
 from sabeel.registry.choices import MemberStatus
@@ -38,7 +38,7 @@ def _fail(field: str, message: str) -> ServiceError:
     return ServiceError(message, fields={field: [message]})
 
 
-def _staff_user(actor: Any) -> User:
+def _staff_user(actor: Actor) -> User:
     # require() lets system jobs through; these records name a staff member (NotPermitted otherwise).
     return staff_user(as_actor(actor))
 
@@ -128,7 +128,7 @@ def _text(value: str, field: str, *, limit: int = TEXT_MAX) -> str:
     return value
 
 
-def _record(actor: Any, action: str, target: Any, household: Household, **ids: Any) -> None:
+def _record(actor: Actor, action: str, target: Any, household: Household, **ids: Any) -> None:
     households_changed([household.pk])  # the funnel snapshot refreshes the household on commit
     audit.record(
         actor=actor,

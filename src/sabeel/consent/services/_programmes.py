@@ -20,6 +20,7 @@ from sabeel.consent.services._common import (
     RULE_LIMIT,
 )
 from sabeel.core import audit
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.workgroups.models import WorkingGroup
@@ -59,7 +60,7 @@ def _another_active(group_id: int, programme_id: int | None) -> bool:
 @transaction.atomic
 def programme_create(
     *,
-    actor: Any,
+    actor: Actor,
     working_group: WorkingGroup,
     name: str,
     name_ar: str,
@@ -106,7 +107,7 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(*, actor: Any, programme: ReturnProgramme, changes: Mapping[str, Any]) -> ReturnProgramme:
+def programme_update(*, actor: Actor, programme: ReturnProgramme, changes: Mapping[str, Any]) -> ReturnProgramme:
     """Change a programme's rules (or its names, or whether it is active); administrators of its
     working group only. The audit entry keeps the old and new value of every rule changed."""
     require(actor, "workgroup.manage", programme)

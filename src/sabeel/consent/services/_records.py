@@ -49,6 +49,7 @@ from sabeel.consent.services._common import (
     _today,
     _with_group,
 )
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.registry.choices import Language
@@ -61,7 +62,7 @@ from sabeel.workgroups.models import Organisation
 @transaction.atomic
 def counselling_record(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     held_on: dt.date | None = None,
     language: str,
@@ -124,7 +125,7 @@ def _visit_limit_error(programme: ReturnProgramme, used: int) -> ServiceError:
 @transaction.atomic
 def go_and_see_record(
     *,
-    actor: Any,
+    actor: Actor,
     individual: Individual,
     starts_on: dt.date,
     ends_on: dt.date,
@@ -178,7 +179,7 @@ def go_and_see_record(
 
 
 @transaction.atomic
-def go_and_see_outcome_set(*, actor: Any, visit: GoAndSeeVisit, outcome: str, notes: str | None = None) -> GoAndSeeVisit:
+def go_and_see_outcome_set(*, actor: Actor, visit: GoAndSeeVisit, outcome: str, notes: str | None = None) -> GoAndSeeVisit:
     """Record how a visit went (completed, cut short, cancelled). Taking back a cancellation
     counts against the limit again."""
     household = _household_of(visit.individual)
@@ -288,7 +289,7 @@ def _end_expired(individual: Individual, programme: ReturnProgramme, today: dt.d
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: Actor,
     individual: Individual,
     free: bool,
     informed: bool,
@@ -376,7 +377,7 @@ def _standing_consent(individual: Individual, household: Household, on: dt.date)
 
 
 @transaction.atomic
-def reconfirmation_record(*, actor: Any, individual: Individual, on: dt.date | None = None) -> Reconfirmation:
+def reconfirmation_record(*, actor: Actor, individual: Individual, on: dt.date | None = None) -> Reconfirmation:
     """The adult confirmed again, close to departure, that they still want to go. Needs a
     standing consent (given, and not withdrawn since)."""
     household = _household_of(individual)
@@ -403,7 +404,7 @@ def reconfirmation_record(*, actor: Any, individual: Individual, on: dt.date | N
 @transaction.atomic
 def sharing_consent_record(
     *,
-    actor: Any,
+    actor: Actor,
     individual: Individual,
     parties: Sequence[int],
     data_categories: Sequence[str],
@@ -451,7 +452,7 @@ def sharing_consent_record(
 
 
 @transaction.atomic
-def sharing_consent_withdraw(*, actor: Any, sharing_consent: DataSharingConsent, on: dt.date | None = None) -> DataSharingConsent:
+def sharing_consent_withdraw(*, actor: Actor, sharing_consent: DataSharingConsent, on: dt.date | None = None) -> DataSharingConsent:
     """The person withdrew their consent to share data; it no longer covers any share from ``on``."""
     household = _with_group(sharing_consent.household)
     require(actor, "consent.withdraw", household)
@@ -472,7 +473,7 @@ def sharing_consent_withdraw(*, actor: Any, sharing_consent: DataSharingConsent,
 
 @transaction.atomic
 def best_interests_record(
-    *, actor: Any, child: Individual, started_on: dt.date, completed_on: dt.date | None = None
+    *, actor: Actor, child: Individual, started_on: dt.date, completed_on: dt.date | None = None
 ) -> BestInterestsProcedure:
     """A protection officer records a best-interests procedure for a child of the household (an
     unaccompanied or separated child, or a child who would travel without an adult)."""
@@ -505,7 +506,7 @@ def best_interests_record(
 
 @transaction.atomic
 def best_interests_complete(
-    *, actor: Any, procedure: BestInterestsProcedure, completed_on: dt.date | None = None
+    *, actor: Actor, procedure: BestInterestsProcedure, completed_on: dt.date | None = None
 ) -> BestInterestsProcedure:
     """A protection officer records that the procedure is complete."""
     household = _with_group(procedure.household)
@@ -528,7 +529,7 @@ def best_interests_complete(
 @transaction.atomic
 def split_record(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     members_leaving: Sequence[Individual],
     on: dt.date | None = None,
@@ -559,7 +560,7 @@ def split_record(
 
 @transaction.atomic
 def hostilities_sign_off_record(
-    *, actor: Any, household: Household, on: dt.date | None = None, note: str = ""
+    *, actor: Actor, household: Household, on: dt.date | None = None, note: str = ""
 ) -> HostilitiesSignOff:
     """A protection officer signs off an organised movement to the household's destination while
     it is flagged for active hostilities. Without it the household may still return on its own."""

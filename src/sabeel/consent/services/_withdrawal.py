@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -55,7 +54,7 @@ def _require_withdraw(actor: Actor, household: Household, individual: Individual
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, individual: Individual, channel: str, at: dt.datetime | None = None) -> Withdrawal:
+def consent_withdraw(*, actor: Actor, individual: Individual, channel: str, at: dt.datetime | None = None) -> Withdrawal:
     """Record that an adult withdrew consent, at any time and by any channel: on the self-service
     page (the actor is the refugee), by phone or in person to an officer, or at check-in.
 
@@ -121,7 +120,7 @@ def _notify(follow_up_id: int) -> None:
 
 
 @transaction.atomic
-def follow_up_close(*, actor: Any, follow_up: FollowUp, outcome: str) -> FollowUp:
+def follow_up_close(*, actor: Actor, follow_up: FollowUp, outcome: str) -> FollowUp:
     """A protection officer records what came of a follow-up (the call made) and closes it."""
     household = _with_group(follow_up.household)
     require(actor, "consent.record", household)
@@ -140,7 +139,7 @@ def follow_up_close(*, actor: Any, follow_up: FollowUp, outcome: str) -> FollowU
 
 
 @transaction.atomic
-def follow_up_callback_request(*, actor: Any, household: Household, individual: Individual | None = None) -> FollowUp:
+def follow_up_callback_request(*, actor: Actor, household: Household, individual: Individual | None = None) -> FollowUp:
     """The household asked for a call-back (self-service page, or an officer on its behalf): one
     open request per household goes into the protection officers' work queue."""
     who = as_actor(actor)

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from sabeel.consent.intentions import ReturnObstacle, ReturnReason
+from sabeel.core.actors import request_actor
 
 register = template.Library()
 
@@ -34,8 +35,8 @@ def household_intentions(context: template.Context, household: Any) -> dict[str,
     ``{% household_intentions household as panel %}`` (for pages whose view did not load them)."""
     from sabeel.consent.intentions import can_record_intention, intention_list
 
-    user = context["request"].user
+    actor = request_actor(context["request"])
     return {
-        "intentions": intention_list(actor=user, household=household),
-        "can_record": can_record_intention(actor=user, household=household),
+        "intentions": intention_list(actor=actor, household=household),
+        "can_record": can_record_intention(actor=actor, household=household),
     }
