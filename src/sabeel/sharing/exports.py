@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sabeel.core import audit, runs, throttle
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn, ServiceError
 from sabeel.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Column, to_hxl_csv, to_xlsx
 from sabeel.core.permissions import visible_field_groups, visible_to
@@ -100,7 +101,7 @@ _FIELDS: dict[FieldGroup, tuple[str, ...]] = {
 _ORDER = (FieldGroup.NAMES_CONTACTS, FieldGroup.DOCUMENTS, FieldGroup.SPECIFIC_NEEDS)
 
 
-def export_field_groups(actor: Any, agreement: Agreement) -> frozenset[FieldGroup]:
+def export_field_groups(actor: Actor, agreement: Agreement) -> frozenset[FieldGroup]:
     """The field groups that leave: those the actor may see in the agreement's group and the
     agreement covers (the protection-sensitive case never)."""
     covered = {FieldGroup(c) for c in agreement.categories}
@@ -112,7 +113,7 @@ def columns_for(groups: Iterable[FieldGroup]) -> list[Column]:
     return [*BASE_COLUMNS, *(c for g in _ORDER if g in chosen for c in GROUP_COLUMNS[g])]
 
 
-def _households(actor: Any, agreement: Agreement, filter_data: Mapping[str, Any]) -> QuerySet[Household]:
+def _households(actor: Actor, agreement: Agreement, filter_data: Mapping[str, Any]) -> QuerySet[Household]:
     form = HouseholdFilterForm({name: filter_data.get(name) for name in HouseholdFilterForm.base_fields if filter_data.get(name)})
     if not form.is_valid():
         raise ServiceError(_("Some filters are not valid."), fields={k: [str(m) for m in v] for k, v in form.errors.items()})
@@ -186,7 +187,7 @@ def person_rows(people: Iterable[Individual | int], groups: Iterable[FieldGroup]
 # --- the background export ------------------------------------------------------------------------
 
 
-def _check(actor: Any, agreement: Agreement, recipient: Organisation) -> frozenset[FieldGroup]:
+def _check(actor: Actor, agreement: Agreement, recipient: Organisation) -> frozenset[FieldGroup]:
     throttle.export_require(actor, agreement.working_group)
     groups = export_field_groups(actor, agreement)
     agreement_require(
@@ -201,7 +202,7 @@ def _check(actor: Any, agreement: Agreement, recipient: Organisation) -> frozens
 
 
 def household_export_start(
-    *, actor: Any, agreement: Agreement, recipient: Organisation, fmt: str, filter_data: Mapping[str, Any]
+    *, actor: Actor, agreement: Agreement, recipient: Organisation, fmt: str, filter_data: Mapping[str, Any]
 ) -> Run:
     """Check and queue an export of the household list of the agreement's group (the filters of
     ``HouseholdFilterForm``) for ``recipient``; returns its run. Refused (``NotPermitted``,
@@ -302,7 +303,7 @@ def export_files_purge() -> int:
     return ExportFile.objects.filter(created_at__lt=cutoff, content__isnull=False).update(content=None, updated_at=timezone.now())
 
 
-def export_run_get(*, actor: Any, pk: int) -> Run:
+def export_run_get(*, actor: Actor, pk: int) -> Run:
     """One export run of the actor's own (another person's run is not revealed: 404)."""
     from sabeel.core.actors import as_actor
 
@@ -315,7 +316,7 @@ def export_run_get(*, actor: Any, pk: int) -> Run:
     return run
 
 
-def export_download(*, actor: Any, run: Run) -> tuple[str, str, bytes]:
+def export_download(*, actor: Actor, run: Run) -> tuple[str, str, bytes]:
     """The file of the actor's finished export, handed over once: (name, content type, bytes).
     The content is dropped from the database as it is handed over, or when it is asked for after
     ``KEEP_HOURS`` (``ServiceError`` then, as for a second download)."""

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from sabeel.core.actors import Actor
 from sabeel.core.permissions import get_visible, groups_for, require, visible_to
 from sabeel.sharing.choices import AgreementStatus, Level
 from sabeel.sharing.models import Agreement, AgreementToken, ShareEntry
@@ -25,11 +25,11 @@ __all__ = [
 ]
 
 
-def manageable_groups(*, actor: Any) -> QuerySet[WorkingGroup]:
+def manageable_groups(*, actor: Actor) -> QuerySet[WorkingGroup]:
     return WorkingGroup.objects.filter(pk__in=groups_for(actor, "agreement.manage")).order_by("code")
 
 
-def agreement_list(*, actor: Any) -> QuerySet[Agreement]:
+def agreement_list(*, actor: Actor) -> QuerySet[Agreement]:
     require(actor, "agreement.manage")
     return (
         visible_to(actor, Agreement.objects.all(), "agreement.manage")
@@ -38,7 +38,7 @@ def agreement_list(*, actor: Any) -> QuerySet[Agreement]:
     )
 
 
-def agreement_get(*, actor: Any, pk: int) -> Agreement:
+def agreement_get(*, actor: Actor, pk: int) -> Agreement:
     require(actor, "agreement.manage")  # a role without it anywhere: 403; another group's: 404
     agreement: Agreement = get_visible(
         actor, Agreement.objects.select_related("working_group").prefetch_related("parties"), "agreement.manage", pk=pk
@@ -46,14 +46,14 @@ def agreement_get(*, actor: Any, pk: int) -> Agreement:
     return agreement
 
 
-def token_get(*, actor: Any, agreement: Agreement, pk: int) -> AgreementToken:
+def token_get(*, actor: Actor, agreement: Agreement, pk: int) -> AgreementToken:
     token: AgreementToken = get_visible(
         actor, AgreementToken.objects.filter(agreement=agreement).select_related("agreement"), "agreement.manage", pk=pk
     )
     return token
 
 
-def export_agreements(*, actor: Any) -> QuerySet[Agreement]:
+def export_agreements(*, actor: Actor) -> QuerySet[Agreement]:
     """Person-level agreements, active and in force, of the groups where the actor may export."""
     today = timezone.now().date()  # a day of slack either side: the check itself uses the group's zone
     groups = groups_for(actor, "person.export")
@@ -71,13 +71,13 @@ def export_agreements(*, actor: Any) -> QuerySet[Agreement]:
     )
 
 
-def _log_groups(actor: Any) -> set[int]:
+def _log_groups(actor: Actor) -> set[int]:
     return groups_for(actor, "audit.view") | groups_for(actor, "agreement.manage")
 
 
 def share_log(
     *,
-    actor: Any,
+    actor: Actor,
     agreement_id: int | None = None,
     kind: str | None = None,
     since: dt.date | None = None,
@@ -101,6 +101,6 @@ def share_log(
     return entries.order_by("-at", "-pk")
 
 
-def share_log_agreements(*, actor: Any) -> QuerySet[Agreement]:
+def share_log_agreements(*, actor: Actor) -> QuerySet[Agreement]:
     """The agreements one may filter the share log by."""
     return Agreement.objects.filter(Q(working_group_id__in=_log_groups(actor))).order_by("reference")

@@ -294,7 +294,7 @@ def agreement_revoke(*, actor: Actor, agreement: Agreement, reason: str) -> Agre
 
 
 def agreement_require(
-    actor: Any,
+    actor: Actor,
     *,
     agreement_id: int | None,
     working_group: WorkingGroup,
@@ -424,7 +424,7 @@ def people_covered(
 @transaction.atomic
 def share_record(
     *,
-    actor: Any,
+    actor: Actor,
     kind: ShareKind | str,
     agreement: Agreement,
     recipient: Organisation | int | None,

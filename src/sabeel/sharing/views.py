@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sabeel.core import audit
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.exports import CSV_CONTENT_TYPE, to_hxl_csv
 from sabeel.core.permissions import require
@@ -46,7 +46,8 @@ def _put_errors(form: Any, error: ServiceError) -> None:
 
 @staff_view
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    agreements = selectors.agreement_list(actor=as_actor(request.user))
+    actor = request_actor(request)
+    agreements = selectors.agreement_list(actor=actor)
     rows = [(a, services.agreement_is_current(a)) for a in agreements]
     return render(request, "sharing/agreement_list.html", {"rows": rows})
 
@@ -54,7 +55,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     require(actor, "agreement.manage")
     groups = selectors.manageable_groups(actor=actor)
     form = AgreementCreateForm(request.POST or None, groups=groups)
@@ -73,7 +74,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     agreement = selectors.agreement_get(actor=actor, pk=pk)
     initial = {k: getattr(agreement, k) for k in services.EDITABLE_FIELDS if k != "parties"}
     initial["parties"] = list(agreement.parties.all())
@@ -104,13 +105,14 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra: Any) -> HttpRes
 
 @staff_view
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, selectors.agreement_get(actor=as_actor(request.user), pk=pk))
+    actor = request_actor(request)
+    return _detail(request, selectors.agreement_get(actor=actor, pk=pk))
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     agreement = selectors.agreement_get(actor=actor, pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -127,7 +129,7 @@ def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     agreement = selectors.agreement_get(actor=actor, pk=pk)
     form = TokenForm(request.POST, agreement=agreement)
     if form.is_valid():
@@ -144,7 +146,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     agreement = selectors.agreement_get(actor=actor, pk=pk)
     services.agreement_token_revoke(actor=actor, token=selectors.token_get(actor=actor, agreement=agreement, pk=token))
     messages.success(request, _("The token is revoked."))
@@ -155,7 +157,7 @@ def token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
 
 
 def _share_log(request: HttpRequest) -> tuple[ShareLogFilterForm, Any]:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     form = ShareLogFilterForm(request.GET or None, agreements=selectors.share_log_agreements(actor=actor))
     return form, selectors.share_log(actor=actor, **form.filters())
 
@@ -168,9 +170,10 @@ def share_log(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def share_log_export(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
     _form, entries = _share_log(request)
     rows = share_log_rows(entries)
-    audit.record(actor=as_actor(request.user), action="sharing.log_exported", data={"row_count": len(rows)})
+    audit.record(actor=actor, action="sharing.log_exported", data={"row_count": len(rows)})
     response = HttpResponse(to_hxl_csv(SHARE_LOG_COLUMNS, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="share-log.csv"'
     return response
@@ -182,7 +185,7 @@ def share_log_export(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def household_export(request: HttpRequest) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     require(actor, "person.export")
     data = request.POST if request.method == "POST" else None
     form = ExportForm(data, agreements=selectors.export_agreements(actor=actor))
@@ -207,7 +210,8 @@ def household_export(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = exports.export_run_get(actor=as_actor(request.user), pk=pk)
+    actor = request_actor(request)
+    run = exports.export_run_get(actor=actor, pk=pk)
     file = ExportFile.objects.filter(run=run).defer("content").first()
     context = {
         "run": run,
@@ -223,7 +227,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_POST
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     run = exports.export_run_get(actor=actor, pk=pk)
     try:
         name, content_type, content = exports.export_download(actor=actor, run=run)

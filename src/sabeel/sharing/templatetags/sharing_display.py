@@ -22,8 +22,8 @@ def field_group_label(value: str) -> str:
 def may(context: template.Context, action: str) -> bool:
     """Whether the signed-in user holds ``action`` in any group: ``{% may "agreement.manage" as x %}``
     (links are shown only to those who may open them)."""
-    from sabeel.core.actors import as_actor
+    from sabeel.core.actors import request_actor
     from sabeel.core.permissions import can
 
     request = context.get("request")
-    return request is not None and can(as_actor(request.user), action)
+    return request is not None and can(request_actor(request), action)
