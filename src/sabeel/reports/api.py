@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.reports import selectors
@@ -88,7 +88,7 @@ def _out(table: FunnelTable) -> FunnelOut:
 @router.get("/funnel", response=FunnelOut)
 def funnel(request: HttpRequest, query: Query[FunnelQuery]) -> FunnelOut:
     """The return funnel by ``dimension`` (households or people at each stage), with provenance."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     require(actor, "aggregate.view")
     for name in ("week_from", "week_to"):
         value = getattr(query, name)

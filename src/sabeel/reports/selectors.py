@@ -337,7 +337,7 @@ def _start_background(job: Callable[[], object]) -> None:
     threading.Thread(target=run, name="funnel-protect", daemon=True).start()
 
 
-def funnel_figures(actor: Any, *, unit: str = "households", suppress: bool = True) -> tuple[FunnelFigures, _Counts]:
+def funnel_figures(actor: Actor, *, unit: str = "households", suppress: bool = True) -> tuple[FunnelFigures, _Counts]:
     """The funnel of the actor's groups as a protected cube (``suppress``) or an exact one.
 
     The cube is kept per process while the snapshot does not change. When it has changed and the
@@ -422,7 +422,7 @@ def _week_key(value: str) -> str:
 
 
 def funnel_table(
-    actor: Any,
+    actor: Actor,
     *,
     dimension: Dimension | str,
     unit: str = "households",
@@ -505,7 +505,7 @@ def funnel_table(
     )
 
 
-def home_summary(actor: Any) -> FunnelTable | None:
+def home_summary(actor: Actor) -> FunnelTable | None:
     """The headline funnel for the home card (stage totals of the actor's groups, protected as
     ``funnel_table`` decides); None when the actor sees no group's figures."""
     who = as_actor(actor)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +26,7 @@ from django.utils import timezone
 from sabeel.consent.eligibility import households_eligibility, local_today
 from sabeel.consent.models import Answer, CounsellingSession, ReturnConsent, ReturnIntention
 from sabeel.core import runs
+from sabeel.core.actors import Actor
 from sabeel.core.models import Run
 from sabeel.engines.eligibility import ReasonCode
 from sabeel.registry.choices import HouseholdStatus
@@ -205,7 +205,7 @@ def mark_stale(ids: Iterable[int]) -> None:
     HouseholdFunnel.objects.filter(household_id__in=list(ids)).update(stale=True, eligible=False, eligible_since=None)
 
 
-def refresh_all(*, actor: Any, working_group_id: int | None = None) -> Run:
+def refresh_all(*, actor: Actor, working_group_id: int | None = None) -> Run:
     """Queue a full refresh of the snapshot as a background run (on commit)."""
     from sabeel.reports.tasks import snapshot_refresh_task
 

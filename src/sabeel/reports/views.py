@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from sabeel.core import audit
-from sabeel.core.actors import Actor, as_actor
+from sabeel.core.actors import Actor, request_actor
 from sabeel.core.permissions import groups_for, require
 from sabeel.core.views_helpers import staff_view
 from sabeel.geo.choices import Country, Level
@@ -171,7 +171,7 @@ def _figures(actor: Actor, form: FunnelForm) -> Figures:
 @staff_view
 @require_GET
 def funnel(request: HttpRequest) -> HttpResponse:
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     require(actor, "aggregate.view")
     form = FunnelForm(_with_defaults(request) or None)
     if form.is_bound and not form.is_valid():
@@ -193,7 +193,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
 def funnel_export(request: HttpRequest) -> HttpResponse:
     """The table as Excel or HXL CSV: always suppressed (it leaves the group), no agreement needed,
     recorded in the audit trail with the parameters (codes only)."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     require(actor, "aggregate.view")
     fmt = request.GET.get("format", "xlsx")
     form = FunnelForm(_with_defaults(request))
@@ -229,7 +229,7 @@ def funnel_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def home_card(request: HttpRequest) -> HttpResponse:
     """The headline funnel for the home page (an htmx fragment): stage totals and a link."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     require(actor, "aggregate.view")
     summary = selectors.home_summary(actor)
     return render(request, "reports/_home_card.html", {"summary": summary, "zone": _zone(actor)})
