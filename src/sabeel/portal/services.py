@@ -207,7 +207,7 @@ def code_verify(*, code_request_id: int, code: str) -> CodeCheck:
     return CodeCheck(verdict, max(0, MAX_WRONG_CODES - row.attempts), row.household_id, row.phone_id)
 
 
-def _require_own(who: Any, household: Household) -> Actor:
+def _require_own(who: Actor, household: Household) -> Actor:
     # A refugee acts on their own household only: the one whose code they typed.
     actor = as_actor(who)
     if actor.kind != ActorKind.REFUGEE:
@@ -217,7 +217,7 @@ def _require_own(who: Any, household: Household) -> Actor:
 
 
 @transaction.atomic
-def callback_request(*, actor: Any, household: Household) -> tuple[FollowUp, bool]:
+def callback_request(*, actor: Actor, household: Household) -> tuple[FollowUp, bool]:
     """Put a call-back request in the protection officers' work queue (through
     ``consent.services.follow_up_callback_request``: one open request per household). Returns the
     follow-up and whether it is new; a new one is audited here too, with the verified phone."""
@@ -237,7 +237,7 @@ def callback_request(*, actor: Any, household: Household) -> tuple[FollowUp, boo
 
 
 @transaction.atomic
-def adult_withdraw(*, actor: Any, individual: Individual) -> Withdrawal:
+def adult_withdraw(*, actor: Actor, individual: Individual) -> Withdrawal:
     """The adult who said who they are withdraws their consent, here and now: a ``Withdrawal`` with
     the self-service channel and a follow-up call in the protection officers' queue (both made by
     ``consent.services.consent_withdraw``), audited here too with the chosen adult and the verified
