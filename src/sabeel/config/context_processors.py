@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from sabeel.config.menu import visible_items
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import request_actor
 from sabeel.core.views_helpers import is_fully_signed_in
 
 
@@ -16,7 +16,7 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     when a template reads it."""
     if not is_fully_signed_in(request):
         return {"menu_items": []}
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     path = request.path
     cache: list[Any] = []
 

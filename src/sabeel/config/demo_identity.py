@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
-from sabeel.core.actors import system
+from sabeel.core.actors import as_actor, system
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.models import ActorKind
 from sabeel.engines.synth import (
@@ -184,7 +184,7 @@ def demo_run_queue(*, group_code: str = DEMO_RUN_GROUP, officer: User | None = N
     if LinkageRun.objects.filter(working_group=group, kind=RunKind.REGISTRY).exists():
         return f"Duplicate run, {group.name}: a registry run exists already; none queued."
     try:
-        run = registry_run_start(actor=officer, working_group=group)
+        run = registry_run_start(actor=as_actor(officer), working_group=group)
     except ServiceError as error:  # too few people to train on: the demo goes on without a run
         return f"Duplicate run, {group.name}: none queued ({error})."
     return (

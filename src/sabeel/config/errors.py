@@ -51,10 +51,11 @@ def _signed_in_as(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"who": None, "roles": []}
+    from sabeel.core.actors import request_actor
     from sabeel.workgroups.selectors import my_memberships
 
     try:
-        roles = [(m.working_group, m.get_role_display()) for m in my_memberships(actor=user)]  # type: ignore[attr-defined]
+        roles = [(m.working_group, m.get_role_display()) for m in my_memberships(actor=request_actor(request))]  # type: ignore[attr-defined]
     except Exception:  # the page must render even if the roles cannot be read
         log.exception("error page: memberships could not be read")
         roles = []

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sabeel.config.workspaces import membership_waiting, workspaces
-from sabeel.core.actors import as_actor
+from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.views_helpers import staff_view
 from sabeel.workgroups.services import membership_approve as approve
@@ -20,14 +20,15 @@ from sabeel.workgroups.services import membership_approve as approve
 
 @staff_view
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"home": workspaces(actor=as_actor(request.user))})
+    actor = request_actor(request)
+    return render(request, "core/home.html", {"home": workspaces(actor=actor)})
 
 
 @require_POST
 @staff_view
 def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """A second administrator approves a membership waiting on their home page."""
-    actor = as_actor(request.user)
+    actor = request_actor(request)
     membership = membership_waiting(actor=actor, pk=pk)
     try:
         approve(actor=actor, membership=membership)
