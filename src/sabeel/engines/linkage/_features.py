@@ -64,6 +64,9 @@ SCHEMA = pa.schema(
 )
 
 
+UNKNOWN_ORIGIN = "-"
+
+
 @lru_cache(maxsize=200_000)
 def _form(word: str) -> str:
     """The name model's common form of one part (cached: names repeat a great deal)."""
@@ -151,8 +154,10 @@ def feature_row(record: PersonRecord, source: str | None = None) -> dict[str, An
     row["household_size"] = record.household_size if record.household_size else None
     row["origin"] = record.origin or None
     # the governorate of a Syrian p-code (SY + two digits), for blocking: a sub-district may be
-    # recorded at one agency and only its governorate at another
-    row["origin_governorate"] = record.origin[:4] if len(record.origin) >= 4 else None
+    # recorded at one agency and only its governorate at another. Without an origin, "-": records
+    # of unknown origin still block with each other on first and family name (a NULL would take
+    # them out of that rule altogether).
+    row["origin_governorate"] = record.origin[:4] if len(record.origin) >= 4 else UNKNOWN_ORIGIN
     # The registered household itself (per list): two members of one household share its head,
     # origin and size by construction, which is no evidence that they are one person.
     row["household_key"] = f"{record.source}:{record.household_id}" if record.household_id else None

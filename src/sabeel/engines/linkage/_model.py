@@ -235,8 +235,8 @@ def _on(*columns: str) -> str:
 BLOCKING_RULES: tuple[str, ...] = (
     # first + family name alone brought 91 million candidate pairs at a million people (two
     # thirds of all); within the origin governorate, 40 million, and no true pair was lost that no
-    # other rule finds (bench/identity_linkage.py; a record without an origin is still found by
-    # its names and date of birth through the other rules)
+    # other rule finds (bench/identity_linkage.py). Records without an origin block with each
+    # other here (``_features.UNKNOWN_ORIGIN``), and with everyone through the other rules.
     _on("first", "family", "origin_governorate"),
     # first + father alone brought half the candidate pairs at 100,000 people for 0.4% of the true
     # pairs no other rule found (bench/identity_linkage.py): the grandfather narrows it
@@ -252,14 +252,14 @@ DETERMINISTIC_RULES: tuple[str, ...] = (_on("first", "father", "grandfather", "f
 # Blocking for the two EM sessions: each trains the comparisons it does not block on.
 # The first also asks that the Arabic spellings of the first name agree where both exist, so that
 # names sharing a coarse common form (علي/علا) do not teach EM that siblings are one person.
-# It also asks for the same origin governorate: people of one full name from different
-# governorates are namesakes far more often than one person, and at a million people enough of
+# It also asks for the same origin governorate where both origins are known: people of one full
+# name from different governorates are namesakes far more often than one person, and at a million people enough of
 # them agree on all four names to teach EM that a person's recorded years of birth lie years apart.
 # (The household comparison, which reads the origin, is then trained in the second session only.)
 TRAINING_RULES: tuple[str, ...] = (
     _on("first", "father", "grandfather", "family")
     + ' AND (l."first_ar" = r."first_ar" OR l."first_ar" IS NULL OR r."first_ar" IS NULL)'
-    + ' AND substr(l."origin", 1, 4) = substr(r."origin", 1, 4)',
+    + ' AND (substr(l."origin", 1, 4) = substr(r."origin", 1, 4) OR l."origin" IS NULL OR r."origin" IS NULL)',
     _on("birth_year", "birth_month", "birth_day"),
 )
 
