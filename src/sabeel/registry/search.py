@@ -48,6 +48,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
+from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import groups_for, require
 from sabeel.engines.text import (
@@ -588,7 +589,7 @@ def rank_names(
     return out
 
 
-def person_search(*, actor: Any, query: str, limit: int = 25) -> SearchResult:
+def person_search(*, actor: Actor, query: str, limit: int = 25) -> SearchResult:
     """People of the actor's working groups (those where the actor may ``person.search``) best
     matching ``query``: a name or name parts in either script, a registration number, a phone
     number or an external id. Audited with a keyed hash of the query and the result count;
