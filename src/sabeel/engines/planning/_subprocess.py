@@ -4,6 +4,8 @@ its own limit). The child is forked, so it sees the parent's arrays without copy
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -62,53 +64,70 @@ def _target(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> 
 
 
 class Child:
-    """A started child; ``result()`` waits for it until the time limit, then kills it."""
+    """A started child, killed by a timer at its time limit even while this process is busy with
+    other work; ``result()`` waits for it (at most until then)."""
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], time_limit: float) -> None:
-        import time
-
         self._started = time.monotonic()
         self._limit = time_limit
         self._base_kib = _status_kib("VmRSS")  # what the child shares with us at the fork
+        self._peak_mib: float | None = None
+        self._expired = False
+        self._lock = threading.Lock()
         ctx = mp.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_target, args=(send, fn, args), daemon=True)
         self._process.start()
         send.close()
+        self._timer = threading.Timer(time_limit, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._expired or not self._process.is_alive():
+                return
+            peak = _status_kib("VmHWM", f"/proc/{self._process.pid}/status")
+            if peak is not None and self._base_kib is not None:
+                self._peak_mib = max(0, peak - self._base_kib) / 1024
+            self._expired = True
+            self._process.kill()
 
     def kill(self) -> None:
         """End the child now (the parent failed and will not wait for it)."""
+        self._timer.cancel()
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
         self._recv.close()
 
     def result(self) -> ChildResult:
-        """Wait until the child is done or the time limit; a killed generator's child hands back the
-        last result it sent (status "killed", value not None)."""
-        import time
-
+        """Wait until the child is done or killed; a killed generator's child hands back the last
+        result it sent (status "killed", value not None)."""
         value: Any = None
         grown: float | None = None
         while True:
             remaining = max(0.0, self._limit - (time.monotonic() - self._started))
-            if not self._recv.poll(remaining):
-                peak = _status_kib("VmHWM", f"/proc/{self._process.pid}/status")
-                if peak is not None and self._base_kib is not None:
-                    grown = max(grown or 0.0, max(0, peak - self._base_kib) / 1024)
-                self._process.kill()
-                self._process.join()
-                self._recv.close()
-                return ChildResult("killed", value, "", time.monotonic() - self._started, grown)
-            try:
-                status, sent, error, grown = self._recv.recv()
-            except EOFError:  # the child died without a word (killed from outside, out of memory)
-                status, sent, error = "failed", value, f"child exited with code {self._process.exitcode}"
-            if status == "partial":
-                value = sent
-                continue
+            ready = self._recv.poll(remaining)
+            if ready:
+                try:
+                    status, sent, error, grown = self._recv.recv()
+                except EOFError:  # killed by the timer, or died without a word
+                    status, sent, error = ("killed" if self._expired else "failed"), value, (
+                        "" if self._expired else f"child exited with code {self._process.exitcode}"
+                    )
+                if status == "partial":
+                    value = sent
+                    continue
+            else:
+                self._expire()
+                status, sent, error = "killed", value, ""
+            self._timer.cancel()
             self._process.join()
             self._recv.close()
+            if self._expired and status != "ok":  # an answer read before the kill stands
+                status = "killed"
+                grown = max(grown or 0.0, self._peak_mib or 0.0)
             return ChildResult(status, sent if status == "ok" else value, error, time.monotonic() - self._started, grown)
 
 

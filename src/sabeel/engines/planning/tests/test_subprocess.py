@@ -76,3 +76,13 @@ def test_the_solver_child_is_killed_when_the_planner_itself_fails(monkeypatch):
     with pytest.raises(MemoryError):
         plan(instance([household("A", 2)]), PlanSettings(time_limit=60.0))
     assert len(started) == 1 and not started[0]._process.is_alive()
+
+
+def test_the_child_is_killed_at_its_limit_even_while_the_planner_is_busy():
+    from sabeel.engines.planning._subprocess import Child
+
+    child = Child(_sleep_and_report, (60.0,), 0.5)
+    time.sleep(2.0)  # the planner's own work, longer than the child's limit
+    assert not child._process.is_alive()
+    result = child.result()
+    assert result.status == "killed" and result.seconds >= 2.0
