@@ -177,6 +177,24 @@ def test_a_latin_record_with_such_a_c_is_indexed_in_every_reading_of_it():
     assert plain == name_keys_for({"first_name_lat": "Ahmad", "family_name_lat": "Zoubi", "first_name_ar": ""})
 
 
+def test_interdentals_and_emphatics_are_also_read_as_turkish_and_french_spellings_write_them():
+    # Heysam (Turkish s for ث), Huzeyfe (z for ذ), Rıza (z for ض): an Arabic or English query
+    # for هيثم / Haitham meets them through its s/z reading, and keeps its own.
+    heysam = name_keys_for({"first_name_lat": "Heysam", "family_name_lat": "Sibai"})
+    assert set(query_keys("هيثم السباعي").pairs) & heysam
+    assert set(query_keys("Haitham Sibai").pairs) & heysam
+    assert set(query_keys("حذيفة السباعي").pairs) & name_keys_for({"first_name_lat": "Huzeyfe", "family_name_lat": "Sibai"})
+    assert set(query_keys("هيثم السباعي").pairs) & name_keys_for({"first_name_ar": "هيثم", "family_name_ar": "السباعي"})
+    assert query_keys("Ahmad Zoubi").alternates == ()  # nothing to read another way
+
+
+@pytest.mark.django_db
+def test_a_turkish_style_record_is_found_from_an_arabic_query_with_a_tha(cast, places):
+    household = household_make(cast, "lb", members=[head(first_name_ar="", father_name_ar="", grandfather_name_ar="", family_name_ar="", first_name_lat="Heysam", father_name_lat="Cemal", grandfather_name_lat="Muhammed", family_name_lat="Sibai")])
+    hits = person_search(actor=cast["lb_registration_officer"], query="هيثم جمال محمد السباعي").hits
+    assert hits and hits[0].household_id == household.pk and hits[0].score >= 0.9
+
+
 @pytest.mark.django_db
 def test_a_latin_record_with_such_a_c_is_found_from_its_arabic_spelling(cast, places):
     household = household_make(cast, "lb", members=[head(first_name_ar="", father_name_ar="", grandfather_name_ar="", family_name_ar="", first_name_lat="Lubna", father_name_lat="Halit", grandfather_name_lat="Muhammed", family_name_lat="Cume")])
