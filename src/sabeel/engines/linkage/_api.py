@@ -69,15 +69,18 @@ TRAIN_ATTEMPTS = 3
 def _train(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedModel:
     """``_train_once``, again with the next seeds of the random pairs when Splink's EM refuses an
     m probability that underflowed to 0.0 (seen on small lists, depending on which random pairs
-    estimated the u probabilities); the progress is reported once."""
+    estimated the u probabilities); then, if every seed failed, once more the plain way (names-only
+    EM session, household u from random pairs: ``strict=False``), which small lists that the
+    strict way starves of pairs train on. The progress is reported once."""
     failed: ValueError | None = None
-    for attempt in range(TRAIN_ATTEMPTS):
+    attempts = [(settings.seed + attempt, True) for attempt in range(TRAIN_ATTEMPTS)] + [(settings.seed, False)]
+    for i, (seed, strict) in enumerate(attempts):
         try:
-            return _train_once(table, replace(settings, seed=settings.seed + attempt), report if attempt == 0 else _silent(settings))
+            return _train_once(table, replace(settings, seed=seed), report if i == 0 else _silent(settings), strict=strict)
         except ValueError as exc:
             failed = exc
-            logger.warning("linkage training failed with seed %s (%s); trying the next seed", settings.seed + attempt, type(exc).__name__)
-    raise ValueError(f"training failed with {TRAIN_ATTEMPTS} seeds of the random pairs") from failed
+            logger.warning("linkage training failed with seed %s%s (%s); trying again", seed, "" if strict else ", plain", type(exc).__name__)
+    raise ValueError(f"training failed with {TRAIN_ATTEMPTS} seeds of the random pairs and the plain way") from failed
 
 
 def _silent(settings: LinkageSettings) -> _Reporter:
@@ -129,17 +132,20 @@ def household_shares(table: Any, *, seed: int, pairs: int = HOUSEHOLD_U_PAIRS) -
     return {label: n / seen for label, n in counts.items()} if seen else {}
 
 
-def _train_once(table: Any, settings: LinkageSettings, report: _Reporter) -> TrainedModel:
+def _train_once(table: Any, settings: LinkageSettings, report: _Reporter, *, strict: bool = True) -> TrainedModel:
+    """One training. ``strict``: the household u among people of one father's and family name
+    (``household_shares``) and the names EM session within one origin governorate
+    (``_model.TRAINING_RULES``); otherwise random-pair u and ``_model.PLAIN_TRAINING_RULES``."""
     api = db_api(settings)
     name = dialect(settings)
-    shares = household_shares(table, seed=settings.seed)
+    shares = household_shares(table, seed=settings.seed) if strict else {}
     linker = _linker(api.register(table), _model.conditional_household_u(_model.settings_dict(name, _DEDUPE), shares))
     report("prior")
     deterministic = [_model.in_dialect(rule, name) for rule in _model.DETERMINISTIC_RULES]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.6)
     report("u probabilities")
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.training_pairs, seed=settings.seed)
-    for stage, rule in zip(_TRAIN_STAGES[3:], _model.TRAINING_RULES, strict=True):
+    for stage, rule in zip(_TRAIN_STAGES[3:], _model.TRAINING_RULES if strict else _model.PLAIN_TRAINING_RULES, strict=True):
         report(stage)
         linker.training.estimate_parameters_using_expectation_maximisation(
             _model.in_dialect(rule, name), estimate_without_term_frequencies=True

@@ -256,12 +256,16 @@ DETERMINISTIC_RULES: tuple[str, ...] = (_on("first", "father", "grandfather", "f
 # name from different governorates are namesakes far more often than one person, and at a million people enough of
 # them agree on all four names to teach EM that a person's recorded years of birth lie years apart.
 # (The household comparison, which reads the origin, is then trained in the second session only.)
-TRAINING_RULES: tuple[str, ...] = (
+_NAMES_TRAINING = (
     _on("first", "father", "grandfather", "family")
     + ' AND (l."first_ar" = r."first_ar" OR l."first_ar" IS NULL OR r."first_ar" IS NULL)'
-    + ' AND (substr(l."origin", 1, 4) = substr(r."origin", 1, 4) OR l."origin" IS NULL OR r."origin" IS NULL)',
+)
+TRAINING_RULES: tuple[str, ...] = (
+    _NAMES_TRAINING + ' AND (substr(l."origin", 1, 4) = substr(r."origin", 1, 4) OR l."origin" IS NULL OR r."origin" IS NULL)',
     _on("birth_year", "birth_month", "birth_day"),
 )
+# The fallback when EM fails the strict way on a small list (``_api._train``).
+PLAIN_TRAINING_RULES: tuple[str, ...] = (_NAMES_TRAINING, TRAINING_RULES[1])
 
 
 _QUOTED = re.compile(r'"([a-z_]+)"')

@@ -14,7 +14,7 @@ def test_training_tries_the_next_seeds_when_em_refuses_an_underflowed_m_probabil
     seeds: list[int] = []
     model = TrainedModel(settings={"comparisons": []})
 
-    def once(table, settings, report):  # type: ignore[no-untyped-def]
+    def once(table, settings, report, *, strict=True):  # type: ignore[no-untyped-def]
         seeds.append(settings.seed)
         if len(seeds) < 3:
             raise ValueError("m_probability value 0.0 is below the minimum allowed value")
@@ -25,6 +25,6 @@ def test_training_tries_the_next_seeds_when_em_refuses_an_underflowed_m_probabil
     settings = LinkageSettings(seed=9, on_progress=lambda p: seen.append(p.stage))
     assert _api._train(None, settings, _api._Reporter(settings, ("prior",))) is model
     assert seeds == [9, 10, 11]
-    monkeypatch.setattr(_api, "_train_once", lambda *a: (_ for _ in ()).throw(ValueError("always")))
+    monkeypatch.setattr(_api, "_train_once", lambda *a, **k: (_ for _ in ()).throw(ValueError("always")))
     with pytest.raises(ValueError, match="3 seeds"):
         _api._train(None, settings, _api._Reporter(settings, ("prior",)))
