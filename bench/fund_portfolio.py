@@ -27,6 +27,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import peak_mib, row
+
 NAME = "fund_portfolio"
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = {"small": (500,), "full": (2_000, 10_000)}
@@ -34,10 +38,6 @@ TIME_LIMIT = 30.0  # seconds: the target, and the solver's limit (the child is k
 TARGET_GAP = 0.001
 
 
-def _row(case: str, metric: str, value: Any, unit: str, baseline: str | None, baseline_value: Any,
-         target: Any) -> dict[str, Any]:
-    return {"case": case, "metric": metric, "value": value, "unit": unit, "baseline": baseline,
-            "baseline_value": baseline_value, "target": target}
 
 
 def _child(projects: int, held_back: bool, tmp: Path) -> dict[str, Any]:
@@ -69,22 +69,22 @@ def _rows(r: dict[str, Any], *, held: bool, targets: bool) -> list[dict[str, Any
     greedy = f"greedy benefit/cost on the same instance: {r['greedy_returnees']:,} returnees in {r['greedy_seconds']} s"
     optimal = r["status"] == "optimal" and r["gap"] is not None and r["gap"] <= TARGET_GAP and r["seconds"] < TIME_LIMIT
     return [
-        _row(f"{label}: returnees covered", f"intending returnees whose destination gets the whole minimum service set "
+        row(f"{label}: returnees covered", f"intending returnees whose destination gets the whole minimum service set "
              f"(MIP status {r['status']}, proven bound {r['bound']:,})" if r["bound"] is not None else
              f"intending returnees whose destination gets the whole minimum service set (MIP status {r['status']})",
              r["returnees"], "returnees", greedy, r["greedy_returnees"], None),
-        _row(f"{label}: gain over greedy", "returnees covered above the greedy baseline",
+        row(f"{label}: gain over greedy", "returnees covered above the greedy baseline",
              round(100 * (r["returnees"] / max(r["greedy_returnees"], 1) - 1), 2), "%", greedy, 0.0, None),
-        _row(f"{label}: proven gap", "(bound - returnees covered) / bound, after the solver stops (target <= 0.1 %)",
+        row(f"{label}: proven gap", "(bound - returnees covered) / bound, after the solver stops (target <= 0.1 %)",
              None if r["gap"] is None else round(100 * r["gap"], 4), "%", "greedy's gap to the same bound",
              None if r["gap"] is None else r["greedy_gap_pct"], None),
-        _row(f"{label}: wall time", "propose(): prepare, greedy start, MIP in its child (1 HiGHS thread), tidy, "
+        row(f"{label}: wall time", "propose(): prepare, greedy start, MIP in its child (1 HiGHS thread), tidy, "
              "funding flow, explanations (target < 30 s)", r["seconds"], "s", greedy, r["greedy_seconds"], None),
-        _row(f"{label}: proven optimal within 30 s", "1 when the MIP proved the optimum (gap <= 0.1 %) in under 30 s",
+        row(f"{label}: proven optimal within 30 s", "1 when the MIP proved the optimum (gap <= 0.1 %) in under 30 s",
              1 if optimal else 0, "yes/no", None, None, 1 if targets else None),
-        _row(f"{label}: peak memory", "peak resident memory of the run (the child's VmHWM or the solver's, larger)",
+        row(f"{label}: peak memory", "peak resident memory of the run (the child's VmHWM or the solver's, larger)",
              r["peak_mib"], "MiB", None, None, None),
-        _row(f"{label}: rule violations", "problems check() finds in the proposal (balances, earmarks, dependencies, "
+        row(f"{label}: rule violations", "problems check() finds in the proposal (balances, earmarks, dependencies, "
              "capacity, claims); baseline: in the greedy's", r["problems"], "problems", "greedy proposal",
              r["greedy_problems"], None),
     ]
@@ -93,15 +93,6 @@ def _rows(r: dict[str, Any], *, held: bool, targets: bool) -> list[dict[str, Any
 # --- the child ----------------------------------------------------------------------------------
 
 
-def _peak_mib() -> float:
-    import resource
-
-    own = 0.0
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            own = int(line.split()[1]) / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return round(max(own, children), 1)
 
 
 def _measure(projects: int, held_back: bool) -> dict[str, Any]:
@@ -132,7 +123,7 @@ def _measure(projects: int, held_back: bool) -> dict[str, Any]:
         "greedy_gap_pct": None if bound is None else round(100 * max(0, bound - baseline.returnees_covered) / max(bound, 1), 4),
         "problems": len(check(instance, proposal)),
         "greedy_problems": len(check(instance, baseline)),
-        "peak_mib": _peak_mib(),
+        "peak_mib": peak_mib(children=True),
         "notes": list(proposal.notes),
     }
 

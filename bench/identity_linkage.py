@@ -35,7 +35,6 @@ style, on a registry drawn with the held-back seed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -46,6 +45,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import peak_mib, reset_peak, row
 
 NAME = "identity_linkage"
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,9 +81,6 @@ def _child(side: str, people: int, held_back: bool, tmp: Path, extra: list[str] 
     return result
 
 
-def _row(case: str, metric: str, value: Any, unit: str, baseline: str | None, baseline_value: Any, target: Any) -> dict[str, Any]:
-    return {"case": case, "metric": metric, "value": value, "unit": unit, "baseline": baseline,
-            "baseline_value": baseline_value, "target": target}
 
 
 def _quality_rows(label: str, ours: dict[str, Any], stock: dict[str, Any], *, targets: bool) -> list[dict[str, Any]]:
@@ -97,7 +97,7 @@ def _quality_rows(label: str, ours: dict[str, Any], stock: dict[str, Any], *, ta
         target = None
         if targets and key == "pair_f1":
             target = round(max(TARGET_F1, stock[key] + TARGET_MARGIN), 4)
-        rows.append(_row(f"{label}: {key.replace('_', ' ')}", metric, ours[key], "share", base, stock[key], target))
+        rows.append(row(f"{label}: {key.replace('_', ' ')}", metric, ours[key], "share", base, stock[key], target))
     return rows
 
 
@@ -127,31 +127,31 @@ def _run_size(people: int, held_share: float, queries: int, *, targets: bool) ->
     label = f"{ours['records']:,} records ({ours['true_pairs']:,} true pairs), seed {SEED}"
     rows += _quality_rows(label, ours, stock, targets=targets)
     base = f"stock Splink on the same records: {stock['description']}"
-    rows.append(_row(f"{label}: wall time", "train (EM) + predict + cluster, one DuckDB thread (target: no slower than stock Splink)",
+    rows.append(row(f"{label}: wall time", "train (EM) + predict + cluster, one DuckDB thread (target: no slower than stock Splink)",
                      ours["seconds"], "s", base, stock["seconds"], None))
-    rows.append(_row(f"{label}: time ratio to stock Splink", "our wall time / stock Splink's (target <= 1.0)",
+    rows.append(row(f"{label}: time ratio to stock Splink", "our wall time / stock Splink's (target <= 1.0)",
                      round(ours["seconds"] / stock["seconds"], 3), "ratio", base, 1.0, None))
-    rows.append(_row(f"{label}: peak memory", "peak resident memory of the linkage (VmHWM, reset after generating the data)",
+    rows.append(row(f"{label}: peak memory", "peak resident memory of the linkage (VmHWM, reset after generating the data)",
                      ours["peak_mib"], "MiB", base, stock["peak_mib"], None))
-    rows.append(_row(f"{label}: pairs predicted", "pairs predicted at probability >= 0.5 (the floor; matches are those >= 0.9)",
+    rows.append(row(f"{label}: pairs predicted", "pairs predicted at probability >= 0.5 (the floor; matches are those >= 0.9)",
                      ours["pairs"], "pairs", base, stock["pairs"], None))
     index_case = f"find_matches, {index['records']:,} records in the index, {index['queries']:,} queries drawn uniformly"
-    rows.append(_row(f"{index_case}: p95 latency", f"p95 latency of find_matches (target under {TARGET_P95_MS} ms at 1M)",
+    rows.append(row(f"{index_case}: p95 latency", f"p95 latency of find_matches (target under {TARGET_P95_MS} ms at 1M)",
                      index["p95_ms"], "ms", "median of the same queries", index["p50_ms"], None))
-    rows.append(_row(f"{index_case}: share within {TARGET_P95_MS} ms", f"share of queries answered within {TARGET_P95_MS} ms",
+    rows.append(row(f"{index_case}: share within {TARGET_P95_MS} ms", f"share of queries answered within {TARGET_P95_MS} ms",
                      index["within_target"], "share", None, None, 0.95 if targets else None))
-    rows.append(_row(f"{index_case}: true duplicate first", "queries with a true duplicate whose best match is it",
+    rows.append(row(f"{index_case}: true duplicate first", "queries with a true duplicate whose best match is it",
                      index["top1"], "share", None, None, None))
-    rows.append(_row(f"{index_case}: blocking recall", "true pairs the blocking rules bring together (the ceiling of pair recall)",
+    rows.append(row(f"{index_case}: blocking recall", "true pairs the blocking rules bring together (the ceiling of pair recall)",
                      index["blocking_recall"], "share", None, None, None))
-    rows.append(_row(f"{index_case}: index build", "time to build the registry index (features, blocking tables, term frequencies)",
+    rows.append(row(f"{index_case}: index build", "time to build the registry index (features, blocking tables, term frequencies)",
                      index["build_seconds"], "s", None, None, None))
-    rows.append(_row(f"{index_case}: index memory", "peak resident memory while building and querying the index",
+    rows.append(row(f"{index_case}: index memory", "peak resident memory while building and querying the index",
                      index["peak_mib"], "MiB", None, None, None))
     held_label = (f"HELD BACK (style {HELD_BACK_STYLE!r} for the second agency, seed {HELD_BACK_SEED}): "
                   f"{held_ours['records']:,} records ({held_ours['true_pairs']:,} true pairs)")
     rows += _quality_rows(held_label, held_ours, held_stock, targets=False)
-    rows.append(_row(f"{held_label}: wall time", "train (EM) + predict + cluster, one DuckDB thread",
+    rows.append(row(f"{held_label}: wall time", "train (EM) + predict + cluster, one DuckDB thread",
                      held_ours["seconds"], "s", "stock Splink on the same records", held_stock["seconds"], None))
     return rows
 
@@ -169,18 +169,8 @@ def _registry(people: int, held_back: bool) -> Any:
     return synthetic_lists(households, seed=SEED)
 
 
-def _reset_peak() -> None:
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
 
 
-def _peak_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    import resource
-
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _f1(precision: float, recall: float) -> float:
@@ -227,11 +217,11 @@ def _ours(lists: Any, tmp: Path, held_back: bool) -> dict[str, Any]:
 
     records = lists.records
     settings = LinkageSettings(threads=1, threshold=THRESHOLD)
-    _reset_peak()
+    reset_peak()
     started = time.perf_counter()
     result = deduplicate(records, settings=settings)
     seconds = time.perf_counter() - started
-    peak = _peak_mib()
+    peak = peak_mib()
     assert result.model is not None
     if not held_back:
         (tmp / "model.json").write_text(json.dumps(result.model.settings))
@@ -271,7 +261,7 @@ def _stock(lists: Any) -> dict[str, Any]:
     from splink.backends.duckdb import DuckDBAPI
 
     records = lists.records
-    _reset_peak()
+    reset_peak()
     started = time.perf_counter()
     columns: dict[str, list[Any]] = {k: [] for k in ("unique_id", "first_name", "father_name", "grandfather_name", "family_name", "birth_year", "dob", "sex")}
     for record in records:
@@ -312,7 +302,7 @@ def _stock(lists: Any) -> dict[str, Any]:
     for cluster_id, unique_id in zip(cluster_table.column(0).to_pylist(), cluster_table.column(1).to_pylist(), strict=True):
         members.setdefault(str(cluster_id), []).append(str(unique_id))
     seconds = time.perf_counter() - started
-    peak = _peak_mib()
+    peak = peak_mib()
     matches = {frozenset((p["unique_id_l"], p["unique_id_r"])) for p in pairs if p["match_probability"] >= THRESHOLD}
     clusters = [tuple(v) for v in members.values()]
     return {"seconds": round(seconds, 1), "peak_mib": peak, "pairs": len(pairs),
@@ -325,7 +315,7 @@ def _index(lists: Any, tmp: Path, queries: int) -> dict[str, Any]:
 
     model = TrainedModel(settings=json.loads((tmp / "model.json").read_text()))
     records = lists.records
-    _reset_peak()
+    reset_peak()
     started = time.perf_counter()
     index = RegistryIndex.build(records, model=model)
     build = time.perf_counter() - started
@@ -351,7 +341,7 @@ def _index(lists: Any, tmp: Path, queries: int) -> dict[str, Any]:
             "blocking_recall": round(blocked / len(lists.truth), 4),
             "p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
             "within_target": round(sum(t <= TARGET_P95_MS for t in times) / len(times), 4),
-            "top1": round(first / with_duplicate, 4) if with_duplicate else None, "peak_mib": _peak_mib()}
+            "top1": round(first / with_duplicate, 4) if with_duplicate else None, "peak_mib": peak_mib()}
 
 
 def main() -> None:

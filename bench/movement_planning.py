@@ -27,7 +27,6 @@ second seed, ``FRESH_SEED``, chosen afterwards and run by nothing but this bench
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
@@ -36,6 +35,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import peak_mib, reset_peak, row
 
 NAME = "movement_planning"
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,9 +55,6 @@ TARGETS = {  # size: (gap, seconds, GiB)
 }
 
 
-def _row(case: str, metric: str, value: Any, unit: str, baseline: str | None, baseline_value: Any, target: Any) -> dict[str, Any]:
-    return {"case": case, "metric": metric, "value": value, "unit": unit, "baseline": baseline,
-            "baseline_value": baseline_value, "target": target}
 
 
 def _child(side: str, households: int, seed: int, tmp: Path) -> dict[str, Any]:
@@ -97,43 +97,43 @@ def _rows(label: str, n: int, ours: dict[str, Any], base: dict[str, Any], *, tar
     bound = ours["bound"]
     base_gap = None if not bound else round((bound - base["persons"]) / bound, 5)
     rows = [
-        _row(f"{label}: persons moved", f"persons placed ({ours['persons_total']:,} in all; target: more than greedy); "
+        row(f"{label}: persons moved", f"persons placed ({ours['persons_total']:,} in all; target: more than greedy); "
              f"planner's plan: {ours['method']}",
              ours["persons"], "persons", b, base["persons"], base["persons"] + 1 if targets and n >= 200_000 else None),
-        _row(f"{label}: gap to the weekly-LP bound",
+        row(f"{label}: gap to the weekly-LP bound",
              f"(bound - persons moved) / bound, bound {bound if bound is None else round(bound, 1)} persons "
              f"(LP {ours['solver_status']}); target {target_gap if target_gap is not None else '-'} or less",
              ours["gap"], "share", b, base_gap, None),
-        _row(f"{label}: share of the bound moved", "persons moved / weekly-LP bound (1 - gap)",
+        row(f"{label}: share of the bound moved", "persons moved / weekly-LP bound (1 - gap)",
              None if ours["gap"] is None else round(1 - ours["gap"], 5), "share", b,
              None if base_gap is None else round(1 - base_gap, 5), None if target_gap is None else 1 - target_gap),
-        _row(f"{label}: households moved", "households placed", ours["households"], "households", b, base["households"], None),
+        row(f"{label}: households moved", "households placed", ours["households"], "households", b, base["households"], None),
     ]
     for tier in sorted(ours["by_tier"]):
         o, g = ours["by_tier"][tier], base["by_tier"][tier]
-        rows.append(_row(f"{label}: tier {tier} households moved", f"households of priority tier {tier} placed, of {o[1]:,}",
+        rows.append(row(f"{label}: tier {tier} households moved", f"households of priority tier {tier} placed, of {o[1]:,}",
                          o[0], "households", b, g[0], None))
     rows += [
-        _row(f"{label}: mean size of households left out",
+        row(f"{label}: mean size of households left out",
              f"mean persons in the households not placed (all households: {ours['mean_size']:.3f}; baseline column: greedy's)",
              ours["mean_unplaced"], "persons", b, base["mean_unplaced"], None),
-        _row(f"{label}: inversions", f"first-come-first-served inversions, among {ours['comparable_pairs']:,} comparable pairs "
+        row(f"{label}: inversions", f"first-come-first-served inversions, among {ours['comparable_pairs']:,} comparable pairs "
              f"(greedy: {base['comparable_pairs']:,}); target 0", ours["inversions"], "pairs", b, base["inversions"], None),
-        _row(f"{label}: comparable pairs", "comparable pairs (A earlier, same tier, departure and vehicle class, no larger, "
+        row(f"{label}: comparable pairs", "comparable pairs (A earlier, same tier, departure and vehicle class, no larger, "
              "in window and with reception room on B's day)", ours["comparable_pairs"], "pairs", b, base["comparable_pairs"], None),
-        _row(f"{label}: inversions, literal reading", f"inversions when A's reception room is not asked, among "
+        row(f"{label}: inversions, literal reading", f"inversions when A's reception room is not asked, among "
              f"{ours['strict_comparable_pairs']:,} pairs (greedy: {base['strict_comparable_pairs']:,})",
              ours["strict_inversions"], "pairs", b, base["strict_inversions"], None),
-        _row(f"{label}: waiting", "mean days a household placed waits after the first day it could travel (window, "
+        row(f"{label}: waiting", "mean days a household placed waits after the first day it could travel (window, "
              "eligibility and horizon)", ours["mean_wait_days"], "days", b, base["mean_wait_days"], None),
-        _row(f"{label}: travel", "mean minutes from departure point to crossing of the households placed",
+        row(f"{label}: travel", "mean minutes from departure point to crossing of the households placed",
              ours["mean_travel_minutes"], "minutes", b, base["mean_travel_minutes"], None),
-        _row(f"{label}: wall time", f"plan + check (instance generation excluded); target {target_s or '-'} s or less; "
+        row(f"{label}: wall time", f"plan + check (instance generation excluded); target {target_s or '-'} s or less; "
              f"LP child {ours['solver_seconds']} s, one HiGHS thread, on 2 shared cores", ours["seconds"], "s", b, base["seconds"], None),
-        _row(f"{label}: peak memory", f"planner's peak resident memory (VmHWM, reset after generating the instance) + the LP "
+        row(f"{label}: peak memory", f"planner's peak resident memory (VmHWM, reset after generating the instance) + the LP "
              f"child's growth ({ours['solver_mib']} MiB); target {target_gib or '-'} GiB or less",
              ours["peak_mib"], "MiB", b, base["peak_mib"], None),
-        _row(f"{label}: checker", "violations the independent checker found (every plan is checked)",
+        row(f"{label}: checker", "violations the independent checker found (every plan is checked)",
              ours["violations"], "violations", b, base["violations"], None),
     ]
     return rows
@@ -142,29 +142,19 @@ def _rows(label: str, n: int, ours: dict[str, Any], base: dict[str, Any], *, tar
 # --- the children -------------------------------------------------------------------------------
 
 
-def _reset_peak() -> None:
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
 
 
-def _peak_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    import resource
-
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _side(side: str, households: int, seed: int) -> dict[str, Any]:
     from sabeel.engines.planning import PlanSettings, check, fairness, greedy_plan, plan, synth
 
     inst = synth.instance(households, seed=seed)
-    _reset_peak()
+    reset_peak()
     started = time.perf_counter()
     p = plan(inst, PlanSettings(time_limit=TIME_LIMIT.get(households, 100.0))) if side == "ours" else greedy_plan(inst)
     seconds = time.perf_counter() - started
-    peak = _peak_mib()
+    peak = peak_mib()
     violations = check(inst, p)  # again, outside the timing (plan() has already checked it)
     fair = fairness(inst, p)
     placed = {x.household_id for x in p.placements}
