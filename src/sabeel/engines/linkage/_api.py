@@ -4,9 +4,11 @@ A run turns the records into features (``_features``), registers them with the b
 Splink ``Linker`` from the model's settings for that backend's SQL dialect (``_model``), predicts
 the pairs the blocking rules bring together, keeps those at or above ``settings.floor`` and
 clusters those at or above ``settings.threshold`` (connected components). Models are trained with
-no labels: u probabilities from random pairs, m probabilities by expectation maximisation in two
-sessions (blocked on first + family name, then on the full date of birth), and the prior that two
-records match from a strict deterministic rule.
+no labels: u probabilities from random pairs (the household comparison's among people of one
+father's and family name, ``household_shares``), m probabilities by expectation maximisation in two
+sessions (blocked on the four names within one origin governorate, then on the full date of
+birth: ``_model.TRAINING_RULES``), and the prior that two records match from a strict
+deterministic rule.
 """
 
 from __future__ import annotations
