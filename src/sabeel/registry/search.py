@@ -14,7 +14,8 @@ scheme needs the index rebuilt for people saved before it.
 either script, any transliteration style, articles and glued articles off, Eastern Arabic digits);
 every contiguous run of one to three of its words is a candidate name part, and every two runs
 that do not overlap give a pair key; a Latin query, and a Latin record, with a c no letter explains
-is keyed in its Turkish (c = ج) and French (soft c = س) readings as well (``engines.text.unexplained_c``). The covering index, scoped to the actor's
+is keyed in its Turkish (c = ج) and French (soft c = س) readings as well (``engines.text.unexplained_c``),
+and a query with ث ذ ظ ض (th, dh) also as Turkish and French spellings write them (s, z: ``_dental``). The covering index, scoped to the actor's
 working groups, is read for how many people each key has; a word whose pairs meet (almost)
 nobody, or far fewer people than the other words meet together, is probably mistyped, so its
 pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
