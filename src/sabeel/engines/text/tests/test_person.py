@@ -98,6 +98,14 @@ def test_the_other_script_reading_finds_the_name(name):
     assert match_query(" ".join(v for _r, v in reading.parts()), [name]).score == 1.0
 
 
+@pytest.mark.parametrize("spelling", ["Abdullah", "Abdoullah", "Abdallah", "Abd Allah", "Abdulla", "Abdellah"])
+def test_abdullah_is_read_as_abdullah_not_abd_layla(spelling):
+    # Allah and Layla share a common form; after "Abd" it is Allah (عبد الليلى is not a name)
+    reading = other_script_reading(PersonName(spelling, "Hasan", "", "Al-Ali"))
+    assert reading is not None and reading.first == "عبد الله"
+    assert other_script_reading(PersonName("Layla", "", "", "Haddad")).first == "ليلى"  # type: ignore[union-attr]
+
+
 def test_no_reading_for_an_empty_name():
     assert other_script_reading(PersonName()) is None
 
