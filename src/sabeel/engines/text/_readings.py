@@ -230,9 +230,6 @@ def _latin_part_to_arabic(text: str) -> str:
         # (the table's word of that form is ليلى, Layla, which "Abd" never precedes).
         if arabic == "له" or (after_abd and latin_form(word).key == "l"):
             arabic = "الله"
-            out.append(arabic)
-            after_abd = False
-            continue
         elif after_abd or word == "din" or (article and position == 0):
             arabic = "ال" + arabic
         out.append(arabic)
