@@ -15,7 +15,7 @@ either script, any transliteration style, articles and glued articles off, Easte
 every contiguous run of one to three of its words is a candidate name part, and every two runs
 that do not overlap give a pair key; a Latin query, and a Latin record, with a c no letter explains
 is keyed in its Turkish (c = ج) and French (soft c = س) readings as well (``engines.text.unexplained_c``),
-and a query with ث ذ ظ ض (th, dh) also as Turkish and French spellings write them (s, z: ``_dental``). The covering index, scoped to the actor's
+and a query with ث ذ ظ ض (th, dh) also as Turkish and French spellings write them (s, z: ``engines.text.sibilant_interdentals``). The covering index, scoped to the actor's
 working groups, is read for how many people each key has; a word whose pairs meet (almost)
 nobody, or far fewer people than the other words meet together, is probably mistyped, so its
 pairs are also tried one consonant edit away. Then one weighted read ranks people by the keys
@@ -39,7 +39,6 @@ import contextlib
 import hashlib
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,6 +65,7 @@ from sabeel.engines.text import (
     pair_key,
     part_key,
     query_forms,
+    sibilant_interdentals,
     soft_c,
     unexplained_c,
     word_forms,
@@ -158,32 +158,17 @@ class QueryKeys:
     alternates: tuple[tuple[WordForm, ...], ...] = field(repr=False, default=())
 
 
-# How Turkish and French spellings write the Arabic interdentals and emphatics: ث as s (Heysam,
-# Haisam for هيثم), ذ ظ ض as z (Huzeyfe for حذيفة, Rıza for رضا); English writes th and dh. A record
-# registered in one of those styles keys s and z where an Arabic or English query keys d.
-_DENTAL_ARABIC = str.maketrans({"ث": "س", "ذ": "ز", "ظ": "ز", "ض": "ز"})
-_DENTAL_LATIN = ((re.compile("th", re.IGNORECASE), "s"), (re.compile("dh", re.IGNORECASE), "z"))
-
-
-def _dental(query: str) -> str:
-    """``query`` with ث/th written s and ذ ظ ض/dh written z, the Turkish and French way."""
-    text = query.translate(_DENTAL_ARABIC)
-    for pattern, letter in _DENTAL_LATIN:
-        text = pattern.sub(letter, text)
-    return text
-
-
 def _alternates(query: str, forms: tuple[WordForm, ...]) -> tuple[tuple[WordForm, ...], ...]:
     """Other readings of a query: a Latin query whose c no letter explains read the Turkish way
     (c is ج: Cut, Casim, when the query has no Turkish letter to say so) and the French way (c
     before e/i is س: Kacem); a query with ث ذ ظ ض (or th, dh) as Turkish and French spellings
-    write them (``_dental``)."""
+    write them (``engines.text.sibilant_interdentals``)."""
     readings = []
     if not has_turkish_letters(query) and unexplained_c([" ".join(f.spelling for f in forms if not f.arabic)]):
         readings += [word_forms(query, turkish=True), query_forms(soft_c(query))]
-    dental = _dental(query)
-    if dental != query:
-        readings.append(query_forms(dental))
+    interdentals = sibilant_interdentals(query)
+    if interdentals != query:
+        readings.append(query_forms(interdentals))
     keys = [tuple(f.key for f in forms)]
     out = []
     for reading in readings:

@@ -145,6 +145,21 @@ def soft_c(text: str) -> str:
     return _SOFT_C.sub("s", text)
 
 
+# How Turkish and French spellings write the Arabic interdentals and emphatics: ث as s (Heysam,
+# Haisam for هيثم), ذ ظ ض as z (Huzeyfe for حذيفة, Rıza for رضا); English writes th and dh. A record
+# registered in one of those styles keys s and z where an Arabic or English spelling keys d.
+_INTERDENTALS_ARABIC = str.maketrans({"ث": "س", "ذ": "ز", "ظ": "ز", "ض": "ز"})
+_INTERDENTALS_LATIN = ((re.compile("th", re.IGNORECASE), "s"), (re.compile("dh", re.IGNORECASE), "z"))
+
+
+def sibilant_interdentals(text: str) -> str:
+    """``text`` with ث/th written s and ذ ظ ض/dh written z, the Turkish and French way."""
+    out = text.translate(_INTERDENTALS_ARABIC)
+    for pattern, letter in _INTERDENTALS_LATIN:
+        out = pattern.sub(letter, out)
+    return out
+
+
 def _readings_of(name: PersonName) -> tuple[tuple[tuple[Part, tuple[WordForm, ...]], ...], ...]:
     """The forms of a name's parts, once, or in each reading of an unexplained c."""
     plain = _forms_of(name)
