@@ -35,3 +35,18 @@ def peak_mib(*, children: bool = False) -> float:
     if children:
         own = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return round(own, 1)
+
+
+def run_child(script: str, args: list[str], out: Path, label: str) -> dict[str, Any]:
+    """Run ``script`` (a benchmark module run as a child process, one side of a measurement) with
+    ``args`` and ``--out out``, in the project's root, and return the JSON it wrote there; prints
+    ``label`` before and the result's plain values after."""
+    import json
+    import subprocess
+    import sys
+
+    print(f"  {label} …", flush=True)
+    subprocess.run([sys.executable, script, *args, "--out", str(out)], check=True, cwd=Path(__file__).resolve().parents[1])
+    result: dict[str, Any] = json.loads(out.read_text())
+    print(f"    {json.dumps({k: v for k, v in result.items() if not isinstance(v, dict | list)})}", flush=True)
+    return result

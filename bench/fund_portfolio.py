@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_mib, row
+from _measure import peak_mib, row, run_child
 
 NAME = "fund_portfolio"
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,15 +40,9 @@ TARGET_GAP = 0.001
 
 
 def _child(projects: int, held_back: bool, tmp: Path) -> dict[str, Any]:
+    args = ["--projects", str(projects), *(["--held-back"] if held_back else [])]
     out = tmp / f"{projects}-{'held' if held_back else 'tuning'}.json"
-    command = [sys.executable, __file__, "--projects", str(projects), "--out", str(out)]
-    if held_back:
-        command.append("--held-back")
-    print(f"  {projects:,} projects{' (held back)' if held_back else ''} …", flush=True)
-    subprocess.run(command, check=True, cwd=ROOT)
-    result: dict[str, Any] = json.loads(out.read_text())
-    print(f"    {json.dumps(result)}", flush=True)
-    return result
+    return run_child(__file__, args, out, f"{projects:,} projects{' (held back)' if held_back else ''}")
 
 
 def run(scale: str) -> list[dict[str, Any]]:

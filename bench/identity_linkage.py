@@ -39,7 +39,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_mib, reset_peak, row
+from _measure import peak_mib, reset_peak, row, run_child
 
 NAME = "identity_linkage"
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,15 +69,9 @@ SEED = 20_251  # the tuning seed of this benchmark (the held-back seed is engine
 
 
 def _child(side: str, people: int, held_back: bool, tmp: Path, extra: list[str] | None = None) -> dict[str, Any]:
+    args = ["--side", side, "--people", str(people), "--tmp", str(tmp), *(["--held-back"] if held_back else []), *(extra or [])]
     out = tmp / f"{side}-{'held' if held_back else 'main'}.json"
-    command = [sys.executable, __file__, "--side", side, "--people", str(people), "--out", str(out), "--tmp", str(tmp)]
-    if held_back:
-        command.append("--held-back")
-    print(f"  {side}{' (held back)' if held_back else ''}: {people:,} people …", flush=True)
-    subprocess.run(command + (extra or []), check=True, cwd=ROOT)
-    result: dict[str, Any] = json.loads(out.read_text())
-    print(f"    {json.dumps({k: v for k, v in result.items() if not isinstance(v, dict | list)})}", flush=True)
-    return result
+    return run_child(__file__, args, out, f"{side}{' (held back)' if held_back else ''}: {people:,} people")
 
 
 

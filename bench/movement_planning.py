@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import peak_mib, reset_peak, row
+from _measure import peak_mib, reset_peak, row, run_child
 
 NAME = "movement_planning"
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,13 +57,8 @@ TARGETS = {  # size: (gap, seconds, GiB)
 
 
 def _child(side: str, households: int, seed: int, tmp: Path) -> dict[str, Any]:
-    out = tmp / f"{side}-{households}-{seed}.json"
-    command = [sys.executable, __file__, "--side", side, "--households", str(households), "--seed", str(seed), "--out", str(out)]
-    print(f"  {side}: {households:,} households, seed {seed} …", flush=True)
-    subprocess.run(command, check=True, cwd=ROOT)
-    result: dict[str, Any] = json.loads(out.read_text())
-    print(f"    {json.dumps({k: v for k, v in result.items() if not isinstance(v, dict | list)})}", flush=True)
-    return result
+    args = ["--side", side, "--households", str(households), "--seed", str(seed)]
+    return run_child(__file__, args, tmp / f"{side}-{households}-{seed}.json", f"{side}: {households:,} households, seed {seed}")
 
 
 def run(scale: str) -> list[dict[str, Any]]:
