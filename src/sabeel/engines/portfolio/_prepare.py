@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sabeel.engines.portfolio._types import Instance, Project, SubDistrict
@@ -32,20 +33,24 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
+def _once(kind: str, ids: Iterable[str], twice: str = "is listed twice") -> set[str]:
+    """The ids, each once; ValueError naming the first one given twice."""
+    seen: set[str] = set()
+    for key in ids:
+        if key in seen:
+            _fail(f"{kind} {key!r} {twice}")
+        seen.add(key)
+    return seen
+
+
 def validate(instance: Instance) -> None:
     """Raise ValueError on input the optimiser must not guess about."""
-    subdistricts: set[str] = set()
+    subdistricts = _once("sub-district", (sd.pcode for sd in instance.subdistricts))
     for sd in instance.subdistricts:
-        if sd.pcode in subdistricts:
-            _fail(f"sub-district {sd.pcode!r} is listed twice")
         if sd.returnees < 0:
             _fail(f"sub-district {sd.pcode!r} has a negative number of returnees ({sd.returnees})")
-        subdistricts.add(sd.pcode)
-    ids: set[str] = set()
+    _once("project", (p.project_id for p in instance.projects))
     for project in instance.projects:
-        if project.project_id in ids:
-            _fail(f"project {project.project_id!r} is listed twice")
-        ids.add(project.project_id)
         if project.cost_usd < 0:
             _fail(f"project {project.project_id!r} has a negative cost ({project.cost_usd} USD)")
         if project.subdistrict not in subdistricts:
@@ -56,18 +61,12 @@ def validate(instance: Instance) -> None:
             if dep not in by_id:
                 _fail(f"project {project.project_id!r} requires an unknown project {dep!r}")
     _check_cycles(by_id)
-    accounts: set[str] = set()
+    _once("account", (a.account_id for a in instance.accounts))
     for account in instance.accounts:
-        if account.account_id in accounts:
-            _fail(f"account {account.account_id!r} is listed twice")
-        accounts.add(account.account_id)
         if account.balance_usd < 0:
             _fail(f"account {account.account_id!r} has a negative balance ({account.balance_usd} USD)")
-    implementers: set[str] = set()
+    _once("implementer", (c.implementer for c in instance.capacities), "has two capacities")
     for cap in instance.capacities:
-        if cap.implementer in implementers:
-            _fail(f"implementer {cap.implementer!r} has two capacities")
-        implementers.add(cap.implementer)
         if (cap.max_projects is not None and cap.max_projects < 0) or (
             cap.max_budget_usd is not None and cap.max_budget_usd < 0
         ):
