@@ -320,6 +320,7 @@ def make_queries(people: list[dict[str, Any]], *, seed: int, kind: str, style: s
             "record_style": item["record_style"] if item["scripts"] == "latin" else None,
             "changes": sorted({c.split(":")[0] for c in record.changes if not c.startswith("birth")}),
             "parts": len(present),
+            "born": record.person.birth_date.year if record.person.birth_date else None,
             "namesake": namesake_key(item["person"].true_person, present) if present in ((0, 1, 2, 3), (0, 1, 3)) else None,
         })  # fmt: skip
     return queries

@@ -273,6 +273,11 @@ class VersionOut(Schema):
 class SearchIn(Schema):
     query: str = Field(..., max_length=MAX_QUERY, description="A name in either script, a registration number, a phone or an id")
     limit: int = Field(25, ge=1, le=100)
+    born: int | None = Field(
+        None,
+        description="Year of birth, if known: people born within a year of it are looked up first and, among names "
+        "that agree equally well, those born that year come first",
+    )
 
 
 class AgreementOut(Schema):
@@ -574,7 +579,7 @@ def make_head(request: HttpRequest, pk: int, payload: MakeHeadIn) -> dict[str, A
 @router.post("/search", response=SearchOut, exclude_unset=True)
 def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
     actor = request_actor(request)
-    result = person_search(actor=actor, query=payload.query, limit=payload.limit)
+    result = person_search(actor=actor, query=payload.query, limit=payload.limit, born=payload.born)
     return {
         "truncated": result.truncated,
         "hits": [

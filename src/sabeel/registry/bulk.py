@@ -109,7 +109,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     ExternalId: (
         "id", "created_at", "updated_at", "household_id", "individual_id", "scheme", "value", "normalised", "is_active",
     ),
-    NameKey: ("id", "individual_id", "working_group_id", "key"),
+    NameKey: ("id", "individual_id", "working_group_id", "born", "key"),
     RecordVersion: ("id", "household_id", "individual_id", "version", "at", "actor_kind", "actor_id", "action", "changes"),
 }  # fmt: skip
 
@@ -274,7 +274,7 @@ class _Rows:
     Versions carry what ``services.household_create`` records: ``household.created`` with the
     places (admin-unit keys), language, status, phones and external ids; ``individual.created``
     with every non-empty value of the person. A ``NameKey`` row is kept as ``(first id,
-    individual id, group id, keys)`` and spread out by the writer."""
+    individual id, group id, year of birth, keys)`` and spread out by the writer."""
 
     def __init__(self, *, group: WorkingGroup, place_ids: dict[str, int], stamp: Any, actor: Actor, null: Any = None):
         who = as_actor(actor)
@@ -369,7 +369,8 @@ class _Rows:
             as_json(person.documents_held), as_json(person.documents_missing), as_json(needs), as_json(sensitive),
             MemberStatus.ACTIVE.value, "", 1,
         ))  # fmt: skip
-        out[NameKey].append((self._take(NameKey, len(keys)), individual_id, self.group_id, keys))
+        year = person.birth_date.year if person.birth_date is not None else self.null
+        out[NameKey].append((self._take(NameKey, len(keys)), individual_id, self.group_id, year, keys))
         change = self._change
         changes = [change(field, value) for field, value in zip(NAME_FIELDS, names, strict=True) if value]
         changes += (change("sex", person.sex), change("relationship", person.relationship))
@@ -389,10 +390,10 @@ class _Rows:
         return (self._take(RecordVersion), household_id, individual_id, 1, self.stamp, self.actor_kind, self.actor_id, action, body)
 
 
-def _name_key_rows(rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, int, int, str]]:
-    for first, individual_id, group_id, keys in rows:
+def _name_key_rows(rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, int, int, int | None, str]]:
+    for first, individual_id, group_id, born, keys in rows:
         for offset, key in enumerate(keys):
-            yield first + offset, individual_id, group_id, key
+            yield first + offset, individual_id, group_id, born, key
 
 
 def _check_columns() -> None:
@@ -431,8 +432,8 @@ def _copy_text(model: Model, rows: list[tuple[Any, ...]], *, clean: bool) -> byt
     holds a backslash, control character or quote (checked once per part), so no escaping."""
     if model is NameKey:
         lines = [
-            f"{first + offset}\t{individual_id}\t{group_id}\t{key if clean else _copy_escape(key)}"
-            for first, individual_id, group_id, keys in rows
+            f"{first + offset}\t{individual_id}\t{group_id}\t{born}\t{key if clean else _copy_escape(key)}"
+            for first, individual_id, group_id, born, keys in rows
             for offset, key in enumerate(keys)
         ]
     elif clean:

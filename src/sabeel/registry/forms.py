@@ -31,6 +31,12 @@ class SearchForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "dir": "auto"}),
     )
+    born = forms.IntegerField(
+        label=_("Year of birth (if known)"),
+        required=False,
+        help_text=_("People born within a year of it are looked up first."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1985"}),
+    )
 
 
 def _units(country: str | None, *, syrian: bool) -> forms.ModelChoiceField:

@@ -30,7 +30,7 @@ from sabeel.registry.choices import DatePrecision
 from sabeel.registry.fieldgroups import NAME_FIELDS, allowed_fields, keep
 from sabeel.registry.models import Individual
 from sabeel.registry.readings import generated_readings, person_readings
-from sabeel.registry.search import key_counts, name_keys_for, tie_break, weighted_candidates
+from sabeel.registry.search import YEAR_WINDOW, key_counts, name_keys_for, tie_break, weighted_candidates
 from sabeel.workgroups.models import WorkingGroup
 
 __all__ = ["LIKELY_LIMIT", "LIKELY_SCORE", "LikelyMatch", "Reason", "likely_matches", "looked_up", "part_label", "shown_check", "shown_ids"]
@@ -176,6 +176,12 @@ def likely_matches(
     candidates = weighted_candidates(
         name_groups, key_counts(name_groups, pairs), scramble=query, limit=LIKELY_CANDIDATES
     ) if name_groups else []  # fmt: skip
+    if name_groups and date_of_birth is not None:  # namesakes born near the typed date first
+        window = (date_of_birth.year - YEAR_WINDOW, date_of_birth.year + YEAR_WINDOW)
+        near = weighted_candidates(
+            name_groups, key_counts(name_groups, pairs, window), scramble=query, limit=LIKELY_CANDIDATES, window=window
+        )
+        candidates = list(dict.fromkeys([*near, *candidates]))
     rows = Individual.objects.filter(pk__in=candidates, household__working_group_id__in=name_groups).values(*_FIELDS)
     scored: list[tuple[tuple[float, float, int], LikelyMatch]] = []
     for row in rows:

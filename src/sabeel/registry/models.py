@@ -291,11 +291,14 @@ class NameKey(models.Model):
     individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+", verbose_name=_("individual"))
     working_group_id = models.BigIntegerField(_("working group id"))
     key = models.CharField(_("key"), max_length=64)
+    # The person's year of birth, copied here (and kept in step by every write of the date) so that
+    # a search given a year reads only the people born near it from the index alone.
+    born = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("name key")
-        # Covering: a search reads (group, key) → individual ids from the index alone.
-        indexes = [models.Index(fields=["working_group_id", "key", "individual"], name="namekey_lookup")]
+        # Covering: a search reads (group, key[, year window]) → individual ids from the index alone.
+        indexes = [models.Index(fields=["working_group_id", "key", "born", "individual"], name="namekey_lookup")]
 
     def __str__(self) -> str:
         return self.key

@@ -35,7 +35,7 @@ def names_reindex(
     read. ``progress(done, total)`` is called after each batch."""
     total = individual_model.objects.count()
     done, last = 0, 0
-    columns = ("pk", "household__working_group_id", "generated_names", *NAME_FIELDS)
+    columns = ("pk", "household__working_group_id", "generated_names", "date_of_birth", *NAME_FIELDS)
     while True:
         with transaction.atomic():
             rows = list(individual_model.objects.filter(pk__gt=last).order_by("pk").values(*columns)[:batch])
@@ -49,8 +49,9 @@ def names_reindex(
                 if generated != (row["generated_names"] or {}):
                     changed.append(individual_model(pk=row["pk"], generated_names=generated))
                 group = row["household__working_group_id"]
+                born = row["date_of_birth"].year if row["date_of_birth"] else None
                 keys += [
-                    name_key_model(individual_id=row["pk"], working_group_id=group, key=key)
+                    name_key_model(individual_id=row["pk"], working_group_id=group, key=key, born=born)
                     for key in sorted(name_keys_for(with_generated(typed, generated)))
                 ]
             if changed:

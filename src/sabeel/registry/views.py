@@ -120,7 +120,7 @@ def search(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_valid():
         try:
-            result = person_search(actor=actor, query=form.cleaned_data["query"])
+            result = person_search(actor=actor, query=form.cleaned_data["query"], born=form.cleaned_data.get("born"))
         except ServiceError as error:
             put_errors(form, error)
     return render(request, _partial(request, "registry/search.html", "results"), {"form": form, "result": result})

@@ -41,6 +41,7 @@ from sabeel.registry.services._records import (
     _check_version,
     _generate_readings,
     _ids_of,
+    _index_birth_year,
     _index_names,
     _individual_values,
     _locked_household,
@@ -288,6 +289,8 @@ def individual_update(
         _refresh_needs(household)
     if any(name in NAME_FIELDS for name in diff):
         _index_names([person], working_group_id=household.working_group_id, replace=True)
+    elif "date_of_birth" in diff:
+        _index_birth_year(person)
     _version(actor=actor, household=household, individual=person, version=person.version, action="individual.updated", changes=diff)
     audit.record(
         actor=actor,

@@ -34,6 +34,7 @@ from sabeel.registry.services._inputs import REASON_MAX, REASON_MIN, dob_parse
 from sabeel.registry.services._records import (
     _bump,
     _check_version,
+    _index_birth_year,
     _locked_household,
     _locked_individual,
     _refresh_needs,
@@ -245,6 +246,7 @@ def _apply_birth_date(actor: Actor, person: Individual, household: Household, da
     person.date_of_birth, person.dob_precision = day, precision
     person.version += 1
     person.save(update_fields=["date_of_birth", "dob_precision", "version", "updated_at"])
+    _index_birth_year(person)
     _version(actor=actor, household=household, individual=person, version=person.version, action=action, changes=diff)
 
 

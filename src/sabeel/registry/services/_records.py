@@ -68,10 +68,20 @@ def _index_names(individuals: Sequence[Individual], *, working_group_id: int, re
     if replace:
         NameKey.objects.filter(individual__in=individuals).delete()
     NameKey.objects.bulk_create(
-        NameKey(individual=person, working_group_id=working_group_id, key=key)
+        NameKey(individual=person, working_group_id=working_group_id, key=key, born=_year(person))
         for person in individuals
         for key in sorted(name_keys_for(with_generated({name: getattr(person, name) for name in NAME_FIELDS}, person.generated_names)))
     )
+
+
+def _year(person: Individual) -> int | None:
+    return person.date_of_birth.year if person.date_of_birth else None
+
+
+def _index_birth_year(person: Individual) -> None:
+    """Keep the year of birth copied into the person's search keys in step with the record."""
+    year = _year(person)
+    NameKey.objects.filter(individual=person).exclude(born=year).update(born=year)
 
 
 def _generate_readings(person: Individual) -> bool:

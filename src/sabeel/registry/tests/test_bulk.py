@@ -87,6 +87,8 @@ def test_every_person_is_indexed_for_search_in_their_group(cast, places):
         keys = set(NameKey.objects.filter(individual=person).values_list("key", flat=True))
         expected = name_keys_for({name: getattr(person, name) for name in NAME_FIELDS})
         assert keys == expected and keys
+        year = person.date_of_birth.year if person.date_of_birth else None  # a search given a year reads it here
+        assert set(NameKey.objects.filter(individual=person).values_list("born", flat=True)) == {year}
     assert set(NameKey.objects.values_list("working_group_id", flat=True)) == {cast.groups["lb"].pk}
 
 

@@ -12,9 +12,9 @@ from sabeel.registry.reindex import names_reindex
 from sabeel.registry.tests.factories import head, household_make, spouse
 
 
-def _state() -> tuple[dict[int, dict[str, str]], set[tuple[int, int, str]]]:
+def _state() -> tuple[dict[int, dict[str, str]], set[tuple[int, int, str, int | None]]]:
     readings = dict(Individual.objects.values_list("pk", "generated_names"))
-    keys = set(NameKey.objects.values_list("individual_id", "working_group_id", "key"))
+    keys = set(NameKey.objects.values_list("individual_id", "working_group_id", "key", "born"))
     return readings, keys
 
 
