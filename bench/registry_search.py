@@ -23,7 +23,12 @@ fixed seed (never the first rows), each searched by the name a second agency wro
 English, French, Turkish; respellings, Arabic orthography, typos, swapped or missing parts), in
 Arabic or Latin script so that the four script pairs (query→record: ar→ar, ar→latin, latin→ar,
 latin→latin) have equal shares; the query is the record's name parts in that script, in order
-(two parts at least). Two sets are kept apart and reported in rows of their own: queries written
+(two parts at least), with the record's year of birth when it has one (``born``, as an officer
+fills the search page's year field or as search-before-create sends the date typed; the second
+record drops it for 5 % of people, and the year it gives is the true one: the generator varies
+the day and the precision of a date, not its year). Every query is also sent with its names only,
+and those rows are reported beside (``NAMES ONLY``): what the name model does alone. The baseline
+knows no year and gets the names. Two sets are kept apart and reported in rows of their own: queries written
 in the **held-back style** (``engines.synth.HELD_BACK_STYLE``) and queries about the people of the
 held-back load, varied with ``HELD_BACK_SEED``. Nobody tunes on those rows.
 
@@ -36,7 +41,7 @@ the two sign-in pages; the group holds the whole registry), with read auditing o
 writes its read-log row; the rows are counted, sealed and verified after the run), timed from
 request to the last byte; today's search and the baseline alternate query by query (the baseline
 with the header ``X-Bench-Search: baseline``, see ``_search_baseline.wsgi``), so both see the same
-machine load.
+machine load; the names-only search takes its turn in the same rotation.
 
 Targets at 1,000,000 people: first-page recall at least 0.95 in every script pair, recall@1 at
 least 0.80, p95 under 150 ms (written as the share of searches answered within 150 ms, at least
@@ -46,6 +51,7 @@ least 0.80, p95 under 150 ms (written as the share of searches answered within 1
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -329,33 +335,46 @@ def make_queries(people: list[dict[str, Any]], *, seed: int, kind: str, style: s
 # --- measuring ----------------------------------------------------------------------------------
 
 
-def placed(payload: Any, intended: int) -> tuple[int | None, int | None]:
+def placed(payload: Any, intended: int, born: int | None = None) -> tuple[int | None, int | None]:
     """(rank of the intended person as the search ranked them, rank with ties against them: after
-    every hit with the same score and name order), 1-based; (None, None) when not on the page."""
+    every hit with the same score, name order and, when a year of birth was sent, agreement with
+    it), 1-based; (None, None) when not on the page."""
+    from sabeel.registry.search import year_rank
+
+    def key(hit: dict[str, Any]) -> tuple[Any, ...]:
+        day = hit.get("date_of_birth")
+        return (hit.get("score"), hit.get("order", 1.0), -year_rank(born, dt.date.fromisoformat(day) if day else None))
+
     hits = payload.get("hits", []) if isinstance(payload, dict) else []
     for rank, hit in enumerate(hits, 1):
         if hit.get("individual_id") == intended:
-            key = (hit.get("score"), hit.get("order", 1.0))
-            tied = sum(1 for other in hits if (other.get("score"), other.get("order", 1.0)) == key)
-            better = sum(
-                1 for other in hits if (other.get("score"), other.get("order", 1.0)) > key  # type: ignore[operator]
-            )
+            mine = key(hit)
+            tied = sum(1 for other in hits if key(other) == mine)
+            better = sum(1 for other in hits if key(other) > mine)
             return rank, better + tied
     return None, None
 
 
+SEARCHES = ("today", "names", "baseline")  # with the year of birth, today's without it, the baseline
+
+
 def search_all(client: Client, queries: list[dict[str, Any]], limit: int) -> None:
-    """Send every query to today's search and to the baseline, alternating which goes first."""
+    """Send every query to today's search with the second record's year of birth (when it has
+    one), to today's search with the names only, and to the baseline (names only: it knows no
+    year), rotating which goes first."""
     for i, query in enumerate(queries):
-        order = ("today", "baseline") if i % 2 == 0 else ("baseline", "today")
+        order = SEARCHES[i % 3 :] + SEARCHES[: i % 3]
         for which in order:
             headers = {"X-Bench-Search": "baseline"} if which == "baseline" else {}
+            body = {"query": query["query"], "limit": limit}
+            if which == "today" and query["born"] is not None:
+                body["born"] = query["born"]
             started = time.perf_counter()
-            status, data = client.post_json(SEARCH_URL, {"query": query["query"], "limit": limit}, headers)
+            status, data = client.post_json(SEARCH_URL, body, headers)
             elapsed = (time.perf_counter() - started) * 1000
             if status != 200:
                 raise SystemExit(f"{SEARCH_URL} ({which}) answered {status}: {data[:300]!r}")
-            rank, worst = placed(json.loads(data), query["intended"])
+            rank, worst = placed(json.loads(data), query["intended"], body.get("born"))
             query[which] = {"ms": elapsed, "rank": rank, "worst": worst}
         if (i + 1) % 200 == 0:
             print(f"    {i + 1}/{len(queries)} queries", flush=True)
@@ -416,7 +435,7 @@ def _measure(people: int, database: str) -> list[dict[str, Any]]:
         search_all(client, queries, limit)
     finally:
         stop_gunicorn(server)
-    audit_rows = _seal_and_verify(expected=2 * (len(queries) + len(warm)))
+    audit_rows = _seal_and_verify(expected=len(SEARCHES) * (len(queries) + len(warm)))
     _print_details(queries)
     return _rows(queries, people=total_people, households=main.households + second.households, limit=limit, audit_rows=audit_rows)
 
@@ -430,16 +449,19 @@ def _rows(queries: list[dict[str, Any]], *, people: int, households: int, limit:
     base = "the search as at commit ffe4db5 (bench/_search_baseline.py), same queries, same server, same run"
     rows: list[dict[str, Any]] = []
 
-    def pair_of(label: str, subset: list[dict[str, Any]], first_target: float | None, one_target: float | None, note: str = "") -> None:
+    def pair_of(
+        label: str, subset: list[dict[str, Any]], first_target: float | None, one_target: float | None, note: str = "", which: str = "today"
+    ) -> None:
         n = len(subset)
+        label = f"{label}, {n} queries{note}" + (", NAMES ONLY (no year of birth sent)" if which == "names" else "")
         rows.append({
-            "case": f"{where}: {label}, {n} queries{note}: first-page recall", "metric": f"recall on the first page ({limit} results)",
-            "value": recall(subset, "today", None), "unit": "share", "baseline": base,
+            "case": f"{where}: {label}: first-page recall", "metric": f"recall on the first page ({limit} results)",
+            "value": recall(subset, which, None), "unit": "share", "baseline": base,
             "baseline_value": recall(subset, "baseline", None), "target": first_target,
         })  # fmt: skip
         rows.append({
-            "case": f"{where}: {label}, {n} queries{note}: recall@1", "metric": "recall@1 (the intended person first, as ranked)",
-            "value": recall(subset, "today", 1), "unit": "share", "baseline": base,
+            "case": f"{where}: {label}: recall@1", "metric": "recall@1 (the intended person first, as ranked)",
+            "value": recall(subset, which, 1), "unit": "share", "baseline": base,
             "baseline_value": recall(subset, "baseline", 1), "target": one_target,
         })  # fmt: skip
 
@@ -447,6 +469,9 @@ def _rows(queries: list[dict[str, Any]], *, people: int, households: int, limit:
         pair_of(f"script pair {pair} (query→record)", [q for q in main if q["pair"] == pair],
                 TARGET_FIRST_PAGE if at_target else None, TARGET_AT_1 if at_target else None)  # fmt: skip
     pair_of("all script pairs", main, TARGET_FIRST_PAGE if at_target else None, TARGET_AT_1 if at_target else None)
+    for pair in PAIRS:  # the same queries without the year of birth: what the name model does alone
+        pair_of(f"script pair {pair} (query→record)", [q for q in main if q["pair"] == pair], None, None, which="names")
+    pair_of("all script pairs", main, None, None, which="names")
     rows.append({
         "case": f"{where}: all script pairs, {len(main)} queries: recall@1, ties against the target",
         "metric": "recall@1 with ties against the target (placed after every hit with the same score and name order)",
@@ -457,8 +482,8 @@ def _rows(queries: list[dict[str, Any]], *, people: int, households: int, limit:
     if bounded:
         rows.append({
             "case": f"{where}: queries of first, father's and family name, or all four parts, {len(bounded)} queries: recall@1 against its ceiling",
-            "metric": "recall@1 (as ranked), compared with what a name-only query can reach",
-            "value": recall(bounded, "today", 1), "unit": "share",
+            "metric": "recall@1 of the names only (as ranked), compared with what a name-only query can reach",
+            "value": recall(bounded, "names", 1), "unit": "share",
             "baseline": "the ceiling: expected recall@1 if the people who share the true name (the parts the query has) came in "
             "random order (1 / their number, from the generator's truth over the main load)",
             "baseline_value": round(sum(q["ceiling"] for q in bounded) / len(bounded), 3), "target": None,
@@ -474,6 +499,7 @@ def _rows(queries: list[dict[str, Any]], *, people: int, households: int, limit:
     pair_of(f"HELD-BACK SEED ({HELD_BACK_SEED}) people and second records, all script pairs", seeded, None, None, " (never tuned on)")
 
     today = [q["today"]["ms"] for q in queries]
+    names = [q["names"]["ms"] for q in queries]
     old = [q["baseline"]["ms"] for q in queries]
     lat = f"{where}: {len(queries)} searches (all sets), gunicorn 2 workers, signed-in officer"
     rows += [
@@ -481,6 +507,8 @@ def _rows(queries: list[dict[str, Any]], *, people: int, households: int, limit:
          "value": round(percentile(today, 0.95), 1), "unit": "ms", "baseline": base, "baseline_value": round(percentile(old, 0.95), 1), "target": None},
         {"case": f"{lat}: median latency", "metric": f"median latency of POST {SEARCH_URL}", "value": round(statistics.median(today), 1), "unit": "ms",
          "baseline": base, "baseline_value": round(statistics.median(old), 1), "target": None},
+        {"case": f"{lat}: p95 latency, NAMES ONLY (no year of birth sent)", "metric": f"p95 latency of POST {SEARCH_URL}",
+         "value": round(percentile(names, 0.95), 1), "unit": "ms", "baseline": base, "baseline_value": round(percentile(old, 0.95), 1), "target": None},
         {"case": f"{lat}: share within {TARGET_P95_MS} ms", "metric": f"share of searches answered within {TARGET_P95_MS} ms (p95 under {TARGET_P95_MS} ms)",
          "value": round(sum(t <= TARGET_P95_MS for t in today) / len(today), 3), "unit": "share", "baseline": base,
          "baseline_value": round(sum(t <= TARGET_P95_MS for t in old) / len(old), 3), "target": 0.95 if at_target else None},
