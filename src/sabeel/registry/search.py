@@ -27,7 +27,11 @@ on the common forms, cached per pair of words), and the best ``RESCORE`` of thos
 generated reading of ``registry.readings`` filling the parts left empty, so a record in either
 script is found from either script). Hits are ordered by the name model's score, equal scores by
 how well the name order agrees (``order``), then by ``tie_break``, a stable hash of (query,
-person): never by id, which would put the oldest registrations first. Only the page shown is read
+person): never by id, which would put the oldest registrations first. A year of birth, when the
+officer gives one, is a second read of the same keys among the people born within
+``YEAR_WINDOW`` years of it (the index holds each person's year, ``NameKey.born``), whose
+candidates come first, and an order among equal names (``year_rank``) before the hash; it
+never lifts a worse name above a better one. Only the page shown is read
 in full. A single name word reads at most ``CANDIDATES`` entries of its key. A query that is a
 registration number, a phone number or an external id is matched exactly on the normalised
 value. Queries travel in POST bodies only; the audit trail keeps a keyed hash of the query.
@@ -457,7 +461,7 @@ def _name_candidates(groups: set[int], keys: QueryKeys, born: int | None = None)
         if fuzzy_keys:
             chosen.update(_budgeted(_counts(groups, fuzzy_keys, window), FUZZY_ROW_BUDGET, FUZZY_WEIGHT))
         found.update(dict.fromkeys(weighted_candidates(groups, chosen, scramble=scramble, window=window)))
-    return list(found)
+    return list(found)[:CANDIDATES]
 
 
 def key_counts(groups: set[int], keys: Sequence[str], window: tuple[int, int] | None = None) -> dict[str, float]:
