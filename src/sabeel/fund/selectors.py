@@ -14,7 +14,18 @@ from sabeel.core.actors import Actor
 from sabeel.core.permissions import get_visible, groups_for, memberships, visible_to
 from sabeel.core.roles import Role
 from sabeel.fund import ledger
-from sabeel.fund.models import VIEW_ACTION, Commitment, Disbursement, Donor, Entry, ExpenditureReport, Pledge, PortfolioRun, Project, Transaction
+from sabeel.fund.models import (
+    VIEW_ACTION,
+    Commitment,
+    Disbursement,
+    Donor,
+    Entry,
+    ExpenditureReport,
+    Pledge,
+    PortfolioRun,
+    Project,
+    Transaction,
+)
 from sabeel.workgroups.models import Membership, WorkingGroup
 
 M = TypeVar("M", bound=models.Model)
