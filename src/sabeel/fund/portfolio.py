@@ -40,9 +40,9 @@ def intending_returnees_by_subdistrict() -> dict[int, int]:
     latest = ReturnIntention.objects.filter(household=OuterRef("pk")).order_by("-recorded_on", "-id")
     households = (
         Household.objects.annotate(intends=Subquery(latest.values("intends_within_12_months")[:1]),
-                                   destination=Subquery(latest.values("preferred_destination_id")[:1]))
-        .filter(intends="yes", destination__isnull=False)
-        .values_list("pk", "destination")
+                                   intended_destination=Subquery(latest.values("preferred_destination_id")[:1]))
+        .filter(intends="yes", intended_destination__isnull=False)
+        .values_list("pk", "intended_destination")
     )
     by_household = dict(households)
     if not by_household:

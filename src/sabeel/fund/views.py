@@ -101,7 +101,7 @@ def portfolio_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names = {str(p.pk): p for p in selectors.projects(actor=actor).filter(working_group_id=record.working_group_id)}
     explanations = [(names.get(e["project_id"]), e) for e in proposal.get("explanations", [])]
     return render(request, "fund/portfolio_detail.html", {
-        "record": record, "run": record.run, "proposal": proposal, "explanations": explanations, "chosen": chosen,
+        "record": record, "run": record.run, "zone": record.working_group, "proposal": proposal, "explanations": explanations, "chosen": chosen,
     })
 
 
