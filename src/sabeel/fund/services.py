@@ -603,7 +603,7 @@ def progress_record(
     elif project.status == ProjectStatus.CANDIDATE and status != ProjectStatus.CANCELLED:
         errors["status"] = [_("Nothing is committed to this project yet.")]
     if status == ProjectStatus.COMPLETED and percent_complete != 100:
-        errors["percent_complete"] = [_("A completed project is 100% complete.")]
+        errors["percent_complete"] = [_("A completed project is complete to a hundred percent.")]
     if errors:
         raise ServiceError(_("The progress report was not recorded."), fields=errors)
     _not_future(reported_on, "reported_on")
