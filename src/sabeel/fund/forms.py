@@ -16,3 +16,51 @@ class ProgressForm(forms.Form):
     ])
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     evidence = forms.CharField(label=_("Evidence (document reference or link)"), required=False, max_length=500)
+
+
+class PledgeForm(forms.Form):
+    donor = forms.TypedChoiceField(label=_("Donor"), coerce=int)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=17, decimal_places=2)
+    currency = forms.CharField(label=_("Currency (ISO 4217)"), min_length=3, max_length=3, initial="USD")
+    pledged_on = forms.DateField(label=_("Date of the pledge"), widget=forms.DateInput(attrs={"type": "date"}))
+    sectors = forms.MultipleChoiceField(label=_("Earmarked sectors (none: any)"), required=False, widget=forms.CheckboxSelectMultiple)
+    governorates = forms.CharField(label=_("Earmarked governorates, p-codes separated by commas (none: any)"), required=False, max_length=300)
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+
+    def __init__(self, *args: object, donors: list[tuple[int, str]], **kwargs: object) -> None:
+        from sabeel.fund.models import Sector
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["donor"].choices = donors  # type: ignore[attr-defined]
+        self.fields["sectors"].choices = Sector.choices  # type: ignore[attr-defined]
+
+    def clean_governorates(self) -> list[str]:
+        return [g.strip().upper() for g in self.cleaned_data["governorates"].split(",") if g.strip()]
+
+
+class ReceiptForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount received (in the pledge's currency)"), min_value=0, max_digits=17, decimal_places=2)
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MoneyForm(forms.Form):
+    pledge = forms.TypedChoiceField(label=_("Pledge"), coerce=int)
+    usd = forms.DecimalField(label=_("Amount (US dollars)"), min_value=0, max_digits=17, decimal_places=2)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, pledges: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["pledge"].choices = pledges  # type: ignore[attr-defined]
+
+
+class ExpenditureForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=17, decimal_places=2)
+    currency = forms.CharField(label=_("Currency (ISO 4217)"), min_length=3, max_length=3, initial="USD")
+    reported_on = forms.DateField(label=_("Reported on"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label=_("What the money paid for"), required=False, max_length=4000)
+    evidence = forms.CharField(label=_("Evidence (document reference or link)"), required=False, max_length=500)
+
+
+class ReversalForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it reversed?"), max_length=300)

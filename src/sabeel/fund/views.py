@@ -4,6 +4,10 @@ reviews and approves. Thin: one selector or service per request."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +20,9 @@ from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.views_helpers import staff_view
 from sabeel.fund import exports, portfolio, selectors, services
-from sabeel.fund.forms import ProgressForm
-from sabeel.fund.models import VIEW_ACTION, ProjectStatus
+from sabeel.fund import ledger as fund_ledger
+from sabeel.fund.forms import ExpenditureForm, MoneyForm, PledgeForm, ProgressForm, ReceiptForm, ReversalForm
+from sabeel.fund.models import VIEW_ACTION, AccountKind, Donor, Pledge, Project, ProjectStatus, Transaction
 
 LEDGER_ROWS = 200
 
@@ -29,12 +34,71 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "fund/overview.html", {"totals": selectors.totals(actor=actor), "can_plan": can(actor, "fund.plan")})
 
 
+def _service_errors(form: django_forms.Form, exc: ServiceError) -> None:
+    form.add_error(None, exc.message)
+    for field, errors in exc.fields.items():
+        for error in errors:
+            if field in form.fields:
+                form.add_error(field, error)
+
+
+def _manageable_donors(request: HttpRequest) -> list[tuple[int, str]]:
+    actor = request_actor(request)
+    from sabeel.core.permissions import groups_for
+
+    rows = Donor.objects.filter(working_group_id__in=groups_for(actor, services.MANAGE)).select_related("organisation").order_by("organisation__name")
+    return [(d.pk, d.organisation.name) for d in rows]
+
+
 @staff_view
+@require_http_methods(["GET", "POST"])
 def pledges(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require(actor, VIEW_ACTION)
+    form = PledgeForm(request.POST or None, donors=_manageable_donors(request)) if can(actor, services.MANAGE) else None
+    if request.method == "POST":
+        require(actor, services.MANAGE)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            donor = Donor.objects.get(pk=data.pop("donor"))
+            try:
+                pledge = services.pledge_record(actor=actor, donor=donor, **data)
+            except ServiceError as exc:
+                _service_errors(form, exc)
+            else:
+                messages.success(request, _("The pledge was recorded."))
+                return redirect("fund:pledge_detail", pk=pledge.pk)
     rows = [(p, selectors.pledge_summary(p)) for p in selectors.pledges(actor=actor)[:200]]
-    return render(request, "fund/pledges.html", {"donors": selectors.donors(actor=actor), "rows": rows})
+    return render(request, "fund/pledges.html", {"donors": selectors.donors(actor=actor), "rows": rows, "form": form})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where every unit of a pledge is: received, committed, paid and spent, project by project."""
+    actor = request_actor(request)
+    require(actor, VIEW_ACTION)
+    pledge = selectors.pledge_get(actor=actor, pk=pk)
+    form = ReceiptForm(request.POST or None) if can(actor, services.MANAGE, pledge) else None
+    if request.method == "POST":
+        require(actor, services.MANAGE, pledge)
+        if form is not None and form.is_valid():
+            try:
+                services.receipt_record(actor=actor, pledge=pledge, **form.cleaned_data)
+            except ServiceError as exc:
+                _service_errors(form, exc)
+            else:
+                messages.success(request, _("The cash receipt was recorded."))
+                return redirect("fund:pledge_detail", pk=pledge.pk)
+    by_project: dict[int, dict[str, int]] = {}
+    for (kind, project_id), cents in fund_ledger.pledge_balances(pledge).items():
+        if project_id is not None:
+            by_project.setdefault(project_id, {})[kind] = cents
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=by_project)}
+    context = {"pledge": pledge, "summary": selectors.pledge_summary(pledge), "form": form,
+               "receipts": pledge.receipts.select_related("transaction").order_by("received_on", "pk"),
+               "funded": [(projects[pid], b) for pid, b in sorted(by_project.items())]}
+    return render(request, "fund/pledge_detail.html", context)
 
 
 @staff_view
@@ -65,8 +129,104 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The progress report was recorded."))
                 return redirect("fund:project_detail", pk=project.pk)
-    context = {"project": project, "money": selectors.project_money(actor=actor, project=project), "form": form}
+    context = {"project": project, "money": selectors.project_money(actor=actor, project=project), "form": form, **_money_forms(actor, project)}
     return render(request, "fund/project_detail.html", context)
+
+
+def _money_forms(actor: Any, project: Project) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
+        return out
+    pledges = list(Pledge.objects.filter(working_group_id=project.working_group_id).select_related("donor__organisation").order_by("pk"))
+    if can(actor, services.PLAN, project):
+        gov = services.governorate_of(project.subdistrict)
+        choices = [(p.pk, f"#{p.pk} {p.donor.organisation.name} ({services.usd(services.available_cents(p))} $)") for p in pledges
+                   if p.may_fund(project.sector, gov.key if gov else "")]
+        out["commit_form"] = MoneyForm(pledges=choices, prefix="commit")
+    if can(actor, services.MANAGE, project):
+        committed = [(p, fund_ledger.balance(p.accounts.filter(kind=AccountKind.COMMITMENT, project=project).first())) for p in pledges]
+        out["disburse_form"] = MoneyForm(pledges=[(p.pk, f"#{p.pk} {p.donor.organisation.name} ({services.usd(c)} $)") for p, c in committed if c > 0], prefix="disburse")
+        out["expenditure_form"] = ExpenditureForm(prefix="spend")
+    return out
+
+
+def _money_post(request: HttpRequest, pk: int, action: str, prefix: str) -> tuple[Any, Project, Any]:
+    actor = request_actor(request)
+    require(actor, action)
+    project = selectors.project_get(actor=actor, pk=pk)
+    require(actor, action, project)
+    return actor, project, request.POST
+
+
+def _cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+def _report(request: HttpRequest, form: django_forms.Form, done: str, call: Any, **kwargs: Any) -> None:
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return
+    try:
+        call(**kwargs)
+    except ServiceError as exc:
+        messages.error(request, " ".join([exc.message, *(e for errors in exc.fields.values() for e in errors if e != exc.message)]))
+    else:
+        messages.success(request, done)
+
+
+@staff_view
+@require_POST
+def project_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, project, data = _money_post(request, pk, services.PLAN, "commit")
+    form = MoneyForm(data, pledges=[(p.pk, "") for p in Pledge.objects.filter(working_group_id=project.working_group_id)], prefix="commit")
+    if form.is_valid():
+        pledge = Pledge.objects.get(pk=form.cleaned_data["pledge"])
+        _report(request, form, _("The commitment was recorded."), services.commitment_record, actor=actor, project=project, pledge=pledge,
+                usd_cents=_cents(form.cleaned_data["usd"]), committed_on=form.cleaned_data["on"])
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:project_detail", pk=project.pk)
+
+
+@staff_view
+@require_POST
+def project_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, project, data = _money_post(request, pk, services.MANAGE, "disburse")
+    form = MoneyForm(data, pledges=[(p.pk, "") for p in Pledge.objects.filter(working_group_id=project.working_group_id)], prefix="disburse")
+    if form.is_valid():
+        pledge = Pledge.objects.get(pk=form.cleaned_data["pledge"])
+        _report(request, form, _("The disbursement was recorded."), services.disbursement_record, actor=actor, project=project, pledge=pledge,
+                usd_cents=_cents(form.cleaned_data["usd"]), disbursed_on=form.cleaned_data["on"])
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:project_detail", pk=project.pk)
+
+
+@staff_view
+@require_POST
+def project_expenditure(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, project, data = _money_post(request, pk, services.MANAGE, "spend")
+    form = ExpenditureForm(data, prefix="spend")
+    if form.is_valid():
+        _report(request, form, _("The expenditure was recorded."), services.expenditure_record, actor=actor, project=project, **form.cleaned_data)
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:project_detail", pk=project.pk)
+
+
+@staff_view
+@require_POST
+def transaction_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    require(actor, services.MANAGE)
+    txn = selectors.transaction_get(actor=actor, pk=pk)
+    require(actor, services.MANAGE, txn)
+    form = ReversalForm(request.POST)
+    if form.is_valid():
+        _report(request, form, _("The transaction was reversed."), services.transaction_reverse, actor=actor, txn=txn, reason=form.cleaned_data["reason"])
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:ledger")
 
 
 @staff_view
@@ -74,7 +234,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require(actor, VIEW_ACTION)
     entries = selectors.entries(actor=actor)[:LEDGER_ROWS]
-    return render(request, "fund/ledger.html", {"totals": selectors.totals(actor=actor), "entries": entries, "limit": LEDGER_ROWS})
+    reversible = can(actor, services.MANAGE)
+    reversed_ids = set(Transaction.objects.filter(reverses__isnull=False).values_list("reverses_id", flat=True)) if reversible else set()
+    return render(request, "fund/ledger.html", {"totals": selectors.totals(actor=actor), "entries": entries, "limit": LEDGER_ROWS,
+                                                "reversible": reversible, "reversed_ids": reversed_ids, "reversal_form": ReversalForm()})
 
 
 @staff_view
