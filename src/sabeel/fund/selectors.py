@@ -116,7 +116,8 @@ def totals(*, actor: Actor) -> list[dict[str, Any]]:
             "disbursed": balance["disbursed"],
             "spent": balance["spent"],
             "total": balance["total"],
-            "projects": Project.objects.filter(working_group=group).values("status").annotate(n=models.Count("pk")).order_by("status"),
+            "projects": [(ProjectStatus(row["status"]).label, row["n"]) for row in
+                         Project.objects.filter(working_group=group).values("status").annotate(n=models.Count("pk")).order_by("status")],
         })
     return out
 
