@@ -24,6 +24,7 @@ from sabeel.fund.models import (
     Pledge,
     PortfolioRun,
     Project,
+    ProjectStatus,
     Transaction,
 )
 from sabeel.workgroups.models import Membership, WorkingGroup
