@@ -39,10 +39,11 @@ def full_groups(actor: Actor) -> set[int]:
 
 def donor_organisations(actor: Actor) -> dict[int, set[int]]:
     """Group → the organisations whose donor rows the actor sees as a donor viewer there."""
-    if actor.user is None:
+    user_id = actor.user_id
+    if user_id is None:
         return {}
     out: dict[int, set[int]] = {}
-    for group_id, org_id in Membership.objects.current().filter(user_id=actor.user_id, role=Role.DONOR_VIEWER).values_list("working_group_id", "organisation_id"):
+    for group_id, org_id in Membership.objects.current().filter(user_id=user_id, role=Role.DONOR_VIEWER).values_list("working_group_id", "organisation_id"):
         out.setdefault(group_id, set()).add(org_id)
     return out
 
