@@ -263,7 +263,8 @@ def portfolio_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = set(proposal.get("chosen", []))
     names = {str(p.pk): p for p in selectors.projects(actor=actor).filter(working_group_id=record.working_group_id)}
     explanations = [(names.get(e["project_id"]), e) for e in proposal.get("explanations", [])]
-    return render(request, "fund/portfolio_detail.html", {
+    template = "fund/portfolio_detail.html#review" if getattr(request, "htmx", False) else "fund/portfolio_detail.html"
+    return render(request, template, {
         "record": record, "run": record.run, "zone": record.working_group, "proposal": proposal, "explanations": explanations, "chosen": chosen,
     })
 

@@ -74,6 +74,8 @@ def test_the_planner_runs_the_optimiser_reviews_and_approves(cast, fund, setting
     assert Commitment.objects.count() == committed_before  # nothing committed automatically
     page = planner.get(reverse("fund:portfolio_detail", kwargs={"pk": record.pk}))
     assert page.status_code == 200 and 'data-testid="explanations"' in page.content.decode()
+    fragment = planner.get(reverse("fund:portfolio_detail", kwargs={"pk": record.pk}), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="portfolio-review">') and "<html" not in fragment
     assert {e["project_id"] for e in record.proposal["explanations"]} == {str(fund["power"].pk), str(fund["clinic"].pk)}
     assert sorted(record.proposal["chosen"]) == sorted([str(fund["power"].pk), str(fund["clinic"].pk)])
     assert record.proposal["returnees_covered"] == 6 and record.summary["returnees"] == 6
