@@ -64,3 +64,40 @@ class ExpenditureForm(forms.Form):
 
 class ReversalForm(forms.Form):
     reason = forms.CharField(label=_("Why is it reversed?"), max_length=300)
+
+
+class RateForm(forms.Form):
+    currency = forms.CharField(label=_("Currency (ISO 4217)"), min_length=3, max_length=3)
+    as_of = forms.DateField(label=_("Date of the rate"), widget=forms.DateInput(attrs={"type": "date"}))
+    usd_per_unit = forms.DecimalField(label=_("US dollars per unit"), min_value=0, max_digits=18, decimal_places=8)
+    source = forms.CharField(label=_("Source"), max_length=200)
+
+
+class DonorForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
+    iati_ref = forms.CharField(label=_("IATI organisation identifier"), required=False, max_length=100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from sabeel.workgroups.models import Organisation
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organisation"].choices = list(Organisation.objects.filter(is_active=True).values_list("pk", "name"))  # type: ignore[attr-defined]
+
+
+class ProjectForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    title_ar = forms.CharField(label=_("Arabic title"), max_length=200, required=False)
+    sector = forms.ChoiceField(label=_("Sector"))
+    subdistrict = forms.CharField(label=_("Sub-district p-code"), max_length=16)
+    cost_usd = forms.IntegerField(label=_("Cost (US dollars)"), min_value=1)
+    duration_months = forms.IntegerField(label=_("Duration (months)"), min_value=1, max_value=240)
+    implementer = forms.TypedChoiceField(label=_("Implementer"), coerce=int, required=False, empty_value=None)
+    requires = forms.CharField(label=_("Depends on (project codes separated by commas)"), required=False, max_length=300)
+
+    def __init__(self, *args: object, implementers: list[tuple[int, str]], **kwargs: object) -> None:
+        from sabeel.fund.models import Sector
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["sector"].choices = Sector.choices  # type: ignore[attr-defined]
+        self.fields["implementer"].choices = [("", "—"), *implementers]  # type: ignore[attr-defined]

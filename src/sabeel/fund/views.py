@@ -21,8 +21,18 @@ from sabeel.core.permissions import can, require
 from sabeel.core.views_helpers import staff_view
 from sabeel.fund import exports, portfolio, selectors, services
 from sabeel.fund import ledger as fund_ledger
-from sabeel.fund.forms import ExpenditureForm, MoneyForm, PledgeForm, ProgressForm, ReceiptForm, ReversalForm
-from sabeel.fund.models import VIEW_ACTION, AccountKind, Donor, Pledge, Project, ProjectStatus, Transaction
+from sabeel.fund.forms import (
+    DonorForm,
+    ExpenditureForm,
+    MoneyForm,
+    PledgeForm,
+    ProgressForm,
+    ProjectForm,
+    RateForm,
+    ReceiptForm,
+    ReversalForm,
+)
+from sabeel.fund.models import VIEW_ACTION, AccountKind, Donor, Implementer, Pledge, Project, ProjectStatus, Transaction
 
 LEDGER_ROWS = 200
 
@@ -69,7 +79,45 @@ def pledges(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The pledge was recorded."))
                 return redirect("fund:pledge_detail", pk=pledge.pk)
     rows = [(p, selectors.pledge_summary(p)) for p in selectors.pledges(actor=actor)[:200]]
-    return render(request, "fund/pledges.html", {"donors": selectors.donors(actor=actor), "rows": rows, "form": form})
+    manage = can(actor, services.MANAGE)
+    return render(request, "fund/pledges.html", {"donors": selectors.donors(actor=actor), "rows": rows, "form": form,
+                                                 "rate_form": RateForm() if manage else None, "donor_form": DonorForm() if manage else None})
+
+
+def _manage_group(actor: Any, action: str) -> Any:
+    from sabeel.core.permissions import groups_for
+    from sabeel.workgroups.models import WorkingGroup
+
+    return WorkingGroup.objects.filter(pk__in=groups_for(actor, action)).order_by("pk").first()
+
+
+@staff_view
+@require_POST
+def rate_record(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    require(actor, services.MANAGE)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        _report(request, form, _("The exchange rate was recorded."), services.exchange_rate_record, actor=actor, **form.cleaned_data)
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:pledges")
+
+
+@staff_view
+@require_POST
+def donor_record(request: HttpRequest) -> HttpResponse:
+    from sabeel.workgroups.models import Organisation
+
+    actor = request_actor(request)
+    require(actor, services.MANAGE)
+    form = DonorForm(request.POST)
+    if form.is_valid():
+        _report(request, form, _("The donor was recorded."), services.donor_record, actor=actor, working_group=_manage_group(actor, services.MANAGE),
+                organisation=Organisation.objects.get(pk=form.cleaned_data["organisation"]), iati_ref=form.cleaned_data["iati_ref"])
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:pledges")
 
 
 @staff_view
@@ -105,7 +153,39 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def projects(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require(actor, VIEW_ACTION)
-    return render(request, "fund/projects.html", {"projects": selectors.projects(actor=actor)[:500]})
+    form = None
+    if can(actor, services.PLAN):
+        group = _manage_group(actor, services.PLAN)
+        implementers = [(i.pk, i.organisation.name) for i in Implementer.objects.filter(working_group=group).select_related("organisation")]
+        form = ProjectForm(implementers=implementers)
+    return render(request, "fund/projects.html", {"projects": selectors.projects(actor=actor)[:500], "form": form})
+
+
+@staff_view
+@require_POST
+def project_record(request: HttpRequest) -> HttpResponse:
+    from sabeel.geo.models import AdminUnit
+
+    actor = request_actor(request)
+    require(actor, services.PLAN)
+    group = _manage_group(actor, services.PLAN)
+    implementers = Implementer.objects.filter(working_group=group)
+    form = ProjectForm(request.POST, implementers=[(i.pk, "") for i in implementers])
+    if form.is_valid():
+        data = form.cleaned_data
+        unit = AdminUnit.objects.filter(key=data["subdistrict"].strip().upper()).first()
+        codes = [c.strip() for c in data["requires"].split(",") if c.strip()]
+        requires = list(Project.objects.filter(working_group=group, code__in=codes))
+        if unit is None or len(requires) != len(set(codes)):
+            messages.error(request, _("Give the p-code of a Syrian sub-district and the codes of projects of this fund."))
+        else:
+            _report(request, form, _("The project was recorded."), services.project_record, actor=actor, working_group=group,
+                    code=data["code"], title=data["title"], title_ar=data["title_ar"], sector=data["sector"], subdistrict=unit,
+                    cost_usd=data["cost_usd"], duration_months=data["duration_months"],
+                    implementer=implementers.filter(pk=data["implementer"]).first() if data["implementer"] else None, requires=requires)
+    else:
+        _report(request, form, "", None)
+    return redirect("fund:projects")
 
 
 @staff_view

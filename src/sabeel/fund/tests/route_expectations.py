@@ -96,6 +96,11 @@ PAGES = {
     "fund:projects": _read(marker=_project_marker),
     "fund:project_detail": _read(kwargs=_project),
     "fund:pledge_detail": _read(kwargs=_pledge),
+    # Exchange rates are platform-wide; a donor is added to the actor's own fund (no record of another group in the URL).
+    "fund:rate_record": Scoped("fund.manage", READER, NOT_READER, group_scoped=False, method="post",
+                               data={"currency": "EUR", "as_of": "2025-03-01", "usd_per_unit": "1.1", "source": "matrix"}, ok=302),
+    "fund:donor_record": Scoped("fund.manage", READER, NOT_READER, group_scoped=False, method="post", data={"organisation": "0"}, ok=302),
+    "fund:project_record": Skip(PLAN_SKIP),
     "fund:project_commit": Skip(PLAN_SKIP),
     # The body names no valid pledge: the permitted persona is sent back to the page with the error.
     "fund:project_disburse": Scoped("fund.manage", READER, NOT_READER, kwargs=_project, method="post",

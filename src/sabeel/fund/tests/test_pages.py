@@ -5,6 +5,8 @@ refused with a clear message and a reversal puts the money back."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -63,3 +65,25 @@ def test_pages_render_in_arabic_right_to_left(cast):
         page = client.get(reverse(name, kwargs=kwargs), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
         assert 'dir="rtl"' in page, name
     assert "صندوق إعادة الإعمار" in client.get(reverse("fund:overview"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+
+def test_rates_donors_and_projects_are_added_from_the_pages(cast):
+    from sabeel.fund.models import Donor, ExchangeRate, Project
+    from sabeel.fund.tests.factories import organisation
+
+    fund = fund_make(cast)
+    finance = sign_in(Client(), cast["jrg_finance_officer"])
+    planner = sign_in(Client(), cast["jrg_reconstruction_planner"])
+    finance.post(reverse("fund:rate_record"), {"currency": "try", "as_of": DAY, "usd_per_unit": "0.031", "source": "Central bank"})
+    assert ExchangeRate.objects.get(currency="TRY").usd_per_unit == Decimal("0.031")
+    new = organisation("New Donor (test)")
+    finance.post(reverse("fund:donor_record"), {"organisation": new.pk})
+    assert Donor.objects.filter(organisation=new, working_group=cast.groups["jrg"]).exists()
+    planner.post(reverse("fund:project_record"), {"code": "JS-DOC-1", "title": "Civil registry", "sector": "civil_documentation",
+                                                 "subdistrict": "sy020000", "cost_usd": "90000", "duration_months": "4",
+                                                 "implementer": fund["implementer"].pk, "requires": fund["power"].code})
+    project = Project.objects.get(code="JS-DOC-1")
+    assert project.subdistrict == fund["units"]["SY020000"] and list(project.requires.all()) == [fund["power"]]
+    wrong = planner.post(reverse("fund:project_record"), {"code": "X-1", "title": "x", "sector": "water", "subdistrict": "SY02",
+                                                         "cost_usd": "1", "duration_months": "1"}, follow=True)
+    assert "Choose a sub-district in Syria." in wrong.content.decode() and not Project.objects.filter(code="X-1").exists()
