@@ -125,3 +125,19 @@ def test_flows_csv_is_valid_hxl(fund):
     assert "#value+usd" in tags and "#org+name+funder" in tags and "#adm3+code" in tags
     rows = [dict(zip(tags, r.values, strict=False)) for r in source]
     assert [(r["#meta+type"], r["#value+usd"]) for r in rows] == [("commitment", "1000.00"), ("disbursement", "600.00")]
+
+
+def test_postgresql_refuses_to_commit_an_unbalanced_transaction(fund):
+    from django.db import DatabaseError, connection, transaction
+
+    from sabeel.fund.models import Account, Entry, Transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the deferred balance trigger is PostgreSQL's (SQLite: the services' check and the state machine)")
+    usd_pledge(fund, 10)
+    account = Account.objects.filter(kind="receivable").first()
+    with pytest.raises(DatabaseError, match="must balance"), transaction.atomic():
+        txn = Transaction.objects.create(working_group=fund["group"], kind="receipt", booked_on=DAY)
+        Entry.objects.create(transaction=txn, account=account, amount_cents=5)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
