@@ -37,11 +37,16 @@ from sabeel.fund.models import VIEW_ACTION, AccountKind, Donor, Implementer, Ple
 LEDGER_ROWS = 200
 
 
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Every fund page: the sub-navigation shows the portfolio link to planners."""
+    return render(request, template, {"can_plan": can(request_actor(request), "fund.plan"), **context})
+
+
 @staff_view
 def overview(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require(actor, VIEW_ACTION)
-    return render(request, "fund/overview.html", {"totals": selectors.totals(actor=actor), "can_plan": can(actor, "fund.plan")})
+    return _render(request, "fund/overview.html", {"totals": selectors.totals(actor=actor)})
 
 
 def _service_errors(form: django_forms.Form, exc: ServiceError) -> None:
@@ -80,7 +85,7 @@ def pledges(request: HttpRequest) -> HttpResponse:
                 return redirect("fund:pledge_detail", pk=pledge.pk)
     rows = [(p, selectors.pledge_summary(p)) for p in selectors.pledges(actor=actor)[:200]]
     manage = can(actor, services.MANAGE)
-    return render(request, "fund/pledges.html", {"donors": selectors.donors(actor=actor), "rows": rows, "form": form,
+    return _render(request, "fund/pledges.html", {"donors": selectors.donors(actor=actor), "rows": rows, "form": form,
                                                  "rate_form": RateForm() if manage else None, "donor_form": DonorForm() if manage else None})
 
 
@@ -146,7 +151,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"pledge": pledge, "summary": selectors.pledge_summary(pledge), "form": form,
                "receipts": pledge.receipts.select_related("transaction").order_by("received_on", "pk"),
                "funded": [(projects[pid], b) for pid, b in sorted(by_project.items())]}
-    return render(request, "fund/pledge_detail.html", context)
+    return _render(request, "fund/pledge_detail.html", context)
 
 
 @staff_view
@@ -158,7 +163,7 @@ def projects(request: HttpRequest) -> HttpResponse:
         group = _manage_group(actor, services.PLAN)
         implementers = [(i.pk, i.organisation.name) for i in Implementer.objects.filter(working_group=group).select_related("organisation")]
         form = ProjectForm(implementers=implementers)
-    return render(request, "fund/projects.html", {"projects": selectors.projects(actor=actor)[:500], "form": form})
+    return _render(request, "fund/projects.html", {"projects": selectors.projects(actor=actor)[:500], "form": form})
 
 
 @staff_view
@@ -210,7 +215,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The progress report was recorded."))
                 return redirect("fund:project_detail", pk=project.pk)
     context = {"project": project, "money": selectors.project_money(actor=actor, project=project), "form": form, **_money_forms(actor, project)}
-    return render(request, "fund/project_detail.html", context)
+    return _render(request, "fund/project_detail.html", context)
 
 
 def _money_forms(actor: Any, project: Project) -> dict[str, Any]:
@@ -316,7 +321,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     entries = selectors.entries(actor=actor)[:LEDGER_ROWS]
     reversible = can(actor, services.MANAGE)
     reversed_ids = set(Transaction.objects.filter(reverses__isnull=False).values_list("reverses_id", flat=True)) if reversible else set()
-    return render(request, "fund/ledger.html", {"totals": selectors.totals(actor=actor), "entries": entries, "limit": LEDGER_ROWS,
+    return _render(request, "fund/ledger.html", {"totals": selectors.totals(actor=actor), "entries": entries, "limit": LEDGER_ROWS,
                                                 "reversible": reversible, "reversed_ids": reversed_ids, "reversal_form": ReversalForm()})
 
 
@@ -326,12 +331,12 @@ def portfolio_runs(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require(actor, "fund.plan")
     if request.method == "POST":
-        group = selectors.fund_groups(actor=actor).filter(pk__in=selectors.full_groups(actor)).first()
+        group = _manage_group(actor, services.PLAN)
         if group is not None:
             record = portfolio.portfolio_run_start(actor=actor, working_group=group)
             messages.success(request, _("The optimiser is running."))
             return redirect("fund:portfolio_detail", pk=record.pk)
-    return render(request, "fund/portfolio_runs.html", {"runs": selectors.portfolio_runs(actor=actor)[:50]})
+    return _render(request, "fund/portfolio_runs.html", {"runs": selectors.portfolio_runs(actor=actor)[:50]})
 
 
 @staff_view
@@ -344,7 +349,7 @@ def portfolio_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names = {str(p.pk): p for p in selectors.projects(actor=actor).filter(working_group_id=record.working_group_id)}
     explanations = [(names.get(e["project_id"]), e) for e in proposal.get("explanations", [])]
     template = "fund/portfolio_detail.html#review" if getattr(request, "htmx", False) else "fund/portfolio_detail.html"
-    return render(request, template, {
+    return _render(request, template, {
         "record": record, "run": record.run, "zone": record.working_group, "proposal": proposal, "explanations": explanations, "chosen": chosen,
     })
 
