@@ -85,6 +85,14 @@ class ExpenditureIn(Schema):
     evidence: str = Field("", max_length=500)
 
 
+class ProgressIn(Schema):
+    reported_on: dt.date
+    percent_complete: int = Field(..., ge=0, le=100)
+    status: str
+    text: str = Field(..., min_length=1, max_length=4000)
+    evidence: str = Field("", max_length=500)
+
+
 class ReversalIn(Schema):
     reason: str = Field(..., min_length=1, max_length=300)
 
@@ -194,3 +202,16 @@ def reverse(request: HttpRequest, pk: int, payload: ReversalIn) -> tuple[int, Do
     txn = get_visible(actor, Transaction.objects.all(), services.MANAGE, pk=pk)
     done = services.transaction_reverse(actor=actor, txn=txn, reason=payload.reason)
     return 201, DoneOut(id=done.pk, transaction_id=done.pk)
+
+
+@router.post("/projects/{pk}/progress", response={201: DoneOut})
+def progress_record(request: HttpRequest, pk: int, payload: ProgressIn) -> tuple[int, DoneOut]:
+    """A dated progress report with its evidence; "completed" observes the service in the area
+    conditions register. ``transaction_id`` is 0: a report moves no money."""
+    from sabeel.fund.models import Project
+
+    actor = request_actor(request)
+    require(actor, services.MANAGE)
+    project = get_visible(actor, Project.objects.all(), services.MANAGE, pk=pk)
+    report = services.progress_record(actor=actor, project=project, **payload.dict())
+    return 201, DoneOut(id=report.pk, transaction_id=0)

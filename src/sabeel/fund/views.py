@@ -347,7 +347,10 @@ def portfolio_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = record.proposal or {}
     chosen = set(proposal.get("chosen", []))
     names = {str(p.pk): p for p in selectors.projects(actor=actor).filter(working_group_id=record.working_group_id)}
-    explanations = [(names.get(e["project_id"]), e) for e in proposal.get("explanations", [])]
+    labels = {"chosen": _("Chosen"), "no gain": _("No returnee gains the minimum services"), "budget": _("Not enough money"),
+              "earmark": _("No money earmarked for it"), "dependency": _("A project it needs is not funded"),
+              "capacity": _("The implementer is at capacity")}
+    explanations = [(names.get(e["project_id"]), {**e, "label": labels.get(e["reason"], e["reason"])}) for e in proposal.get("explanations", [])]
     template = "fund/portfolio_detail.html#review" if getattr(request, "htmx", False) else "fund/portfolio_detail.html"
     return _render(request, template, {
         "record": record, "run": record.run, "zone": record.working_group, "proposal": proposal, "explanations": explanations, "chosen": chosen,

@@ -127,5 +127,7 @@ API = {
     ("post", "/api/fund/projects/{pk}/pledges/{pledge_pk}/commitments"): Skip(PLAN_SKIP),
     ("post", "/api/fund/projects/{pk}/pledges/{pledge_pk}/disbursements"): _manage(kwargs=_project_pledge, data={"usd_cents": 100, "on": DAY_ISO}),
     ("post", "/api/fund/projects/{pk}/expenditures"): _manage(kwargs=_project, data={"amount": "1", "currency": "USD", "reported_on": DAY_ISO}),
+    ("post", "/api/fund/projects/{pk}/progress"): _manage(kwargs=_project, data={"reported_on": DAY_ISO, "percent_complete": 30,
+                                                                              "status": "in_progress", "text": "Poles up"}),
     ("post", "/api/fund/transactions/{pk}/reversal"): _manage(kwargs=_fresh_transaction, data={"reason": "typed twice"}),
 }

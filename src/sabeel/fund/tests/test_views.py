@@ -73,7 +73,7 @@ def test_the_planner_runs_the_optimiser_reviews_and_approves(cast, fund, setting
     assert response.status_code == 302 and record.run.status == RunStatus.SUCCEEDED
     assert Commitment.objects.count() == committed_before  # nothing committed automatically
     page = planner.get(reverse("fund:portfolio_detail", kwargs={"pk": record.pk}))
-    assert page.status_code == 200 and 'data-testid="explanations"' in page.content.decode()
+    assert page.status_code == 200 and 'data-testid="explanations"' in page.content.decode() and "Chosen" in page.content.decode()
     fragment = planner.get(reverse("fund:portfolio_detail", kwargs={"pk": record.pk}), HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="portfolio-review">') and "<html" not in fragment
     assert {e["project_id"] for e in record.proposal["explanations"]} == {str(fund["power"].pk), str(fund["clinic"].pk)}
@@ -109,3 +109,17 @@ def test_commitments_through_the_api_need_the_planner(cast, fund):
     assert planner.post(url, data=body, content_type="application/json").status_code == 201
     too_much = planner.post(url, data={"usd_cents": 10**9, "on": "2025-03-01"}, content_type="application/json")
     assert too_much.status_code == 400
+
+
+def test_progress_through_the_api_completes_a_project_and_observes_its_service(cast, fund):
+    from sabeel.fund.models import ServiceObservation
+
+    finance = sign_in(Client(), cast["jrg_finance_officer"])
+    url = f"/api/fund/projects/{fund['water'].pk}/progress"
+    refused = finance.post(url, data={"reported_on": "2025-03-01", "percent_complete": 90, "status": "completed", "text": "Done"},
+                           content_type="application/json")
+    assert refused.status_code == 400 and not ServiceObservation.objects.exists()
+    done = finance.post(url, data={"reported_on": "2025-03-01", "percent_complete": 100, "status": "completed", "text": "Done",
+                                   "evidence": "handover.pdf"}, content_type="application/json")
+    assert done.status_code == 201
+    assert ServiceObservation.objects.get().sector == "water"
