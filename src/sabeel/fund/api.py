@@ -4,6 +4,7 @@ their own), and the money operations (``fund.manage``; commitments ``fund.plan``
 # No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -215,3 +216,54 @@ def progress_record(request: HttpRequest, pk: int, payload: ProgressIn) -> tuple
     project = get_visible(actor, Project.objects.all(), services.MANAGE, pk=pk)
     report = services.progress_record(actor=actor, project=project, **payload.dict())
     return 201, DoneOut(id=report.pk, transaction_id=0)
+
+
+class PortfolioRunOut(Schema):
+    id: int
+    status: str
+    minimum_services: list[str]
+    summary: dict[str, Any]
+    proposal: dict[str, Any] | None
+    approved_at: dt.datetime | None
+
+
+class ApprovalIn(Schema):
+    project_ids: list[int] | None = None
+
+
+def _run_out(record) -> PortfolioRunOut:  # type: ignore[no-untyped-def]
+    return PortfolioRunOut(id=record.pk, status=record.run.status, minimum_services=record.minimum_services, summary=record.summary,
+                           proposal=record.proposal, approved_at=record.approved_at)
+
+
+@router.post("/portfolio-runs", response={201: PortfolioRunOut})
+def portfolio_run_start(request: HttpRequest) -> tuple[int, PortfolioRunOut]:
+    """Queue a run of the optimiser over the planner's fund (a background task)."""
+    from sabeel.core.permissions import groups_for
+    from sabeel.fund import portfolio
+    from sabeel.workgroups.models import WorkingGroup
+
+    actor = request_actor(request)
+    require(actor, services.PLAN)
+    group = WorkingGroup.objects.filter(pk__in=groups_for(actor, services.PLAN)).order_by("pk").first()
+    record = portfolio.portfolio_run_start(actor=actor, working_group=group)
+    return 201, _run_out(record)
+
+
+@router.get("/portfolio-runs/{pk}", response=PortfolioRunOut)
+def portfolio_run(request: HttpRequest, pk: int) -> PortfolioRunOut:
+    actor = request_actor(request)
+    require(actor, services.PLAN)
+    return _run_out(selectors.portfolio_run_get(actor=actor, pk=pk))
+
+
+@router.post("/portfolio-runs/{pk}/approval", response={201: list[DoneOut]})
+def portfolio_run_approve(request: HttpRequest, pk: int, payload: ApprovalIn) -> tuple[int, list[DoneOut]]:
+    """Approve the proposal (all its projects, or those named): each funding line becomes a commitment."""
+    from sabeel.fund import portfolio
+
+    actor = request_actor(request)
+    require(actor, services.PLAN)
+    record = selectors.portfolio_run_get(actor=actor, pk=pk)
+    made = portfolio.portfolio_run_approve(actor=actor, portfolio_run=record, project_ids=payload.project_ids)
+    return 201, [DoneOut(id=c.pk, transaction_id=c.transaction_id) for c in made]

@@ -129,5 +129,8 @@ API = {
     ("post", "/api/fund/projects/{pk}/expenditures"): _manage(kwargs=_project, data={"amount": "1", "currency": "USD", "reported_on": DAY_ISO}),
     ("post", "/api/fund/projects/{pk}/progress"): _manage(kwargs=_project, data={"reported_on": DAY_ISO, "percent_complete": 30,
                                                                               "status": "in_progress", "text": "Poles up"}),
+    ("post", "/api/fund/portfolio-runs"): Skip(PLAN_SKIP),
+    ("get", "/api/fund/portfolio-runs/{pk}"): Skip(PLAN_SKIP),
+    ("post", "/api/fund/portfolio-runs/{pk}/approval"): Skip(PLAN_SKIP),
     ("post", "/api/fund/transactions/{pk}/reversal"): _manage(kwargs=_fresh_transaction, data={"reason": "typed twice"}),
 }

@@ -123,3 +123,18 @@ def test_progress_through_the_api_completes_a_project_and_observes_its_service(c
                                    "evidence": "handover.pdf"}, content_type="application/json")
     assert done.status_code == 201
     assert ServiceObservation.objects.get().sector == "water"
+
+
+def test_the_portfolio_through_the_api(cast, fund, settings, django_capture_on_commit_callbacks):
+    settings.SABEEL_FUND_MINIMUM_SERVICES = ["water"]
+    planner = sign_in(Client(), cast["jrg_reconstruction_planner"])
+    finance = sign_in(Client(), cast["jrg_finance_officer"])
+    assert finance.post("/api/fund/portfolio-runs", content_type="application/json").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        started = planner.post("/api/fund/portfolio-runs", content_type="application/json")
+    assert started.status_code == 201
+    run = planner.get(f"/api/fund/portfolio-runs/{started.json()['id']}").json()
+    assert run["status"] == "succeeded" and run["approved_at"] is None and run["minimum_services"] == ["water"]
+    assert finance.get(f"/api/fund/portfolio-runs/{run['id']}").status_code == 403
+    nothing = planner.post(f"/api/fund/portfolio-runs/{run['id']}/approval", data={"project_ids": [999999]}, content_type="application/json")
+    assert nothing.status_code == 400  # no intending returnees: nothing chosen, nothing to approve
