@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from sabeel.core.actors import request_actor
+from sabeel.core.exceptions import NotPermitted
 from sabeel.core.permissions import get_visible, require
 from sabeel.fund import selectors, services
 from sabeel.fund.models import VIEW_ACTION, Donor, Pledge, Transaction
@@ -246,6 +247,8 @@ def portfolio_run_start(request: HttpRequest) -> tuple[int, PortfolioRunOut]:
     actor = request_actor(request)
     require(actor, services.PLAN)
     group = WorkingGroup.objects.filter(pk__in=groups_for(actor, services.PLAN)).order_by("pk").first()
+    if group is None:  # require() above makes this unreachable
+        raise NotPermitted
     record = portfolio.portfolio_run_start(actor=actor, working_group=group)
     return 201, _run_out(record)
 
