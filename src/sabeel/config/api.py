@@ -7,6 +7,7 @@ from sabeel.conditions.api import router as conditions_router
 from sabeel.consent.api import router as consent_router
 from sabeel.consent.intention_api import router as intention_router
 from sabeel.core.api import api_create
+from sabeel.fund.api import router as fund_router
 from sabeel.geo.api import router as geo_router
 from sabeel.identity.api import router as identity_router
 from sabeel.identity.merge_api import router as identity_merge_router
@@ -29,4 +30,5 @@ api.add_router("/consent", intention_router)
 api.add_router("/reports", reports_router)
 api.add_router("/identity", identity_router)
 api.add_router("/identity", identity_merge_router)
+api.add_router("/fund", fund_router)
 api.add_router("/sharing", sharing_router)  # partner tokens (sbp_) only, and only here

@@ -77,6 +77,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("imports", _("Survey imports"), "consent:intention_import", action="person.update"),
     MenuItem("pull_sources", _("Survey servers"), "consent:pull_source_list", predicate=_runs_or_configures_pulls),
     MenuItem("funnel", _("Return funnel"), "reports:funnel", action="aggregate.view"),
+    MenuItem("fund", _("Reconstruction fund"), "fund:overview", action="fund.view"),
     MenuItem("audit", _("Audit trail"), "workgroups:audit", action="audit.view"),
     MenuItem("share_log", _("Data-sharing log"), "sharing:share_log", predicate=_share_log_reader),
     MenuItem("agreements", _("Agreements"), "sharing:agreement_list", action="agreement.manage"),

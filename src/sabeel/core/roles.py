@@ -84,6 +84,8 @@ ACTIONS: dict[str, Action] = {
         Action("movement.manage", _("Plan movements, manifests and check-in"), person_level=True),
         Action("assistance.manage", _("Return grants and payment lists"), person_level=True),
         Action("fund.manage", _("Pledges, projects and the fund ledger")),
+        Action("fund.view", _("See the reconstruction fund (donor viewers: their own organisation's pledges and what they funded)")),
+        Action("fund.plan", _("Plan the fund's portfolio and approve commitments to projects")),
         Action("monitoring.record", _("Post-return monitoring visits and incidents"), person_level=True),
         Action("apitoken.manage", _("Create and revoke one's own API tokens"), group_scoped=False),
         Action("agreement.manage", _("Data-sharing agreements: record, renew, revoke, and their partners' tokens")),
@@ -145,21 +147,21 @@ POLICY: dict[Role, RolePolicy] = {
     ),
     Role.FINANCE_OFFICER: RolePolicy(
         Scope.PERSON,
-        frozenset(_ALL_STAFF | _READ_PEOPLE | {"assistance.manage", "fund.manage"}),
+        frozenset(_ALL_STAFF | _READ_PEOPLE | {"assistance.manage", "fund.manage", "fund.view"}),
         frozenset({_NC}),
     ),
     Role.RECONSTRUCTION_PLANNER: RolePolicy(
-        Scope.AGGREGATE, frozenset(_ALL_STAFF | {"fund.manage"}), frozenset()
+        Scope.AGGREGATE, frozenset(_ALL_STAFF | {"fund.manage", "fund.view", "fund.plan"}), frozenset()
     ),
     # The chair of a host-country group: its funnel, queues and plans as figures, never a name.
     Role.COORDINATOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF), frozenset()),
-    Role.DONOR_VIEWER: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF), frozenset()),
+    Role.DONOR_VIEWER: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"fund.view"}), frozenset()),
     Role.MONITOR: RolePolicy(
         Scope.PERSON,
         frozenset(_ALL_STAFF | _READ_PEOPLE | {"monitoring.record"}),
         frozenset({_NC, _SN}),
     ),
-    Role.AUDITOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"audit.view"}), frozenset()),
+    Role.AUDITOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"audit.view", "fund.view"}), frozenset()),
     Role.ADMINISTRATOR: RolePolicy(
         Scope.AGGREGATE, frozenset(_ALL_STAFF | {"workgroup.manage", "geo.edit", "conditions.record", "agreement.manage"}),
         frozenset(),

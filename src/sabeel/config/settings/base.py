@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sabeel.sharing",
     "sabeel.reports",
     "sabeel.identity",
+    "sabeel.fund",
 ]
 
 MIDDLEWARE = [
@@ -231,3 +232,11 @@ SABEEL_SUPPRESSION_THRESHOLD = 5  # figures from 1 to 4 are hidden for aggregate
 # A protected cube read less than this long ago is answered at once after the snapshot changed,
 # while a new one is protected in the background (its provenance gives the time it was read).
 SABEEL_FUNNEL_SERVE_STALE_SECONDS = 300
+
+# --- The joint reconstruction fund (fund/) ---------------------------------------------------------
+# Commitments are made against cash received; True lets the group commit against signed pledges.
+SABEEL_FUND_COMMIT_AGAINST_PLEDGES = False
+# A sub-district's intending returnees count as served when every one of these services works there.
+SABEEL_FUND_MINIMUM_SERVICES = ["water", "power", "health", "education"]
+SABEEL_FUND_PORTFOLIO_TIME_LIMIT = 30.0  # seconds for the optimiser's child process (killed after it)
+SABEEL_FUND_IATI_PUBLISHER = "XM-DAC-00000-SABEEL"  # the fund's IATI organisation identifier (placeholder)

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         from sabeel.consent.demo import demo_voluntariness_load
 
         self.stdout.write(demo_voluntariness_load(actor=system("demo_load")))
+        from sabeel.fund.demo import demo_fund_load
+
+        self.stdout.write(demo_fund_load(cast=cast))  # donors, pledges, projects, the ledger
         self._funnel()
         self._print_users(cast, PASSWORD)
 
