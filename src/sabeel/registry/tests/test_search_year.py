@@ -45,9 +45,9 @@ def test_among_equal_names_the_one_born_that_year_comes_first(cast, places):
     officer = cast["lb_registration_officer"]
     for year in (1960, 1985, 2001):
         hits = person_search(actor=officer, query="Omar Al-Ahmad", born=year).hits
-        assert [_born(h) for h in hits][0] == year
+        assert _born(hits[0]) == year
         assert len(hits) == 5  # a year orders; it filters nobody out
-    assert [_born(h) for h in person_search(actor=officer, query="Omar Al-Ahmad", born=1986).hits][0] == 1985  # a year apart
+    assert _born(person_search(actor=officer, query="Omar Al-Ahmad", born=1986).hits[0]) == 1985  # a year apart
 
 
 def test_the_year_never_outranks_a_better_name(cast, places):
@@ -62,7 +62,7 @@ def test_year_rank_orders_same_near_unknown_far():
     assert [year_rank(1985, day), year_rank(1984, day), year_rank(None, day), year_rank(1985, None), year_rank(1990, day)] == [0, 1, 2, 2, 3]
 
 
-@pytest.mark.parametrize("born", [1899, dt.date.today().year + 1, 12])
+@pytest.mark.parametrize("born", [1899, dt.datetime.now(tz=dt.UTC).year + 2, 12])
 def test_an_impossible_year_is_refused_with_a_field_message(cast, places, born):
     with pytest.raises(ServiceError) as refused:
         person_search(actor=cast["lb_registration_officer"], query="Omar Al-Ahmad", born=born)
