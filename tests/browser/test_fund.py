@@ -95,8 +95,8 @@ def test_from_a_pledge_to_a_service_on_the_area_page(ledger_triggers_off, page, 
     shot(page, "fund-03-completed")
 
     page.goto(f"{live_server.url}/conditions/units/{unit.pk}/")
-    services = page.locator('[data-testid="threshold-services"]')
-    assert "Power" in services.inner_text() and fund["power"].code in services.inner_text()
+    observed = page.locator('[data-testid="observation-services"]')  # beside the statuses, never one of them
+    assert "Power" in observed.inner_text() and fund["power"].code in observed.inner_text()
     shot(page, "fund-04-area-page")
 
     phone_context = browser.new_context(**PHONE)

@@ -59,6 +59,30 @@ class AreaCondition(BaseModel):
         return f"{self.admin_unit_id} {self.threshold} {self.as_of}"
 
 
+class AreaObservation(BaseModel):
+    """A dated fact observed in a Syrian admin unit by the platform itself (a fund project completed
+    there, a monitoring visit found something), written by a named system actor and citing its
+    source (the project's code, the visit's id; never a person's name). It has no status: it is
+    information shown beside the threshold statuses, which only protection officers set, and it
+    never changes one nor the active-hostilities flag. Never changed or deleted."""
+
+    admin_unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="observations", verbose_name=_("admin unit"))
+    threshold = models.CharField(_("about (threshold)"), max_length=24, choices=Threshold.choices)
+    observed_on = models.DateField(_("observed on"))
+    text_en = models.TextField(_("text (English)"))
+    text_ar = models.TextField(_("text (Arabic)"))
+    source = models.CharField(_("source"), max_length=300)
+    system_actor = models.CharField(_("written by (system actor)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("observed entry")
+        verbose_name_plural = _("observed entries")
+        indexes = [models.Index(fields=["admin_unit", "-observed_on", "-id"], name="observation_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.admin_unit_id} {self.threshold} {self.observed_on}"
+
+
 class InformationPackage(BaseModel):
     """The information shown in counselling for a destination, in one language, generated from the
     register. A new version is made whenever the content changes; consents record which one the

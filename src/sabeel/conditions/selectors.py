@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
-from sabeel.conditions.models import AreaCondition, InformationPackage, Threshold
+from sabeel.conditions.models import AreaCondition, AreaObservation, InformationPackage, Threshold
 from sabeel.core.actors import Actor
 from sabeel.core.permissions import can, require
 from sabeel.geo.choices import Country
@@ -27,6 +27,7 @@ __all__ = [
     "area_condition_history",
     "area_condition_units",
     "area_conditions_current",
+    "area_observations",
     "can_record_conditions",
     "condition_unit_get",
     "conditions_record_check",
@@ -98,6 +99,19 @@ def _chain_ids(unit: AdminUnit) -> list[int]:
         if current is not None:
             ids.append(current.pk)
     return ids
+
+
+OBSERVATIONS_SHOWN = 20  # the newest observed entries of a unit and the units above it
+
+
+def area_observations(unit: AdminUnit, *, on: dt.date | None = None) -> list[AreaObservation]:
+    """The observed entries of ``unit`` and the units above it, newest first (at most
+    ``OBSERVATIONS_SHOWN``; those dated on or before ``on`` when given). Information for every
+    staff role and the person, like the conditions themselves."""
+    rows = AreaObservation.objects.filter(admin_unit_id__in=_chain_ids(unit)).select_related("admin_unit")
+    if on is not None:
+        rows = rows.filter(observed_on__lte=on)
+    return list(rows.order_by("-observed_on", "-id")[:OBSERVATIONS_SHOWN])
 
 
 def _entries(unit_ids: list[int], *, threshold: str | None = None, on: dt.date | None = None) -> dict[int, list[AreaCondition]]:

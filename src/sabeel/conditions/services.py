@@ -17,17 +17,19 @@ from django.db import transaction
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from sabeel.conditions.models import AreaCondition, ConditionStatus, InformationPackage, Threshold
+from sabeel.conditions.models import AreaCondition, AreaObservation, ConditionStatus, InformationPackage, Threshold
 from sabeel.conditions.selectors import (
     RECORD_ACTION,
     CurrentCondition,
+    area_observations,
     current_conditions,
     destination_has_active_hostilities,
     hostilities_status,
 )
 from sabeel.core import audit
 from sabeel.core.actors import Actor, as_actor, system
-from sabeel.core.exceptions import ServiceError
+from sabeel.core.exceptions import NotPermitted, ServiceError
+from sabeel.core.models import ActorKind
 from sabeel.core.permissions import require
 from sabeel.core.signals import conditions_changed
 from sabeel.geo.choices import Country
@@ -36,6 +38,7 @@ from sabeel.geo.models import AdminUnit
 __all__ = [
     "PACKAGE_LANGUAGES",
     "area_condition_record",
+    "area_observation_record",
     "destination_has_active_hostilities",  # a read, re-exported for the eligibility adapter
     "information_package_content",
     "information_package_current",
@@ -153,6 +156,54 @@ def area_condition_record(
     return entry
 
 
+@transaction.atomic
+def area_observation_record(
+    *,
+    actor: Actor,
+    admin_unit: AdminUnit,
+    threshold: str,
+    observed_on: dt.date | None,
+    source: str,
+    text_en: str,
+    text_ar: str,
+) -> AreaObservation:
+    """Add a dated observed entry to the register, written by a named system actor (a fund
+    project's completion, a monitoring visit): information beside the threshold statuses that
+    never changes one, nor the active-hostilities flag. ``source`` cites the project or the visit,
+    never a person's name. The same entry written again (a retried job) returns the existing one."""
+    who = as_actor(actor)
+    if who.kind != ActorKind.SYSTEM or not who.id:
+        raise NotPermitted  # people record statuses; observations come from the platform's own records
+    text_en, text_ar, source = text_en.strip(), text_ar.strip(), source.strip()
+    errors: Errors = {}
+    if admin_unit.country != Country.SYRIA:
+        errors["admin_unit"] = [_("Conditions are recorded for admin units in Syria.")]
+    if threshold not in Threshold.values:
+        errors["threshold"] = [_("Choose one of the protection thresholds.")]
+    if not source or len(source) > SOURCE_MAX:
+        errors["source"] = [_("Say where this information comes from.")]
+    if observed_on is None or observed_on > _syrian_today():
+        errors["observed_on"] = [_("The date of the information cannot be in the future.")]
+    for name, text in (("text_en", text_en), ("text_ar", text_ar)):
+        if not text or len(text) > TEXT_MAX:
+            errors[name] = [_("Describe the condition in Arabic and in English: the person reads it in their language.")]
+    if errors:
+        raise ServiceError(_("The condition was not recorded."), fields=errors)
+    values = {"admin_unit": admin_unit, "threshold": threshold, "observed_on": observed_on, "source": source, "text_en": text_en, "text_ar": text_ar}
+    existing = AreaObservation.objects.filter(**values).first()
+    if existing is not None:
+        return existing
+    observation = AreaObservation.objects.create(system_actor=who.id, **values)
+    audit.record(
+        actor=actor,
+        action="conditions.observed",
+        target=observation,
+        data={"admin_unit_id": admin_unit.pk, "threshold": threshold, "observed_on": observed_on.isoformat() if observed_on else None},
+    )
+    conditions_changed()  # the information packages of the areas below show it
+    return observation
+
+
 # --- the information package -------------------------------------------------------------------
 
 
@@ -228,7 +279,7 @@ def information_package_content(*, destination: AdminUnit, language: str) -> dic
                     % {"date": formats.date_format(hostilities.since, "DATE_FORMAT")}
                 )
             )
-        return {
+        content = {
             "format": PACKAGE_FORMAT,
             "language": language,
             "destination": _unit_ref(destination, language),
@@ -236,6 +287,21 @@ def information_package_content(*, destination: AdminUnit, language: str) -> dic
             "active_hostilities": flag,
             "statement": statement,
         }
+        observed = [_observation_item(o, language) for o in area_observations(destination)]
+        if observed:  # absent rather than empty, so packages without any keep their digest
+            content["observed"] = observed
+        return content
+
+
+def _observation_item(observation: AreaObservation, language: str) -> dict[str, Any]:
+    return {
+        "threshold": str(observation.threshold),
+        "label": str(Threshold(observation.threshold).label),
+        "text": observation.text_ar if language == "ar" else observation.text_en,
+        "source": observation.source,
+        "observed_on": _day(observation.observed_on),
+        "unit": _unit_ref(observation.admin_unit, language),
+    }
 
 
 def _digest(content: dict[str, Any]) -> str:

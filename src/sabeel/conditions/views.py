@@ -55,6 +55,7 @@ def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": selectors.unit_chain(unit)[:0:-1],
         "current": selectors.area_conditions_current(actor=actor, admin_unit=unit),
         "hostilities": selectors.hostilities_status(unit),
+        "observations": selectors.area_observations(unit),
         "history": selectors.area_condition_history(actor=actor, admin_unit=unit)[: selectors.HISTORY_LIMIT],
         "packages": selectors.information_package_versions(actor=actor, admin_unit=unit)[:20],
         "can_record": selectors.can_record_conditions(actor=actor),

@@ -2,12 +2,11 @@
 
 When a project is reported completed, its service (water, power, …) is observed functional in its
 sub-district: a ``ServiceObservation`` row (which the portfolio optimiser reads as "already
-functional") and a dated entry of the register's basic-services threshold for that sub-district,
-citing the project, written by the named system actor ``fund.project_completion``.
-
-The register's entry is written only when the entry in force there (the sub-district's own or one
-inherited from above) was not recorded by a person: a status a protection officer recorded is
-never replaced by the fund. The observation is kept either way, and says so."""
+functional") and a dated "observed" entry of the area conditions register about basic services
+in that sub-district (``conditions.AreaObservation``), citing the project, written by the named
+system actor ``fund.project_completion``. An observed entry has no status: the threshold statuses
+are protection officers' judgements, which a completed project informs but never sets (the
+information package shows it beside them)."""
 
 from __future__ import annotations
 
@@ -16,9 +15,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sabeel.conditions.models import ConditionStatus, Threshold
-from sabeel.conditions.selectors import current_conditions
-from sabeel.conditions.services import area_condition_record
+from sabeel.conditions.models import Threshold
+from sabeel.conditions.services import area_observation_record
 from sabeel.core import audit
 from sabeel.core.actors import system
 from sabeel.fund.models import Project, Sector, ServiceObservation
@@ -61,30 +59,23 @@ def project_completed(*, project: Project) -> ServiceObservation:
     if project.completed_on is None:
         raise ValueError("the project is not completed")
     services = functional_services([unit.pk]).get(unit.pk, set()) | {project.sector}
-    in_force = next((c for c in current_conditions(unit) if c.threshold == Threshold.SERVICES), None)
-    by_person = in_force is not None and in_force.entry is not None and in_force.entry.recorded_by_id is not None
-    entry = None
-    if not by_person:
-        complete = set(minimum_services()) <= services
-        entry = area_condition_record(
-            actor=actor,
-            admin_unit=unit,
-            threshold=Threshold.SERVICES,
-            status=ConditionStatus.MET if complete else ConditionStatus.PARTLY_MET,
-            source=f"Observed: project {project.code} completed (joint reconstruction fund)",
-            as_of=project.completed_on,
-            text_en=_text(services, project, "en"),
-            text_ar=_text(services, project, "ar"),
-        )
+    entry = area_observation_record(
+        actor=actor,
+        admin_unit=unit,
+        threshold=Threshold.SERVICES,
+        observed_on=project.completed_on,
+        source=f"Project {project.code} completed (joint reconstruction fund)",
+        text_en=_text(services, project, "en"),
+        text_ar=_text(services, project, "ar"),
+    )
     observation = ServiceObservation.objects.create(
         working_group_id=project.working_group_id, admin_unit=unit, sector=project.sector, observed_on=project.completed_on,
-        project=project, area_condition=entry, system_actor=SYSTEM_ACTOR,
-    )
+        project=project, area_observation=entry, system_actor=SYSTEM_ACTOR,
+    )  # fmt: skip
     audit.record(
         actor=actor,
         action="fund.service_observed",
         target=observation,
-        data={"project_id": project.pk, "admin_unit_id": unit.pk, "sector": project.sector,
-              "area_condition_id": entry.pk if entry else None, "left_officer_status": by_person},
+        data={"project_id": project.pk, "admin_unit_id": unit.pk, "sector": project.sector, "area_observation_id": entry.pk},
     )
     return observation

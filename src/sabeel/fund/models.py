@@ -250,16 +250,16 @@ class ProgressReport(FundScoped):
 
 class ServiceObservation(FundScoped):
     """A service observed functional in a sub-district because a fund project completed there,
-    written by the named system actor ``fund.project_completion``. ``area_condition`` is the
-    entry it added to the area conditions register (None when a protection officer's entry was in
-    force there and so was left alone)."""
+    written by the named system actor ``fund.project_completion``. ``area_observation`` is the
+    observed entry it added to the area conditions register (no status: those are protection
+    officers' to set)."""
 
     admin_unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("sub-district"))
     sector = models.CharField(_("service"), max_length=24, choices=Sector.choices)
     observed_on = models.DateField(_("observed on"))
     project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="observation", verbose_name=_("project"))
-    area_condition = models.ForeignKey(
-        "conditions.AreaCondition", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("register entry")
+    area_observation = models.ForeignKey(
+        "conditions.AreaObservation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("register entry")
     )
     system_actor = models.CharField(_("written by (system actor)"), max_length=64)
 

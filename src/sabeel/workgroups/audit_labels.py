@@ -53,6 +53,7 @@ ACTION_GROUPS: dict[str, Promise] = {
     "sharing": _("Data sharing"),
     "reports": _("Reports"),
     "report": _("Reports"),
+    "fund": _("Reconstruction fund"),
 }
 _OTHER_GROUP = _("Other")
 
@@ -167,12 +168,29 @@ ACTION_LABELS: dict[str, Promise] = {
     "portal.callback_requested": _("Call-back requested (self-service)"),
     # area conditions and geography
     "conditions.recorded": _("Area conditions recorded"),
+    "conditions.observed": _("Observed entry added to the area conditions"),
     "conditions.package_versioned": _("Information package versioned"),
     "geo.crossing_operations_set": _("Crossing opening days and capacity set"),
     "geo.gazetteer_loaded": _("Gazetteer loaded"),
     "geo.reference_loaded": _("Geographic reference data loaded"),
     "geo.site_created": _("Site created"),
     "geo.site_updated": _("Site updated"),
+    # the joint reconstruction fund
+    "fund.rate_recorded": _("Exchange rate recorded"),
+    "fund.donor_recorded": _("Donor recorded"),
+    "fund.implementer_recorded": _("Implementer recorded"),
+    "fund.pledge_recorded": _("Pledge recorded"),
+    "fund.receipt_recorded": _("Cash received into the fund"),
+    "fund.project_recorded": _("Project recorded"),
+    "fund.commitment_recorded": _("Commitment to a project recorded"),
+    "fund.disbursement_recorded": _("Disbursement recorded"),
+    "fund.expenditure_recorded": _("Expenditure reported"),
+    "fund.transaction_reversed": _("Ledger transaction reversed"),
+    "fund.progress_recorded": _("Project progress recorded"),
+    "fund.portfolio_run_started": _("Portfolio optimisation started"),
+    "fund.portfolio_approved": _("Portfolio proposal approved"),
+    "fund.service_observed": _("Service observed after a completed project"),
+    "fund.iati_exported": _("IATI file exported"),
     # data sharing
     "sharing.agreement_created": _("Data-sharing agreement created"),
     "sharing.agreement_updated": _("Data-sharing agreement changed"),

@@ -22,5 +22,5 @@ def test_the_demo_fund_loads_on_the_built_in_gazetteer_once(cast, settings):
     balance = ledger.trial_balance(group.pk)
     assert balance["total"] == 0 and balance["spent"] == 430_000_00
     observation = ServiceObservation.objects.get()
-    assert observation.area_condition is not None and observation.sector == "power"
+    assert observation.area_observation is not None and observation.sector == "power"
     assert django_settings.SABEEL_FUND_COMMIT_AGAINST_PLEDGES is False

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from sabeel.conditions.models import AreaCondition
+from sabeel.conditions.services import information_package_content
 from sabeel.conditions.tests.factories import entry
 from sabeel.core.exceptions import ServiceError
 from sabeel.fund import exports, ledger, services
@@ -50,18 +51,22 @@ def test_a_pledge_in_euros_keeps_its_rate_and_flows_to_a_completed_project(fund)
     fund["power"].refresh_from_db()
     assert fund["power"].status == ProjectStatus.COMPLETED
     observation = ServiceObservation.objects.get(project=fund["power"])
-    condition = observation.area_condition
-    assert condition is not None and condition.threshold == "services" and condition.recorded_by_id is None
-    assert "power" in condition.text_en.lower() and fund["power"].code in condition.source
-    assert condition.status == "partly_met"
+    observed = observation.area_observation
+    assert observed is not None and observed.threshold == "services" and observed.system_actor == "fund.project_completion"
+    assert "power" in observed.text_en.lower() and fund["power"].code in observed.source and observed.text_ar
+    # An observation, not a status: the register's statuses are protection officers' alone.
+    assert not AreaCondition.objects.filter(admin_unit=fund["units"]["SY020000"]).exists()
 
 
 def test_completion_never_replaces_a_status_a_protection_officer_recorded(fund, cast):
     officer_entry = entry(fund["units"]["SY020000"], "services", as_of=DAY, status="not_met", recorded_by=cast["lb_protection_officer"])
     _full_story(fund)
     observation = ServiceObservation.objects.get(project=fund["power"])
-    assert observation.area_condition is None
+    assert observation.area_observation is not None
     assert AreaCondition.objects.filter(admin_unit=fund["units"]["SY020000"], threshold="services").get() == officer_entry
+    package = information_package_content(destination=fund["units"]["SY020000"], language="en")
+    assert next(t for t in package["thresholds"] if t["threshold"] == "services")["status"] == "not_met"
+    assert [o["source"] for o in package["observed"]] == [observation.area_observation.source]  # shown beside it
 
 
 def test_earmarks_availability_and_the_policy(fund):
