@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sabeel.sharing",
     "sabeel.reports",
     "sabeel.identity",
+    "sabeel.movements",
 ]
 
 MIDDLEWARE = [
