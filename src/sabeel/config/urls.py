@@ -32,6 +32,7 @@ urlpatterns = [
     path("reports/", include("sabeel.reports.urls")),
     path("sharing/", include("sabeel.sharing.urls")),
     path("identity/", include("sabeel.identity.urls")),
+    path("movements/", include("sabeel.movements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),

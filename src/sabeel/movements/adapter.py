@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sabeel.consent.eligibility import HouseholdEligibility, households_eligibility
+from sabeel.consent.reason_display import CHILD_PROCEDURE, SPECIFIC_NEEDS_REASONS
 from sabeel.engines import eligibility as eligibility_engine
 from sabeel.engines import planning
 from sabeel.geo.models import BorderCrossing
@@ -89,6 +90,8 @@ def eligibility_windows(
                 to_confirm_open[pk] = day
         else:
             first = verdict.reasons_not_schedulable[0].code if verdict.reasons_not_schedulable else "unknown"
+            # movement officers read this: a reason that reveals a child's specific needs is neutral
+            first = CHILD_PROCEDURE if first in SPECIFIC_NEEDS_REASONS else first
             left_out[pk] = f"{NOT_ELIGIBLE}:{first}"
     confirmed = _confirm(by_pk, to_confirm_open)
     for pk, day in to_confirm_open.items():

@@ -1,0 +1,119 @@
+"""Permission expectations for the movements routes (merged by core/tests/test_route_matrix.py).
+
+Every route needs ``movement.manage`` (movement officers) in the record's working group: a
+registration officer (no such action) gets 403, Jordan's movement officer 404 on Lebanon's rows.
+POSTs that a page answers with a redirect expect 302 (a refusal is a message on the next page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sabeel.core.testing_routes import Scoped
+from sabeel.workgroups.testing import Cast
+
+OFFICER = "movement_officer"
+NOT_OFFICER = "registration_officer"
+MARKER = "Matrix Lebanon departure point"
+
+
+def _world(cast: Cast, group: str) -> Any:
+    from sabeel.movements.tests.factories import world
+
+    return world(cast, group)
+
+
+def _point_marker(cast: Cast) -> str:
+    from sabeel.movements import services
+
+    services.departure_point_create(actor=cast["lb_movement_officer"], working_group=cast.groups["lb"], name_en=MARKER, seats_per_day=10)
+    return MARKER
+
+
+def _draft(cast: Cast, group: str) -> Any:
+    from sabeel.movements.tests.factories import mover, planned
+
+    w = _world(cast, group)
+    mover(cast, w)
+    return planned(cast, w)
+
+
+def _approved(cast: Cast, group: str) -> Any:
+    from sabeel.movements import services
+
+    return services.plan_approve(actor=cast[f"{group}_movement_officer"], plan=_draft(cast, group))
+
+
+def _run(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": _draft(cast, group).run_id}
+
+
+def _plan(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": _draft(cast, group).pk}
+
+
+def _vehicle(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": _approved(cast, group).vehicles.get().pk}
+
+
+def _vehicle_in(language: str) -> Any:
+    def kwargs(cast: Cast, group: str) -> dict[str, Any]:
+        return {**_vehicle(cast, group), "language": language}
+
+    return kwargs
+
+
+def _placement(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": _approved(cast, group).placements.get().pk}
+
+
+def _point(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": _world(cast, group).point.pk}
+
+
+def _household(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.movements.tests.factories import mover
+
+    return {"pk": mover(cast, _world(cast, group)).pk}
+
+
+def _group(cast: Cast, group: str) -> dict[str, Any]:
+    _world(cast, group)
+    return {"pk": cast.groups[group].pk}
+
+
+def _manage(**extra: Any) -> Scoped:
+    return Scoped("movement.manage", OFFICER, NOT_OFFICER, **extra)
+
+
+ALL_PAGES = {
+    "movements:index": _manage(marker=_point_marker),
+    "movements:run_progress": _manage(kwargs=_run),
+    "movements:plan_detail": _manage(kwargs=_plan),
+    "movements:plan_approve": _manage(kwargs=_plan, method="post", ok=302),
+    "movements:plan_cancel": _manage(kwargs=_plan, method="post", data={"reason": "Crossing closed"}, ok=302),
+    "movements:manifest": _manage(kwargs=_vehicle),
+    "movements:manifest_print": _manage(kwargs=_vehicle_in("ar")),
+    "movements:manifest_excel": _manage(kwargs=_vehicle_in("en")),
+    "movements:manifest_share": _manage(kwargs=_vehicle, method="post", data={"agreement": 0, "recipient": 0}, ok=302),
+    "movements:check_in_list": _manage(kwargs=_point),
+    "movements:check_in": _manage(kwargs=_placement, method="post", data={"status": "absent"}, ok=302),
+    "movements:confirm": _manage(kwargs=_placement, method="post", data={"kind": "crossed"}, ok=302),
+    "movements:self_return": _manage(kwargs=_household),
+}
+ALL_API = {
+    ("post", "/api/movements/groups/{pk}/runs"): _manage(kwargs=_group, data={"start": "2099-01-01", "days": 7}, ok=201),
+    ("get", "/api/movements/runs/{pk}"): _manage(kwargs=_run),
+    ("get", "/api/movements/plans/{pk}"): _manage(kwargs=_plan),
+    ("post", "/api/movements/plans/{pk}/approve"): _manage(kwargs=_plan),
+    ("get", "/api/movements/vehicles/{pk}/manifest"): _manage(kwargs=_vehicle),
+    ("post", "/api/movements/placements/{pk}/check-in"): _manage(kwargs=_placement, data={"status": "absent"}, ok=201),
+    ("post", "/api/movements/placements/{pk}/confirm"): _manage(kwargs=_placement, data={"kind": "crossed"}, ok=400),
+    ("post", "/api/movements/households/{pk}/self-organised-return"): _manage(
+        kwargs=_household, data={"returned_on": "2025-06-01"}, ok=201
+    ),
+}
+
+
+# Every route declared here must be wired in config/urls.py: the matrix fails for one that is not.
+PAGES = ALL_PAGES
+API = ALL_API

@@ -1,0 +1,269 @@
+"""Movements pages: plan runs and their progress, a plan's review and approval, manifests (on
+screen, printable, Excel, handed to a crossing authority), the departure-day check-in at phone
+width, crossing and arrival confirmations, and self-organised returns. Thin adapters: parse, call
+one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sabeel.core.actors import request_actor
+from sabeel.core.exceptions import ServiceError
+from sabeel.core.permissions import require
+from sabeel.core.views_helpers import staff_view
+from sabeel.movements import manifests, selectors, services
+from sabeel.movements.forms import CancelForm, CheckInForm, ConfirmForm, PlanRunForm, SelfReturnForm, ShareForm
+from sabeel.movements.models import Placement
+from sabeel.registry.models import Individual
+
+LANGUAGES = ("ar", "en")
+
+
+def _error(request: HttpRequest, exc: ServiceError) -> None:
+    messages.error(request, exc.message)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    require(actor, "movement.manage")
+    groups = list(selectors.groups_of(actor=actor))
+    form = PlanRunForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        group = next(g for g in groups if g.pk == form.cleaned_data["working_group"])
+        try:
+            services.plan_run_start(actor=actor, working_group=group, start=form.cleaned_data["start"], days=form.cleaned_data["days"])
+        except ServiceError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The plan run is queued."))
+            return redirect("movements:index")
+    context = {
+        "form": form,
+        "runs": selectors.plan_runs(actor=actor)[:30],
+        "points": selectors.departure_points(actor=actor),
+        "returns": selectors.self_organised_returns(actor=actor)[:20],
+    }
+    return render(request, "movements/index.html", context)
+
+
+@staff_view
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    run = selectors.run_get(actor=actor, pk=pk)
+    return render(request, "movements/_run.html", {"run": run})
+
+
+@staff_view
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    context = {
+        "plan": plan,
+        "review": selectors.plan_review(actor=actor, plan=plan),
+        "vehicles": selectors.vehicles_of(actor=actor, plan=plan),
+        "cancel_form": CancelForm(),
+    }
+    return render(request, "movements/plan_detail.html", context)
+
+
+@staff_view
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    try:
+        services.plan_approve(actor=actor, plan=plan)
+    except ServiceError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The plan is approved. The households are being told their dates."))
+    return redirect("movements:plan_detail", pk=plan.pk)
+
+
+@staff_view
+@require_POST
+def plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.plan_get(actor=actor, pk=pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the plan is cancelled (at most 200 characters)."))
+        return redirect("movements:plan_detail", pk=plan.pk)
+    try:
+        services.plan_cancel(actor=actor, plan=plan, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The plan is cancelled."))
+    return redirect("movements:plan_detail", pk=plan.pk)
+
+
+@staff_view
+@require_GET
+def manifest(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
+    data = selectors.manifest(actor=actor, vehicle=vehicle)
+    return render(request, "movements/manifest.html", {"manifest": data, "share_form": ShareForm()})
+
+
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise Http404
+    return language
+
+
+@staff_view
+@require_GET
+def manifest_print(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """The printable manifest in Arabic or English; opening it to print is audited."""
+    actor = request_actor(request)
+    language = _language(language)
+    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
+    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read")
+    services.manifest_printed(
+        actor=actor, vehicle=vehicle, fmt="html", language=language, household_ids=[r.placement.household_id for r in data.rows]
+    )
+    with translation.override(language):
+        context = {
+            "manifest": data,
+            "lines": manifests.manifest_lines(data),
+            "headings": manifests.headings(),
+            "title": manifests.title(data),
+            "language": language,
+            "bidi": "rtl" if language == "ar" else "ltr",
+        }
+        return render(request, "movements/manifest_print.html", context)
+
+
+def _xlsx(data: selectors.Manifest, language: str, name: str) -> HttpResponse:
+    response = HttpResponse(
+        manifests.manifest_xlsx(data, language),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_view
+@require_GET
+def manifest_excel(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    actor = request_actor(request)
+    language = _language(language)
+    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
+    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read")
+    services.manifest_printed(
+        actor=actor, vehicle=vehicle, fmt="xlsx", language=language, household_ids=[r.placement.household_id for r in data.rows]
+    )
+    return _xlsx(data, language, f"manifest-{vehicle.pk}-{language}.xlsx")
+
+
+@staff_view
+@require_POST
+def manifest_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the manifest to a crossing authority: a share under an agreement, logged; the Excel
+    file (Arabic) is the list handed over."""
+    actor = request_actor(request)
+    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
+    form = ShareForm(request.POST)
+    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_share_read")
+    if form.is_valid():
+        try:
+            services.manifest_share(
+                actor=actor,
+                vehicle=vehicle,
+                agreement_id=form.cleaned_data["agreement"],
+                recipient_id=form.cleaned_data["recipient"],
+                individual_ids=data.individual_ids,
+            )
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            return _xlsx(data, "ar", f"manifest-{vehicle.pk}-shared.xlsx")
+    else:
+        messages.error(request, _("Choose the agreement and the recipient."))
+    return redirect("movements:manifest", pk=vehicle.pk)
+
+
+@staff_view
+@require_GET
+def check_in_list(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    point = selectors.point_get(actor=actor, pk=pk)
+    data = selectors.departures(actor=actor, point=point)
+    return render(request, "movements/check_in.html", {"departures": data})
+
+
+def _check_in_row(request: HttpRequest, placement: Placement) -> HttpResponse:
+    actor = request_actor(request)
+    if request.htmx:  # type: ignore[attr-defined]
+        data = selectors.departures(actor=actor, point=placement.departure_point, day=placement.date)
+        return render(request, "movements/check_in.html#list", {"departures": data})
+    return redirect("movements:check_in_list", pk=placement.departure_point_id)
+
+
+@staff_view
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    placement = selectors.placement_get(actor=actor, pk=pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose present, absent or withdrew here."))
+        return _check_in_row(request, placement)
+    individual = None
+    if form.cleaned_data.get("individual"):
+        individual = Individual.objects.filter(pk=form.cleaned_data["individual"], household_id=placement.household_id).first()
+    try:
+        services.check_in(actor=actor, placement=placement, status=form.cleaned_data["status"], individual=individual)
+    except ServiceError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Recorded."))
+    return _check_in_row(request, placement)
+
+
+@staff_view
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    placement = selectors.placement_get(actor=actor, pk=pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.confirm(actor=actor, placement=placement, kind=form.cleaned_data["kind"])
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Recorded."))
+    return _check_in_row(request, placement)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def self_return(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk)
+    form = SelfReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_organised_return_record(actor=actor, household=household, **form.cleaned_data)
+        except ServiceError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The self-organised return is recorded."))
+            return redirect("movements:index")
+    return render(request, "movements/self_return.html", {"form": form, "household": household})
