@@ -37,6 +37,10 @@ class Command(BaseCommand):
         from sabeel.consent.demo import demo_voluntariness_load
 
         self.stdout.write(demo_voluntariness_load(actor=system("demo_load")))
+        from sabeel.movements.demo import demo_movements_load
+
+        # Crossings, departure points, eligible households and an approved plan with manifests.
+        self.stdout.write(demo_movements_load(users=cast.users))
         self._funnel()
         self._print_users(cast, PASSWORD)
 
