@@ -524,7 +524,7 @@ def check_in(
     absent (back to the pool for the next plan), or withdrew here (one tap: a withdrawal recorded
     through the consent app, channel check-in, effective at once)."""
     require(actor, "movement.manage", placement)
-    placement = Placement.objects.select_for_update().select_related("plan", "household", "vehicle").get(pk=placement.pk)
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("plan", "household", "vehicle").get(pk=placement.pk)
     if status not in CheckInStatus.values:
         raise _fail("status", _("Choose present, absent or withdrew here."))
     if placement.plan.status != PlanStatus.APPROVED or placement.dropped_reason or placement.vehicle_id is None:
@@ -603,7 +603,7 @@ def vehicle_seats_set(*, actor: Actor, vehicle: Vehicle, seats: int) -> Vehicle:
 def confirm(*, actor: Actor, placement: Placement, kind: str) -> Confirmation:
     """The household crossed (it boarded), or arrived (it crossed)."""
     require(actor, "movement.manage", placement)
-    placement = Placement.objects.select_for_update().select_related("plan").get(pk=placement.pk)
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("plan").get(pk=placement.pk)
     if kind not in ConfirmationKind.values:
         raise _fail("kind", _("Choose crossed or arrived."))
     boarded = CheckIn.objects.filter(placement=placement, status=CheckInStatus.PRESENT).exists()
