@@ -97,3 +97,62 @@ def manifest_xlsx(manifest: Manifest, language: str) -> bytes:
         out = io.BytesIO()
         book.save(out)
     return out.getvalue()
+
+
+# The font the PDF is written in: DejaVu Sans (Debian's fonts-dejavu-core) has Latin and Arabic
+# glyphs in one file, so a name in either script needs no fallback font.
+PDF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+class PdfUnavailable(RuntimeError):
+    """fpdf2 (with uharfbuzz) or the font is not installed on this machine."""
+
+
+def manifest_pdf(manifest: Manifest, language: str) -> bytes:
+    """The manifest as a PDF in ``language``: fpdf2 lays it out and shapes Arabic through
+    HarfBuzz (``set_text_shaping``), so letters join and run right to left."""
+    import logging
+    from pathlib import Path
+
+    from django.conf import settings
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs every glyph at INFO
+    font = str(getattr(settings, "SABEEL_PDF_FONT", "") or PDF_FONT)
+    try:
+        from fpdf import FPDF
+    except ImportError as exc:
+        raise PdfUnavailable("fpdf2 is not installed") from exc
+    if not Path(font).exists():
+        raise PdfUnavailable("the PDF font is not installed")
+    with translation.override(language):
+        pdf = FPDF(orientation="landscape", format="A4")
+        pdf.set_title(title(manifest))
+        pdf.add_font("manifest", fname=font)
+        bold = font.replace(".ttf", "-Bold.ttf")
+        pdf.add_font("manifest", style="B", fname=bold if Path(bold).exists() else font)
+        pdf.set_font("manifest", size=10)
+        try:
+            pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if language == "ar" else "ltr")
+        except Exception as exc:  # uharfbuzz missing: unshaped Arabic would be unreadable
+            raise PdfUnavailable("text shaping (uharfbuzz) is not available") from exc
+        pdf.add_page()
+        align = "R" if language == "ar" else "L"
+        pdf.set_font_size(13)
+        pdf.multi_cell(0, 8, title(manifest), align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font_size(10)
+        pdf.multi_cell(0, 7, f"{_('Persons travelling')}: {manifest.persons}", align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        widths = (12, 38, 70, 70, 22, 22, 40)
+        rows = [headings()] + [
+            [str(line.number), line.registration_number, line.name_ar, line.name_lat, line.sex, line.birth_year, line.flag]
+            for line in manifest_lines(manifest)
+        ]
+        if language == "ar":  # the first column on the right
+            widths = widths[::-1]
+            rows = [row[::-1] for row in rows]
+        with pdf.table(col_widths=widths, text_align=align, first_row_as_headings=True) as table:
+            for cells in rows:
+                row = table.row()
+                for cell in cells:
+                    row.cell(cell)
+        return bytes(pdf.output())

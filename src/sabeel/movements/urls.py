@@ -12,6 +12,7 @@ urlpatterns = [
     path("vehicles/<int:pk>/", views.manifest, name="manifest"),
     path("vehicles/<int:pk>/print/<str:language>/", views.manifest_print, name="manifest_print"),
     path("vehicles/<int:pk>/excel/<str:language>/", views.manifest_excel, name="manifest_excel"),
+    path("vehicles/<int:pk>/pdf/<str:language>/", views.manifest_pdf, name="manifest_pdf"),
     path("vehicles/<int:pk>/share/", views.manifest_share, name="manifest_share"),
     path("points/<int:pk>/check-in/", views.check_in_list, name="check_in_list"),
     path("placements/<int:pk>/check-in/", views.check_in, name="check_in"),

@@ -170,6 +170,26 @@ def manifest_excel(request: HttpRequest, pk: int, language: str) -> HttpResponse
 
 
 @staff_view
+@require_GET
+def manifest_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    actor = request_actor(request)
+    language = _language(language)
+    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
+    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read")
+    try:
+        content = manifests.manifest_pdf(data, language)
+    except manifests.PdfUnavailable:
+        messages.error(request, _("The PDF cannot be made on this server; use the printable page or the Excel file."))
+        return redirect("movements:manifest", pk=vehicle.pk)
+    services.manifest_printed(
+        actor=actor, vehicle=vehicle, fmt="pdf", language=language, household_ids=[r.placement.household_id for r in data.rows]
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="manifest-{vehicle.pk}-{language}.pdf"'
+    return response
+
+
+@staff_view
 @require_POST
 def manifest_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Hand the manifest to a crossing authority: a share under an agreement, logged; the Excel
