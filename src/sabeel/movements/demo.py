@@ -10,6 +10,8 @@ Idempotent: a group that has a departure point already is left alone."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -81,6 +83,8 @@ def _consented(officer: Actor, household: Household, today: dt.date) -> None:
     from sabeel.consent.models import ReturnConsent
 
     adults = _adults(household)
+    if household.destination is None:  # _candidates keeps households with a destination only
+        return
     package = information_package_current(destination=household.destination, language="ar")
     given = today - dt.timedelta(days=30)
     consent.counselling_record(
@@ -106,7 +110,7 @@ def _programme_in_force(group: WorkingGroup, since: dt.date) -> None:
         programme_update(actor=system("demo_load"), programme=programme, changes={"starts_on": since})
 
 
-def demo_movements_load(*, users: dict[str, object]) -> str:
+def demo_movements_load(*, users: Mapping[str, Any]) -> str:
     """``users``: the cast's users by username (``lb_movement_officer``, ``lb_protection_officer``…)."""
     from sabeel.core.actors import system
 
@@ -126,7 +130,7 @@ def demo_movements_load(*, users: dict[str, object]) -> str:
         if DeparturePoint.objects.filter(working_group=group).exists():
             lines.append(f"Movements, {group.name}: already loaded.")
             continue
-        officer, protection = as_actor(mover), as_actor(protector)  # type: ignore[arg-type]
+        officer, protection = as_actor(mover), as_actor(protector)
         today = services.group_today(group)
         _programme_in_force(group, today - dt.timedelta(days=60))
         with transaction.atomic():

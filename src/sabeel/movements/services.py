@@ -266,7 +266,7 @@ def _plan_work(run: Run) -> None:
     if Plan.objects.filter(run=run).exists():  # enqueued again after the plan was written: nothing to redo
         runs.run_finish(run=run)
         return
-    group = WorkingGroup.objects.get(pk=run.working_group_id)
+    group = WorkingGroup.objects.get(pk=int(run.working_group_id or 0))
     start = dt.date.fromisoformat(run.params["start"])
     days = int(run.params["days"])
     households = households_in_pool(group.pk, group_today(group))
