@@ -240,3 +240,55 @@ def self_return(request: HttpRequest, pk: int, payload: SelfReturnIn) -> tuple[i
     return 201, SelfReturnOut(
         id=row.pk, household=household.pk, returned_on=row.returned_on, crossing=row.crossing_id, destination=row.destination_id
     )
+
+
+class RequestIn(Schema):
+    departure_point: int
+    earliest: dt.date
+    latest: dt.date
+
+
+class RequestOut(Schema):
+    household: int
+    departure_point: int
+    earliest: dt.date
+    latest: dt.date
+    priority_tier: int
+    needs_medical_vehicle: bool
+
+
+class FlagsIn(Schema):
+    priority_tier: Literal[1, 2, 3]
+    needs_medical_vehicle: bool
+
+
+def _request_out(row) -> RequestOut:  # type: ignore[no-untyped-def]
+    return RequestOut(
+        household=row.household_id,
+        departure_point=row.departure_point_id,
+        earliest=row.earliest,
+        latest=row.latest,
+        priority_tier=row.priority_tier,
+        needs_medical_vehicle=row.needs_medical_vehicle,
+    )
+
+
+@router.put("/households/{pk}/request", response=RequestOut)
+def request_set(request: HttpRequest, pk: int, payload: RequestIn) -> RequestOut:
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk)
+    point = get_visible(actor, selectors.departure_points(actor=actor), pk=payload.departure_point)
+    row = services.movement_request_set(
+        actor=actor, household=household, departure_point=point, earliest=payload.earliest, latest=payload.latest
+    )
+    return _request_out(row)
+
+
+@router.put("/households/{pk}/flags", response=RequestOut)
+def flags_set(request: HttpRequest, pk: int, payload: FlagsIn) -> RequestOut:
+    actor = request_actor(request)
+    household = selectors.household_for_flags(actor=actor, pk=pk)
+    row = services.movement_flags_set(
+        actor=actor, household=household, priority_tier=payload.priority_tier, needs_medical_vehicle=payload.needs_medical_vehicle
+    )
+    return _request_out(row)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sabeel.geo.models import AdminUnit, BorderCrossing
-from sabeel.movements.choices import CheckInStatus, ConfirmationKind
+from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PriorityTier
 
 
 class PlanRunForm(forms.Form):
@@ -44,3 +44,18 @@ class SelfReturnForm(forms.Form):
         label=_("Destination"), queryset=AdminUnit.objects.filter(country="SY"), required=False,
         help_text=_("Empty: the destination the household chose."),
     )
+
+
+class RequestForm(forms.Form):
+    departure_point = forms.TypedChoiceField(label=_("Departure point"), coerce=int)
+    earliest = forms.DateField(label=_("Earliest date chosen by the household"), widget=forms.DateInput(attrs={"type": "date"}))
+    latest = forms.DateField(label=_("Latest date chosen by the household"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, points=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["departure_point"].choices = [(p.pk, p.local_name) for p in points]
+
+
+class FlagsForm(forms.Form):
+    priority_tier = forms.TypedChoiceField(label=_("Priority tier"), choices=PriorityTier.choices, coerce=int)
+    needs_medical_vehicle = forms.BooleanField(label=_("Needs a medical-fit vehicle"), required=False)

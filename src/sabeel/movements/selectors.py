@@ -22,7 +22,15 @@ from sabeel.core.actors import Actor
 from sabeel.core.models import Run
 from sabeel.core.permissions import get_visible, groups_for, require, visible_to
 from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PlanStatus
-from sabeel.movements.models import DeparturePoint, Placement, Plan, SelfOrganisedReturn, Unplaced, Vehicle
+from sabeel.movements.models import (
+    DeparturePoint,
+    MovementRequest,
+    Placement,
+    Plan,
+    SelfOrganisedReturn,
+    Unplaced,
+    Vehicle,
+)
 from sabeel.movements.services import RUN_KIND, group_today, withdrawn_after_approval
 from sabeel.registry.choices import MemberStatus
 from sabeel.registry.models import Household, Individual
@@ -233,6 +241,15 @@ def placement_get(*, actor: Actor, pk: int) -> Placement:
 def household_get(*, actor: Actor, pk: int) -> Household:
     require(actor, "movement.manage")
     return get_visible(actor, Household.objects.all(), "movement.manage", pk=pk)
+
+
+def household_for_flags(*, actor: Actor, pk: int) -> Household:
+    require(actor, "movement.flag")
+    return get_visible(actor, Household.objects.all(), "movement.flag", pk=pk)
+
+
+def movement_request_of(household: Household) -> MovementRequest | None:
+    return MovementRequest.objects.select_related("departure_point").filter(household=household).first()
 
 
 def self_organised_returns(*, actor: Actor) -> QuerySet[SelfOrganisedReturn]:

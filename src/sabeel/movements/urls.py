@@ -17,5 +17,7 @@ urlpatterns = [
     path("points/<int:pk>/check-in/", views.check_in_list, name="check_in_list"),
     path("placements/<int:pk>/check-in/", views.check_in, name="check_in"),
     path("placements/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("households/<int:pk>/request/", views.movement_request, name="request"),
+    path("households/<int:pk>/flags/", views.movement_flags, name="flags"),
     path("households/<int:pk>/self-organised-return/", views.self_return, name="self_return"),
 ]

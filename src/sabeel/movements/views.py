@@ -5,6 +5,8 @@ one selector or service, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,16 @@ from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.views_helpers import staff_view
 from sabeel.movements import manifests, selectors, services
-from sabeel.movements.forms import CancelForm, CheckInForm, ConfirmForm, PlanRunForm, SelfReturnForm, ShareForm
+from sabeel.movements.forms import (
+    CancelForm,
+    CheckInForm,
+    ConfirmForm,
+    FlagsForm,
+    PlanRunForm,
+    RequestForm,
+    SelfReturnForm,
+    ShareForm,
+)
 from sabeel.movements.models import Placement
 from sabeel.registry.models import Individual
 
@@ -287,3 +298,55 @@ def self_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The self-organised return is recorded."))
             return redirect("movements:index")
     return render(request, "movements/self_return.html", {"form": form, "household": household})
+
+
+def _form_errors(form: Any, exc: ServiceError) -> None:
+    for field, errors in exc.fields.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def movement_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A movement officer records where the household boards and the dates it chose; the
+    protection officer's flags are shown, never the needs behind them."""
+    actor = request_actor(request)
+    household = selectors.household_get(actor=actor, pk=pk)
+    current = selectors.movement_request_of(household)
+    points = list(selectors.departure_points(actor=actor).filter(working_group_id=household.working_group_id))
+    initial = {"departure_point": current.departure_point_id, "earliest": current.earliest, "latest": current.latest} if current else {}
+    form = RequestForm(request.POST or None, points=points, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        point = next(p for p in points if p.pk == form.cleaned_data["departure_point"])
+        try:
+            services.movement_request_set(
+                actor=actor, household=household, departure_point=point,
+                earliest=form.cleaned_data["earliest"], latest=form.cleaned_data["latest"],
+            )  # fmt: skip
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("movements:request", pk=household.pk)
+    return render(request, "movements/request.html", {"form": form, "household": household, "current": current})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def movement_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    """A protection officer sets the priority tier and the need of a medical-fit vehicle."""
+    actor = request_actor(request)
+    household = selectors.household_for_flags(actor=actor, pk=pk)
+    current = selectors.movement_request_of(household)
+    initial = {"priority_tier": current.priority_tier, "needs_medical_vehicle": current.needs_medical_vehicle} if current else {}
+    form = FlagsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.movement_flags_set(actor=actor, household=household, **form.cleaned_data)
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("movements:flags", pk=household.pk)
+    return render(request, "movements/flags.html", {"form": form, "household": household, "current": current})

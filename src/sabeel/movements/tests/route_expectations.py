@@ -76,6 +76,20 @@ def _household(cast: Cast, group: str) -> dict[str, Any]:
     return {"pk": mover(cast, _world(cast, group)).pk}
 
 
+def _request(cast: Cast, group: str) -> dict[str, Any]:
+    """A household and the Lebanon departure point's id in the body (the matrix sends one body)."""
+    w = _world(cast, group)
+    from sabeel.movements.tests.factories import mover
+
+    household = mover(cast, w)
+    if group == "lb":
+        _REQUEST["departure_point"] = w.point.pk
+    return {"pk": household.pk}
+
+
+_REQUEST: dict[str, Any] = {"departure_point": 0, "earliest": "2099-01-01", "latest": "2099-01-10"}
+
+
 def _group(cast: Cast, group: str) -> dict[str, Any]:
     _world(cast, group)
     return {"pk": cast.groups[group].pk}
@@ -101,6 +115,8 @@ ALL_PAGES = {
     "movements:check_in": _manage(kwargs=_placement, method="post", data={"status": "absent"}, ok=302),
     "movements:confirm": _manage(kwargs=_placement, method="post", data={"kind": "crossed"}, ok=302),
     "movements:self_return": _manage(kwargs=_household),
+    "movements:request": _manage(kwargs=_household),
+    "movements:flags": Scoped("movement.flag", "protection_officer", "movement_officer", kwargs=_household),
 }
 ALL_API = {
     ("post", "/api/movements/groups/{pk}/runs"): _manage(kwargs=_group, data={"start": "2099-01-01", "days": 7}, ok=201),
@@ -110,6 +126,10 @@ ALL_API = {
     ("get", "/api/movements/vehicles/{pk}/manifest"): _manage(kwargs=_vehicle),
     ("post", "/api/movements/placements/{pk}/check-in"): _manage(kwargs=_placement, data={"status": "absent"}, ok=201),
     ("post", "/api/movements/placements/{pk}/confirm"): _manage(kwargs=_placement, data={"kind": "crossed"}, ok=400),
+    ("put", "/api/movements/households/{pk}/request"): _manage(kwargs=_request, data=_REQUEST),
+    ("put", "/api/movements/households/{pk}/flags"): Scoped(
+        "movement.flag", "protection_officer", "movement_officer", kwargs=_household, data={"priority_tier": 1, "needs_medical_vehicle": True}
+    ),
     ("post", "/api/movements/households/{pk}/self-organised-return"): _manage(
         kwargs=_household, data={"returned_on": "2025-06-01"}, ok=201
     ),
