@@ -56,7 +56,7 @@ def test_a_withdrawal_after_approval_is_flagged_on_todays_manifest_through_the_a
     officer = sign_in(Client(), cast["lb_movement_officer"])
     status, manifest = _json(officer, "get", f"/api/movements/vehicles/{plan.vehicles.get().pk}/manifest")
     assert manifest["rows"][0]["withdrawn"] and manifest["persons"] == 0
-    status, refused = _json(officer, "post", f"/api/movements/placements/{manifest['rows'][0]['placement']}/check-in", {"status": "present"})
+    status, _refused = _json(officer, "post", f"/api/movements/placements/{manifest['rows'][0]['placement']}/check-in", {"status": "present"})
     assert status == 400
 
 
