@@ -7,8 +7,9 @@ lets it be scheduled; the engine wants that as a window, ``eligible_from`` .. ``
 * asked for the first day of the horizon: schedulable → the window opens then; held back only by
   its cooling-off → it opens on the day the cooling-off ends (the reason's ``until``); anything
   else → the household stays out of the run, with the reason;
-* asked for the last day: schedulable → the window runs to the end; held back only by a consent
-  that expires first → it ends on the consent's last valid day;
+* asked for the last day: schedulable → the window runs to the end; held back only by consents
+  that expire first → it ends on the earliest last valid day; held back by anything else → the
+  window is the first day's answer only (asked again on that day);
 * each edge so found is asked again on its own day (households grouped by day, so the number of
   questions does not grow with the households), and a household whose edge is not confirmed stays
   out (fail closed).
@@ -33,6 +34,7 @@ from sabeel.registry.models import Household
 
 COOLING_OFF = str(eligibility_engine.ReasonCode.COOLING_OFF_NOT_OVER)
 EXPIRES = str(eligibility_engine.ReasonCode.CONSENT_EXPIRES_BEFORE_DEPARTURE)
+EXPIRED = str(eligibility_engine.ReasonCode.CONSENT_EXPIRED)  # asked on a later day, the consent has expired by then
 NOT_ELIGIBLE = "not_eligible"  # the Unplaced reason of a household eligibility kept out of the run
 
 
@@ -104,8 +106,8 @@ def eligibility_windows(
     for pk, verdict in _ask([by_pk[pk] for pk in opens], end).items():
         if verdict.may_schedule:
             closes[pk] = end
-        elif _codes(verdict) <= {EXPIRES, COOLING_OFF} and _until(verdict, EXPIRES):
-            to_confirm_close[pk] = min(_until(verdict, EXPIRES))
+        elif _codes(verdict) <= {EXPIRES, EXPIRED} and _until(verdict, EXPIRES) + _until(verdict, EXPIRED):
+            to_confirm_close[pk] = min(_until(verdict, EXPIRES) + _until(verdict, EXPIRED))
         else:
             # Something other than time closes the window by the end: plan only the first day's answer.
             to_confirm_close[pk] = opens[pk]
