@@ -467,8 +467,12 @@ def households_inform(*, plan_id: int) -> int:
     sent = 0
     pending = Placement.objects.filter(
         plan_id=plan_id, plan__status=PlanStatus.APPROVED, dropped_reason="", informed_at__isnull=True
-    ).select_related("household", "departure_point")
-    for placement in pending.iterator():
+    ).select_related("plan", "household", "departure_point")
+    rows = list(pending)
+    withdrawn = withdrawn_after_approval(rows)  # nobody who withdrew meanwhile is told a date
+    for placement in rows:
+        if placement.household_id in withdrawn:
+            continue
         phone = placement.household.phones.filter(is_active=True).order_by("-is_primary", "pk").first()
         if phone is None:
             continue

@@ -125,10 +125,15 @@ def test_approval_rechecks_eligibility_packs_vehicles_and_informs_households(cas
     # two families of two in one vehicle of four; never split
     assert Vehicle.objects.filter(plan=plan).count() == 1
     assert all(p.vehicle is not None for p in kept)
-    services.households_inform(plan_id=plan.pk)  # idempotent: each household once
+    # the task ran on commit? not in this transaction: told here, once each, never a withdrawn one
+    consent_services.consent_withdraw(actor=cast["lb_protection_officer"], individual=adults(second)[0], channel="phone")
+    services.households_inform(plan_id=plan.pk)
+    services.households_inform(plan_id=plan.pk)
     lines = [json.loads(line) for line in outbox.read_text().splitlines()]
-    assert sorted(m["household_id"] for m in lines) == sorted([first.pk, second.pk])
-    assert all(p.informed_at is not None for p in Placement.objects.filter(plan=plan, dropped_reason=""))
+    assert [m["household_id"] for m in lines] == [first.pk]
+    assert "Mohamad" not in outbox.read_text()  # the message names no one
+    assert Placement.objects.get(plan=plan, household=first).informed_at is not None
+    assert Placement.objects.get(plan=plan, household=second).informed_at is None
 
 
 def test_check_in_boards_the_family_then_it_crosses_and_arrives(cast):
