@@ -59,3 +59,45 @@ def test_from_an_approved_plan_through_check_in_to_arrival(page, live_server, co
 
     page.goto(live_server.url + reverse("movements:manifest", kwargs={"pk": mine.vehicle_id}))
     assert page.locator("[data-testid=withdrawn-flag]").count() == 1  # flagged on today's manifest
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_movements_pages_fit_a_phone_in_both_directions(browser, live_server, committed_db, language):
+    from django.conf import settings
+
+    from sabeel.movements.models import Vehicle
+    from sabeel.movements.tests.factories import approved, mover, world
+    from sabeel.workgroups.testing import create_cast
+    from tests.browser.test_phone_width import PHONE, _session_cookie, fit_problems
+
+    cast = create_cast()
+    w = world(cast)
+    household = mover(cast, w)
+    plan = approved(cast, w)
+    vehicle = Vehicle.objects.get(plan=plan)
+    pages = [
+        ("movements-index", reverse("movements:index")),
+        ("movements-plan", reverse("movements:plan_detail", kwargs={"pk": plan.pk})),
+        ("movements-manifest", reverse("movements:manifest", kwargs={"pk": vehicle.pk})),
+        ("movements-check-in", reverse("movements:check_in_list", kwargs={"pk": w.point.pk})),
+        ("movements-request", reverse("movements:request", kwargs={"pk": household.pk})),
+        ("movements-self-return", reverse("movements:self_return", kwargs={"pk": household.pk})),
+    ]
+    context = browser.new_context(**PHONE, locale="ar" if language == "ar" else "en-GB")
+    context.add_cookies(
+        [
+            _session_cookie(cast["lb_movement_officer"], live_server),
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ]
+    )
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        for name, path in pages:
+            page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+            problems += fit_problems(page, f"{name} ({language})")
+            shot(page, f"phone-{name}-{language}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
