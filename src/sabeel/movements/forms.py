@@ -59,3 +59,7 @@ class RequestForm(forms.Form):
 class FlagsForm(forms.Form):
     priority_tier = forms.TypedChoiceField(label=_("Priority tier"), choices=PriorityTier.choices, coerce=int)
     needs_medical_vehicle = forms.BooleanField(label=_("Needs a medical-fit vehicle"), required=False)
+
+
+class FindForm(forms.Form):
+    registration_number = forms.CharField(label=_("Registration number"), max_length=16)

@@ -243,6 +243,11 @@ def household_get(*, actor: Actor, pk: int) -> Household:
     return get_visible(actor, Household.objects.all(), "movement.manage", pk=pk)
 
 
+def household_by_number(*, actor: Actor, number: str) -> Household | None:
+    require(actor, "movement.manage")
+    return visible_to(actor, Household.objects.all(), "movement.manage").filter(registration_number=number.strip().upper()).first()
+
+
 def household_for_flags(*, actor: Actor, pk: int) -> Household:
     require(actor, "movement.flag")
     return get_visible(actor, Household.objects.all(), "movement.flag", pk=pk)

@@ -5,6 +5,7 @@ from sabeel.movements import views
 app_name = "movements"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("find/", views.find, name="find"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),

@@ -23,6 +23,7 @@ from sabeel.movements.forms import (
     CancelForm,
     CheckInForm,
     ConfirmForm,
+    FindForm,
     FlagsForm,
     PlanRunForm,
     RequestForm,
@@ -59,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("movements:index")
     context = {
         "form": form,
+        "find_form": FindForm(),
         "runs": selectors.plan_runs(actor=actor)[:30],
         "points": selectors.departure_points(actor=actor),
         "returns": selectors.self_organised_returns(actor=actor)[:20],
@@ -350,3 +352,20 @@ def movement_flags(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Recorded."))
             return redirect("movements:flags", pk=household.pk)
     return render(request, "movements/flags.html", {"form": form, "household": household, "current": current})
+
+
+@staff_view
+@require_POST
+def find(request: HttpRequest) -> HttpResponse:
+    """Open a household's movement request by its registration number (in the POST body, never
+    in a URL); one of another group, or none, answers the same message."""
+    actor = request_actor(request)
+    require(actor, "movement.manage")
+    form = FindForm(request.POST)
+    household = None
+    if form.is_valid():
+        household = selectors.household_by_number(actor=actor, number=form.cleaned_data["registration_number"])
+    if household is None:
+        messages.error(request, _("No household of your working groups has this registration number."))
+        return redirect("movements:index")
+    return redirect("movements:request", pk=household.pk)

@@ -94,3 +94,13 @@ def test_only_movement_officers_of_the_group_open_the_pdf(cast):
     assert sign_in(Client(), cast["lb_registration_officer"]).get(url).status_code == 403
     assert sign_in(Client(), cast["jo_movement_officer"]).get(url).status_code == 404
     assert Client().get(url).status_code == 302
+
+
+def test_a_household_is_found_by_its_registration_number_in_its_own_group_only(cast):
+    w = world(cast)
+    household = mover(cast, w)
+    url = reverse("movements:find")
+    mine = sign_in(Client(), cast["lb_movement_officer"]).post(url, {"registration_number": household.registration_number.lower()})
+    assert mine["Location"] == reverse("movements:request", kwargs={"pk": household.pk})
+    other = sign_in(Client(), cast["jo_movement_officer"]).post(url, {"registration_number": household.registration_number})
+    assert other["Location"] == reverse("movements:index")
