@@ -58,9 +58,10 @@ def _adults(household: Household) -> list[Individual]:
 
 
 def _candidates(group: WorkingGroup) -> list[Household]:
-    """Demo households of two adults (head and spouse) and nobody else under special care, with a
-    destination outside the area flagged for hostilities."""
+    """Demo households of two adults (head and spouse) and children under 15, nobody with a
+    specific need, with a destination outside the area flagged for hostilities."""
     chosen = []
+    child_born_after = dt.date.today().replace(day=1) - dt.timedelta(days=365 * 15)  # noqa: DTZ011 - a demo date
     for household in (
         Household.objects.filter(working_group=group, status=HouseholdStatus.OPEN, destination__isnull=False)
         .exclude(destination__key__startswith=HOSTILITIES)
@@ -68,7 +69,11 @@ def _candidates(group: WorkingGroup) -> list[Household]:
         .order_by("pk")[:400]
     ):
         members = [m for m in household.members.all() if m.status == MemberStatus.ACTIVE]
-        if len(_adults(household)) == 2 and len(members) <= 7 and not any(m.specific_needs for m in members):
+        adults = _adults(household)
+        # everyone else a child for years to come (an adult child would need a consent of their own)
+        children = [m for m in members if m not in adults]
+        young = all(m.date_of_birth is not None and m.date_of_birth > child_born_after for m in children)
+        if len(adults) == 2 and young and len(members) <= 7 and not any(m.specific_needs for m in members):
             chosen.append(household)
         if len(chosen) >= HOUSEHOLDS_PER_GROUP:
             break

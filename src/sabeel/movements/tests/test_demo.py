@@ -30,6 +30,9 @@ def test_the_demo_loads_crossings_eligible_households_and_an_approved_plan_once(
     plan = Plan.objects.get(working_group=cast.groups["lb"])
     assert plan.status == PlanStatus.APPROVED, report
     assert plan.households_moved > 0
+    # every household the demo made eligible is eligible to the planner too
+    assert not plan.unplaced.filter(reason__startswith="not_eligible").exists()
+    assert not plan.placements.exclude(dropped_reason="").exists()
     assert Vehicle.objects.filter(plan=plan).exists()
     assert Placement.objects.filter(plan=plan, vehicle__isnull=False).count() > 0
     again = demo_movements_load(users=cast.users)
