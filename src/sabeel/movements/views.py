@@ -5,11 +5,13 @@ one selector or service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -234,7 +236,11 @@ def manifest_share(request: HttpRequest, pk: int) -> HttpResponse:
 def check_in_list(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     point = selectors.point_get(actor=actor, pk=pk)
-    data = selectors.departures(actor=actor, point=point)
+    try:  # another day's list (an arrival confirmed the day after); check-in itself is today's only
+        day = dt.date.fromisoformat(request.GET["day"]) if request.GET.get("day") else None
+    except ValueError:
+        day = None
+    data = selectors.departures(actor=actor, point=point, day=day)
     return render(request, "movements/check_in.html", {"departures": data})
 
 
@@ -243,7 +249,8 @@ def _check_in_row(request: HttpRequest, placement: Placement) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         data = selectors.departures(actor=actor, point=placement.departure_point, day=placement.date)
         return render(request, "movements/check_in.html#list", {"departures": data})
-    return redirect("movements:check_in_list", pk=placement.departure_point_id)
+    url = reverse("movements:check_in_list", kwargs={"pk": placement.departure_point_id})
+    return redirect(f"{url}?day={placement.date.isoformat()}")
 
 
 @staff_view

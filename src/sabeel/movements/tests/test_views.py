@@ -104,3 +104,26 @@ def test_a_household_is_found_by_its_registration_number_in_its_own_group_only(c
     assert mine["Location"] == reverse("movements:request", kwargs={"pk": household.pk})
     other = sign_in(Client(), cast["jo_movement_officer"]).post(url, {"registration_number": household.registration_number})
     assert other["Location"] == reverse("movements:index")
+
+
+def test_an_arrival_is_confirmed_from_the_list_of_its_day_after_that_day(cast):
+    import datetime as dt
+
+    from sabeel.movements import services
+    from sabeel.movements.models import Placement
+
+    w = world(cast)
+    mover(cast, w)
+    plan = approved(cast, w)
+    placement = Placement.objects.get(plan=plan)
+    services.check_in(actor=cast["lb_movement_officer"], placement=placement, status="present")
+    services.confirm(actor=cast["lb_movement_officer"], placement=placement, kind="crossed")
+    Placement.objects.filter(pk=placement.pk).update(date=placement.date - dt.timedelta(days=1))  # it was yesterday
+    client = sign_in(Client(), cast["lb_movement_officer"])
+    url = reverse("movements:check_in_list", kwargs={"pk": w.point.pk})
+    day = (placement.date - dt.timedelta(days=1)).isoformat()
+    assert 'data-testid="present"' not in client.get(f"{url}?day={day}").content.decode()  # no check-in on another day
+    response = client.post(reverse("movements:confirm", kwargs={"pk": placement.pk}), {"kind": "arrived"})
+    assert response["Location"] == f"{url}?day={day}"
+    assert placement.confirmations.filter(kind="arrived").exists()
+    assert client.get(f"{url}?day=not-a-date").status_code == 200
