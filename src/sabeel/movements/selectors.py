@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,8 +60,11 @@ def reason_label(code: str) -> str:
 
 
 def plan_runs(*, actor: Actor) -> QuerySet[Run]:
-    return runs.runs_of(kind=RUN_KIND, working_group_ids=groups_for(actor, "movement.manage")).select_related(
-        "movement_plan"
+    zone = WorkingGroup.objects.filter(pk=OuterRef("working_group_id")).values("time_zone")[:1]
+    return (
+        runs.runs_of(kind=RUN_KIND, working_group_ids=groups_for(actor, "movement.manage"))
+        .select_related("movement_plan")
+        .annotate(zone=Subquery(zone))  # the group's zone, for the times shown
     )
 
 
