@@ -228,3 +228,37 @@ def test_a_self_organised_return_is_recorded_and_leaves_the_pool(cast):
     )
     assert row.destination == household.destination
     assert household not in services.households_in_pool(cast.groups["lb"].pk, today())
+
+
+def test_a_second_plan_over_the_same_days_waits_until_the_first_is_cancelled(cast):
+    w = world(cast)
+    mover(cast, w)
+    first = approved(cast, w)
+    mover(cast, w)
+    second = planned(cast, w)
+    assert Placement.objects.filter(plan=second).count() == 1  # the household already planned is not planned twice
+    with pytest.raises(ServiceError):
+        services.plan_approve(actor=cast["lb_movement_officer"], plan=second)
+    with pytest.raises(ServiceError):
+        services.plan_cancel(actor=cast["lb_movement_officer"], plan=first, reason="")
+    services.plan_cancel(actor=cast["lb_movement_officer"], plan=first, reason="The crossing closed")
+    assert services.plan_approve(actor=cast["lb_movement_officer"], plan=second).status == PlanStatus.APPROVED
+
+
+def test_a_plan_cannot_be_cancelled_once_check_in_started(cast):
+    w = world(cast)
+    household = mover(cast, w)
+    plan = approved(cast, w)
+    services.check_in(actor=cast["lb_movement_officer"], placement=Placement.objects.get(household=household), status=CheckInStatus.ABSENT)
+    with pytest.raises(ServiceError):
+        services.plan_cancel(actor=cast["lb_movement_officer"], plan=plan, reason="Too late")
+
+
+def test_a_plan_run_refuses_the_past_and_more_than_ninety_days(cast):
+    world(cast)
+    officer = cast["lb_movement_officer"]
+    with pytest.raises(ServiceError):
+        services.plan_run_start(actor=officer, working_group=cast.groups["lb"], start=today() - dt.timedelta(days=1), days=7)
+    with pytest.raises(ServiceError):
+        services.plan_run_start(actor=officer, working_group=cast.groups["lb"], start=today(), days=91)
+    assert not Run.objects.filter(kind=services.RUN_KIND).exists()
