@@ -28,7 +28,7 @@ from sabeel.consent.reason_display import CHILD_PROCEDURE, SPECIFIC_NEEDS_REASON
 from sabeel.engines import eligibility as eligibility_engine
 from sabeel.engines import planning
 from sabeel.geo.models import BorderCrossing
-from sabeel.movements.models import DeparturePoint, MovementRequest, ReceptionCapacity
+from sabeel.movements.models import CrossingClosure, DeparturePoint, MovementRequest, ReceptionCapacity
 from sabeel.registry.choices import MemberStatus
 from sabeel.registry.models import Household
 
@@ -191,14 +191,23 @@ def build_instance(*, working_group_id: int, start: dt.date, days: int, househol
                 id=str(point.pk), seats=point.seats_per_day, medical_seats=point.medical_seats_per_day, crossings=routes
             )
         )
-    crossings = tuple(
-        planning.Crossing(
-            id=str(pk),
-            capacity=int(open_crossings[pk].daily_capacity or 0),
-            weekdays=frozenset(d for d in range(7) if (open_crossings[pk].opening_days or 0) & (1 << d)),
+    closed: dict[int, set[dt.date]] = defaultdict(set)
+    for crossing_id, day in CrossingClosure.objects.filter(crossing_id__in=crossing_ids, date__range=(start, end)).values_list(
+        "crossing_id", "date"
+    ):
+        closed[crossing_id].add(day)
+    crossings = []
+    for pk in sorted(crossing_ids):
+        weekdays = frozenset(d for d in range(7) if (open_crossings[pk].opening_days or 0) & (1 << d))
+        open_dates = None
+        if closed[pk]:  # its opening weekdays less the days it is closed
+            days_ = (start + dt.timedelta(days=i) for i in range(days))
+            open_dates = frozenset(d for d in days_ if d.weekday() in weekdays and d not in closed[pk])
+        crossings.append(
+            planning.Crossing(
+                id=str(pk), capacity=int(open_crossings[pk].daily_capacity or 0), weekdays=weekdays, open_dates=open_dates
+            )
         )
-        for pk in sorted(crossing_ids)
-    )
     destinations = tuple(
         planning.Destination(id=str(r.destination_id), reception=r.persons_per_day)
         for r in ReceptionCapacity.objects.filter(working_group_id=working_group_id)
@@ -207,7 +216,7 @@ def build_instance(*, working_group_id: int, start: dt.date, days: int, househol
         start=start,
         days=days,
         households=tuple(engine_households),
-        crossings=crossings,
+        crossings=tuple(crossings),
         departures=tuple(departures),
         destinations=destinations,
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from sabeel.core.actors import request_actor
@@ -292,3 +293,25 @@ def flags_set(request: HttpRequest, pk: int, payload: FlagsIn) -> RequestOut:
         actor=actor, household=household, priority_tier=payload.priority_tier, needs_medical_vehicle=payload.needs_medical_vehicle
     )
     return _request_out(row)
+
+
+class ClosureIn(Schema):
+    date: dt.date
+    reason: str
+
+
+class ClosureOut(Schema):
+    id: int
+    crossing: int
+    date: dt.date
+    reason: str
+
+
+@router.post("/crossings/{pk}/closures", response={201: ClosureOut})
+def crossing_closure(request: HttpRequest, pk: int, payload: ClosureIn) -> tuple[int, ClosureOut]:
+    """A day the crossing is closed although its weekday is an opening day (``geo.edit``)."""
+    actor = request_actor(request)
+    require(actor, "geo.edit")
+    crossing = get_object_or_404(BorderCrossing, pk=pk)
+    row = services.crossing_closure_record(actor=actor, crossing=crossing, date=payload.date, reason=payload.reason)
+    return 201, ClosureOut(id=row.pk, crossing=crossing.pk, date=row.date, reason=row.reason)

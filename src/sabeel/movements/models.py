@@ -386,3 +386,27 @@ class SelfOrganisedReturn(BaseModel):
         ordering = ["-returned_on", "-pk"]
         verbose_name = _("self-organised return")
         verbose_name_plural = _("self-organised returns")
+
+
+class CrossingClosure(BaseModel):
+    """A day a crossing is closed although its weekday is an opening day (a holiday, an incident):
+    the planner places nobody through it that day. Reference data, like the crossing."""
+
+    crossing = models.ForeignKey("geo.BorderCrossing", on_delete=models.PROTECT, related_name="closures", verbose_name=_("crossing"))
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("crossing closure")
+        verbose_name_plural = _("crossing closures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crossing", "date"],
+                name="mv_closure_once",
+                violation_error_message=_("This crossing is already recorded as closed that day."),
+            )
+        ]

@@ -34,6 +34,7 @@ from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PlanStatus
 from sabeel.movements.models import (
     CheckIn,
     Confirmation,
+    CrossingClosure,
     DeparturePoint,
     DepartureRoute,
     MovementRequest,
@@ -144,6 +145,23 @@ def reception_capacity_set(
         target=row,
         data={"destination_id": destination.pk, "persons_per_day": persons_per_day},
         working_group_id=working_group.pk,
+    )
+    return row
+
+
+@transaction.atomic
+def crossing_closure_record(*, actor: Actor, crossing: BorderCrossing, date: dt.date, reason: str) -> CrossingClosure:
+    """A day the crossing is closed (a holiday, an incident): no plan places anyone through it
+    that day. Set by whoever sets the crossing's opening days (``geo.edit``)."""
+    require(actor, "geo.edit", crossing)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise _fail("reason", _("Say why the crossing is closed (at most 200 characters)."))
+    if CrossingClosure.objects.filter(crossing=crossing, date=date).exists():
+        raise _fail("date", _("This crossing is already recorded as closed that day."))
+    row = CrossingClosure.objects.create(crossing=crossing, date=date, reason=reason, recorded_by_id=as_actor(actor).user_id)
+    audit.record(
+        actor=actor, action="movement.crossing_closed", target=crossing, data={"crossing_id": crossing.pk, "date": date.isoformat()}
     )
     return row
 

@@ -90,6 +90,10 @@ def _request(cast: Cast, group: str) -> dict[str, Any]:
 _REQUEST: dict[str, Any] = {"departure_point": 0, "earliest": "2099-01-01", "latest": "2099-01-10"}
 
 
+def _crossing(cast: Cast, group: str) -> dict[str, Any]:
+    return {"pk": _world(cast, group).crossing.pk}
+
+
 def _group(cast: Cast, group: str) -> dict[str, Any]:
     _world(cast, group)
     return {"pk": cast.groups[group].pk}
@@ -131,6 +135,9 @@ ALL_API = {
     ("put", "/api/movements/households/{pk}/request"): _manage(kwargs=_request, data=_REQUEST),
     ("put", "/api/movements/households/{pk}/flags"): Scoped(
         "movement.flag", "protection_officer", "movement_officer", kwargs=_household, data={"priority_tier": 1, "needs_medical_vehicle": True}
+    ),
+    ("post", "/api/movements/crossings/{pk}/closures"): Scoped(
+        "geo.edit", OFFICER, NOT_OFFICER, kwargs=_crossing, data={"date": "2099-01-01", "reason": "Holiday"}, ok=201, group_scoped=False
     ),
     ("post", "/api/movements/households/{pk}/self-organised-return"): _manage(
         kwargs=_household, data={"returned_on": "2025-06-01"}, ok=201

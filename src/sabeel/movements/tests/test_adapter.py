@@ -69,3 +69,19 @@ def test_a_destination_without_reception_capacity_is_explained(cast):
     plan = planned(cast, w)
     assert plan.households_moved == 0
     assert list(plan.unplaced.values_list("reason", flat=True)) == ["unknown_destination"]
+
+
+def test_nobody_is_placed_through_a_crossing_on_a_day_it_is_closed(cast):
+    from sabeel.core.exceptions import ServiceError
+    from sabeel.movements import services
+    from sabeel.movements.models import Placement
+
+    w = world(cast)
+    household = mover(cast, w, earliest=today(), latest=today() + dt.timedelta(days=3))
+    with pytest.raises(ServiceError):
+        services.crossing_closure_record(actor=cast["lb_movement_officer"], crossing=w.crossing, date=today(), reason=" ")
+    services.crossing_closure_record(actor=cast["lb_movement_officer"], crossing=w.crossing, date=today(), reason="Public holiday")
+    with pytest.raises(ServiceError):
+        services.crossing_closure_record(actor=cast["lb_movement_officer"], crossing=w.crossing, date=today(), reason="Twice")
+    plan = planned(cast, w)
+    assert Placement.objects.get(plan=plan, household=household).date == today() + dt.timedelta(days=1)
