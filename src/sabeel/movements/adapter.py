@@ -29,7 +29,6 @@ from sabeel.engines import eligibility as eligibility_engine
 from sabeel.engines import planning
 from sabeel.geo.models import BorderCrossing
 from sabeel.movements.models import CrossingClosure, DeparturePoint, MovementRequest, ReceptionCapacity
-from sabeel.registry.choices import MemberStatus
 from sabeel.registry.models import Household
 
 COOLING_OFF = str(eligibility_engine.ReasonCode.COOLING_OFF_NOT_OVER)
@@ -42,6 +41,7 @@ NOT_ELIGIBLE = "not_eligible"  # the Unplaced reason of a household eligibility 
 class Window:
     eligible_from: dt.date
     eligible_until: dt.date
+    travelling: frozenset[int] = frozenset()  # the members who travel (a recorded split leaves some)
 
 
 def _codes(verdict: HouseholdEligibility) -> set[str]:
@@ -58,14 +58,21 @@ def _ask(households: Sequence[Household], day: dt.date) -> dict[int, HouseholdEl
     return households_eligibility(households=households, on=day, departure_on=day)
 
 
-def _confirm(households: Mapping[int, Household], edges: Mapping[int, dt.date]) -> set[int]:
-    """The households that may be scheduled on their own edge day (asked once per distinct day)."""
+def _confirm(
+    households: Mapping[int, Household], edges: Mapping[int, dt.date], travelling: dict[int, frozenset[int]] | None = None
+) -> set[int]:
+    """The households that may be scheduled on their own edge day (asked once per distinct day);
+    ``travelling`` takes the members who travel from the answer on the opening day."""
     by_day: dict[dt.date, list[Household]] = defaultdict(list)
     for pk, day in edges.items():
         by_day[day].append(households[pk])
     confirmed: set[int] = set()
     for day, group in by_day.items():
-        confirmed |= {pk for pk, v in _ask(group, day).items() if v.may_schedule}
+        for pk, verdict in _ask(group, day).items():
+            if verdict.may_schedule:
+                confirmed.add(pk)
+                if travelling is not None:
+                    travelling[pk] = verdict.travelling_member_ids
     return confirmed
 
 
@@ -80,7 +87,9 @@ def eligibility_windows(
     left_out: dict[int, str] = {}
     opens: dict[int, dt.date] = {}
     to_confirm_open: dict[int, dt.date] = {}
+    travelling: dict[int, frozenset[int]] = {}
     for pk, verdict in _ask(list(by_pk.values()), start).items():
+        travelling[pk] = verdict.travelling_member_ids
         codes = _codes(verdict)
         if verdict.may_schedule:
             opens[pk] = start
@@ -95,7 +104,7 @@ def eligibility_windows(
             # movement officers read this: a reason that reveals a child's specific needs is neutral
             first = CHILD_PROCEDURE if first in SPECIFIC_NEEDS_REASONS else first
             left_out[pk] = f"{NOT_ELIGIBLE}:{first}"
-    confirmed = _confirm(by_pk, to_confirm_open)
+    confirmed = _confirm(by_pk, to_confirm_open, travelling)
     for pk, day in to_confirm_open.items():
         if pk in confirmed:
             opens[pk] = day
@@ -119,12 +128,8 @@ def eligibility_windows(
         else:
             left_out[pk] = f"{NOT_ELIGIBLE}:{EXPIRES}"
     for pk, day in closes.items():
-        windows[pk] = Window(opens[pk], day)
+        windows[pk] = Window(opens[pk], day, travelling.get(pk, frozenset()))
     return windows, left_out
-
-
-def travelling_size(household: Household) -> int:
-    return sum(1 for m in household.members.all() if m.status == MemberStatus.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ class Built:
 
     instance: planning.Instance
     left_out: dict[int, str]
-    sizes: dict[int, int]
+    members: dict[int, frozenset[int]]  # household → the members who travel
 
 
 def build_instance(*, working_group_id: int, start: dt.date, days: int, households: Sequence[Household]) -> Built:
@@ -143,7 +148,7 @@ def build_instance(*, working_group_id: int, start: dt.date, days: int, househol
     end = start + dt.timedelta(days=days - 1)
     requests = {r.household_id: r for r in MovementRequest.objects.filter(household__in=households)}
     windows, left_out = eligibility_windows(households, start=start, end=end)
-    sizes: dict[int, int] = {}
+    members: dict[int, frozenset[int]] = {}
     engine_households = []
     for household in households:
         request = requests.get(household.pk)
@@ -152,8 +157,8 @@ def build_instance(*, working_group_id: int, start: dt.date, days: int, househol
             continue
         window = windows[household.pk]
         consented = window.eligible_from  # replaced below by the consent date where known
-        size = travelling_size(household)
-        sizes[household.pk] = size
+        members[household.pk] = window.travelling
+        size = len(window.travelling)
         if size == 0:
             left_out[household.pk] = f"{NOT_ELIGIBLE}:nobody_travelling"
             continue
@@ -220,7 +225,7 @@ def build_instance(*, working_group_id: int, start: dt.date, days: int, househol
         departures=tuple(departures),
         destinations=destinations,
     )
-    return Built(instance=instance, left_out=left_out, sizes=sizes)
+    return Built(instance=instance, left_out=left_out, members=members)
 
 
 def _consent_days(household_ids: list[int]) -> dict[int, dt.date]:

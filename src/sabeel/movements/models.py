@@ -270,6 +270,9 @@ class Placement(BaseModel):
     crossing = models.ForeignKey("geo.BorderCrossing", on_delete=models.PROTECT, related_name="+", verbose_name=_("crossing"))
     vehicle_class = models.CharField(_("class of vehicle"), max_length=12, choices=VehicleClass.choices)
     persons = models.PositiveSmallIntegerField(_("persons"))
+    # the members who travel, from the eligibility verdict (a split recorded by a protection
+    # officer leaves some behind); asked again at approval and at check-in
+    member_ids = models.JSONField(_("travelling members"), default=list, blank=True)
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.PROTECT, null=True, blank=True, related_name="placements", verbose_name=_("vehicle")
     )

@@ -32,7 +32,6 @@ from sabeel.movements.models import (
     Vehicle,
 )
 from sabeel.movements.services import RUN_KIND, group_today, withdrawn_after_approval
-from sabeel.registry.choices import MemberStatus
 from sabeel.registry.models import Household, Individual
 from sabeel.workgroups.models import WorkingGroup
 
@@ -153,7 +152,8 @@ def _rows(placements: Sequence[Placement], today: dt.date) -> list[ManifestRow]:
         gone = p.household_id in withdrawn
         if gone and p.date > today:
             continue  # off every future manifest, at once
-        members = [m for m in p.household.members.all() if m.status == MemberStatus.ACTIVE]
+        travelling = set(p.member_ids)  # only the members who travel (a recorded split leaves some)
+        members = [m for m in p.household.members.all() if m.pk in travelling]
         check_in = getattr(p, "check_in", None)
         kinds = {c.kind for c in p.confirmations.all()}
         out.append(

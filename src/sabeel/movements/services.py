@@ -55,6 +55,7 @@ RUN_KIND = "movements.plan"
 MAX_DAYS = 90
 DEFAULT_TIME_LIMIT = 60.0
 DROPPED_NOT_ELIGIBLE = "not_eligible_at_approval"
+DROPPED_PARTY_CHANGED = "travelling_members_changed"
 
 
 def _fail(field: str, message: str) -> ServiceError:
@@ -300,7 +301,7 @@ def _plan_work(run: Run) -> None:
         locked = Run.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.RUNNING or Plan.objects.filter(run=run).exists():
             return
-        plan = _write_plan(run, group, built.instance, made, built.left_out, killed)
+        plan = _write_plan(run, group, built.instance, made, built.left_out, killed, built.members)
         runs.run_finish(
             run=run,
             counts={
@@ -327,6 +328,7 @@ def _write_plan(
     made: planning.Plan,
     left_out: dict[int, str],
     killed: bool,
+    members: dict[int, frozenset[int]],
 ) -> Plan:
     stats = made.stats
     plan = Plan.objects.create(
@@ -358,6 +360,7 @@ def _write_plan(
                 crossing_id=int(p.crossing),
                 vehicle_class=VehicleClass.MEDICAL if p.vehicle == planning.VehicleClass.MEDICAL else VehicleClass.STANDARD,
                 persons=size_of.get(p.household_id, 0),
+                member_ids=sorted(members.get(int(p.household_id), frozenset())),
             )
             for p in made.placements
         ],
@@ -414,8 +417,12 @@ def plan_approve(*, actor: Actor, plan: Plan) -> Plan:
     for day, group in by_date.items():
         verdicts = households_eligibility(households=[p.household for p in group], on=day, departure_on=day)
         for p in group:
-            if not verdicts[p.household_id].may_schedule:
+            verdict = verdicts[p.household_id]
+            if not verdict.may_schedule:
                 p.dropped_reason = DROPPED_NOT_ELIGIBLE
+                dropped.append(p)
+            elif sorted(verdict.travelling_member_ids) != sorted(p.member_ids):
+                p.dropped_reason = DROPPED_PARTY_CHANGED  # planned for other members: plan it again
                 dropped.append(p)
     Placement.objects.bulk_update(dropped, ["dropped_reason"])
     kept = [p for p in placements if not p.dropped_reason]
@@ -573,6 +580,8 @@ def check_in(
         if not verdict.may_depart:
             reasons = "; ".join(r.text for r in verdict.reasons_not_departable[:3])
             raise _fail("placement", _("This household may not depart today: %(reasons)s") % {"reasons": reasons})
+        if sorted(verdict.travelling_member_ids) != sorted(placement.member_ids):
+            raise _fail("placement", _("The members who travel have changed since the plan; plan the household again."))
         target = vehicle if vehicle is not None else placement.vehicle
         if target is None or target.plan_id != placement.plan_id or target.date != placement.date or target.vehicle_class != placement.vehicle_class:
             raise _fail("vehicle", _("Choose a vehicle of this plan, day and class."))

@@ -262,3 +262,16 @@ def test_a_plan_run_refuses_the_past_and_more_than_ninety_days(cast):
     with pytest.raises(ServiceError):
         services.plan_run_start(actor=officer, working_group=cast.groups["lb"], start=today(), days=91)
     assert not Run.objects.filter(kind=services.RUN_KIND).exists()
+
+
+def test_only_the_members_who_travel_are_planned_and_a_changed_party_is_planned_again(cast):
+    w = world(cast)
+    household = mover(cast, w)
+    plan = planned(cast, w)
+    placement = Placement.objects.get(plan=plan)
+    assert sorted(placement.member_ids) == sorted(household.members.values_list("pk", flat=True))
+    # as if a split had been recorded after the plan was made: the verdict names other members
+    Placement.objects.filter(pk=placement.pk).update(member_ids=placement.member_ids[:1], persons=1)
+    services.plan_approve(actor=cast["lb_movement_officer"], plan=plan)
+    assert Placement.objects.get(pk=placement.pk).dropped_reason == services.DROPPED_PARTY_CHANGED
+    assert household in services.households_in_pool(cast.groups["lb"].pk, today())
