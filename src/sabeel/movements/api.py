@@ -315,3 +315,65 @@ def crossing_closure(request: HttpRequest, pk: int, payload: ClosureIn) -> tuple
     crossing = get_object_or_404(BorderCrossing, pk=pk)
     row = services.crossing_closure_record(actor=actor, crossing=crossing, date=payload.date, reason=payload.reason)
     return 201, ClosureOut(id=row.pk, crossing=crossing.pk, date=row.date, reason=row.reason)
+
+
+class DeparturePointIn(Schema):
+    name_en: str = ""
+    name_ar: str = ""
+    seats_per_day: int
+    medical_seats_per_day: int = 0
+    vehicle_seats: int = 50
+    medical_vehicle_seats: int = 8
+
+
+class DeparturePointOut(Schema):
+    id: int
+    name_en: str
+    name_ar: str
+    seats_per_day: int
+    medical_seats_per_day: int
+    vehicle_seats: int
+    medical_vehicle_seats: int
+
+
+class RouteIn(Schema):
+    crossing: int
+    travel_minutes: int
+
+
+class ReceptionIn(Schema):
+    destination: int
+    persons_per_day: int
+
+
+class ReceptionOut(Schema):
+    destination: int
+    persons_per_day: int
+
+
+@router.post("/groups/{pk}/departure-points", response={201: DeparturePointOut})
+def departure_point_create(request: HttpRequest, pk: int, payload: DeparturePointIn) -> tuple[int, DeparturePointOut]:
+    actor = request_actor(request)
+    require(actor, "movement.manage")
+    group = get_visible(actor, WorkingGroup.objects.all(), "movement.manage", pk=pk)
+    point = services.departure_point_create(actor=actor, working_group=group, **payload.dict())
+    return 201, DeparturePointOut.from_orm(point)
+
+
+@router.put("/departure-points/{pk}/routes", response=list[RouteIn])
+def route_set(request: HttpRequest, pk: int, payload: RouteIn) -> list[RouteIn]:
+    actor = request_actor(request)
+    point = selectors.point_get(actor=actor, pk=pk)
+    crossing = get_object_or_404(BorderCrossing, pk=payload.crossing)
+    services.route_set(actor=actor, departure_point=point, crossing=crossing, travel_minutes=payload.travel_minutes)
+    return [RouteIn(crossing=r.crossing_id, travel_minutes=r.travel_minutes) for r in point.routes.order_by("pk")]
+
+
+@router.put("/groups/{pk}/reception", response=ReceptionOut)
+def reception_set(request: HttpRequest, pk: int, payload: ReceptionIn) -> ReceptionOut:
+    actor = request_actor(request)
+    require(actor, "movement.manage")
+    group = get_visible(actor, WorkingGroup.objects.all(), "movement.manage", pk=pk)
+    destination = get_object_or_404(AdminUnit, pk=payload.destination, country="SY")
+    row = services.reception_capacity_set(actor=actor, working_group=group, destination=destination, persons_per_day=payload.persons_per_day)
+    return ReceptionOut(destination=row.destination_id, persons_per_day=row.persons_per_day)

@@ -90,6 +90,26 @@ def _request(cast: Cast, group: str) -> dict[str, Any]:
 _REQUEST: dict[str, Any] = {"departure_point": 0, "earliest": "2099-01-01", "latest": "2099-01-10"}
 
 
+_ROUTE: dict[str, Any] = {"crossing": 0, "travel_minutes": 45}
+_RECEPTION: dict[str, Any] = {"destination": 0, "persons_per_day": 25}
+
+
+def _point_and_crossing(cast: Cast, group: str) -> dict[str, Any]:
+    """Lebanon's departure point, and its crossing in the body (the matrix sends one body)."""
+    w = _world(cast, group)
+    if group == "lb":
+        _ROUTE["crossing"] = w.crossing.pk
+    return {"pk": w.point.pk}
+
+
+def _group_and_destination(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.geo.models import AdminUnit
+
+    _world(cast, group)
+    _RECEPTION["destination"] = AdminUnit.objects.get(key="SY12").pk
+    return {"pk": cast.groups[group].pk}
+
+
 def _crossing(cast: Cast, group: str) -> dict[str, Any]:
     return {"pk": _world(cast, group).crossing.pk}
 
@@ -136,6 +156,11 @@ ALL_API = {
     ("put", "/api/movements/households/{pk}/flags"): Scoped(
         "movement.flag", "protection_officer", "movement_officer", kwargs=_household, data={"priority_tier": 1, "needs_medical_vehicle": True}
     ),
+    ("post", "/api/movements/groups/{pk}/departure-points"): _manage(
+        kwargs=_group, data={"name_en": "Matrix point", "seats_per_day": 40}, ok=201
+    ),
+    ("put", "/api/movements/departure-points/{pk}/routes"): _manage(kwargs=_point_and_crossing, data=_ROUTE),
+    ("put", "/api/movements/groups/{pk}/reception"): _manage(kwargs=_group_and_destination, data=_RECEPTION),
     ("post", "/api/movements/crossings/{pk}/closures"): Scoped(
         "geo.edit", OFFICER, NOT_OFFICER, kwargs=_crossing, data={"date": "2099-01-01", "reason": "Holiday"}, ok=201, group_scoped=False
     ),

@@ -79,3 +79,24 @@ def test_the_protection_officer_sets_the_flags_the_movement_officer_reads(cast):
     bad = _json(officer, "put", f"/api/movements/households/{household.pk}/request",
                 {"departure_point": w.point.pk, "earliest": "2099-02-01", "latest": "2099-01-01"})  # fmt: skip
     assert bad[0] == 400
+
+
+def test_a_movement_officer_sets_up_departure_points_routes_and_reception(cast):
+    from sabeel.geo.models import AdminUnit
+    from sabeel.movements.models import DeparturePoint, ReceptionCapacity
+
+    w = world(cast)
+    officer = sign_in(Client(), cast["lb_movement_officer"])
+    group = cast.groups["lb"].pk
+    status, point = _json(officer, "post", f"/api/movements/groups/{group}/departure-points", {"name_ar": "عرسال", "seats_per_day": 60})
+    assert status == 201 and point["vehicle_seats"] == 50
+    assert _json(officer, "post", f"/api/movements/groups/{group}/departure-points", {"seats_per_day": 60})[0] == 400  # no name
+    assert _json(officer, "post", f"/api/movements/groups/{group}/departure-points", {"name_en": "X", "seats_per_day": 6, "vehicle_seats": 0})[0] == 400
+    status, routes = _json(officer, "put", f"/api/movements/departure-points/{point['id']}/routes", {"crossing": w.crossing.pk, "travel_minutes": 70})
+    assert status == 200 and routes == [{"crossing": w.crossing.pk, "travel_minutes": 70}]
+    daraa = AdminUnit.objects.get(key="SY12").pk
+    status, row = _json(officer, "put", f"/api/movements/groups/{group}/reception", {"destination": daraa, "persons_per_day": 80})
+    assert status == 200 and ReceptionCapacity.objects.get(working_group_id=group, destination_id=daraa).persons_per_day == 80
+    assert DeparturePoint.objects.filter(working_group_id=group).count() == 2
+    other = sign_in(Client(), cast["jo_movement_officer"])
+    assert _json(other, "put", f"/api/movements/departure-points/{point['id']}/routes", {"crossing": w.crossing.pk, "travel_minutes": 5})[0] == 404
