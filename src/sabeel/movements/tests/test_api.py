@@ -96,7 +96,7 @@ def test_a_movement_officer_sets_up_departure_points_routes_and_reception(cast):
     assert status == 200 and routes == [{"crossing": w.crossing.pk, "travel_minutes": 70}]
     daraa = AdminUnit.objects.get(key="SY12").pk
     status, row = _json(officer, "put", f"/api/movements/groups/{group}/reception", {"destination": daraa, "persons_per_day": 80})
-    assert status == 200 and ReceptionCapacity.objects.get(working_group_id=group, destination_id=daraa).persons_per_day == 80
+    assert status == 200 and row["persons_per_day"] == 80 and ReceptionCapacity.objects.get(working_group_id=group, destination_id=daraa).persons_per_day == 80
     assert DeparturePoint.objects.filter(working_group_id=group).count() == 2
     other = sign_in(Client(), cast["jo_movement_officer"])
     assert _json(other, "put", f"/api/movements/departure-points/{point['id']}/routes", {"crossing": w.crossing.pk, "travel_minutes": 5})[0] == 404
