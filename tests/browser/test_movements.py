@@ -77,6 +77,7 @@ def test_the_movements_pages_fit_a_phone_in_both_directions(browser, live_server
     vehicle = Vehicle.objects.get(plan=plan)
     pages = [
         ("movements-index", reverse("movements:index")),
+        ("movements-setup", reverse("movements:setup")),
         ("movements-plan", reverse("movements:plan_detail", kwargs={"pk": plan.pk})),
         ("movements-manifest", reverse("movements:manifest", kwargs={"pk": vehicle.pk})),
         ("movements-check-in", reverse("movements:check_in_list", kwargs={"pk": w.point.pk})),

@@ -63,3 +63,37 @@ class FlagsForm(forms.Form):
 
 class FindForm(forms.Form):
     registration_number = forms.CharField(label=_("Registration number"), max_length=16)
+
+
+class DeparturePointForm(forms.Form):
+    working_group = forms.TypedChoiceField(label=_("Working group"), coerce=int)
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    name_ar = forms.CharField(label=_("Arabic name"), max_length=200, required=False)
+    seats_per_day = forms.IntegerField(label=_("Seats a day in ordinary vehicles"), min_value=0, max_value=100_000)
+    medical_seats_per_day = forms.IntegerField(label=_("Seats a day in medical-fit vehicles"), min_value=0, max_value=100_000, initial=0)
+    vehicle_seats = forms.IntegerField(label=_("Seats in one ordinary vehicle"), min_value=1, max_value=1000, initial=50)
+    medical_vehicle_seats = forms.IntegerField(label=_("Seats in one medical-fit vehicle"), min_value=1, max_value=1000, initial=8)
+
+    def __init__(self, *args, groups=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].choices = [(g.pk, g.name) for g in groups]
+
+
+class RouteForm(forms.Form):
+    departure_point = forms.TypedChoiceField(label=_("Departure point"), coerce=int)
+    crossing = forms.ModelChoiceField(label=_("Crossing"), queryset=BorderCrossing.objects.all())
+    travel_minutes = forms.IntegerField(label=_("Travel time (minutes)"), min_value=0, max_value=1440, initial=60)
+
+    def __init__(self, *args, points=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["departure_point"].choices = [(p.pk, p.local_name) for p in points]
+
+
+class ReceptionForm(forms.Form):
+    working_group = forms.TypedChoiceField(label=_("Working group"), coerce=int)
+    destination = forms.ModelChoiceField(label=_("Destination"), queryset=AdminUnit.objects.filter(country="SY"))
+    persons_per_day = forms.IntegerField(label=_("Persons a day"), min_value=0, max_value=100_000)
+
+    def __init__(self, *args, groups=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].choices = [(g.pk, g.name) for g in groups]

@@ -27,6 +27,7 @@ from sabeel.movements.models import (
     MovementRequest,
     Placement,
     Plan,
+    ReceptionCapacity,
     SelfOrganisedReturn,
     Unplaced,
     Vehicle,
@@ -258,6 +259,12 @@ def household_for_flags(*, actor: Actor, pk: int) -> Household:
 
 def movement_request_of(household: Household) -> MovementRequest | None:
     return MovementRequest.objects.select_related("departure_point").filter(household=household).first()
+
+
+def reception_capacities(*, actor: Actor) -> QuerySet[ReceptionCapacity]:
+    return visible_to(actor, ReceptionCapacity.objects.all()).select_related("working_group", "destination").order_by(
+        "working_group__code", "destination__key"
+    )
 
 
 def self_organised_returns(*, actor: Actor) -> QuerySet[SelfOrganisedReturn]:

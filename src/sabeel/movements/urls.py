@@ -6,6 +6,7 @@ app_name = "movements"
 urlpatterns = [
     path("", views.index, name="index"),
     path("find/", views.find, name="find"),
+    path("setup/", views.setup, name="setup"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),

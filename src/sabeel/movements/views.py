@@ -25,10 +25,13 @@ from sabeel.movements.forms import (
     CancelForm,
     CheckInForm,
     ConfirmForm,
+    DeparturePointForm,
     FindForm,
     FlagsForm,
     PlanRunForm,
+    ReceptionForm,
     RequestForm,
+    RouteForm,
     SelfReturnForm,
     ShareForm,
 )
@@ -376,3 +379,46 @@ def find(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No household of your working groups has this registration number."))
         return redirect("movements:index")
     return redirect("movements:request", pk=household.pk)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest) -> HttpResponse:
+    """Departure points (seats, vehicle sizes, routes to crossings) and reception capacity of the
+    officer's groups; the crossings' opening days and capacity are set on the geography pages."""
+    actor = request_actor(request)
+    require(actor, "movement.manage")
+    groups = list(selectors.groups_of(actor=actor))
+    points = list(selectors.departure_points(actor=actor).prefetch_related("routes__crossing"))
+    which = request.POST.get("form") if request.method == "POST" else None
+    point_form = DeparturePointForm(request.POST if which == "point" else None, groups=groups, prefix="point")
+    route_form = RouteForm(request.POST if which == "route" else None, points=points, prefix="route")
+    reception_form = ReceptionForm(request.POST if which == "reception" else None, groups=groups, prefix="reception")
+    form: Any = {"point": point_form, "route": route_form, "reception": reception_form}.get(which or "")
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if which == "point":
+                group = next(g for g in groups if g.pk == data.pop("working_group"))
+                services.departure_point_create(actor=actor, working_group=group, **data)
+            elif which == "route":
+                point = next(p for p in points if p.pk == data["departure_point"])
+                services.route_set(actor=actor, departure_point=point, crossing=data["crossing"], travel_minutes=data["travel_minutes"])
+            else:
+                group = next(g for g in groups if g.pk == data["working_group"])
+                services.reception_capacity_set(
+                    actor=actor, working_group=group, destination=data["destination"], persons_per_day=data["persons_per_day"]
+                )
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("movements:setup")
+    context = {
+        "points": points,
+        "receptions": selectors.reception_capacities(actor=actor),
+        "point_form": point_form,
+        "route_form": route_form,
+        "reception_form": reception_form,
+    }
+    return render(request, "movements/setup.html", context)

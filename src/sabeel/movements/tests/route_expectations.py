@@ -127,6 +127,7 @@ ALL_PAGES = {
     "movements:index": _manage(marker=_point_marker),
     # a lookup: any answer is a redirect; test_views checks that another group's number is not found
     "movements:find": _manage(method="post", data={"registration_number": "LB-00000000-0"}, ok=302, group_scoped=False),
+    "movements:setup": _manage(marker=_point_marker),
     "movements:run_progress": _manage(kwargs=_run),
     "movements:plan_detail": _manage(kwargs=_plan),
     "movements:plan_approve": _manage(kwargs=_plan, method="post", ok=302),

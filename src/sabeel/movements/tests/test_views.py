@@ -127,3 +127,24 @@ def test_an_arrival_is_confirmed_from_the_list_of_its_day_after_that_day(cast):
     assert response["Location"] == f"{url}?day={day}"
     assert placement.confirmations.filter(kind="arrived").exists()
     assert client.get(f"{url}?day=not-a-date").status_code == 200
+
+
+def test_the_setup_page_adds_a_departure_point_a_route_and_reception_capacity(cast):
+    from sabeel.geo.models import AdminUnit
+    from sabeel.movements.models import DeparturePoint, DepartureRoute, ReceptionCapacity
+
+    w = world(cast)
+    client = sign_in(Client(), cast["lb_movement_officer"])
+    url = reverse("movements:setup")
+    group = cast.groups["lb"].pk
+    refused = client.post(url, {"form": "point", "point-working_group": group, "point-seats_per_day": 10, "point-vehicle_seats": 5, "point-medical_seats_per_day": 0, "point-medical_vehicle_seats": 4})
+    assert refused.status_code == 200 and "English or an Arabic name" in refused.content.decode()
+    client.post(url, {"form": "point", "point-working_group": group, "point-name_en": "Arsal", "point-seats_per_day": 10, "point-vehicle_seats": 5, "point-medical_seats_per_day": 0, "point-medical_vehicle_seats": 4})
+    arsal = DeparturePoint.objects.get(name_en="Arsal")
+    client.post(url, {"form": "route", "route-departure_point": arsal.pk, "route-crossing": w.crossing.pk, "route-travel_minutes": 40})
+    assert DepartureRoute.objects.get(departure_point=arsal).travel_minutes == 40
+    daraa = AdminUnit.objects.get(key="SY12")
+    client.post(url, {"form": "reception", "reception-working_group": group, "reception-destination": daraa.pk, "reception-persons_per_day": 70})
+    assert ReceptionCapacity.objects.get(working_group_id=group, destination=daraa).persons_per_day == 70
+    page = client.get(url).content.decode()
+    assert "Arsal" in page and "70 persons a day" in page
