@@ -11,6 +11,7 @@ from sabeel.fund.api import router as fund_router
 from sabeel.geo.api import router as geo_router
 from sabeel.identity.api import router as identity_router
 from sabeel.identity.merge_api import router as identity_merge_router
+from sabeel.movements.api import router as movements_router
 from sabeel.registry.api import router as registry_router
 from sabeel.reports.api import router as reports_router
 from sabeel.sharing.api import router as sharing_router
@@ -31,4 +32,5 @@ api.add_router("/reports", reports_router)
 api.add_router("/identity", identity_router)
 api.add_router("/identity", identity_merge_router)
 api.add_router("/fund", fund_router)
+api.add_router("/movements", movements_router)
 api.add_router("/sharing", sharing_router)  # partner tokens (sbp_) only, and only here

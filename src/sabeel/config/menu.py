@@ -76,6 +76,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("follow_ups", _("Work queue"), "consent:follow_up_list", action="consent.record"),
     MenuItem("imports", _("Survey imports"), "consent:intention_import", action="person.update"),
     MenuItem("pull_sources", _("Survey servers"), "consent:pull_source_list", predicate=_runs_or_configures_pulls),
+    MenuItem("movements", _("Movements"), "movements:index", action="movement.manage"),
     MenuItem("funnel", _("Return funnel"), "reports:funnel", action="aggregate.view"),
     MenuItem("fund", _("Reconstruction fund"), "fund:overview", action="fund.view"),
     MenuItem("audit", _("Audit trail"), "workgroups:audit", action="audit.view"),

@@ -254,6 +254,7 @@ URL_NAMES = (
     "identity:run_list",
     "geo:crossing_list",
     "conditions:index",
+    "movements:index",
     "admin:index",
 )
 

@@ -82,6 +82,11 @@ ACTIONS: dict[str, Action] = {
         Action("consent.record", _("Record counselling, consent and sign-offs"), person_level=True),
         Action("consent.withdraw", _("Record a withdrawal of consent"), person_level=True),
         Action("movement.manage", _("Plan movements, manifests and check-in"), person_level=True),
+        Action(
+            "movement.flag",
+            _("Set a household's movement priority tier and its need of a medical-fit vehicle"),
+            person_level=True,
+        ),
         Action("assistance.manage", _("Return grants and payment lists"), person_level=True),
         Action("fund.manage", _("Pledges, projects and the fund ledger")),
         Action("fund.view", _("See the reconstruction fund (donor viewers: their own organisation's pledges and what they funded)")),
@@ -135,6 +140,7 @@ POLICY: dict[Role, RolePolicy] = {
                 "consent.record",
                 "consent.withdraw",
                 "conditions.record",
+                "movement.flag",
             }
         ),
         # PROTECTION_CASE only on the cases the officer is assigned to, or after a break-glass.

@@ -54,6 +54,7 @@ ACTION_GROUPS: dict[str, Promise] = {
     "reports": _("Reports"),
     "report": _("Reports"),
     "fund": _("Reconstruction fund"),
+    "movement": _("Movements"),
 }
 _OTHER_GROUP = _("Other")
 
@@ -203,6 +204,27 @@ ACTION_LABELS: dict[str, Promise] = {
     # reports and messaging
     "report.exported": _("Aggregate report exported"),
     "portal.sms_received": _("Text message received"),
+    # movements
+    "movement.departure_point_created": _("Departure point created"),
+    "movement.route_set": _("Route to a crossing set"),
+    "movement.reception_capacity_set": _("Reception capacity set"),
+    "movement.crossing_closed": _("Crossing closure recorded"),
+    "movement.request_set": _("Movement request recorded"),
+    "movement.flags_set": _("Movement flags set"),
+    "movement.plan_run_started": _("Plan run started"),
+    "movement.plan_made": _("Plan made"),
+    "movement.plan_approved": _("Plan approved"),
+    "movement.plan_cancelled": _("Plan cancelled"),
+    "movement.checked_in": _("Departure check-in recorded"),
+    "movement.vehicle_seats_set": _("Vehicle seats set"),
+    "movement.crossed": _("Crossing confirmed"),
+    "movement.arrived": _("Arrival confirmed"),
+    "movement.self_organised_return_recorded": _("Self-organised return recorded"),
+    "movement.manifest_printed": _("Manifest printed or downloaded"),
+    "movement.manifest_read": _("Manifest read"),
+    "movement.manifest_print_read": _("Manifest read to print"),
+    "movement.manifest_share_read": _("Manifest read to hand over"),
+    "movement.check_in_list_read": _("Check-in list read"),
 }
 
 # Keys of a row's ``data`` (ids, counts and codes only).
@@ -311,6 +333,22 @@ KEY_LABELS: dict[str, Promise] = {
     "survivor_id": _("Surviving record"),
     "household_ids": _("Households"),
     "state": _("State"),
+    "plan_id": _("Plan"),
+    "placement_id": _("Placement"),
+    "vehicle_id": _("Vehicle"),
+    "departure_point_id": _("Departure point"),
+    "return_id": _("Self-organised return"),
+    "priority_tier": _("Priority tier"),
+    "needs_medical_vehicle": _("Needs a medical-fit vehicle"),
+    "travel_minutes": _("Travel time (minutes)"),
+    "persons_per_day": _("Persons a day"),
+    "placed": _("Placed"),
+    "left_out_at_approval": _("Left out at approval"),
+    "solver_killed": _("Solver stopped at its time limit"),
+    "format": _("Format"),
+    "language": _("Language"),
+    "seats": _("Seats"),
+    "date": _("Date"),
 }
 
 

@@ -40,6 +40,11 @@ class Command(BaseCommand):
         from sabeel.fund.demo import demo_fund_load
 
         self.stdout.write(demo_fund_load(cast=cast))  # donors, pledges, projects, the ledger
+
+        from sabeel.movements.demo import demo_movements_load
+
+        # Crossings, departure points, eligible households and an approved plan with manifests.
+        self.stdout.write(demo_movements_load(users=cast.users))
         self._funnel()
         self._print_users(cast, PASSWORD)
 
