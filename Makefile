@@ -24,6 +24,7 @@ system-check:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || missing="$$missing python3(>=3.11)"; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Missing system packages:$$missing"; \
 	  echo "Install them with: sudo apt-get install$$missing" | sed 's/python3(>=3.11)/python3.11/'; \
