@@ -1,6 +1,6 @@
 """Stories of the fund: a pledge in euros through a commitment and a disbursement to a completed
 project whose service appears in the area conditions register; earmarks, policy, reversals,
-exports (IATI validated against the vendored 2.03 schema, HXL read by libhxl)."""
+exports (IATI validated against the 2.03 schema of ../shared/standards, HXL read by libhxl)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import hxl
 import pytest
-from django.core.management import call_command
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.test import override_settings
 
 from sabeel.conditions.models import AreaCondition
