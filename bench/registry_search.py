@@ -25,8 +25,9 @@ Arabic or Latin script so that the four script pairs (query→record: ar→ar, a
 latin→latin) have equal shares; the query is the record's name parts in that script, in order
 (two parts at least), with the record's year of birth when it has one (``born``, as an officer
 fills the search page's year field or as search-before-create sends the date typed; the second
-record drops it for 5 % of people, and the year it gives is the true one: the generator varies
-the day and the precision of a date, not its year). Every query is also sent with its names only,
+record drops it for 5 % of people). The generator varies a date's day and precision but never its
+year, so the bench moves the year as an estimated age would (``estimated_year``: a year off for
+15 % of queries, two or three years for 5 %). Every query is also sent with its names only,
 and those rows are reported beside (``NAMES ONLY``): what the name model does alone. The baseline
 knows no year and gets the names. Two sets are kept apart and reported in rows of their own: queries written
 in the **held-back style** (``engines.synth.HELD_BACK_STYLE``) and queries about the people of the
@@ -96,6 +97,24 @@ ARABIC_ONLY_RATE = 0.4
 LATIN_ONLY_RATE = 0.4
 CHAT_DIGITS_RATE = 0.05
 QUERY_STYLES = (("english", 1.0), ("french", 1.0), ("turkish", 1.0))
+# The generator's second records keep the true year of birth (they vary its day and precision),
+# which would flatter a search given the year: the query's year is moved as an estimated age
+# moves it, one year for 15 % of queries and two or three years for 5 % (either way, seeded).
+YEAR_OFF_BY_ONE = 0.15
+YEAR_OFF_MORE = 0.05
+
+
+def estimated_year(year: int | None, *, seed: int, person_id: str) -> int | None:
+    """The year an officer would type from the second record's date of birth (see above)."""
+    if year is None:
+        return None
+    rng = random.Random(f"{seed}:{person_id}:year")
+    roll, sign = rng.random(), rng.choice((-1, 1))
+    if roll < YEAR_OFF_BY_ONE:
+        return year + sign
+    if roll < YEAR_OFF_BY_ONE + YEAR_OFF_MORE:
+        return year + sign * rng.choice((2, 3))
+    return year
 PAIRS = ("ar→ar", "ar→latin", "latin→ar", "latin→latin")
 
 
@@ -326,7 +345,7 @@ def make_queries(people: list[dict[str, Any]], *, seed: int, kind: str, style: s
             "record_style": item["record_style"] if item["scripts"] == "latin" else None,
             "changes": sorted({c.split(":")[0] for c in record.changes if not c.startswith("birth")}),
             "parts": len(present),
-            "born": record.person.birth_date.year if record.person.birth_date else None,
+            "born": estimated_year(record.person.birth_date.year if record.person.birth_date else None, seed=seed, person_id=record.person.person_id),
             "namesake": namesake_key(item["person"].true_person, present) if present in ((0, 1, 2, 3), (0, 1, 3)) else None,
         })  # fmt: skip
     return queries
