@@ -15,6 +15,15 @@ from sabeel.consent.tests.factories import adults, consent, days_ago, family
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def every_app_migrated_after():
+    """Taking consent back to an early migration also unapplies the apps whose migrations depend
+    on it (movements, assistance …) and drops their tables; ``migrate consent`` forward brings back
+    consent's only. Leave the test database as every other test expects it: all apps migrated."""
+    yield
+    call_command("migrate", verbosity=0)
+
+
 def test_existing_consents_end_when_withdrawn_or_superseded_and_programmes_start_when_created(cast, places, committed_db):
     household = family(cast)
     mohamad, fatima = adults(household)
