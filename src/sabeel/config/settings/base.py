@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sabeel.reports",
     "sabeel.identity",
     "sabeel.movements",
+    "sabeel.assistance",
 ]
 
 MIDDLEWARE = [
