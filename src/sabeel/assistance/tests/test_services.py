@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.http import Http404
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,8 +16,6 @@ from sabeel.assistance.choices import PaymentStatus
 from sabeel.assistance.grants import grant_amount
 from sabeel.assistance.models import Entitlement, Payment, PaymentList, PaymentResult
 from sabeel.assistance.tests.factories import programme_with_rule, returned, self_returned
-from django.http import Http404
-
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry, Run, RunStatus
 from sabeel.registry.tests.factories import head, spouse
@@ -162,14 +161,15 @@ def test_payment_file_without_agreement_has_no_names(cast):
     programme, _rule = programme_with_rule(cast)
     household = returned(cast)
     plist = PaymentList.objects.get(run=_run(cast, programme))
-    content, kind, name = services.payment_file(actor=cast["lb_finance_officer"], payment_list=plist, fmt="csv")
+    content, kind, _name = services.payment_file(actor=cast["lb_finance_officer"], payment_list=plist, fmt="csv")
+    assert kind.startswith("text/csv")
     text = content.decode("utf-8-sig")
     assert text.splitlines()[0] == "idempotency_key,registration_number,amount,currency,instalment"
     assert household.registration_number in text
     head_member = household.members.order_by("pk").first()
     assert head_member.first_name_ar not in text
     assert AuditEntry.objects.filter(action="assistance.payment_file_exported").count() == 1
-    xlsx, kind, name = services.payment_file(actor=cast["lb_finance_officer"], payment_list=plist, fmt="xlsx")
+    xlsx, _kind, name = services.payment_file(actor=cast["lb_finance_officer"], payment_list=plist, fmt="xlsx")
     assert xlsx[:2] == b"PK" and name.endswith(".xlsx")
 
 
