@@ -455,19 +455,26 @@ def _read_results(content: bytes) -> list[dict[str, str]]:
     return [dict(zip(header, [v.strip() for v in row], strict=False)) for row in values[1:] if any(v.strip() for v in row)]
 
 
-@transaction.atomic
 def results_import(*, actor: Actor, payment_list: PaymentList, content: bytes) -> dict[str, Any]:
+    """A results file (CSV or Excel) read into ``results_record``; an unreadable file changes nothing."""
+    require(actor, "assistance.manage", payment_list)
+    return results_record(actor=actor, payment_list=payment_list, rows=_read_results(content))
+
+
+@transaction.atomic
+def results_record(*, actor: Actor, payment_list: PaymentList, rows: list[dict[str, str]]) -> dict[str, Any]:
     """Read the provider's results (columns ``idempotency_key``, ``result`` = paid / failed /
     returned, optional ``reference`` and ``date``) into the list's payments. Idempotent: a result
     already recorded is counted as unchanged; a result that cannot follow the payment's state, or
     a key not on this list, is refused with its row number and changes nothing else."""
     require(actor, "assistance.manage", payment_list)
-    rows = _read_results(content)
+    if len(rows) > MAX_RESULT_ROWS:
+        raise _fail("file", _("The file has too many rows."))
     by_key = {p.idempotency_key: p for p in Payment.objects.select_for_update().filter(payment_list=payment_list)}
     counts = {"recorded": 0, "unchanged": 0, "refused": 0}
     problems: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=2):
-        key, result = row.get("idempotency_key", ""), row.get("result", "").lower()
+        key, result = str(row.get("idempotency_key") or ""), str(row.get("result") or "").lower()
         payment = by_key.get(key)
         if payment is None:
             counts["refused"] += 1
@@ -487,11 +494,11 @@ def results_import(*, actor: Actor, payment_list: PaymentList, content: bytes) -
         reported: dt.date | None = None
         if row.get("date"):
             try:
-                reported = dt.date.fromisoformat(row["date"][:10])
+                reported = dt.date.fromisoformat(str(row["date"])[:10])
             except ValueError:
                 reported = None
         PaymentResult.objects.create(
-            payment=payment, status=result, reference=row.get("reference", "")[:64], reported_on=reported, imported_by_id=as_actor(actor).user_id
+            payment=payment, status=result, reference=str(row.get("reference") or "")[:64], reported_on=reported, imported_by_id=as_actor(actor).user_id
         )
         payment.status = result
         payment.save(update_fields=["status", "updated_at"])

@@ -3,6 +3,7 @@ app's router mounted. This is the composition root's job, so that core imports n
 
 from __future__ import annotations
 
+from sabeel.assistance.api import router as assistance_router
 from sabeel.conditions.api import router as conditions_router
 from sabeel.consent.api import router as consent_router
 from sabeel.consent.intention_api import router as intention_router
@@ -31,4 +32,5 @@ api.add_router("/reports", reports_router)
 api.add_router("/identity", identity_router)
 api.add_router("/identity", identity_merge_router)
 api.add_router("/movements", movements_router)
+api.add_router("/assistance", assistance_router)
 api.add_router("/sharing", sharing_router)  # partner tokens (sbp_) only, and only here

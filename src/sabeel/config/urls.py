@@ -33,6 +33,7 @@ urlpatterns = [
     path("sharing/", include("sabeel.sharing.urls")),
     path("identity/", include("sabeel.identity.urls")),
     path("movements/", include("sabeel.movements.urls")),
+    path("assistance/", include("sabeel.assistance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),
