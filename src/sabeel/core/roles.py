@@ -74,6 +74,11 @@ ACTIONS: dict[str, Action] = {
         Action("person.search", _("Search people"), person_level=True),
         Action("person.create", _("Register households and people"), person_level=True),
         Action("person.update", _("Correct, close and reopen files"), person_level=True),
+        Action(
+            "deregistration.presume",
+            _("Confirm a presumed return (no contact and no assistance for the programme's months)"),
+            person_level=True,
+        ),
         Action("person.export", _("Export person-level lists"), person_level=True),
         Action("identity.run", _("Run duplicate checks over the registry or an uploaded list"), person_level=True),
         Action("identity.review", _("Review likely duplicates: same person, different people, unsure"), person_level=True),
@@ -139,6 +144,7 @@ POLICY: dict[Role, RolePolicy] = {
                 "consent.withdraw",
                 "conditions.record",
                 "movement.flag",
+                "deregistration.presume",
             }
         ),
         # PROTECTION_CASE only on the cases the officer is assigned to, or after a break-glass.
