@@ -28,6 +28,7 @@ class RuleIn(Schema):
     instalments: int = 1
     trigger: str = "arrival"
     include_self_organised: bool = False
+    presumed_return_months: int | None = None
 
 
 class RuleOut(Schema):
@@ -42,6 +43,7 @@ class RuleOut(Schema):
     top_ups: dict[str, Any]
     cap: Decimal | None
     instalments: int
+    presumed_return_months: int | None
     created_at: dt.datetime
 
 
@@ -181,3 +183,66 @@ def reconciliation(request: HttpRequest, pk: int) -> ReconciliationOut:
         differences=[DifferenceOut(kind=d.kind, registration_number=d.registration_number, detail=d.detail) for d in rec.differences],
         truncated=rec.truncated,
     )
+
+
+class VerifiedIn(Schema):
+    confirmation_id: int
+
+
+class DeregistrationOut(Schema):
+    id: int
+    from_state: str
+    to_state: str
+    reason: str
+    evidence: dict[str, Any]
+    actor_kind: str
+    actor_id: str
+    at: dt.datetime
+
+
+class HouseholdStateOut(Schema):
+    id: int
+    registration_number: str
+    status: str
+    deregistration: str
+    transitions: list[DeregistrationOut]
+
+
+def _state(household) -> HouseholdStateOut:  # type: ignore[no-untyped-def]
+    household.refresh_from_db()
+    return HouseholdStateOut(
+        id=household.pk,
+        registration_number=household.registration_number,
+        status=household.status,
+        deregistration=household.deregistration,
+        transitions=[DeregistrationOut.from_orm(r) for r in household.deregistrations.order_by("pk")],
+    )
+
+
+def _household(request: HttpRequest, pk: int, action: str):  # type: ignore[no-untyped-def]
+    from sabeel.core.permissions import get_visible, require
+    from sabeel.registry.models import Household
+
+    actor = request_actor(request)
+    require(actor, action)
+    return actor, get_visible(actor, Household.objects.all(), action, pk=pk)
+
+
+@router.get("/households/{pk}/deregistration", response=HouseholdStateOut)
+def deregistration_get(request: HttpRequest, pk: int) -> HouseholdStateOut:
+    _actor, household = _household(request, pk, "person.view")
+    return _state(household)
+
+
+@router.post("/households/{pk}/verified-return", response=HouseholdStateOut)
+def verified_return(request: HttpRequest, pk: int, payload: VerifiedIn) -> HouseholdStateOut:
+    from sabeel.registry.services import household_verified_return
+
+    actor, household = _household(request, pk, "person.update")
+    return _state(household_verified_return(actor=actor, household=household, confirmation_id=payload.confirmation_id))
+
+
+@router.post("/households/{pk}/presumed-return", response=HouseholdStateOut)
+def presumed_return(request: HttpRequest, pk: int) -> HouseholdStateOut:
+    actor, household = _household(request, pk, "deregistration.presume")
+    return _state(services.presumed_return_confirm(actor=actor, household=household))

@@ -40,6 +40,9 @@ class GrantRule(BaseModel):
     top_ups = models.JSONField(_("top-ups per person with a specific need"), default=dict, blank=True)
     cap = models.DecimalField(_("cap per family"), max_digits=12, decimal_places=2, null=True, blank=True)
     instalments = models.PositiveSmallIntegerField(_("instalments"), default=1)
+    # Deregistration: a household with no contact and no assistance for this many months may be
+    # presumed to have returned, once a protection officer confirms it (empty: never presumed).
+    presumed_return_months = models.PositiveSmallIntegerField(_("presumed return after (months without contact)"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )

@@ -75,6 +75,7 @@ def grant_rule_create(
     instalments: int = 1,
     trigger: str = Trigger.ARRIVAL,
     include_self_organised: bool = False,
+    presumed_return_months: int | None = None,
 ) -> GrantRule:
     """A new version of the programme's grant rule; earlier versions stay, with the entitlements
     computed under them."""
@@ -86,6 +87,8 @@ def grant_rule_create(
         raise _fail("trigger", _("Choose departure or arrival."))
     if not 1 <= int(instalments) <= 12:
         raise _fail("instalments", _("A grant is paid in 1 to 12 instalments."))
+    if presumed_return_months is not None and not 1 <= int(presumed_return_months) <= 120:
+        raise _fail("presumed_return_months", _("The rule counts 1 to 120 months."))
     if max_persons is not None and not 1 <= int(max_persons) <= 100:
         raise _fail("max_persons", _("Count between 1 and 100 persons at most."))
     ups: dict[str, str] = {}
@@ -113,6 +116,7 @@ def grant_rule_create(
         top_ups=ups,
         cap=_amount(cap, "cap", optional=True),
         instalments=int(instalments),
+        presumed_return_months=presumed_return_months,
         created_by_id=as_actor(actor).user_id,
     )
     audit.record(
@@ -511,3 +515,20 @@ def results_record(*, actor: Actor, payment_list: PaymentList, rows: list[dict[s
         working_group_id=payment_list.working_group_id,
     )
     return {"counts": counts, "problems": problems[:200]}
+
+
+# ---- deregistration after a return (the registry keeps the state machine) ---------------------
+
+
+def presumed_return_confirm(*, actor: Actor, household: Any) -> Any:
+    """A protection officer confirms that a household presumably returned, under its programme's
+    current rule (``presumed_return_months``); refused when the programme has no such rule."""
+    from sabeel.registry.services import household_presumed_return
+
+    programme = ReturnProgramme.objects.filter(working_group_id=household.working_group_id, is_active=True).first()
+    rule = rule_current(programme) if programme is not None else None
+    if rule is None or rule.presumed_return_months is None:
+        raise _fail("household", _("The programme sets no rule for presumed returns."))
+    return household_presumed_return(
+        actor=actor, household=household, months=rule.presumed_return_months, programme_id=programme.pk, rule_version=rule.version
+    )

@@ -97,7 +97,7 @@ class Household(BaseModel):
                 violation_error_message=_("A closed household needs a reason."),
             ),
             models.CheckConstraint(
-                condition=Q(status="open", deregistration="active") | (Q(status="closed") & ~Q(deregistration="active")),
+                condition=(~Q(status="closed") & Q(deregistration="active")) | (Q(status="closed") & ~Q(deregistration="active")),
                 name="household_deregistration_in_step",
                 violation_error_message=_("A closed household says how it was closed; an open one is active."),
             ),

@@ -73,3 +73,25 @@ API = {
     ("post", "/api/assistance/payment-lists/{pk}/results"): _scoped(kwargs=_list_pk, data={"rows": []}),
     ("get", "/api/assistance/programmes/{pk}/reconciliation"): _scoped(kwargs=_programme_pk),
 }
+
+
+def _household_pk(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.registry.tests.factories import household_make
+
+    return {"pk": household_make(cast, group).pk}
+
+
+# Deregistration after a return: read with person.view, verified return with person.update, a
+# presumed return only by a protection officer. The matrix's bodies carry no real evidence, so the
+# permitted persona is refused by the service (400); test_deregistration_api.py closes real files.
+API.update(
+    {
+        ("get", "/api/assistance/households/{pk}/deregistration"): Scoped("person.view", "registration_officer", "coordinator", kwargs=_household_pk),
+        ("post", "/api/assistance/households/{pk}/verified-return"): Scoped(
+            "person.update", "registration_officer", "movement_officer", kwargs=_household_pk, data={"confirmation_id": 0}, ok=400
+        ),
+        ("post", "/api/assistance/households/{pk}/presumed-return"): Scoped(
+            "deregistration.presume", "protection_officer", "registration_officer", kwargs=_household_pk, ok=400
+        ),
+    }
+)

@@ -76,6 +76,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(existing_closures, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='household',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deregistration', 'active'), ('status', 'open')), models.Q(('status', 'closed'), models.Q(('deregistration', 'active'), _negated=True)), _connector='OR'), name='household_deregistration_in_step', violation_error_message='A closed household says how it was closed; an open one is active.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(models.Q(('status', 'closed'), _negated=True), ('deregistration', 'active')), models.Q(('status', 'closed'), models.Q(('deregistration', 'active'), _negated=True)), _connector='OR'), name='household_deregistration_in_step', violation_error_message='A closed household says how it was closed; an open one is active.'),
         ),
     ]
