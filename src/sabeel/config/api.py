@@ -11,6 +11,7 @@ from sabeel.core.api import api_create
 from sabeel.geo.api import router as geo_router
 from sabeel.identity.api import router as identity_router
 from sabeel.identity.merge_api import router as identity_merge_router
+from sabeel.monitoring.api import router as monitoring_router
 from sabeel.movements.api import router as movements_router
 from sabeel.registry.api import router as registry_router
 from sabeel.reports.api import router as reports_router
@@ -33,4 +34,5 @@ api.add_router("/identity", identity_router)
 api.add_router("/identity", identity_merge_router)
 api.add_router("/movements", movements_router)
 api.add_router("/assistance", assistance_router)
+api.add_router("/monitoring", monitoring_router)
 api.add_router("/sharing", sharing_router)  # partner tokens (sbp_) only, and only here

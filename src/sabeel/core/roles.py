@@ -95,6 +95,7 @@ ACTIONS: dict[str, Action] = {
         Action("assistance.manage", _("Return grants and payment lists"), person_level=True),
         Action("fund.manage", _("Pledges, projects and the fund ledger")),
         Action("monitoring.record", _("Post-return monitoring visits and incidents"), person_level=True),
+        Action("monitoring.assign", _("Assign returned households to monitors"), person_level=True),
         Action("apitoken.manage", _("Create and revoke one's own API tokens"), group_scoped=False),
         Action("agreement.manage", _("Data-sharing agreements: record, renew, revoke, and their partners' tokens")),
     )
@@ -145,6 +146,7 @@ POLICY: dict[Role, RolePolicy] = {
                 "conditions.record",
                 "movement.flag",
                 "deregistration.presume",
+                "monitoring.assign",
             }
         ),
         # PROTECTION_CASE only on the cases the officer is assigned to, or after a break-glass.

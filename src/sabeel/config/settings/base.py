@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sabeel.identity",
     "sabeel.movements",
     "sabeel.assistance",
+    "sabeel.monitoring",
 ]
 
 MIDDLEWARE = [
