@@ -78,6 +78,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("pull_sources", _("Survey servers"), "consent:pull_source_list", predicate=_runs_or_configures_pulls),
     MenuItem("movements", _("Movements"), "movements:index", action="movement.manage"),
     MenuItem("assistance", _("Return grants"), "assistance:index", action="assistance.manage"),
+    MenuItem("monitoring", _("Post-return monitoring"), "monitoring:index", action="monitoring.record"),
     MenuItem("funnel", _("Return funnel"), "reports:funnel", action="aggregate.view"),
     MenuItem("audit", _("Audit trail"), "workgroups:audit", action="audit.view"),
     MenuItem("share_log", _("Data-sharing log"), "sharing:share_log", predicate=_share_log_reader),

@@ -14,7 +14,19 @@ def _household_pk(cast: Cast, group: str) -> dict[str, Any]:
     return {"pk": household_make(cast, group).pk}
 
 
-PAGES: dict[str, Any] = {}
+def _assigned_pk(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.monitoring.services import assignment_set
+    from sabeel.registry.tests.factories import household_make
+
+    household = household_make(cast, group)
+    assignment_set(actor=cast[f"{group}_protection_officer"], household=household, monitor_id=cast[f"{group}_monitor"].pk)
+    return {"pk": household.pk}
+
+
+PAGES: dict[str, Any] = {
+    "monitoring:index": Scoped("aggregate.view", "monitor", None, group_scoped=False),
+    "monitoring:visit_record": Scoped("monitoring.record", "monitor", "registration_officer", kwargs=_assigned_pk),
+}
 API = {
     # The list holds only the monitor's assigned households (none here): the marker is not needed.
     ("get", "/api/monitoring/visits-due"): Scoped("monitoring.record", "monitor", "registration_officer", group_scoped=False),

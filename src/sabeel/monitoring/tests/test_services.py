@@ -123,3 +123,22 @@ def test_api_from_assignment_to_visit(cast):
     assert answer.status_code == 201
     assert answer.json()["findings"][0]["finding"] == "services_missing"
     assert monitor.get("/api/monitoring/findings").json()[0]["count"] == 1
+
+
+def test_the_phone_form_records_a_visit(cast):
+    household = _assigned(cast)
+    services.schedule_make()
+    monitor = sign_in(Client(), cast["lb_monitor"])
+    page = monitor.get("/monitoring/").content.decode()
+    assert household.registration_number in page
+    assert monitor.get(f"/monitoring/households/{household.pk}/visit/").status_code == 200
+    bad = monitor.post(f"/monitoring/households/{household.pk}/visit/", {"visited_on": TODAY().isoformat(), "reached": "yes", "incident_severity": "high"})
+    assert bad.status_code == 400
+    answer = monitor.post(
+        f"/monitoring/households/{household.pk}/visit/",
+        {"visited_on": TODAY().isoformat(), "reached": "yes", "documents": "no", "hlp": "yes", "services": "yes", "safety_incident": "on", "incident_severity": "medium"},
+    )
+    assert answer.status_code == 302
+    assert set(ObservedFinding.objects.values_list("finding", flat=True)) == {"documents_missing", "incident"}
+    other = returned(cast)
+    assert monitor.post(f"/monitoring/households/{other.pk}/visit/", {"visited_on": TODAY().isoformat(), "reached": "yes"}).status_code == 400
