@@ -111,6 +111,16 @@ class Incident(BaseModel):
         verbose_name_plural = _("incidents")
 
 
+FINDING_LABELS = {
+    "not_reached": _("The monitor could not reach the household"),
+    "documents_missing": _("Civil documents missing"),
+    "not_back_home": _("Not back in their home"),
+    "services_missing": _("Basic services not found"),
+    "incident": _("Safety incident since return"),
+    "re_displaced": _("Displaced again"),
+}
+
+
 class ObservedFinding(BaseModel):
     """A dated observation for the area-conditions register: the area (the household's destination),
     the threshold it bears on, what was observed, and the visit it comes from (never a name)."""
@@ -127,3 +137,13 @@ class ObservedFinding(BaseModel):
         verbose_name = _("observed finding")
         verbose_name_plural = _("observed findings")
         constraints = [models.UniqueConstraint(fields=["visit", "threshold", "finding"], name="mo_finding_once")]
+
+    @property
+    def finding_label(self) -> str:
+        return str(FINDING_LABELS.get(self.finding, self.finding))
+
+    @property
+    def threshold_label(self) -> str:
+        from sabeel.conditions.models import Threshold
+
+        return str(Threshold(self.threshold).label) if self.threshold in Threshold.values else self.threshold

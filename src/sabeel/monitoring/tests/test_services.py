@@ -142,3 +142,12 @@ def test_the_phone_form_records_a_visit(cast):
     assert set(ObservedFinding.objects.values_list("finding", flat=True)) == {"documents_missing", "incident"}
     other = returned(cast)
     assert monitor.post(f"/monitoring/households/{other.pk}/visit/", {"visited_on": TODAY().isoformat(), "reached": "yes"}).status_code == 400
+
+
+def test_a_finding_appears_on_the_areas_conditions_page(cast):
+    household = _assigned(cast)
+    visit = services.visit_record(actor=cast["lb_monitor"], household=household, visited_on=TODAY(), reached="yes", re_displaced=True)
+    page = sign_in(Client(), cast["lb_registration_officer"]).get(f"/conditions/units/{household.destination_id}/").content.decode()
+    assert 'data-testid="observed-findings"' in page
+    assert f"visit {visit.pk}" in page and "Displaced again" in page
+    assert household.members.first().first_name_ar not in page
