@@ -24,7 +24,7 @@ def _assigned_pk(cast: Cast, group: str) -> dict[str, Any]:
 
 
 PAGES: dict[str, Any] = {
-    "monitoring:index": Scoped("aggregate.view", "monitor", None, group_scoped=False),
+    "monitoring:index": Scoped("monitoring.record", "monitor", "registration_officer", group_scoped=False),
     "monitoring:visit_record": Scoped("monitoring.record", "monitor", "registration_officer", kwargs=_assigned_pk),
 }
 API = {
