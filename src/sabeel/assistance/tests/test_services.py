@@ -207,3 +207,26 @@ def test_instalments_add_up_to_the_capped_whole(per_family, per_person, persons,
     assert all(p >= 0 for p in parts)
     if cap is not None:
         assert whole <= cap
+
+
+def test_names_and_phones_leave_only_under_an_agreement_for_the_people_it_covers(cast):
+    from sabeel.sharing.models import ShareEntry
+    from sabeel.sharing.tests.factories import agreement_make, sharing_consent
+
+    programme, _rule = programme_with_rule(cast)
+    consenting, other = returned(cast), returned(cast)
+    plist = PaymentList.objects.get(run=_run(cast, programme))
+    provider = cast.organisations["iom"]
+    agreement = agreement_make(cast, purpose="Return grant payments")
+    head_member = consenting.members.order_by("pk").first()
+    sharing_consent(cast, head_member, purpose="Return grant payments")
+    content, _kind, _name = services.payment_file(
+        actor=cast["lb_finance_officer"], payment_list=plist, fmt="csv", agreement_id=agreement.pk, recipient_id=provider.pk
+    )
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0].endswith(",name,phone")
+    row = {line.split(",")[1]: line for line in lines[1:]}
+    assert head_member.first_name_ar in row[consenting.registration_number]
+    assert row[other.registration_number].endswith(",,")  # not covered: no name, no phone
+    share = ShareEntry.objects.get()
+    assert (share.agreement_id, share.people_count, share.recipient_id) == (agreement.pk, 1, provider.pk)
