@@ -34,6 +34,8 @@ urlpatterns = [
     path("identity/", include("sabeel.identity.urls")),
     path("fund/", include("sabeel.fund.urls")),
     path("movements/", include("sabeel.movements.urls")),
+    path("assistance/", include("sabeel.assistance.urls")),
+    path("monitoring/", include("sabeel.monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),

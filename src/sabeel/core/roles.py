@@ -74,6 +74,11 @@ ACTIONS: dict[str, Action] = {
         Action("person.search", _("Search people"), person_level=True),
         Action("person.create", _("Register households and people"), person_level=True),
         Action("person.update", _("Correct, close and reopen files"), person_level=True),
+        Action(
+            "deregistration.presume",
+            _("Confirm a presumed return (no contact and no assistance for the programme's months)"),
+            person_level=True,
+        ),
         Action("person.export", _("Export person-level lists"), person_level=True),
         Action("identity.run", _("Run duplicate checks over the registry or an uploaded list"), person_level=True),
         Action("identity.review", _("Review likely duplicates: same person, different people, unsure"), person_level=True),
@@ -92,6 +97,7 @@ ACTIONS: dict[str, Action] = {
         Action("fund.view", _("See the reconstruction fund (donor viewers: their own organisation's pledges and what they funded)")),
         Action("fund.plan", _("Plan the fund's portfolio and approve commitments to projects")),
         Action("monitoring.record", _("Post-return monitoring visits and incidents"), person_level=True),
+        Action("monitoring.assign", _("Assign returned households to monitors"), person_level=True),
         Action("apitoken.manage", _("Create and revoke one's own API tokens"), group_scoped=False),
         Action("agreement.manage", _("Data-sharing agreements: record, renew, revoke, and their partners' tokens")),
     )
@@ -141,6 +147,8 @@ POLICY: dict[Role, RolePolicy] = {
                 "consent.withdraw",
                 "conditions.record",
                 "movement.flag",
+                "deregistration.presume",
+                "monitoring.assign",
             }
         ),
         # PROTECTION_CASE only on the cases the officer is assigned to, or after a break-glass.

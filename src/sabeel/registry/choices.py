@@ -93,3 +93,16 @@ class DuplicateReason(models.TextChoices):
     DIFFERENT_DOCUMENTS = "different_documents", _("Different person: I checked their documents")
     DIFFERENT_DETAILS = "different_details", _("Different person: parents, date of birth or place differ")
     CANNOT_CHECK = "cannot_check", _("Could not check now: to be reviewed for duplicates")
+
+
+class DeregistrationState(models.TextChoices):
+    """Where a household's file in the host country stands after a return (or a request): active,
+    or closed in one of three ways, each of which can be reopened after a failed or reversed return."""
+
+    ACTIVE = "active", _("Active")
+    VERIFIED_RETURN = "verified", _("Closed: verified return")
+    PRESUMED_RETURN = "presumed", _("Closed: presumed return")
+    CLOSED_ON_REQUEST = "request", _("Closed on request")
+
+
+CLOSED_STATES = frozenset({DeregistrationState.VERIFIED_RETURN, DeregistrationState.PRESUMED_RETURN, DeregistrationState.CLOSED_ON_REQUEST})

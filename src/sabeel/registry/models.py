@@ -12,6 +12,7 @@ from sabeel.registry.choices import (
     BirthDateChangeState,
     DatePrecision,
     DepartureKind,
+    DeregistrationState,
     HouseholdStatus,
     IdScheme,
     Language,
@@ -60,6 +61,11 @@ class Household(BaseModel):
     status = models.CharField(_("status"), max_length=8, choices=HouseholdStatus.choices, default=HouseholdStatus.OPEN)
     closed_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # How the file was closed (``services.household_close`` and the deregistration services keep it
+    # in step with ``status``); every change is a ``Deregistration`` row.
+    deregistration = models.CharField(
+        _("deregistration"), max_length=8, choices=DeregistrationState.choices, default=DeregistrationState.ACTIVE, db_default="active"
+    )
     protection_notes = models.TextField(_("protection notes"), blank=True)
     # The specific needs of the current members, together (kept by the services), so that the list
     # can be filtered by need without reading every person. Never a protection-sensitive code.
@@ -89,6 +95,11 @@ class Household(BaseModel):
                 condition=Q(status="open") | ~Q(closed_reason=""),
                 name="household_closed_has_reason",
                 violation_error_message=_("A closed household needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=(~Q(status="closed") & Q(deregistration="active")) | (Q(status="closed") & ~Q(deregistration="active")),
+                name="household_deregistration_in_step",
+                violation_error_message=_("A closed household says how it was closed; an open one is active."),
             ),
         ]
 
@@ -331,3 +342,30 @@ class RecordVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} v{self.version}"
+
+
+class Deregistration(HouseholdScoped, BaseModel):
+    """One change of a household's deregistration state, kept for ever: from, to, the reason, the
+    evidence (ids only: the arrival confirmation, the rule that presumed a return), who and when."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="deregistrations", verbose_name=_("household"))
+    from_state = models.CharField(_("from"), max_length=8, choices=DeregistrationState.choices)
+    to_state = models.CharField(_("to"), max_length=8, choices=DeregistrationState.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    actor_kind = models.CharField(_("actor kind"), max_length=16)
+    actor_id = models.CharField(_("actor id"), max_length=64)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["household", "at", "pk"]
+        verbose_name = _("deregistration")
+        verbose_name_plural = _("deregistrations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="dereg_has_reason", violation_error_message=_("Give the reason.")),
+            models.CheckConstraint(
+                condition=~Q(to_state__in=["verified", "presumed"]) | ~Q(evidence={}),
+                name="dereg_return_has_evidence",
+                violation_error_message=_("A verified or presumed return needs its evidence."),
+            ),
+        ]

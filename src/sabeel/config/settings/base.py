@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "sabeel.identity",
     "sabeel.fund",
     "sabeel.movements",
+    "sabeel.assistance",
+    "sabeel.monitoring",
 ]
 
 MIDDLEWARE = [

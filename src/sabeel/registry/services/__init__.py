@@ -8,6 +8,11 @@ last (ids only). Corrections carry the version the officer loaded; when the reco
 since, the save is refused with ``RecordConflict`` naming who changed what (redacted).
 """
 
+from sabeel.registry.services._deregistration import (
+    household_presumed_return,
+    household_verified_return,
+    presumed_return_blockers,
+)
 from sabeel.registry.services._households import (
     household_close,
     household_create,
@@ -42,8 +47,10 @@ __all__ = [
     "household_close",
     "household_create",
     "household_head_set",
+    "household_presumed_return",
     "household_reopen",
     "household_update",
+    "household_verified_return",
     "individual_update",
     "member_add",
     "member_departure_confirm",
@@ -52,5 +59,6 @@ __all__ = [
     "member_needs_rebuild",
     "member_presence_set",
     "member_remove",
+    "presumed_return_blockers",
     "return_process_open",
 ]

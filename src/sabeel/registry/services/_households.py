@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sabeel.core import audit
@@ -15,6 +14,7 @@ from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.geo.models import AdminUnit
 from sabeel.registry.choices import (
+    DeregistrationState,
     HouseholdStatus,
     Language,
     MemberStatus,
@@ -22,6 +22,7 @@ from sabeel.registry.choices import (
 )
 from sabeel.registry.models import Household, Individual
 from sabeel.registry.numbers import number_allocate
+from sabeel.registry.services._deregistration import transition_record
 from sabeel.registry.services._inputs import (
     HOUSEHOLD_FIELDS,
     REASON_MAX,
@@ -286,9 +287,12 @@ def household_close(*, actor: Actor, household: Household, reason: str, expected
         raise ServiceError(message, fields={"reason": [message]})
     if household.status == HouseholdStatus.CLOSED:
         raise ServiceError(_("This household is already closed."))
-    household.status, household.closed_reason, household.closed_at = HouseholdStatus.CLOSED, reason, timezone.now()
+    # Deregistration: closing a file by hand is "closed on request", kept as a transition.
+    row = transition_record(actor=actor, household=household, to_state=DeregistrationState.CLOSED_ON_REQUEST, reason=reason)
+    household.status, household.closed_reason, household.closed_at = HouseholdStatus.CLOSED, reason, row.at
+    household.deregistration = DeregistrationState.CLOSED_ON_REQUEST
     household.version += 1
-    household.save(update_fields=["status", "closed_reason", "closed_at", "version", "updated_at"])
+    household.save(update_fields=["status", "closed_reason", "closed_at", "deregistration", "version", "updated_at"])
     _version(
         actor=actor, household=household, individual=None, version=household.version, action="household.closed",
         changes={"status": (HouseholdStatus.OPEN, HouseholdStatus.CLOSED), "closed_reason": ("", reason)},
@@ -309,13 +313,17 @@ def household_reopen(*, actor: Actor, household: Household, reason: str = "", ex
     if len(reason) > REASON_MAX:
         message = _("The reason has %(max)d characters at most.") % {"max": REASON_MAX}
         raise ServiceError(message, fields={"reason": [message]})
-    old_reason = household.closed_reason
+    old_reason, old_state = household.closed_reason, household.deregistration
+    # Any closed state (on request, verified or presumed return) reopens: a failed or reversed return.
+    transition_record(actor=actor, household=household, to_state=DeregistrationState.ACTIVE, reason=reason or "Reopened")
     household.status, household.closed_reason, household.closed_at = HouseholdStatus.OPEN, "", None
+    household.deregistration = DeregistrationState.ACTIVE
     household.version += 1
-    household.save(update_fields=["status", "closed_reason", "closed_at", "version", "updated_at"])
+    household.save(update_fields=["status", "closed_reason", "closed_at", "deregistration", "version", "updated_at"])
     changes: dict[str, tuple[Any, Any]] = {
         "status": (HouseholdStatus.CLOSED, HouseholdStatus.OPEN),
         "closed_reason": (old_reason, ""),
+        "deregistration": (old_state, DeregistrationState.ACTIVE),
     }
     if reason:
         changes["reopen_reason"] = ("", reason)

@@ -11,7 +11,7 @@ OPEN_FIELDS = {
     "id", "created_at", "updated_at", "household", "sex", "date_of_birth", "dob_precision", "relationship", "status",
     "status_reason", "version", "registration_number", "working_group", "host_country", "current_location", "origin",
     "destination", "preferred_language", "closed_reason", "closed_at", "created_by",
-    "presence", "presence_reason", "joined_at",
+    "presence", "presence_reason", "joined_at", "deregistration",
 }  # fmt: skip
 
 

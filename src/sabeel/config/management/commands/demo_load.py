@@ -45,6 +45,10 @@ class Command(BaseCommand):
 
         # Crossings, departure points, eligible households and an approved plan with manifests.
         self.stdout.write(demo_movements_load(users=cast.users))
+        from sabeel.assistance.demo import demo_after_crossing_load
+
+        # Arrivals, a paid and a failed payment, deregistrations in each state, monitoring visits.
+        self.stdout.write(demo_after_crossing_load(users=cast.users))
         self._funnel()
         self._print_users(cast, PASSWORD)
 

@@ -1,0 +1,50 @@
+"""Monitoring pages: the monitor's visits due (their assigned households only) with the findings
+by area, and the visit form (phone-sized)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sabeel.core.actors import request_actor
+from sabeel.core.exceptions import ServiceError
+from sabeel.core.permissions import get_visible, require
+from sabeel.core.views_helpers import staff_view
+from sabeel.monitoring import selectors, services
+from sabeel.monitoring.forms import VisitForm
+from sabeel.registry.models import Household
+
+
+@staff_view
+def index(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    due = selectors.visits_due(actor=actor)[:200]  # monitors only (the menu's action); aggregates: the API
+    return render(request, "monitoring/index.html", {"due": due, "findings": selectors.findings_by_area(actor=actor)})
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_actor(request)
+    require(actor, "monitoring.record")
+    household = get_visible(actor, Household.objects.all(), "monitoring.record", pk=pk)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        severity = data.pop("incident_severity")
+        try:
+            services.visit_record(actor=actor, household=household, incidents=[severity] if severity else [], **data)
+        except ServiceError as exc:
+            if not exc.fields:
+                form.add_error(None, exc.message)
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The visit was recorded."))
+            return redirect("monitoring:index")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "monitoring/visit_form.html", {"household": household, "form": form}, status=status)
