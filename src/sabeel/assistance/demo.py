@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sabeel.core.actors import as_actor
 from sabeel.core.exceptions import ServiceError
 
 GROUP = "lb"
@@ -29,11 +30,13 @@ def demo_after_crossing_load(*, users: Mapping[str, Any]) -> str:
     from sabeel.workgroups.models import WorkingGroup
 
     group = WorkingGroup.objects.filter(code=GROUP).first()
-    finance, mover = users.get(f"{GROUP}_finance_officer"), users.get(f"{GROUP}_movement_officer")
-    registrar, protection, monitor = users.get(f"{GROUP}_registration_officer"), users.get(f"{GROUP}_protection_officer"), users.get(f"{GROUP}_monitor")
+    roles = ("finance_officer", "movement_officer", "registration_officer", "protection_officer", "monitor")
+    people = [users.get(f"{GROUP}_{role}") for role in roles]
     programme = ReturnProgramme.objects.filter(working_group=group, is_active=True).first() if group else None
-    if None in (group, finance, mover, registrar, protection, monitor, programme):
+    monitor_user = people[-1]
+    if group is None or programme is None or monitor_user is None or any(user is None for user in people):
         return "After the crossing: no Lebanon programme or personas; skipped."
+    finance, mover, registrar, protection, monitor = (as_actor(user) for user in people)
     if GrantRule.objects.filter(programme=programme).exists():
         return "After the crossing: already loaded."
     lines = []
@@ -95,7 +98,7 @@ def demo_after_crossing_load(*, users: Mapping[str, Any]) -> str:
     added = monitoring.schedule_make(working_group_id=group.pk)
     visited = 0
     for household in arrived[1:3]:
-        monitoring.assignment_set(actor=protection, household=household, monitor_id=monitor.pk)
+        monitoring.assignment_set(actor=protection, household=household, monitor_id=monitor_user.pk)
         monitoring.visit_record(actor=monitor, household=household, visited_on=today, reached="yes", hlp="no", services="partly", safety_incident=visited == 0, incidents=["medium"] if visited == 0 else [])
         visited += 1
     lines.append(f"Monitoring: {added} visits scheduled, {visited} recorded.")

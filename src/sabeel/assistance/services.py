@@ -110,8 +110,8 @@ def grant_rule_create(
         trigger=trigger,
         include_self_organised=include_self_organised,
         currency=currency,
-        per_family=family,
-        per_person=person,
+        per_family=family or Decimal(0),
+        per_person=person or Decimal(0),
         max_persons=max_persons,
         top_ups=ups,
         cap=_amount(cap, "cap", optional=True),
@@ -527,7 +527,7 @@ def presumed_return_confirm(*, actor: Actor, household: Any) -> Any:
 
     programme = ReturnProgramme.objects.filter(working_group_id=household.working_group_id, is_active=True).first()
     rule = rule_current(programme) if programme is not None else None
-    if rule is None or rule.presumed_return_months is None:
+    if programme is None or rule is None or rule.presumed_return_months is None:
         raise _fail("household", _("The programme sets no rule for presumed returns."))
     return household_presumed_return(
         actor=actor, household=household, months=rule.presumed_return_months, programme_id=programme.pk, rule_version=rule.version

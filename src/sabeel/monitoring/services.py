@@ -135,7 +135,8 @@ def visit_record(
 ) -> Visit:
     """A monitor's visit to a household assigned to them; its findings go to the register."""
     require(actor, "monitoring.record", household)
-    if not is_assigned(actor, household):
+    monitor_id = as_actor(actor).user_id
+    if monitor_id is None or not is_assigned(actor, household):
         raise _fail("household", _("This household is not assigned to you."))
     if visited_on > timezone.localdate() + dt.timedelta(days=1):
         raise _fail("visited_on", _("The date of the visit cannot be in the future."))
@@ -152,7 +153,7 @@ def visit_record(
     visit = Visit.objects.create(
         household=household,
         scheduled=scheduled,
-        monitor_id=as_actor(actor).user_id,
+        monitor_id=monitor_id,
         visited_on=visited_on,
         reached=reached,
         documents=documents,
