@@ -105,16 +105,17 @@ YEAR_OFF_MORE = 0.05
 
 
 def estimated_year(year: int | None, *, seed: int, person_id: str) -> int | None:
-    """The year an officer would type from the second record's date of birth (see above)."""
+    """The year an officer would type from the second record's date of birth (see above); never
+    after this year, which the search page refuses."""
     if year is None:
         return None
     rng = random.Random(f"{seed}:{person_id}:year")
     roll, sign = rng.random(), rng.choice((-1, 1))
     if roll < YEAR_OFF_BY_ONE:
-        return year + sign
-    if roll < YEAR_OFF_BY_ONE + YEAR_OFF_MORE:
-        return year + sign * rng.choice((2, 3))
-    return year
+        year += sign
+    elif roll < YEAR_OFF_BY_ONE + YEAR_OFF_MORE:
+        year += sign * rng.choice((2, 3))
+    return min(year, dt.datetime.now(tz=dt.UTC).year)
 PAIRS = ("ar→ar", "ar→latin", "latin→ar", "latin→latin")
 
 
