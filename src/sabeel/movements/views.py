@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sabeel.core.actors import request_actor
+from sabeel.core.actors import Actor, request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
 from sabeel.core.views_helpers import staff_view
@@ -35,7 +35,7 @@ from sabeel.movements.forms import (
     SelfReturnForm,
     ShareForm,
 )
-from sabeel.movements.models import Placement
+from sabeel.movements.models import Placement, Vehicle
 from sabeel.registry.models import Individual
 
 LANGUAGES = ("ar", "en")
@@ -142,17 +142,26 @@ def _language(language: str) -> str:
     return language
 
 
+def _for_print(request: HttpRequest, pk: int, language: str) -> tuple[Actor, Vehicle, selectors.Manifest, str]:
+    """The manifest of vehicle ``pk`` read to be printed (page, Excel or PDF) in ``language``."""
+    actor = request_actor(request)
+    language = _language(language)
+    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
+    return actor, vehicle, selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read"), language
+
+
+def _printed(actor: Actor, vehicle: Vehicle, data: selectors.Manifest, fmt: str, language: str) -> None:
+    services.manifest_printed(
+        actor=actor, vehicle=vehicle, fmt=fmt, language=language, household_ids=[r.placement.household_id for r in data.rows]
+    )
+
+
 @staff_view
 @require_GET
 def manifest_print(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     """The printable manifest in Arabic or English; opening it to print is audited."""
-    actor = request_actor(request)
-    language = _language(language)
-    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
-    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read")
-    services.manifest_printed(
-        actor=actor, vehicle=vehicle, fmt="html", language=language, household_ids=[r.placement.household_id for r in data.rows]
-    )
+    actor, vehicle, data, language = _for_print(request, pk, language)
+    _printed(actor, vehicle, data, "html", language)
     with translation.override(language):
         context = {
             "manifest": data,
@@ -177,31 +186,21 @@ def _xlsx(data: selectors.Manifest, language: str, name: str) -> HttpResponse:
 @staff_view
 @require_GET
 def manifest_excel(request: HttpRequest, pk: int, language: str) -> HttpResponse:
-    actor = request_actor(request)
-    language = _language(language)
-    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
-    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read")
-    services.manifest_printed(
-        actor=actor, vehicle=vehicle, fmt="xlsx", language=language, household_ids=[r.placement.household_id for r in data.rows]
-    )
+    actor, vehicle, data, language = _for_print(request, pk, language)
+    _printed(actor, vehicle, data, "xlsx", language)
     return _xlsx(data, language, f"manifest-{vehicle.pk}-{language}.xlsx")
 
 
 @staff_view
 @require_GET
 def manifest_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
-    actor = request_actor(request)
-    language = _language(language)
-    vehicle = selectors.vehicle_get(actor=actor, pk=pk)
-    data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_print_read")
+    actor, vehicle, data, language = _for_print(request, pk, language)
     try:
         content = manifests.manifest_pdf(data, language)
     except manifests.PdfUnavailable:
         messages.error(request, _("The PDF cannot be made on this server; use the printable page or the Excel file."))
         return redirect("movements:manifest", pk=vehicle.pk)
-    services.manifest_printed(
-        actor=actor, vehicle=vehicle, fmt="pdf", language=language, household_ids=[r.placement.household_id for r in data.rows]
-    )
+    _printed(actor, vehicle, data, "pdf", language)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="manifest-{vehicle.pk}-{language}.pdf"'
     return response
