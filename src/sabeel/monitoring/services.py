@@ -148,7 +148,7 @@ def visit_record(
     if incidents and not safety_incident:
         raise _fail("incidents", _("An incident is recorded with a safety incident."))
     scheduled = (
-        ScheduledVisit.objects.select_for_update().filter(household=household, visit__isnull=True, due_on__lte=visited_on + dt.timedelta(days=14)).order_by("due_on").first()
+        ScheduledVisit.objects.select_for_update(of=("self",)).filter(household=household, visit__isnull=True, due_on__lte=visited_on + dt.timedelta(days=14)).order_by("due_on").first()
     )
     visit = Visit.objects.create(
         household=household,
