@@ -54,6 +54,8 @@ ACTION_GROUPS: dict[str, Promise] = {
     "reports": _("Reports"),
     "report": _("Reports"),
     "fund": _("Reconstruction fund"),
+    "assistance": _("Return grants"),
+    "monitoring": _("Post-return monitoring"),
     "movement": _("Movements"),
 }
 _OTHER_GROUP = _("Other")
@@ -192,6 +194,16 @@ ACTION_LABELS: dict[str, Promise] = {
     "fund.portfolio_approved": _("Portfolio proposal approved"),
     "fund.service_observed": _("Service observed after a completed project"),
     "fund.iati_exported": _("IATI file exported"),
+    # return grants and post-return monitoring
+    "assistance.rule_created": _("Return grant rule created"),
+    "assistance.payment_run_started": _("Payment run started"),
+    "assistance.payment_run_finished": _("Payment run finished"),
+    "assistance.payment_file_exported": _("Payment file exported"),
+    "assistance.results_imported": _("Payment results imported"),
+    "monitoring.assigned": _("Household assigned to a monitor"),
+    "monitoring.visit_recorded": _("Monitoring visit recorded"),
+    "monitoring.incident_followed_up": _("Incident followed up"),
+    "monitoring.findings_written": _("Monitoring findings written to the area conditions"),
     # data sharing
     "sharing.agreement_created": _("Data-sharing agreement created"),
     "sharing.agreement_updated": _("Data-sharing agreement changed"),
