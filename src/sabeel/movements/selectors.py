@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -175,7 +175,8 @@ def _placements(qs: QuerySet[Placement]) -> list[Placement]:
     return list(
         qs.filter(dropped_reason="", plan__status=PlanStatus.APPROVED)
         .select_related("plan", "household", "vehicle", "check_in", "departure_point", "crossing")
-        .prefetch_related("household__members", "confirmations")
+        # Members in registration order (PostgreSQL returns an unordered prefetch in any order).
+        .prefetch_related(Prefetch("household__members", queryset=Individual.objects.order_by("pk")), "confirmations")
         .order_by("household__registration_number")
     )
 

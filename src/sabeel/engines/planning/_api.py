@@ -144,6 +144,8 @@ def _finish(
     moved = _persons(arr, a)
     if lp is not None:
         bound = lp.bound
+    if bound is None and arr.n == 0:
+        bound = 0.0  # nobody to move: the bound needs no solver (which a loaded machine may time out)
     draft = Plan(
         placements=tuple(placements),
         unplaced=unplaced,
