@@ -73,11 +73,18 @@ class AreaObservation(BaseModel):
     text_ar = models.TextField(_("text (Arabic)"))
     source = models.CharField(_("source"), max_length=300)
     system_actor = models.CharField(_("written by (system actor)"), max_length=64)
+    # The record it comes from, by type and id as in the audit trail (``monitoring.visit``, 123),
+    # so a page can cite "visit 123"; empty for entries that cite their source in words only.
+    cites_type = models.CharField(_("cites (record type)"), max_length=64, blank=True, default="")
+    cites_id = models.CharField(_("cites (record id)"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("observed entry")
         verbose_name_plural = _("observed entries")
-        indexes = [models.Index(fields=["admin_unit", "-observed_on", "-id"], name="observation_latest")]
+        indexes = [
+            models.Index(fields=["admin_unit", "-observed_on", "-id"], name="observation_latest"),
+            models.Index(fields=["cites_type", "cites_id"], name="observation_cites"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.admin_unit_id} {self.threshold} {self.observed_on}"

@@ -166,11 +166,14 @@ def area_observation_record(
     source: str,
     text_en: str,
     text_ar: str,
+    cites: tuple[str, str | int] | None = None,
 ) -> AreaObservation:
     """Add a dated observed entry to the register, written by a named system actor (a fund
     project's completion, a monitoring visit): information beside the threshold statuses that
     never changes one, nor the active-hostilities flag. ``source`` cites the project or the visit,
-    never a person's name. The same entry written again (a retried job) returns the existing one."""
+    never a person's name; ``cites`` names the record it comes from as (type, id), for example
+    ``("monitoring.visit", 123)``. The same entry written again (a retried job) returns the
+    existing one."""
     who = as_actor(actor)
     if who.kind != ActorKind.SYSTEM or not who.id:
         raise NotPermitted  # people record statuses; observations come from the platform's own records
@@ -189,7 +192,17 @@ def area_observation_record(
             errors[name] = [_("Describe the condition in Arabic and in English: the person reads it in their language.")]
     if errors:
         raise ServiceError(_("The condition was not recorded."), fields=errors)
-    values = {"admin_unit": admin_unit, "threshold": threshold, "observed_on": observed_on, "source": source, "text_en": text_en, "text_ar": text_ar}
+    cites_type, cites_id = (str(cites[0]), str(cites[1])) if cites else ("", "")
+    values = {
+        "admin_unit": admin_unit,
+        "threshold": threshold,
+        "observed_on": observed_on,
+        "source": source,
+        "text_en": text_en,
+        "text_ar": text_ar,
+        "cites_type": cites_type,
+        "cites_id": cites_id,
+    }
     existing = AreaObservation.objects.filter(**values).first()
     if existing is not None:
         return existing
@@ -198,9 +211,15 @@ def area_observation_record(
         actor=actor,
         action="conditions.observed",
         target=observation,
-        data={"admin_unit_id": admin_unit.pk, "threshold": threshold, "observed_on": observed_on.isoformat() if observed_on else None},
+        data={
+            "admin_unit_id": admin_unit.pk,
+            "threshold": threshold,
+            "observed_on": observed_on.isoformat() if observed_on else None,
+            "cites": f"{cites_type}:{cites_id}" if cites_type else None,
+        },
     )
-    conditions_changed()  # the information packages of the areas below show it
+    # No ``conditions_changed()``: an observation is no status and changes no verdict (the funnel's
+    # full refresh is for statuses); the information packages read it when they are next built.
     return observation
 
 
@@ -301,6 +320,7 @@ def _observation_item(observation: AreaObservation, language: str) -> dict[str, 
         "source": observation.source,
         "observed_on": _day(observation.observed_on),
         "unit": _unit_ref(observation.admin_unit, language),
+        **({"cites": {"type": observation.cites_type, "id": observation.cites_id}} if observation.cites_type else {}),
     }
 
 

@@ -46,18 +46,6 @@ def unit_index(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page, "q": q})
 
 
-def _observed(unit_id: int) -> list:  # type: ignore[type-arg]
-    """What monitors observed in the unit after return (monitoring's dated findings, each citing its
-    visit, never a name): shown beside the statuses, never one of them."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("monitoring", "ObservedFinding")
-    except LookupError:
-        return []
-    return list(model.objects.filter(admin_unit_id=unit_id).order_by("-as_of", "-pk")[:50])
-
-
 @staff_view
 def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
@@ -71,7 +59,6 @@ def unit_conditions(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.area_condition_history(actor=actor, admin_unit=unit)[: selectors.HISTORY_LIMIT],
         "packages": selectors.information_package_versions(actor=actor, admin_unit=unit)[:20],
         "can_record": selectors.can_record_conditions(actor=actor),
-        "observed": _observed(unit.pk),
         "zone": _viewer_zone(actor),
     }
     return render(request, "conditions/unit_conditions.html", context)

@@ -3,6 +3,11 @@
 Every check is made membership by membership: a role grants its actions only inside the working
 group of that membership and only while the membership is current. Selectors scope with
 ``visible_to``; services call ``require``; nothing else checks roles.
+
+A role of ``Scope.ASSIGNED`` (the monitor) grants its person-level actions only on the households
+assigned to the member in that group: an open ``CaseAssignment`` of the role's ``assignment``
+type naming the household. Any other household of the group is treated as one of another group
+(left out of lists and searches, 404 when asked for).
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotPermitted, NotSignedIn
 from sabeel.core.models import ActorKind, BreakGlass, CaseAssignment
-from sabeel.core.roles import ACTIONS, POLICY, REFUGEE_ACTIONS, FieldGroup, Role
+from sabeel.core.roles import ACTIONS, POLICY, REFUGEE_ACTIONS, FieldGroup, Role, Scope
 
 M = TypeVar("M", bound=models.Model)
 
@@ -55,6 +61,60 @@ def groups_for(who: Actor, action: str) -> set[int]:
     return {group_id for group_id, role in memberships(who) if action in POLICY[role].actions}
 
 
+def _grants(who: Actor, action: str) -> tuple[set[int], dict[int, set[str]]]:
+    """Groups where ``action`` is granted on every record, and groups where it is granted only
+    on the households assigned to the actor (group id → the assignment types that count)."""
+    full: set[int] = set()
+    narrowed: dict[int, set[str]] = {}
+    person_level = ACTIONS[action].person_level
+    for group_id, role in memberships(who):
+        policy = POLICY[role]
+        if action not in policy.actions:
+            continue
+        if person_level and policy.scope is Scope.ASSIGNED:
+            narrowed.setdefault(group_id, set()).add(policy.assignment)
+        else:
+            full.add(group_id)
+    return full, {g: types for g, types in narrowed.items() if g not in full}
+
+
+def is_narrowed(who: Actor, action: str) -> bool:
+    """Does ``action`` reach, in some group, only the households assigned to the actor? Readers
+    that do not scope with ``visible_to`` (the search) then pass their rows through it."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return bool(_grants(who, action)[1])
+
+
+def assigned_households(who: Actor, narrowed: dict[int, set[str]]) -> dict[int, set[int]]:
+    """The households assigned to the actor, per group of ``narrowed`` (group id → types)."""
+    actor = as_actor(who)
+    if actor.user_id is None or not narrowed:
+        return {}
+    condition = Q()
+    for group_id, types in narrowed.items():
+        condition |= Q(working_group_id=group_id, target_type__in=sorted(types))
+    found: dict[int, set[int]] = {}
+    rows = CaseAssignment.objects.filter(condition, officer_id=actor.user_id, ended_at__isnull=True)
+    for group_id, target_id in rows.values_list("working_group_id", "target_id"):
+        if target_id.isdigit():
+            found.setdefault(group_id, set()).add(int(target_id))
+    return found
+
+
+def _household_path(model: type[models.Model], path: str) -> str | None:
+    """The lookup from ``model`` to its household (``pk`` for the household itself), or None for
+    a record that belongs to no household."""
+    if model._meta.label_lower == "registry.household":
+        return "pk"
+    parts = path.split("__")
+    if "household" in parts:
+        return "__".join(parts[: parts.index("household") + 1])
+    if any(field.name == "household" for field in model._meta.get_fields()):
+        return "household"
+    return None
+
+
 def group_of(obj: Any) -> int | None:
     """The working group a record belongs to (``working_group_id``), or None for reference data."""
     return getattr(obj, "working_group_id", None)
@@ -85,7 +145,15 @@ def can(who: Actor, action: str, obj: Any = None) -> bool:
     if obj is None or not ACTIONS[action].group_scoped:
         return bool(groups)
     group_id = group_of(obj)
-    return group_id is not None and group_id in groups
+    if group_id is None or group_id not in groups:
+        return False
+    full, narrowed = _grants(actor, action)
+    if group_id in full:
+        return True
+    if getattr(obj, "_meta", None) is not None and obj._meta.label_lower == "workgroups.workinggroup":
+        return True  # the group itself (a menu, a form's choice): its rows are narrowed when read
+    household = household_of(obj)
+    return household is not None and household in assigned_households(actor, {group_id: narrowed[group_id]}).get(group_id, set())
 
 
 def require(who: Actor, action: str, obj: Any = None) -> None:
@@ -104,6 +172,8 @@ def require(who: Actor, action: str, obj: Any = None) -> None:
         group_id = group_of(obj)
         if group_id is None or group_id not in {g for g, _ in memberships(actor)}:
             raise Http404
+        if group_id in groups_for(actor, action):
+            raise Http404  # granted on assigned households only: another one is not revealed
     raise NotPermitted
 
 
@@ -125,7 +195,20 @@ def visible_to(who: Actor, queryset: models.QuerySet[M], action: str | None = No
     if not groups:
         return queryset.none()
     lookup = "pk__in" if path == "self" else f"{path}__in"
-    return queryset.filter(**{lookup: groups})
+    full, narrowed = _grants(actor, action)
+    if not narrowed:
+        return queryset.filter(**{lookup: groups})
+    conditions = [Q(**{lookup: full})] if full else []
+    household_path = _household_path(model, path)
+    if household_path is not None:  # a record of no household is not reached through an assignment
+        for group_id, households in assigned_households(actor, narrowed).items():
+            conditions.append(Q(**{lookup: [group_id], f"{household_path}__in": sorted(households)}))
+    if not conditions:
+        return queryset.none()
+    condition = conditions[0]
+    for more in conditions[1:]:
+        condition |= more
+    return queryset.filter(condition)
 
 
 def get_visible(who: Actor, queryset: models.QuerySet[M], action: str | None = None, **lookup: Any) -> M:
@@ -178,9 +261,16 @@ def visible_field_groups(who: Actor, obj: Any) -> frozenset[FieldGroup]:
         return frozenset(FieldGroup)
     group_id = group_of(obj)
     granted: set[FieldGroup] = set()
+    household = household_of(obj)
     for membership_group, role in memberships(actor):
-        if membership_group == group_id:
-            granted |= POLICY[role].field_groups
+        if membership_group != group_id:
+            continue
+        policy = POLICY[role]
+        if policy.scope is Scope.ASSIGNED and household is not None:
+            assigned = assigned_households(actor, {membership_group: {policy.assignment}})
+            if household not in assigned.get(membership_group, set()):
+                continue  # a household not assigned: nothing of it through this role
+        granted |= policy.field_groups
     if FieldGroup.PROTECTION_CASE in granted and not (is_assigned(actor, obj) or has_break_glass(actor, obj)):
         granted.discard(FieldGroup.PROTECTION_CASE)
     return frozenset(granted)

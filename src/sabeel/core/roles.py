@@ -48,6 +48,10 @@ class Scope(StrEnum):
     """What kind of rows a role receives from its group."""
 
     PERSON = "person"  # person-level rows of its own working group
+    # Person-level rows of its own working group, of the households assigned to the member only
+    # (an open ``core.CaseAssignment`` of the role's ``assignment`` type): any other household of
+    # the group answers 404, as one of another group does.
+    ASSIGNED = "assigned"
     AGGREGATE = "aggregate"  # aggregates only, never a person-level row
 
 
@@ -109,6 +113,8 @@ class RolePolicy:
     scope: Scope
     actions: frozenset[str]
     field_groups: frozenset[FieldGroup]
+    # Scope.ASSIGNED: the ``CaseAssignment.target_type`` that assigns a household to the member.
+    assignment: str = ""
 
 
 _ALL_STAFF = {"workgroup.view", "aggregate.view", "geo.view", "apitoken.manage"}
@@ -170,10 +176,12 @@ POLICY: dict[Role, RolePolicy] = {
     # The chair of a host-country group: its funnel, queues and plans as figures, never a name.
     Role.COORDINATOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF), frozenset()),
     Role.DONOR_VIEWER: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"fund.view"}), frozenset()),
+    # A monitor reaches only the households a protection officer assigned to them (monitoring).
     Role.MONITOR: RolePolicy(
-        Scope.PERSON,
+        Scope.ASSIGNED,
         frozenset(_ALL_STAFF | _READ_PEOPLE | {"monitoring.record"}),
         frozenset({_NC, _SN}),
+        assignment="monitoring.household",
     ),
     Role.AUDITOR: RolePolicy(Scope.AGGREGATE, frozenset(_ALL_STAFF | {"audit.view", "fund.view"}), frozenset()),
     Role.ADMINISTRATOR: RolePolicy(
@@ -185,7 +193,7 @@ POLICY: dict[Role, RolePolicy] = {
 
 # Roles that reach person-level rows: a membership granting one needs a second administrator's
 # approval (``workgroups.services.membership_approve``).
-PERSON_LEVEL_ROLES: frozenset[Role] = frozenset(role for role, policy in POLICY.items() if policy.scope is Scope.PERSON)
+PERSON_LEVEL_ROLES: frozenset[Role] = frozenset(role for role, policy in POLICY.items() if policy.scope is not Scope.AGGREGATE)
 
 
 # A refugee on the self-service page acts on their own household only (the one whose one-time
@@ -202,6 +210,8 @@ def _check_table() -> None:
             leaking = {a for a in policy.actions if ACTIONS[a].person_level}
             if leaking or policy.field_groups:
                 raise ValueError(f"{role} is aggregate-only but holds person-level rights")
+        if (policy.scope is Scope.ASSIGNED) != bool(policy.assignment):
+            raise ValueError(f"{role}: a role narrowed to assigned households names its assignment type, and only it")
     missing = set(Role) - POLICY.keys()
     if missing:
         raise ValueError(f"roles without a policy: {sorted(missing)}")
@@ -257,13 +267,14 @@ def render_markdown() -> str:
             "| role | receives |",
             "|---|---|",
         ]
+        scopes = {
+            Scope.PERSON: "person-level rows of its own working group",
+            Scope.ASSIGNED: "person-level rows of its own working group, of the households assigned to the member"
+            " only (any other household answers 404)",
+            Scope.AGGREGATE: "aggregates only, never a person-level row",
+        }
         for r in roles:
-            what = (
-                "person-level rows of its own working group"
-                if POLICY[r].scope is Scope.PERSON
-                else "aggregates only, never a person-level row"
-            )
-            lines.append(f"| {r.label} | {what} |")
+            lines.append(f"| {r.label} | {scopes[POLICY[r].scope]} |")
         lines += [
             "",
             "## Refugee (self-service page)",

@@ -1,5 +1,5 @@
 """The monitoring API (mount at ``/api/monitoring``): the visits due to the signed-in monitor,
-recording a visit, assigning a household to a monitor, and findings by area."""
+recording a visit, assigning a household to a monitor, and findings by sub-district."""
 
 # No ``from __future__ import annotations`` here: ninja reads the annotations at import time.
 import datetime as dt
@@ -70,7 +70,7 @@ def visits_due(request: HttpRequest) -> list[DueOut]:
 def visit_record(request: HttpRequest, pk: int, payload: VisitIn) -> tuple[int, VisitOut]:
     actor, household = _household(request, pk, "monitoring.record")
     visit = services.visit_record(actor=actor, household=household, **payload.dict())
-    findings = [{"threshold": f.threshold, "finding": f.finding, "as_of": f.as_of.isoformat()} for f in visit.findings.all()]
+    findings = [{"threshold": t, "finding": f, "observed_on": visit.visited_on.isoformat()} for t, f in services.visit_findings(visit)]
     return 201, VisitOut(id=visit.pk, scheduled=visit.scheduled_id, findings=findings)
 
 
@@ -81,6 +81,17 @@ def assign(request: HttpRequest, pk: int, payload: AssignIn) -> tuple[int, Assig
     return 201, AssignOut(id=row.pk, household=row.household_id, monitor=row.monitor_id)
 
 
-@router.get("/findings", response=list[dict[str, Any]])
-def findings(request: HttpRequest) -> list[dict[str, Any]]:
-    return selectors.findings_by_area(actor=request_actor(request))
+class FindingOut(Schema):
+    admin_unit: int
+    key: str
+    name_en: str
+    name_ar: str
+    level: int
+    finding: str
+    finding_label: str
+    count: int | None = Field(description="households; null when hidden (a small cell outside the working group)")
+
+
+@router.get("/findings", response=list[FindingOut])
+def findings(request: HttpRequest) -> list[FindingOut]:
+    return [FindingOut(**vars(cell)) for cell in selectors.findings_by_area(actor=request_actor(request))]

@@ -1,11 +1,13 @@
 """Post-return monitoring: visits due at set months after a household's arrival, the visits a
 monitor records on a phone (access, documents, housing/land/property, services, safety,
 re-displacement, wish to go back), incidents with their severity and follow-up, the households
-assigned to each monitor, and the findings written for the area-conditions register.
+assigned to each monitor.
 
-A finding is its own dated "observed" row citing the visit (never a name), written by the system
-actor ``monitoring.findings``: it sits beside the protection officers' threshold statuses and can
-neither replace one nor clear the active-hostilities flag, because it is not one of them."""
+A visit's findings go to the area-conditions register as dated observed entries
+(``conditions.AreaObservation``) citing the visit (``monitoring.visit``, its id; never a name),
+written by the system actor ``monitoring.findings``: they sit beside the protection officers'
+threshold statuses and can neither replace one nor clear the active-hostilities flag, because they
+are not one of them. (Until migration 0002 they were rows of this app's ``ObservedFinding``.)"""
 
 from __future__ import annotations
 
@@ -111,6 +113,7 @@ class Incident(BaseModel):
         verbose_name_plural = _("incidents")
 
 
+# What each finding says in the register (English and Arabic are both stored on the entry).
 FINDING_LABELS = {
     "not_reached": _("The monitor could not reach the household"),
     "documents_missing": _("Civil documents missing"),
@@ -119,31 +122,3 @@ FINDING_LABELS = {
     "incident": _("Safety incident since return"),
     "re_displaced": _("Displaced again"),
 }
-
-
-class ObservedFinding(BaseModel):
-    """A dated observation for the area-conditions register: the area (the household's destination),
-    the threshold it bears on, what was observed, and the visit it comes from (never a name)."""
-
-    admin_unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="observed_findings", verbose_name=_("admin unit"))
-    threshold = models.CharField(_("threshold"), max_length=24)
-    finding = models.CharField(_("finding"), max_length=24)
-    as_of = models.DateField(_("as of"))
-    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="findings", verbose_name=_("visit"))
-    actor_id = models.CharField(_("written by"), max_length=64, default="monitoring.findings")
-
-    class Meta:
-        ordering = ["-as_of", "-pk"]
-        verbose_name = _("observed finding")
-        verbose_name_plural = _("observed findings")
-        constraints = [models.UniqueConstraint(fields=["visit", "threshold", "finding"], name="mo_finding_once")]
-
-    @property
-    def finding_label(self) -> str:
-        return str(FINDING_LABELS.get(self.finding, self.finding))
-
-    @property
-    def threshold_label(self) -> str:
-        from sabeel.conditions.models import Threshold
-
-        return str(Threshold(self.threshold).label) if self.threshold in Threshold.values else self.threshold

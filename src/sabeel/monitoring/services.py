@@ -1,6 +1,8 @@
 """Writes of post-return monitoring: the visit schedule (months after arrival), assignments of
-households to monitors, visits with their incidents, and the findings they add to the
-area-conditions register (``ObservedFinding``, by the system actor ``monitoring.findings``)."""
+households to monitors (each mirrored by a ``core.CaseAssignment`` of type ``monitoring.household``,
+which narrows the monitor's person-level access to the households assigned), visits with their
+incidents, and the findings they add to the area-conditions register as observed entries
+(``conditions.AreaObservation``, by the system actor ``monitoring.findings``, citing the visit)."""
 
 from __future__ import annotations
 
@@ -10,18 +12,24 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from sabeel.conditions.models import AreaObservation
+from sabeel.conditions.services import area_observation_record
 from sabeel.core import audit
 from sabeel.core.actors import Actor, as_actor, system
 from sabeel.core.exceptions import ServiceError
+from sabeel.core.models import CaseAssignment
 from sabeel.core.permissions import can, require
+from sabeel.core.roles import POLICY, Role
+from sabeel.core.signals import households_changed
 from sabeel.monitoring.models import (
     DEFAULT_MONTHS,
+    FINDING_LABELS,
     Answer,
     Incident,
     MonitoringAssignment,
-    ObservedFinding,
     ScheduledVisit,
     Severity,
     Visit,
@@ -29,6 +37,9 @@ from sabeel.monitoring.models import (
 from sabeel.registry.models import Household
 
 FINDINGS_ACTOR = "monitoring.findings"
+VISIT_REF = "monitoring.visit"  # how an observed entry cites its visit
+# The case-assignment type that gives a monitor a household (core.roles names it for the role).
+ASSIGNMENT_TYPE = POLICY[Role.MONITOR].assignment
 
 
 def _fail(field: str, message: str) -> ServiceError:
@@ -81,16 +92,42 @@ def schedule_make(*, working_group_id: int | None = None) -> int:
 
 @transaction.atomic
 def assignment_set(*, actor: Actor, household: Household, monitor_id: int) -> MonitoringAssignment:
-    """Assign a household to a monitor of its working group (a protection officer decides)."""
+    """Assign a household to a monitor of its working group (a protection officer decides). The
+    monitor's person-level access (file, lists, search, API) then includes this household."""
     from sabeel.workgroups.models import User
 
     require(actor, "monitoring.assign", household)
     monitor = User.objects.filter(pk=monitor_id).first()
-    if monitor is None or not can(as_actor(monitor), "monitoring.record", household):
+    if monitor is None or (household.working_group_id, Role.MONITOR) not in _roles(monitor):
         raise _fail("monitor", _("Choose a monitor of this household's working group."))
     row, _created = MonitoringAssignment.objects.get_or_create(household=household, monitor=monitor, is_active=True, defaults={"assigned_by_id": as_actor(actor).user_id})
+    CaseAssignment.objects.get_or_create(
+        target_type=ASSIGNMENT_TYPE,
+        target_id=str(household.pk),
+        officer=monitor,
+        ended_at__isnull=True,
+        defaults={"working_group_id": household.working_group_id},
+    )
     audit.record(actor=actor, action="monitoring.assigned", target=household, data={"assignment_id": row.pk, "monitor_id": monitor.pk})
     return row
+
+
+@transaction.atomic
+def assignment_end(*, actor: Actor, household: Household, monitor_id: int) -> int:
+    """End a monitor's assignment to a household: the household leaves the monitor's person-level
+    access at once. The rows stay (ended), as history. Returns how many assignments ended."""
+    require(actor, "monitoring.assign", household)
+    ended = MonitoringAssignment.objects.filter(household=household, monitor_id=monitor_id, is_active=True).update(is_active=False, updated_at=timezone.now())
+    CaseAssignment.objects.filter(target_type=ASSIGNMENT_TYPE, target_id=str(household.pk), officer_id=monitor_id, ended_at__isnull=True).update(ended_at=timezone.now())
+    if ended:
+        audit.record(actor=actor, action="monitoring.unassigned", target=household, data={"monitor_id": monitor_id})
+    return ended
+
+
+def _roles(user: object) -> set[tuple[int, Role]]:
+    from sabeel.core.permissions import memberships
+
+    return set(memberships(as_actor(user)))
 
 
 def is_assigned(actor: Actor, household: Household) -> bool:
@@ -167,23 +204,46 @@ def visit_record(
         Incident.objects.create(visit=visit, severity=severity)
     audit.record(actor=actor, action="monitoring.visit_recorded", target=household, data={"visit_id": visit.pk, "incidents": len(incidents)})
     findings_write(visit=visit)
+    households_changed([household.pk])  # the funnel's "monitored" stage counts from here
     return visit
 
 
-def findings_write(*, visit: Visit) -> list[ObservedFinding]:
-    """The visit's findings as dated observed rows for the household's destination, written by the
-    system actor; idempotent. Nothing of the threshold statuses is touched."""
-    unit_id = visit.household.destination_id
-    if unit_id is None:
+def _finding_text(finding: str, language: str) -> str:
+    with translation.override(language):
+        return str(FINDING_LABELS[finding])
+
+
+def findings_write(*, visit: Visit) -> list[AreaObservation]:
+    """The visit's findings as dated observed entries of the register for the household's
+    destination, written by the system actor ``monitoring.findings`` and citing the visit (its
+    id, never a name); idempotent. No threshold status nor the active-hostilities flag is
+    touched: an observed entry is not one."""
+    unit = visit.household.destination
+    if unit is None:
         return []
+    found = _findings(visit)
+    writer = system(FINDINGS_ACTOR)
     rows = [
-        ObservedFinding(admin_unit_id=unit_id, threshold=t, finding=f, as_of=visit.visited_on, visit=visit, actor_id=FINDINGS_ACTOR)
-        for t, f in _findings(visit)
+        area_observation_record(
+            actor=writer,
+            admin_unit=unit,
+            threshold=threshold,
+            observed_on=visit.visited_on,
+            source=f"Monitoring visit {visit.pk} · زيارة متابعة {visit.pk}",
+            text_en=_finding_text(finding, "en"),
+            text_ar=_finding_text(finding, "ar"),
+            cites=(VISIT_REF, visit.pk),
+        )
+        for threshold, finding in found
     ]
-    ObservedFinding.objects.bulk_create(rows, ignore_conflicts=True)
     if rows:
-        audit.record(actor=system(FINDINGS_ACTOR), action="monitoring.findings_written", data={"visit_id": visit.pk, "admin_unit_id": unit_id, "findings": len(rows)})
-    return list(ObservedFinding.objects.filter(visit=visit))
+        audit.record(actor=writer, action="monitoring.findings_written", data={"visit_id": visit.pk, "admin_unit_id": unit.pk, "findings": len(rows)})
+    return rows
+
+
+def visit_findings(visit: Visit) -> list[tuple[str, str]]:
+    """(threshold, finding) pairs the visit found."""
+    return _findings(visit)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sabeel.core import audit
 from sabeel.core.actors import Actor
-from sabeel.core.permissions import groups_for, require
+from sabeel.core.permissions import groups_for, require, visible_to
 from sabeel.engines.text import NameComparison, Part, PartAgreement, compare_names
 from sabeel.registry.choices import DatePrecision
 from sabeel.registry.fieldgroups import NAME_FIELDS, allowed_fields, keep
@@ -182,7 +182,8 @@ def likely_matches(
             name_groups, key_counts(name_groups, pairs, window), scramble=query, limit=LIKELY_CANDIDATES, window=window
         )
         candidates = list(dict.fromkeys([*near, *candidates]))
-    rows = Individual.objects.filter(pk__in=candidates, household__working_group_id__in=name_groups).values(*_FIELDS)
+    found = Individual.objects.filter(pk__in=candidates, household__working_group_id__in=name_groups)
+    rows = visible_to(actor, found, "person.search").values(*_FIELDS)  # narrowed for a monitor
     scored: list[tuple[tuple[float, float, int], LikelyMatch]] = []
     for row in rows:
         theirs = person_readings({n: row[n] for n in NAME_FIELDS}, row["generated_names"])
@@ -238,7 +239,6 @@ def shown_check(*, actor: Actor, posted: Sequence[int], found: Sequence[LikelyMa
     visible: set[int] = set()
     if posted:
         groups = groups_for(actor, "person.search")
-        visible = set(
-            Individual.objects.filter(pk__in=list(posted), household__working_group_id__in=groups).values_list("pk", flat=True)
-        )
+        posted_rows = Individual.objects.filter(pk__in=list(posted), household__working_group_id__in=groups)
+        visible = set(visible_to(actor, posted_rows, "person.search").values_list("pk", flat=True))
     return sorted(visible | {m.individual_id for m in found})

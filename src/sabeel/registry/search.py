@@ -57,7 +57,7 @@ from django.utils.translation import gettext as _
 from sabeel.core import audit
 from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
-from sabeel.core.permissions import groups_for, require
+from sabeel.core.permissions import groups_for, is_narrowed, require, visible_to
 from sabeel.engines.text import (
     KEY_PAIRS,
     PARTS,
@@ -680,6 +680,10 @@ def person_search(*, actor: Actor, query: str, limit: int = 25, born: int | None
         if pk not in exact and c.score >= MIN_SCORE
     ]
     ranked.sort(key=lambda r: r[0])
+    if is_narrowed(actor, "person.search"):  # a monitor: the households assigned to them only
+        reachable = visible_to(actor, Individual.objects.filter(pk__in=[pk for _key, pk, _how, _c in ranked]), "person.search")
+        kept = set(reachable.values_list("pk", flat=True))
+        ranked = [r for r in ranked if r[1] in kept]
     shown = ranked[:limit]
     rows = _rows([pk for _key, pk, _how, _c in shown], set(groups))
     hits = tuple(_hit(rows[pk], allowed, how, comparison) for _key, pk, how, comparison in shown if pk in rows)

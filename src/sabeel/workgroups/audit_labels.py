@@ -201,6 +201,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "assistance.payment_file_exported": _("Payment file exported"),
     "assistance.results_imported": _("Payment results imported"),
     "monitoring.assigned": _("Household assigned to a monitor"),
+    "monitoring.unassigned": _("Household no longer assigned to a monitor"),
     "monitoring.visit_recorded": _("Monitoring visit recorded"),
     "monitoring.incident_followed_up": _("Incident followed up"),
     "monitoring.findings_written": _("Monitoring findings written to the area conditions"),

@@ -12,11 +12,11 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from sabeel.assistance.tests.factories import returned
-from sabeel.conditions.models import AreaCondition
+from sabeel.conditions.models import AreaCondition, AreaObservation
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.models import AuditEntry
 from sabeel.monitoring import selectors, services
-from sabeel.monitoring.models import Incident, ObservedFinding, ScheduledVisit
+from sabeel.monitoring.models import Incident, ScheduledVisit
 from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_visits_are_scheduled_at_1_3_and_6_months_once(cast):
 
 def test_only_an_assigned_monitor_records_a_visit(cast):
     household = returned(cast)
-    with pytest.raises(ServiceError):
+    with pytest.raises(Http404):  # not assigned: to the monitor it is as if it did not exist
         services.visit_record(actor=cast["lb_monitor"], household=household, visited_on=TODAY(), reached="yes")
     with pytest.raises((NotPermitted, Http404)):
         services.assignment_set(actor=cast["lb_monitor"], household=household, monitor_id=cast["lb_monitor"].pk)
@@ -74,8 +74,11 @@ def test_findings_are_observed_rows_beside_the_statuses(cast):
         incidents=["high"],
     )
     assert Incident.objects.get(visit=visit).severity == "high"
-    findings = set(ObservedFinding.objects.filter(visit=visit).values_list("threshold", "finding", "actor_id"))
-    assert findings == {("hlp", "not_back_home", "monitoring.findings"), ("safety", "incident", "monitoring.findings")}
+    findings = set(AreaObservation.objects.filter(cites_type="monitoring.visit", cites_id=str(visit.pk)).values_list("threshold", "text_en", "system_actor", "admin_unit_id"))
+    assert findings == {
+        ("hlp", "Not back in their home", "monitoring.findings", household.destination_id),
+        ("safety", "Safety incident since return", "monitoring.findings", household.destination_id),
+    }
     protection.refresh_from_db()
     assert (protection.status, protection.active_hostilities) == ("met", True)
     assert AreaCondition.objects.count() == 1
@@ -84,7 +87,7 @@ def test_findings_are_observed_rows_beside_the_statuses(cast):
     first = household.members.first()
     assert first.first_name_ar not in str(row.data)
     services.findings_write(visit=visit)  # idempotent
-    assert ObservedFinding.objects.filter(visit=visit).count() == 2
+    assert AreaObservation.objects.filter(cites_id=str(visit.pk)).count() == 2
 
 
 def test_bad_answers_are_refused(cast):
@@ -101,9 +104,9 @@ def test_findings_by_area_exact_inside_suppressed_outside(cast):
         household = _assigned(cast)
         services.visit_record(actor=cast["lb_monitor"], household=household, visited_on=TODAY(), reached="yes", re_displaced=True)
     inside = selectors.findings_by_area(actor=cast["lb_monitor"])
-    assert [r["count"] for r in inside if r["finding"] == "re_displaced"] == [2]
+    assert [r.count for r in inside if r.finding == "re_displaced"] == [2]
     outside = selectors.findings_by_area(actor=cast["lb_donor_viewer"])
-    assert [r["count"] for r in outside if r["finding"] == "re_displaced"] == [None]
+    assert [r.count for r in outside if r.finding == "re_displaced"] == [None]
     assert selectors.findings_by_area(actor=cast["jo_monitor"]) == []
 
 
@@ -139,15 +142,15 @@ def test_the_phone_form_records_a_visit(cast):
         {"visited_on": TODAY().isoformat(), "reached": "yes", "documents": "no", "hlp": "yes", "services": "yes", "safety_incident": "on", "incident_severity": "medium"},
     )
     assert answer.status_code == 302
-    assert set(ObservedFinding.objects.values_list("finding", flat=True)) == {"documents_missing", "incident"}
+    assert set(AreaObservation.objects.values_list("text_en", flat=True)) == {"Civil documents missing", "Safety incident since return"}
     other = returned(cast)
-    assert monitor.post(f"/monitoring/households/{other.pk}/visit/", {"visited_on": TODAY().isoformat(), "reached": "yes"}).status_code == 400
+    assert monitor.post(f"/monitoring/households/{other.pk}/visit/", {"visited_on": TODAY().isoformat(), "reached": "yes"}).status_code == 404
 
 
 def test_a_finding_appears_on_the_areas_conditions_page(cast):
     household = _assigned(cast)
     visit = services.visit_record(actor=cast["lb_monitor"], household=household, visited_on=TODAY(), reached="yes", re_displaced=True)
     page = sign_in(Client(), cast["lb_registration_officer"]).get(f"/conditions/units/{household.destination_id}/").content.decode()
-    assert 'data-testid="observed-findings"' in page
+    assert 'data-testid="observations"' in page and 'data-testid="cites-visit"' in page
     assert f"visit {visit.pk}" in page and "Displaced again" in page
     assert household.members.first().first_name_ar not in page
