@@ -17,7 +17,7 @@ from sabeel.core.permissions import groups_for, memberships, require, visible_to
 from sabeel.core.roles import POLICY, Scope
 from sabeel.monitoring.models import FINDING_LABELS, Answer, ScheduledVisit, Visit
 
-__all__ = ["FindingCell", "findings_by_area", "monitored_households", "visits_due"]
+__all__ = ["FindingCell", "findings_by_area", "findings_inside", "monitored_households", "visits_due"]
 
 # A visit counts as completed when the monitor reached the household (fully or partly).
 COMPLETED = Q(reached__in=(Answer.YES, Answer.PARTLY))
@@ -79,6 +79,11 @@ def _inside(actor: Actor, groups: set[int]) -> bool:
             return False
         person.add(group_id)
     return bool(groups) and person == groups
+
+
+def findings_inside(*, actor: Actor) -> bool:
+    """Does the actor read exact findings (inside the working group of every group counted)?"""
+    return _inside(actor, groups_for(actor, "aggregate.view"))
 
 
 def findings_by_area(*, actor: Actor) -> list[FindingCell]:

@@ -3,13 +3,15 @@ by area, and the visit form (phone-sized)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sabeel.core.actors import request_actor
+from sabeel.core.actors import Actor, request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import get_visible, require
 from sabeel.core.views_helpers import staff_view
@@ -18,11 +20,26 @@ from sabeel.monitoring.forms import VisitForm
 from sabeel.registry.models import Household
 
 
+def _findings(actor: Actor) -> dict[str, Any]:
+    from sabeel.reports.selectors import threshold
+
+    return {"findings": selectors.findings_by_area(actor=actor), "inside": selectors.findings_inside(actor=actor), "threshold": threshold()}
+
+
 @staff_view
 def index(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    due = selectors.visits_due(actor=actor)[:200]  # monitors only (the menu's action); aggregates: the API
-    return render(request, "monitoring/index.html", {"due": due, "findings": selectors.findings_by_area(actor=actor)})
+    due = selectors.visits_due(actor=actor)[:200]  # monitors only (the menu's action)
+    return render(request, "monitoring/index.html", {"due": due, **_findings(actor)})
+
+
+@staff_view
+def findings(request: HttpRequest) -> HttpResponse:
+    """Findings by sub-district for every role with aggregate figures (small cells hidden outside
+    the working group)."""
+    actor = request_actor(request)
+    require(actor, "aggregate.view")
+    return render(request, "monitoring/findings.html", _findings(actor))
 
 
 @staff_view
