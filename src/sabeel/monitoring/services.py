@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sabeel.conditions.models import AreaObservation
@@ -21,7 +20,7 @@ from sabeel.core import audit
 from sabeel.core.actors import Actor, as_actor, system
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.models import CaseAssignment
-from sabeel.core.permissions import can, require
+from sabeel.core.permissions import memberships, require
 from sabeel.core.roles import POLICY, Role
 from sabeel.core.signals import households_changed
 from sabeel.monitoring.models import (
@@ -35,6 +34,7 @@ from sabeel.monitoring.models import (
     Visit,
 )
 from sabeel.registry.models import Household
+from sabeel.workgroups.models import User
 
 FINDINGS_ACTOR = "monitoring.findings"
 VISIT_REF = "monitoring.visit"  # how an observed entry cites its visit
@@ -94,8 +94,6 @@ def schedule_make(*, working_group_id: int | None = None) -> int:
 def assignment_set(*, actor: Actor, household: Household, monitor_id: int) -> MonitoringAssignment:
     """Assign a household to a monitor of its working group (a protection officer decides). The
     monitor's person-level access (file, lists, search, API) then includes this household."""
-    from sabeel.workgroups.models import User
-
     require(actor, "monitoring.assign", household)
     monitor = User.objects.filter(pk=monitor_id).first()
     if monitor is None or (household.working_group_id, Role.MONITOR) not in _roles(monitor):
@@ -124,9 +122,7 @@ def assignment_end(*, actor: Actor, household: Household, monitor_id: int) -> in
     return ended
 
 
-def _roles(user: object) -> set[tuple[int, Role]]:
-    from sabeel.core.permissions import memberships
-
+def _roles(user: User) -> set[tuple[int, Role]]:
     return set(memberships(as_actor(user)))
 
 
