@@ -49,6 +49,10 @@ class Command(BaseCommand):
 
         # Arrivals, a paid and a failed payment, deregistrations in each state, monitoring visits.
         self.stdout.write(demo_after_crossing_load(users=cast.users))
+        from sabeel.monitoring.demo import demo_monitoring_load
+
+        # Families back home for months, assigned to the monitors and visited, with findings.
+        self.stdout.write(demo_monitoring_load(users=cast.users))
         self._funnel()
         self._print_users(cast, PASSWORD)
 
