@@ -116,7 +116,7 @@ def test_the_work_queue_holds_only_the_officers_group(cast, places):
 def test_member_labels_name_members_and_say_who_may_be_an_adult(cast, places):
     household = family(cast, members=[head(), spouse(), head(relationship="son", first_name_lat="Omar", date_of_birth="2016", specific_needs=[])])
     mohamad, _fatima = adults(household)
-    labels = selectors.member_labels(actor=cast["lb_monitor"], household=household)
+    labels = selectors.member_labels(actor=cast["lb_movement_officer"], household=household)
     assert labels[mohamad.pk].name == "Mohamad Ahmad El Hariri"
     omar = labels[member(household, "son").pk]
     assert omar.may_be_child and not omar.may_be_adult

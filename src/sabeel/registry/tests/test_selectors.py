@@ -24,7 +24,7 @@ def _list(actor, **params):
 
 def test_each_group_sees_only_its_own_households(cast, lebanon_household, jordan_household):
     assert _list(cast["lb_registration_officer"]) == [lebanon_household]
-    assert _list(cast["jo_monitor"]) == [jordan_household]
+    assert _list(cast["jo_movement_officer"]) == [jordan_household]  # (a monitor: its assigned households only, monitoring/tests/test_narrowing.py)
     with pytest.raises(Http404):
         selectors.household_get(actor=cast["jo_registration_officer"], pk=lebanon_household.pk)
     with pytest.raises(NotPermitted):
