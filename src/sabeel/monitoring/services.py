@@ -217,7 +217,8 @@ def findings_write(*, visit: Visit) -> list[AreaObservation]:
     unit = visit.household.destination
     if unit is None:
         return []
-    found = _findings(visit)
+    written = set(AreaObservation.objects.filter(cites_type=VISIT_REF, cites_id=str(visit.pk)).values_list("threshold", flat=True))
+    found = [(threshold, finding) for threshold, finding in _findings(visit) if threshold not in written]
     writer = system(FINDINGS_ACTOR)
     rows = [
         area_observation_record(
@@ -234,7 +235,7 @@ def findings_write(*, visit: Visit) -> list[AreaObservation]:
     ]
     if rows:
         audit.record(actor=writer, action="monitoring.findings_written", data={"visit_id": visit.pk, "admin_unit_id": unit.pk, "findings": len(rows)})
-    return rows
+    return list(AreaObservation.objects.filter(cites_type=VISIT_REF, cites_id=str(visit.pk)).order_by("pk"))
 
 
 def visit_findings(visit: Visit) -> list[tuple[str, str]]:

@@ -33,7 +33,8 @@ def copy_findings(apps, schema_editor):
             "cites_type": "monitoring.visit",
             "cites_id": str(row.visit_id),
         }
-        if not observation_model.objects.filter(**values).exists():
+        same = ("admin_unit_id", "threshold", "observed_on", "cites_type", "cites_id")  # whatever its texts say
+        if not observation_model.objects.filter(**{k: values[k] for k in same}).exists():
             observation_model.objects.create(system_actor=row.actor_id or "monitoring.findings", **values)
 
 
