@@ -92,6 +92,16 @@ class FindingOut(Schema):
     count: int | None = Field(description="households; null when hidden (a small cell outside the working group)")
 
 
+class EndedOut(Schema):
+    ended: int
+
+
+@router.post("/households/{pk}/assignments/end", response=EndedOut)
+def assignment_end(request: HttpRequest, pk: int, payload: AssignIn) -> EndedOut:
+    actor, household = _household(request, pk, "monitoring.assign")
+    return EndedOut(ended=services.assignment_end(actor=actor, household=household, monitor_id=payload.monitor_id))
+
+
 @router.get("/findings", response=list[FindingOut])
 def findings(request: HttpRequest) -> list[FindingOut]:
     return [FindingOut(**vars(cell)) for cell in selectors.findings_by_area(actor=request_actor(request))]

@@ -40,5 +40,9 @@ API = {
     ("post", "/api/monitoring/households/{pk}/assignments"): Scoped(
         "monitoring.assign", "protection_officer", "monitor", kwargs=_household_pk, data={"monitor_id": 0}, ok=400
     ),
+    # No monitor is named (0): nothing ends, after the permission.
+    ("post", "/api/monitoring/households/{pk}/assignments/end"): Scoped(
+        "monitoring.assign", "protection_officer", "monitor", kwargs=_assigned_pk, data={"monitor_id": 0}
+    ),
     ("get", "/api/monitoring/findings"): Scoped("aggregate.view", "monitor", None, group_scoped=False),
 }

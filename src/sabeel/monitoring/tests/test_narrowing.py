@@ -102,3 +102,14 @@ def test_the_search_finds_the_assigned_household_only(cast, families):
     assert {hit.household_id for hit in officer.hits} >= {haddad.pk, khatib.pk}
     page = sign_in(Client(), cast["lb_monitor"]).post("/registry/search/", {"query": "Mohamad El Hariri"}).content.decode()
     assert haddad.registration_number in page and khatib.registration_number not in page
+
+
+def test_the_api_ends_an_assignment_and_the_household_leaves_the_monitors_reach(cast, families):
+    haddad, _khatib = families
+    monitor = sign_in(Client(), cast["lb_monitor"])
+    assert monitor.get(f"/api/registry/households/{haddad.pk}").status_code == 200
+    officer = sign_in(Client(), cast["lb_protection_officer"])
+    answer = officer.post(f"/api/monitoring/households/{haddad.pk}/assignments/end", {"monitor_id": cast["lb_monitor"].pk}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json() == {"ended": 1}
+    assert monitor.get(f"/api/registry/households/{haddad.pk}").status_code == 404
+    assert monitor.post(f"/api/monitoring/households/{haddad.pk}/visits", {"visited_on": "2026-01-01", "reached": "yes"}, content_type="application/json").status_code == 404
