@@ -64,11 +64,13 @@ def demo_monitoring_load(*, users: Mapping[str, Any]) -> str:
     today = timezone.localdate()
     for code in GROUPS:
         group = WorkingGroup.objects.filter(code=code).first()
-        people = [users.get(f"{code}_{role}") for role in ("movement_officer", "protection_officer", "monitor")]
-        if group is None or any(user is None for user in people):
+        people = [users.get(f"{code}_{role}") for role in ("movement_officer", "protection_officer")]
+        monitor_user = users.get(f"{code}_monitor")
+        if group is None or monitor_user is None or any(user is None for user in people):
             lines.append(f"Monitoring ({code}): no group or personas; skipped.")
             continue
-        mover, protection, monitor = (as_actor(user) for user in people)
+        mover, protection = (as_actor(user) for user in people)
+        monitor = as_actor(monitor_user)
         if MonitoringAssignment.objects.filter(household__working_group=group, household__self_organised_returns__isnull=False).exists():
             lines.append(f"Monitoring ({code}): already loaded.")
             continue
@@ -79,7 +81,7 @@ def demo_monitoring_load(*, users: Mapping[str, Any]) -> str:
         added = services.schedule_make(working_group_id=group.pk)
         visited = 0
         for n, household in enumerate(families):
-            services.assignment_set(actor=protection, household=household, monitor_id=people[2].pk)
+            services.assignment_set(actor=protection, household=household, monitor_id=monitor_user.pk)
             if n >= len(ANSWERS):
                 continue  # assigned, visits due: the monitor's list has something to do
             returned_on = today - dt.timedelta(days=RETURNED_DAYS_AGO[n % len(RETURNED_DAYS_AGO)])
