@@ -63,10 +63,25 @@ class HostilitiesOut(Schema):
     recorded_for: UnitRef | None
 
 
+class ObservationOut(Schema):
+    """An observed entry (a completed project, a monitoring visit): information, never a status."""
+
+    threshold: str
+    observed_on: dt.date
+    text_en: str
+    text_ar: str
+    source: str
+    system_actor: str
+    cites_type: str
+    cites_id: str
+    admin_unit: UnitRef  # the unit it was observed in (this one or one above it)
+
+
 class CurrentOut(Schema):
     unit: UnitRef
     thresholds: list[CurrentThresholdOut]
     active_hostilities: HostilitiesOut
+    observed: list[ObservationOut] = Field([], description="The newest observed entries of the unit and the units above it")
 
 
 class PackageOut(Schema):
@@ -103,6 +118,7 @@ def current_for_unit(request: HttpRequest, pk: int) -> CurrentOut:
             since=hostilities.since,
             recorded_for=UnitRef.from_orm(hostilities.source_unit) if hostilities.source_unit else None,
         ),
+        observed=[ObservationOut.from_orm(o) for o in selectors.area_observations(unit)],
     )
 
 

@@ -79,6 +79,11 @@ def test_counselling_shows_the_next_family_what_monitors_found(cast):
     assert arabic.content["observed"][0]["source"] == observed[0]["source"]
     page = sign_in(Client(), cast["lb_protection_officer"]).get(f"/conditions/units/{household.destination_id}/package/en/").content.decode()
     assert 'data-testid="package-observed"' in page and f"Monitoring visit {visit.pk}" in page
+    api = sign_in(Client(), cast["lb_registration_officer"]).get(f"/api/conditions/units/{household.destination_id}/current").json()
+    assert [(o["threshold"], o["cites_type"], o["cites_id"], o["system_actor"]) for o in api["observed"]] == [
+        ("services", "monitoring.visit", str(visit.pk), "monitoring.findings")
+    ]
+    assert api["observed"][0]["admin_unit"]["id"] == household.destination_id
 
 
 def test_findings_by_area_exact_inside_the_group_and_suppressed_outside(cast):
