@@ -86,6 +86,13 @@ def is_narrowed(who: Actor, action: str) -> bool:
     return bool(_grants(who, action)[1])
 
 
+def assigned_only_groups(who: Actor, action: str) -> set[int]:
+    """The groups where ``action`` reaches only the households assigned to the actor."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return set(_grants(who, action)[1])
+
+
 def assigned_households(who: Actor, narrowed: dict[int, set[str]]) -> dict[int, set[int]]:
     """The households assigned to the actor, per group of ``narrowed`` (group id → types)."""
     actor = as_actor(who)

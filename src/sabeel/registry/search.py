@@ -57,7 +57,7 @@ from django.utils.translation import gettext as _
 from sabeel.core import audit
 from sabeel.core.actors import Actor
 from sabeel.core.exceptions import ServiceError
-from sabeel.core.permissions import groups_for, is_narrowed, require, visible_to
+from sabeel.core.permissions import assigned_only_groups, groups_for, is_narrowed, require, visible_to
 from sabeel.engines.text import (
     KEY_PAIRS,
     PARTS,
@@ -663,9 +663,16 @@ def person_search(*, actor: Actor, query: str, limit: int = 25, born: int | None
     # A query with an identifier's digits is an identifier, never a name; digits inside name words
     # (the chat alphabet: Mu7ammed 3omar) do not count.
     if keys.words and name_groups and _identifier_digits(text) < IDENTIFIER_DIGITS:
-        candidates = _name_candidates(name_groups, keys, born)
-        if not candidates:  # in an order that is no one's id order (see ``rank_names``)
-            candidates = sorted(_candidates_by_singles(name_groups, keys.singles), key=lambda pk: tie_break(text, pk))
+        # A monitor's groups: the members of the households assigned to them are the candidates
+        # (a few), not the group's best name matches, which may all be other households.
+        assigned = assigned_only_groups(actor, "person.search") & name_groups
+        everyone = name_groups - assigned
+        candidates = _name_candidates(everyone, keys, born) if everyone else []
+        if not candidates and everyone:  # in an order that is no one's id order (see ``rank_names``)
+            candidates = sorted(_candidates_by_singles(everyone, keys.singles), key=lambda pk: tie_break(text, pk))
+        if assigned:
+            members = visible_to(actor, Individual.objects.filter(household__working_group_id__in=assigned), "person.search")
+            candidates = list(dict.fromkeys([*members.order_by("pk").values_list("pk", flat=True)[:CANDIDATES], *candidates]))
         scores = _score_names(text, keys, candidates)
 
     # Identifier matches first (one household's members in registration order), then the names by

@@ -113,3 +113,14 @@ def test_the_api_ends_an_assignment_and_the_household_leaves_the_monitors_reach(
     assert answer.status_code == 200 and answer.json() == {"ended": 1}
     assert monitor.get(f"/api/registry/households/{haddad.pk}").status_code == 404
     assert monitor.post(f"/api/monitoring/households/{haddad.pk}/visits", {"visited_on": "2026-01-01", "reached": "yes"}, content_type="application/json").status_code == 404
+
+
+def test_a_name_search_finds_the_assigned_family_among_many_namesakes(cast, families):
+    """The group's best name matches may all be other households: the assigned ones are searched."""
+    from sabeel.registry.tests.factories import household_make
+
+    haddad, _khatib = families
+    for _ in range(12):
+        household_make(cast, "lb")  # namesakes of the Haddads' head, not assigned
+    hits = person_search(actor=cast["lb_monitor"], query="Mohamad Ahmad El Hariri", limit=3).hits
+    assert hits and {hit.household_id for hit in hits} == {haddad.pk}
