@@ -16,6 +16,7 @@ from sabeel.core import audit
 from sabeel.core.actors import Actor, as_actor, system
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
+from sabeel.core.signals import households_changed
 from sabeel.monitoring.models import (
     DEFAULT_MONTHS,
     Answer,
@@ -166,6 +167,7 @@ def visit_record(
     for severity in incidents:
         Incident.objects.create(visit=visit, severity=severity)
     audit.record(actor=actor, action="monitoring.visit_recorded", target=household, data={"visit_id": visit.pk, "incidents": len(incidents)})
+    households_changed([household.pk])  # the funnel's "monitored" stage
     findings_write(visit=visit)
     return visit
 
