@@ -495,7 +495,9 @@ def funnel_table(
     as_of = min(counts.as_of, counts.read_at) if counts.as_of else counts.read_at
     note = _(
         "Registered, intending, counselled and consented are counted from the records; eligible is a "
-        "snapshot of the eligibility verdicts, the oldest computed at the time shown."
+        "snapshot of the eligibility verdicts, the oldest computed at the time shown. Scheduled, departed, "
+        "arrived and monitored are counted from the movement and monitoring records, self-organised returns "
+        "included from departed on; a stage reached counts in every stage before it."
     )
     if counts.missing:
         note += " " + _("%(count)d households have no verdict yet and are not counted as eligible.") % {
