@@ -277,6 +277,7 @@ class Placement(BaseModel):
         Vehicle, on_delete=models.PROTECT, null=True, blank=True, related_name="placements", verbose_name=_("vehicle")
     )
     informed_at = models.DateTimeField(_("household informed at"), null=True, blank=True)
+    cancel_told_at = models.DateTimeField(_("household told of the cancellation at"), null=True, blank=True)
     # Set at approval when the household was no longer eligible on its date: off every manifest.
     dropped_reason = models.CharField(_("left out at approval because"), max_length=40, blank=True)
 

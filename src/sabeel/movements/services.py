@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.models import Run, RunStatus
 from sabeel.core.permissions import require
+from sabeel.core.signals import households_changed
 from sabeel.engines import planning
 from sabeel.geo.models import AdminUnit, BorderCrossing
 from sabeel.movements.adapter import build_instance
@@ -456,6 +457,7 @@ def plan_approve(*, actor: Actor, plan: Plan) -> Plan:
     )
     plan_id = plan.pk
     transaction.on_commit(lambda: _enqueue_inform(plan_id))
+    households_changed([p.household_id for p in placements])  # the funnel's "scheduled" stage
     return plan
 
 
@@ -481,32 +483,64 @@ def plan_cancel(*, actor: Actor, plan: Plan, reason: str) -> Plan:
     plan.cancelled_reason = reason
     plan.save(update_fields=["status", "cancelled_at", "cancelled_reason", "updated_at"])
     audit.record(actor=actor, action="movement.plan_cancelled", target=plan, data={"plan_id": plan.pk}, working_group_id=plan.working_group_id)
+    plan_id = plan.pk
+    transaction.on_commit(lambda: _enqueue_tell_cancelled(plan_id))
+    households_changed(plan.placements.values_list("household_id", flat=True))
     return plan
+
+
+def _enqueue_tell_cancelled(plan_id: int) -> None:
+    from sabeel.movements.tasks import households_tell_cancelled_task
+
+    households_tell_cancelled_task.enqueue(plan_id=plan_id)
+
+
+def households_tell_cancelled(*, plan_id: int) -> int:
+    """The plan was cancelled: each household that had been told its date is told, once, that the
+    date no longer holds (nobody is left waiting at a departure point). Returns how many."""
+    told = Placement.objects.filter(
+        plan_id=plan_id, plan__status=PlanStatus.CANCELLED, informed_at__isnull=False, cancel_told_at__isnull=True
+    ).select_related("household")
+    return _tell(
+        list(told),
+        marker="cancel_told_at",
+        message=lambda p: _(
+            "Sabeel: the return journey planned for you on %(date)s will not take place. Do not go to the departure point; we will contact you again."
+        ) % {"date": p.date.strftime("%d/%m/%Y")},
+    )
 
 
 def households_inform(*, plan_id: int) -> int:
     """Tell each household of an approved plan its date and departure point, by text message in
     its own language (the messaging interface, ``portal.sms``); each once. Returns how many."""
-    from sabeel.portal.sms import sms_sender
-
-    sent = 0
     pending = Placement.objects.filter(
         plan_id=plan_id, plan__status=PlanStatus.APPROVED, dropped_reason="", informed_at__isnull=True
     ).select_related("plan", "household", "departure_point")
     rows = list(pending)
     withdrawn = withdrawn_after_approval(rows)  # nobody who withdrew meanwhile is told a date
+    return _tell(
+        [p for p in rows if p.household_id not in withdrawn],
+        marker="informed_at",
+        message=lambda p: _(
+            "Sabeel: your return journey is planned for %(date)s from %(place)s. Bring every member of the household. You may still change your mind at any time."
+        ) % {"date": p.date.strftime("%d/%m/%Y"), "place": p.departure_point.local_name},
+    )
+
+
+def _tell(rows: Sequence[Placement], *, marker: str, message: Callable[[Placement], str]) -> int:
+    """Send each placement's household ``message`` (in its own language) once: ``marker`` is set
+    in its own short transaction before the text goes, so a retry never sends twice."""
+    from sabeel.portal.sms import sms_sender
+
+    sent = 0
     for placement in rows:
-        if placement.household_id in withdrawn:
-            continue
         phone = placement.household.phones.filter(is_active=True).order_by("-is_primary", "pk").first()
         if phone is None:
             continue
         with translation.override(placement.household.preferred_language or "ar"):
-            text = _(
-                "Sabeel: your return journey is planned for %(date)s from %(place)s. Bring every member of the household. You may still change your mind at any time."
-            ) % {"date": placement.date.strftime("%d/%m/%Y"), "place": placement.departure_point.local_name}
+            text = message(placement)
         with transaction.atomic():
-            updated = Placement.objects.filter(pk=placement.pk, informed_at__isnull=True).update(informed_at=timezone.now())
+            updated = Placement.objects.filter(pk=placement.pk, **{f"{marker}__isnull": True}).update(**{marker: timezone.now()})
             if not updated:
                 continue
         sms_sender().send(to=phone.number, text=text, meta={"household_id": placement.household_id, "placement_id": placement.pk})
@@ -604,6 +638,7 @@ def check_in(
         },
         working_group_id=group.pk,
     )
+    households_changed([placement.household_id])  # the funnel's "departed" stage (or back to the pool)
     return row
 
 
@@ -652,6 +687,7 @@ def confirm(*, actor: Actor, placement: Placement, kind: str) -> Confirmation:
         data={"placement_id": placement.pk, "household_id": placement.household_id},
         working_group_id=placement.plan.working_group_id,
     )
+    households_changed([placement.household_id])  # the funnel's "departed" and "arrived" stages
     return row
 
 
@@ -687,6 +723,7 @@ def self_organised_return_record(
         data={"household_id": household.pk, "return_id": row.pk},
         working_group_id=household.working_group_id,
     )
+    households_changed([household.pk])  # the funnel counts it as departed and arrived
     return row
 
 

@@ -19,3 +19,11 @@ def households_inform_task(*, plan_id: int) -> int:
     from sabeel.movements.services import households_inform
 
     return households_inform(plan_id=plan_id)
+
+
+@task()
+def households_tell_cancelled_task(*, plan_id: int) -> int:
+    """Tell the households of a cancelled plan that their date no longer holds (each once)."""
+    from sabeel.movements.services import households_tell_cancelled
+
+    return households_tell_cancelled(plan_id=plan_id)

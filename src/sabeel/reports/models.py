@@ -30,6 +30,12 @@ class HouseholdFunnel(models.Model):
     consented_on = models.DateField(_("consented on"), null=True, blank=True)
     eligible_since = models.DateField(_("eligible since"), null=True, blank=True)
     eligible = models.BooleanField(_("eligible"), default=False)
+    # After eligibility (movements and monitoring): the day each later stage was reached, or None.
+    scheduled_on = models.DateField(_("scheduled on"), null=True, blank=True)
+    departed_on = models.DateField(_("departed on"), null=True, blank=True)
+    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    self_organised = models.BooleanField(_("returned by its own means"), default=False)
+    monitored_on = models.DateField(_("first monitoring visit on"), null=True, blank=True)
     reasons = models.JSONField(_("reason codes"), default=list, blank=True)
     stale = models.BooleanField(_("stale"), default=False)
     computed_at = models.DateTimeField(_("computed at"))

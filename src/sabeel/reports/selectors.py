@@ -39,7 +39,7 @@ from sabeel.core.permissions import groups_for, memberships, visible_to
 from sabeel.core.roles import POLICY, Scope
 from sabeel.engines.disclosure import TOTAL, FunnelFigures, Places, protect_counts
 from sabeel.geo.models import AdminUnit
-from sabeel.registry.choices import HouseholdStatus, MemberStatus
+from sabeel.registry.choices import DeregistrationState, HouseholdStatus, MemberStatus
 from sabeel.registry.models import Household
 from sabeel.reports.choices import ConsentState
 from sabeel.reports.models import HouseholdFunnel
@@ -48,7 +48,7 @@ from sabeel.reports.types import Cell, Dimension, FunnelRow, FunnelTable, Method
 __all__ = ["SHOWN_STAGES", "UNITS", "funnel_figures", "funnel_table", "home_summary", "must_suppress", "threshold"]
 
 # The stages built so far (the later ones come with movements and monitoring).
-SHOWN_STAGES: tuple[Stage, ...] = (Stage.REGISTERED, Stage.INTENDING, Stage.COUNSELLED, Stage.CONSENTED, Stage.ELIGIBLE)
+SHOWN_STAGES: tuple[Stage, ...] = tuple(Stage)
 UNITS = ("households", "people")
 UNKNOWN = "?"  # a place not recorded (or not at the level asked)
 AUDIT_LIMIT = 400  # hidden cells under the threshold that the linear-programming audit checks at most
@@ -158,6 +158,10 @@ def _reached() -> Case:
     reached a stage counts in every stage before it (a household whose adults all consented was
     counselled and intends to return, whatever its last survey answer says)."""
     return Case(
+        When(Q(funnel__monitored_on__isnull=False), then=Value(8)),
+        When(Q(funnel__arrived_on__isnull=False), then=Value(7)),
+        When(Q(funnel__departed_on__isnull=False), then=Value(6)),
+        When(Q(funnel__scheduled_on__isnull=False), then=Value(5)),
         When(Q(funnel__eligible=True, funnel__stale=False), then=Value(4)),
         When(Q(funnel__consent_state=ConsentState.CONSENTED), then=Value(3)),
         When(Q(funnel__counselled_on__isnull=False), then=Value(2)),
@@ -167,7 +171,16 @@ def _reached() -> Case:
     )
 
 
-_STAGE_DATES = ("funnel__intending_on", "funnel__counselled_on", "funnel__consented_on", "funnel__eligible_since")
+_STAGE_DATES = (
+    "funnel__intending_on",
+    "funnel__counselled_on",
+    "funnel__consented_on",
+    "funnel__eligible_since",
+    "funnel__scheduled_on",
+    "funnel__departed_on",
+    "funnel__arrived_on",
+    "funnel__monitored_on",
+)
 
 
 def _stage_day(stage: int) -> Any:
@@ -209,8 +222,13 @@ def _people_counted() -> Q:
     return Q(members__status=MemberStatus.ACTIVE) & ~Q(members__pk__in=merged_away)
 
 
+# The households the funnel counts: open files, and files closed because the household returned
+# (a verified or presumed return stays in the funnel's later stages; a file closed on request does not).
+_COUNTED = Q(status=HouseholdStatus.OPEN) | Q(deregistration__in=[DeregistrationState.VERIFIED_RETURN, DeregistrationState.PRESUMED_RETURN])
+
+
 def _households(actor: Actor) -> Any:
-    return visible_to(actor, Household.objects.filter(status=HouseholdStatus.OPEN), action="aggregate.view")
+    return visible_to(actor, Household.objects.filter(_COUNTED), action="aggregate.view")
 
 
 def _count(actor: Actor) -> _Counts:
@@ -264,7 +282,7 @@ def _count(actor: Actor) -> _Counts:
         weeks.append(counted)
         people_weeks.append(counted_people)
     snapshot = visible_to(
-        actor, HouseholdFunnel.objects.filter(household__status=HouseholdStatus.OPEN), action="aggregate.view"
+        actor, HouseholdFunnel.objects.filter(household__in=Household.objects.filter(_COUNTED)), action="aggregate.view"
     )
     facts = snapshot.aggregate(rows=Count("pk"))
     oldest = snapshot.order_by("computed_at").values_list("computed_at", flat=True).first()
@@ -477,7 +495,9 @@ def funnel_table(
     as_of = min(counts.as_of, counts.read_at) if counts.as_of else counts.read_at
     note = _(
         "Registered, intending, counselled and consented are counted from the records; eligible is a "
-        "snapshot of the eligibility verdicts, the oldest computed at the time shown."
+        "snapshot of the eligibility verdicts, the oldest computed at the time shown. Scheduled, departed, "
+        "arrived and monitored are counted from the movement and monitoring records, self-organised returns "
+        "included from departed on; a stage reached counts in every stage before it."
     )
     if counts.missing:
         note += " " + _("%(count)d households have no verdict yet and are not counted as eligible.") % {

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -101,6 +102,76 @@ def _current_consents(ids: Sequence[int]) -> dict[int, dt.date]:
     return latest
 
 
+@dataclass
+class _Later:
+    """The stages after eligibility a household reached, and when (see ``_after_eligibility``)."""
+
+    scheduled_on: dt.date | None = None
+    departed_on: dt.date | None = None
+    arrived_on: dt.date | None = None
+    self_organised: bool = False
+    monitored_on: dt.date | None = None
+
+
+def _earliest(current: dt.date | None, day: dt.date) -> dt.date:
+    return day if current is None or day < current else current
+
+
+def _after_eligibility(ids: Sequence[int]) -> dict[int, _Later]:
+    """Movements and monitoring, read in a fixed number of queries:
+
+    - scheduled: a place in an approved plan that was not dropped at approval nor ended at the bus
+      (absent or withdrew); the day the plan was approved;
+    - departed: checked in present at the bus (the travel day) or confirmed across the border;
+    - arrived: confirmed at the reception point, or a self-organised return (its date; it counts
+      as departed that day too, and by the funnel's nesting in every stage before);
+    - monitored: the first monitoring visit at which the household was reached."""
+    from sabeel.monitoring.models import Answer as Reached
+    from sabeel.monitoring.models import Visit
+    from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PlanStatus
+    from sabeel.movements.models import CheckIn, Confirmation, Placement, SelfOrganisedReturn
+
+    later: dict[int, _Later] = {}
+
+    def of(household_id: int) -> _Later:
+        return later.setdefault(household_id, _Later())
+
+    scheduled = (
+        Placement.objects.filter(household_id__in=ids, plan__status=PlanStatus.APPROVED, dropped_reason="")
+        .exclude(check_in__status__in=[CheckInStatus.ABSENT, CheckInStatus.WITHDREW])
+        .values_list("household_id", "plan__approved_at", "date")
+    )
+    for household_id, approved_at, travel_day in scheduled:
+        row = of(household_id)
+        row.scheduled_on = _earliest(row.scheduled_on, approved_at.date() if approved_at else travel_day)
+    present = CheckIn.objects.filter(placement__household_id__in=ids, status=CheckInStatus.PRESENT).values_list(
+        "placement__household_id", "placement__date"
+    )
+    for household_id, travel_day in present:
+        row = of(household_id)
+        row.departed_on = _earliest(row.departed_on, travel_day)
+    confirmed = Confirmation.objects.filter(placement__household_id__in=ids).values_list("placement__household_id", "kind", "at")
+    for household_id, kind, at in confirmed:
+        row = of(household_id)
+        row.departed_on = _earliest(row.departed_on, at.date())
+        if kind == ConfirmationKind.ARRIVED:
+            row.arrived_on = _earliest(row.arrived_on, at.date())
+    for household_id, returned_on in SelfOrganisedReturn.objects.filter(household_id__in=ids).values_list(
+        "household_id", "returned_on"
+    ):
+        row = of(household_id)
+        row.self_organised = True
+        row.departed_on = _earliest(row.departed_on, returned_on)
+        row.arrived_on = _earliest(row.arrived_on, returned_on)
+    visits = Visit.objects.filter(household_id__in=ids, reached__in=[Reached.YES, Reached.PARTLY]).values_list(
+        "household_id", "visited_on"
+    )
+    for household_id, visited_on in visits:
+        row = of(household_id)
+        row.monitored_on = _earliest(row.monitored_on, visited_on)
+    return later
+
+
 def _consent_state(codes: set[str], assessed: bool, consented: bool, counselled: bool) -> str:
     if ReasonCode.CONSENT_WITHDRAWN in codes:
         return ConsentState.WITHDRAWN
@@ -123,6 +194,7 @@ def compute_rows(households: Sequence[Household], *, now: dt.datetime | None = N
     intentions = _intentions(ids)
     counselled = _counselled(ids)
     consents = _current_consents(ids)
+    after = _after_eligibility(ids)
     previous = dict(
         HouseholdFunnel.objects.filter(household_id__in=ids, eligible=True).values_list(
             "household_id", "eligible_since"
@@ -145,6 +217,7 @@ def compute_rows(households: Sequence[Household], *, now: dt.datetime | None = N
         since = None
         if eligible:
             since = previous.get(household.pk) or local_today(zones.get(household.working_group_id))
+        later = after.get(household.pk) or _Later()
         rows.append(
             HouseholdFunnel(
                 household_id=household.pk,
@@ -157,6 +230,11 @@ def compute_rows(households: Sequence[Household], *, now: dt.datetime | None = N
                 eligible_since=since,
                 eligible=eligible,
                 reasons=list(dict.fromkeys(codes)),
+                scheduled_on=later.scheduled_on,
+                departed_on=later.departed_on,
+                arrived_on=later.arrived_on,
+                self_organised=later.self_organised,
+                monitored_on=later.monitored_on,
                 stale=False,
                 computed_at=now,
             )
@@ -174,6 +252,11 @@ _FIELDS = [
     "eligible_since",
     "eligible",
     "reasons",
+    "scheduled_on",
+    "departed_on",
+    "arrived_on",
+    "self_organised",
+    "monitored_on",
     "stale",
     "computed_at",
 ]

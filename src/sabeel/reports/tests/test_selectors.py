@@ -47,6 +47,10 @@ def test_a_protection_officer_sees_exact_figures_of_their_own_group(cast) -> Non
         Stage.COUNSELLED: 1,
         Stage.CONSENTED: 1,
         Stage.ELIGIBLE: 1,
+        Stage.SCHEDULED: 0,
+        Stage.DEPARTED: 0,
+        Stage.ARRIVED: 0,
+        Stage.MONITORED: 0,
     }
     assert [row.key for row in table.rows] == ["LB"]  # Jordan's household is not theirs
     assert table.provenance.threshold is None
