@@ -126,8 +126,7 @@ def _after_eligibility(ids: Sequence[int]) -> dict[int, _Later]:
     - arrived: confirmed at the reception point, or a self-organised return (its date; it counts
       as departed that day too, and by the funnel's nesting in every stage before);
     - monitored: the first monitoring visit at which the household was reached."""
-    from sabeel.monitoring.models import Answer as Reached
-    from sabeel.monitoring.models import Visit
+    from sabeel.monitoring.selectors import monitored_households
     from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PlanStatus
     from sabeel.movements.models import CheckIn, Confirmation, Placement, SelfOrganisedReturn
 
@@ -163,12 +162,8 @@ def _after_eligibility(ids: Sequence[int]) -> dict[int, _Later]:
         row.self_organised = True
         row.departed_on = _earliest(row.departed_on, returned_on)
         row.arrived_on = _earliest(row.arrived_on, returned_on)
-    visits = Visit.objects.filter(household_id__in=ids, reached__in=[Reached.YES, Reached.PARTLY]).values_list(
-        "household_id", "visited_on"
-    )
-    for household_id, visited_on in visits:
-        row = of(household_id)
-        row.monitored_on = _earliest(row.monitored_on, visited_on)
+    for household_id, visited_on in monitored_households(ids).items():
+        of(household_id).monitored_on = visited_on
     return later
 
 
