@@ -261,8 +261,10 @@ def _entitlements_make(run: Run, rule: GrantRule) -> int:
     return made
 
 
-def idempotency_key(entitlement: Entitlement) -> str:
-    return f"{entitlement.household_id}:{entitlement.programme_id}:v{entitlement.rule_version}:{entitlement.instalment}"
+def idempotency_key(entitlement: Entitlement, attempt: int = 1) -> str:
+    """(household, programme, rule version, instalment), and the attempt after the first."""
+    key = f"{entitlement.household_id}:{entitlement.programme_id}:v{entitlement.rule_version}:{entitlement.instalment}"
+    return key if attempt == 1 else f"{key}:a{attempt}"
 
 
 def _payable(programme_id: int) -> Any:
@@ -275,7 +277,7 @@ def _payable(programme_id: int) -> Any:
         instalment=OuterRef("instalment") - 1,
         status=PaymentStatus.PAID,
     )
-    return Entitlement.objects.filter(programme_id=programme_id, payment__isnull=True).filter(Q(instalment=1) | Exists(earlier_paid))
+    return Entitlement.objects.filter(programme_id=programme_id, payments__isnull=True).filter(Q(instalment=1) | Exists(earlier_paid))
 
 
 def _payment_work(run: Run) -> None:
@@ -515,6 +517,55 @@ def results_record(*, actor: Actor, payment_list: PaymentList, rows: list[dict[s
         working_group_id=payment_list.working_group_id,
     )
     return {"counts": counts, "problems": problems[:200]}
+
+
+REISSUABLE = (PaymentStatus.FAILED, PaymentStatus.RETURNED)
+
+
+def payment_reissue(*, actor: Actor, payment: Payment) -> Payment:
+    """Re-issue a failed or returned payment as the entitlement's next attempt, on the same list
+    (it goes out in the list's next file, with a key of its own). Refused when the payment has no
+    such result, was re-issued already, or another attempt of the instalment is pending or paid;
+    two officers pressing at once get one re-issue (the entitlement row is locked, and the unique
+    constraints refuse a second one if anything slipped past)."""
+    from django.db import IntegrityError
+
+    payment_list = PaymentList.objects.get(pk=payment.payment_list_id)
+    require(actor, "assistance.manage", payment_list)
+    try:
+        with transaction.atomic():
+            entitlement = Entitlement.objects.select_for_update().get(pk=payment.entitlement_id)
+            payment = Payment.objects.select_for_update().get(pk=payment.pk)
+            if payment.status not in REISSUABLE:
+                raise _fail("payment", _("Only a failed or returned payment can be re-issued."))
+            if Payment.objects.filter(reissue_of=payment).exists():
+                raise _fail("payment", _("This payment was re-issued already."))
+            if Payment.objects.filter(entitlement=entitlement, status__in=[PaymentStatus.PENDING, PaymentStatus.PAID]).exists():
+                raise _fail("payment", _("This instalment already has a payment pending or paid."))
+            attempt = (Payment.objects.filter(entitlement=entitlement).aggregate(n=Max("attempt"))["n"] or 0) + 1
+            again = Payment.objects.create(
+                payment_list_id=payment.payment_list_id,
+                entitlement=entitlement,
+                household_id=entitlement.household_id,
+                programme_id=entitlement.programme_id,
+                rule_version=entitlement.rule_version,
+                instalment=entitlement.instalment,
+                attempt=attempt,
+                reissue_of=payment,
+                idempotency_key=idempotency_key(entitlement, attempt),
+                amount=entitlement.amount,
+                currency=entitlement.currency,
+            )
+            audit.record(
+                actor=actor,
+                action="assistance.payment_reissued",
+                target=again,
+                data={"payment_id": again.pk, "reissue_of_id": payment.pk, "attempt": attempt, "payment_list_id": payment.payment_list_id},
+                working_group_id=payment_list.working_group_id,
+            )
+    except IntegrityError:
+        raise _fail("payment", _("This payment was re-issued already.")) from None
+    return again
 
 
 # ---- deregistration after a return (the registry keeps the state machine) ---------------------
