@@ -574,12 +574,10 @@ def payment_reissue(*, actor: Actor, payment: Payment) -> Payment:
 def presumed_return_confirm(*, actor: Actor, household: Any) -> Any:
     """A protection officer confirms that a household presumably returned, under its programme's
     current rule (``presumed_return_months``); refused when the programme has no such rule."""
+    from sabeel.registry.deregistration import presumed_rule
     from sabeel.registry.services import household_presumed_return
 
-    programme = ReturnProgramme.objects.filter(working_group_id=household.working_group_id, is_active=True).first()
-    rule = rule_current(programme) if programme is not None else None
-    if programme is None or rule is None or rule.presumed_return_months is None:
+    rule = presumed_rule(household)
+    if rule is None:
         raise _fail("household", _("The programme sets no rule for presumed returns."))
-    return household_presumed_return(
-        actor=actor, household=household, months=rule.presumed_return_months, programme_id=programme.pk, rule_version=rule.version
-    )
+    return household_presumed_return(actor=actor, household=household, months=rule.months, programme_id=rule.programme_id, rule_version=rule.version)
