@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _measure import row  # noqa: E402
+from _measure import row
 
 NAME = "payment_run"
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def _setup(entitlements: int) -> tuple[Any, Any, Any]:
             Entitlement(
                 household_id=household_id, programme=programme, rule=rule, rule_version=rule.version, instalment=1, amount="250.00",
                 currency="USD", persons=3, breakdown={"whole": "250.00"}, source=EntitlementSource.ARRIVAL, source_id=household_id,
-            )  # fmt: skip
+            )
         )
         if len(batch) == 5000:
             Entitlement.objects.bulk_create(batch)
@@ -140,7 +140,7 @@ def _baseline(cast: Any, programme: Any, rule: Any) -> tuple[float, int]:
         Payment(
             payment_list=plist, entitlement_id=e.pk, household_id=e.household_id, programme_id=e.programme_id, rule_version=e.rule_version,
             instalment=e.instalment, idempotency_key=services.idempotency_key(e), amount=e.amount, currency=e.currency,
-        ).save()  # fmt: skip
+        ).save()
         made += 1
     return time.perf_counter() - started, made
 
@@ -184,7 +184,7 @@ def _kill_and_rerun(cast: Any, programme: Any, entitlements: int) -> dict[str, A
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "sabeel.config.settings.test"}
     env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     half = entitlements // 2
-    worker = subprocess.Popen([sys.executable, "-c", CHILD, str(run.pk)], env=env, cwd=ROOT)  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-c", CHILD, str(run.pk)], env=env, cwd=ROOT)
     try:
         deadline = time.monotonic() + 3600
         while time.monotonic() < deadline and Payment.objects.count() < half:
@@ -244,9 +244,9 @@ def _measure(entitlements: int) -> list[dict[str, Any]]:
     )
     return [
         row(f"{case}, wall time", "wall time of payment_run_start with its task (batches of 500, bulk_create ignoring conflicts)",
-            round(seconds, 2), "s", baseline, round(baseline_seconds, 2), None),  # fmt: skip
+            round(seconds, 2), "s", baseline, round(baseline_seconds, 2), None),
         row(f"{case}, payments per second", "payments put on the list per second", round(made / seconds, 1), "payments/s",
-            baseline, round(baseline_made / baseline_seconds, 1), None),  # fmt: skip
+            baseline, round(baseline_made / baseline_seconds, 1), None),
         row(f"{case}, speed-up", "baseline wall time / service wall time", round(baseline_seconds / seconds, 2), "x", None, None, None),
         row(f"{kill_case}: every entitlement paid exactly once", "paid exactly once (yes/no)", once, "", None, None, "yes"),
         row(f"{kill_case}: duplicates", "entitlements with more than one payment (must be 0)", kill["duplicates"], "entitlements", None, None, None),
