@@ -82,6 +82,7 @@ API = {
     ("get", "/api/assistance/payment-lists/{pk}"): _scoped(kwargs=_list_pk),
     ("post", "/api/assistance/payment-lists/{pk}/results"): _scoped(kwargs=_list_pk, data={"rows": []}),
     ("get", "/api/assistance/programmes/{pk}/reconciliation"): _scoped(kwargs=_programme_pk),
+    ("post", "/api/assistance/payment-lists/{pk}/payments/{payment}/reissue"): _scoped(kwargs=_failed_payment, ok=201),
 }
 
 

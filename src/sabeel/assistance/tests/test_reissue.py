@@ -109,3 +109,16 @@ def test_the_list_page_offers_a_reissue_button_for_failures_only(cast):
     # pressed again (a second tab): refused with a message, nothing added
     client.post(f"/assistance/lists/{plist.pk}/payments/{first.pk}/reissue/")
     assert Payment.objects.filter(entitlement=first.entitlement).count() == 2
+
+
+def test_the_api_reissues_once_and_answers_400_after(cast):
+    _programme, plist = _paid_list(cast, households=1)
+    first = plist.payments.get()
+    client = sign_in(Client(), cast["lb_finance_officer"])
+    url = f"/api/assistance/payment-lists/{plist.pk}/payments/{first.pk}/reissue"
+    assert client.post(url).status_code == 400  # pending: nothing to re-issue
+    _result(cast, plist, first, "failed")
+    answer = client.post(url)
+    assert answer.status_code == 201 and (answer.json()["attempt"], answer.json()["reissue_of"]) == (2, first.pk)
+    assert client.post(url).status_code == 400
+    assert Payment.objects.filter(entitlement=first.entitlement).count() == 2
