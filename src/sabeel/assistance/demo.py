@@ -21,9 +21,9 @@ def _registered_months_ago(household: Any, months: int) -> bool:
     rows), when its only contact in the period is that registration. True when done."""
     import datetime as dt
 
-    from sabeel.registry.models import Individual, RecordVersion
-
     from django.apps import apps
+
+    from sabeel.registry.models import Individual, RecordVersion
 
     if household.versions.exclude(action__in=["household.created", "individual.created"]).exists():
         return False
@@ -103,9 +103,9 @@ def demo_after_crossing_load(*, users: Mapping[str, Any]) -> str:
     # seven months ago and not heard from since (its rows dated back, nothing else changed), so
     # that the programme's six-month rule can presume its return.
     for household in quiet[:60]:
-        if set(registry.presumed_return_blockers(household, months=6)) == {"contact"} and _registered_months_ago(household, 7):
-            if not registry.presumed_return_blockers(household, months=6):
-                break
+        aged = set(registry.presumed_return_blockers(household, months=6)) == {"contact"} and _registered_months_ago(household, 7)
+        if aged and not registry.presumed_return_blockers(household, months=6):
+            break
     for household in quiet[:60]:
         if "presumed" not in states and not registry.presumed_return_blockers(household, months=6):
             services.presumed_return_confirm(actor=protection, household=household)
