@@ -281,16 +281,20 @@ def _payable(programme_id: int) -> Any:
 
 
 def _payment_work(run: Run) -> None:
+    """Entitlements made, then every payable one put on the list in one pass in key order (a
+    cursor, so that each batch reads only what follows the last one: the whole pass is linear),
+    each batch its own transaction."""
     payment_list = PaymentList.objects.get(run=run)
     rule = GrantRule.objects.select_related("programme").get(pk=run.params["rule_id"])
     _entitlements_make(run, rule)
-    total = _payable(rule.programme_id).count() + Payment.objects.filter(payment_list=payment_list).count()
-    rounds = 0
-    while rounds <= total // BATCH + 2:
-        rounds += 1
-        chunk = list(_payable(rule.programme_id).order_by("pk")[:BATCH])
+    done = Payment.objects.filter(payment_list=payment_list).count()
+    total = _payable(rule.programme_id).count() + done
+    after = 0
+    while True:
+        chunk = list(_payable(rule.programme_id).filter(pk__gt=after).order_by("pk")[:BATCH])
         if not chunk:
             break
+        after = chunk[-1].pk
         with transaction.atomic():
             Payment.objects.bulk_create(
                 [
@@ -309,7 +313,8 @@ def _payment_work(run: Run) -> None:
                 ],
                 ignore_conflicts=True,
             )
-            done = Payment.objects.filter(payment_list=payment_list).count()
+            # what this list holds of the batch (another run may have taken some of it)
+            done += Payment.objects.filter(payment_list=payment_list, entitlement_id__in=[e.pk for e in chunk]).count()
             if not runs.run_progress(run=run, done=done, total=max(total, done), counts={"payments": done}):
                 return
         _after_batch()
