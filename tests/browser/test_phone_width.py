@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 1}
 # The pages screenshotted (by their short name): a list, a form with radio buttons, a wide table.
-SHOTS = {"registry-list", "intention-form", "timeline", "unit-list", "household-detail", "household-form", "audit", "crossing-edit"}
+SHOTS = {"registry-list", "intention-form", "timeline", "unit-list", "household-detail", "household-form", "audit", "crossing-edit", "household-status", "household-presumed"}
 MIN_TOUCH = 44  # px: WCAG 2.5.5 target size, for buttons, selects and text fields
 
 
@@ -61,6 +61,7 @@ PAGES: list[Page] = [
     ("household-history", "lb_registration_officer", lambda w: reverse("registry:household_history", args=[w["household"].pk])),
     ("household-edit", "lb_registration_officer", lambda w: reverse("registry:household_edit", args=[w["household"].pk])),
     ("household-status", "lb_registration_officer", lambda w: reverse("registry:household_status", args=[w["household"].pk])),
+    ("household-presumed", "lb_protection_officer", lambda w: reverse("registry:household_presumed_return", args=[w["household"].pk])),
     ("member-add", "lb_registration_officer", lambda w: reverse("registry:member_add", args=[w["household"].pk])),
     ("timeline", "lb_protection_officer", lambda w: reverse("consent:timeline", args=[w["household"].pk])),
     ("counselling-form", "lb_protection_officer", lambda w: reverse("consent:counselling_record", args=[w["household"].pk])),

@@ -172,6 +172,23 @@ def results_record(request: HttpRequest, pk: int, payload: ResultsIn) -> Results
     return ResultsOut(**outcome)
 
 
+class ReissueOut(Schema):
+    id: int
+    attempt: int
+    reissue_of: int
+    idempotency_key: str
+    status: str
+
+
+@router.post("/payment-lists/{pk}/payments/{payment}/reissue", response={201: ReissueOut})
+def payment_reissue(request: HttpRequest, pk: int, payment: int) -> tuple[int, ReissueOut]:
+    """Re-issue a failed or returned payment of the list as its next attempt (400 otherwise)."""
+    actor = request_actor(request)
+    plist = selectors.payment_list_get(actor=actor, pk=pk)
+    again = services.payment_reissue(actor=actor, payment=selectors.payment_get(actor=actor, payment_list=plist, pk=payment))
+    return 201, ReissueOut(id=again.pk, attempt=again.attempt, reissue_of=again.reissue_of_id or 0, idempotency_key=again.idempotency_key, status=again.status)
+
+
 @router.get("/programmes/{pk}/reconciliation", response=ReconciliationOut)
 def reconciliation(request: HttpRequest, pk: int) -> ReconciliationOut:
     actor = request_actor(request)

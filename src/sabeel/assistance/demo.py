@@ -16,6 +16,27 @@ from sabeel.core.exceptions import ServiceError
 GROUP = "lb"
 
 
+def _registered_months_ago(household: Any, months: int) -> bool:
+    """Date a demo household's registration back ``months`` months (its record versions and
+    rows), when its only contact in the period is that registration. True when done."""
+    import datetime as dt
+
+    from django.apps import apps
+
+    from sabeel.registry.models import Individual, RecordVersion
+
+    if household.versions.exclude(action__in=["household.created", "individual.created"]).exists():
+        return False
+    for label in ("consent.CounsellingSession", "consent.ReturnIntention", "consent.ReturnConsent", "consent.Withdrawal", "consent.FollowUp", "assistance.Payment"):
+        if apps.get_model(label).objects.filter(household_id=household.pk).exists():
+            return False
+    then = timezone.now() - dt.timedelta(days=30 * months + 5)
+    RecordVersion.objects.filter(household=household).update(at=then)
+    Individual.objects.filter(household=household).update(created_at=then)
+    type(household).objects.filter(pk=household.pk).update(created_at=then)
+    return True
+
+
 def demo_after_crossing_load(*, users: Mapping[str, Any]) -> str:
     from sabeel.assistance import services
     from sabeel.assistance.models import GrantRule, PaymentList
@@ -78,6 +99,13 @@ def demo_after_crossing_load(*, users: Mapping[str, Any]) -> str:
         registry.household_verified_return(actor=registrar, household=arrived[0], confirmation_id=confirmation.pk)
         states["verified"] = 1
     quiet = Household.objects.filter(working_group=group, deregistration=DeregistrationState.ACTIVE).exclude(pk__in=[h.pk for h in arrived]).order_by("-pk")
+    # The demo's households were all registered today; one of them is made a family registered
+    # seven months ago and not heard from since (its rows dated back, nothing else changed), so
+    # that the programme's six-month rule can presume its return.
+    for household in quiet[:60]:
+        aged = set(registry.presumed_return_blockers(household, months=6)) == {"contact"} and _registered_months_ago(household, 7)
+        if aged and not registry.presumed_return_blockers(household, months=6):
+            break
     for household in quiet[:60]:
         if "presumed" not in states and not registry.presumed_return_blockers(household, months=6):
             services.presumed_return_confirm(actor=protection, household=household)

@@ -127,11 +127,18 @@ class PaymentList(BaseModel):
 
 
 class Payment(BaseModel):
-    """One payment of one entitlement, on the list of the run that made it. Its idempotency key is
-    unique: whatever runs, retries or races, an entitlement is put on a list once."""
+    """One attempt at paying one entitlement, on the list of the run that made it. Its idempotency
+    key is unique: whatever runs, retries or races, an entitlement is put on a list once. A failed
+    or returned attempt may be re-issued by a finance officer as the next attempt (``reissue_of``
+    the one it follows, once); at most one attempt of an entitlement is pending or paid at a time,
+    so an instalment is never paid twice."""
 
     payment_list = models.ForeignKey(PaymentList, on_delete=models.PROTECT, related_name="payments", verbose_name=_("payment list"))
-    entitlement = models.OneToOneField(Entitlement, on_delete=models.PROTECT, related_name="payment", verbose_name=_("entitlement"))
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="payments", verbose_name=_("entitlement"))
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    reissue_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissue", verbose_name=_("re-issue of")
+    )
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household"))
     programme = models.ForeignKey("consent.ReturnProgramme", on_delete=models.PROTECT, related_name="+", verbose_name=_("return programme"))
     rule_version = models.PositiveIntegerField(_("rule version"))
@@ -150,9 +157,15 @@ class Payment(BaseModel):
         verbose_name_plural = _("payments")
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "programme", "rule_version", "instalment"],
+                fields=["household", "programme", "rule_version", "instalment", "attempt"],
                 name="as_payment_once",
                 violation_error_message=_("This instalment is already on a payment list."),
+            ),
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="as_payment_live_once",
+                violation_error_message=_("This instalment already has a payment pending or paid."),
             ),
         ]
 

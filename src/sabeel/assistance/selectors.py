@@ -50,7 +50,11 @@ def payment_list_get(*, actor: Actor, pk: int) -> PaymentList:
 
 
 def payments_of(*, actor: Actor, payment_list: PaymentList) -> QuerySet[Payment]:
-    return visible_to(actor, Payment.objects.filter(payment_list=payment_list), ACTION).select_related("household").order_by("pk")
+    return visible_to(actor, Payment.objects.filter(payment_list=payment_list), ACTION).select_related("household", "reissue").order_by("pk")
+
+
+def payment_get(*, actor: Actor, payment_list: PaymentList, pk: int) -> Payment:
+    return get_visible(actor, Payment.objects.filter(payment_list=payment_list), ACTION, pk=pk)
 
 
 def run_get(*, actor: Actor, pk: int) -> Run:
@@ -97,7 +101,8 @@ def reconciliation(*, actor: Actor, programme: ReturnProgramme) -> Reconciliatio
         diffs.append(Difference("entitlement_without_payment", e.household.registration_number, e.household_id, {"instalment": e.instalment, "amount": str(e.amount)}))
     for p in payments.filter(status=PaymentStatus.PENDING).order_by("pk"):
         diffs.append(Difference("payment_without_result", p.household.registration_number, p.household_id, {"key": p.idempotency_key, "list": p.payment_list_id}))
-    for p in payments.filter(status__in=[PaymentStatus.FAILED, PaymentStatus.RETURNED]).order_by("pk"):
+    # a failed or returned payment already re-issued is no longer a difference (its re-issue is)
+    for p in payments.filter(status__in=[PaymentStatus.FAILED, PaymentStatus.RETURNED], reissue__isnull=True).order_by("pk"):
         diffs.append(Difference(f"payment_{p.status}", p.household.registration_number, p.household_id, {"key": p.idempotency_key, "list": p.payment_list_id}))
     for p in payments.exclude(Q(amount=F("entitlement__amount")) & Q(currency=F("entitlement__currency"))).order_by("pk"):
         diffs.append(Difference("amount_differs", p.household.registration_number, p.household_id, {"key": p.idempotency_key, "paid": str(p.amount), "owed": str(p.entitlement.amount)}))
@@ -110,6 +115,7 @@ def reconciliation(*, actor: Actor, programme: ReturnProgramme) -> Reconciliatio
         "entitlements": entitlements.count(),
         "lists": PaymentList.objects.filter(programme=programme).count(),
         "payments": payments.count(),
+        "reissued": payments.filter(reissue_of__isnull=False).count(),
         **{f"payments_{status}": int(by_status.get(status, 0)) for status in PaymentStatus.values},
         "differences": len(diffs),
     }

@@ -261,8 +261,10 @@ def _entitlements_make(run: Run, rule: GrantRule) -> int:
     return made
 
 
-def idempotency_key(entitlement: Entitlement) -> str:
-    return f"{entitlement.household_id}:{entitlement.programme_id}:v{entitlement.rule_version}:{entitlement.instalment}"
+def idempotency_key(entitlement: Entitlement, attempt: int = 1) -> str:
+    """(household, programme, rule version, instalment), and the attempt after the first."""
+    key = f"{entitlement.household_id}:{entitlement.programme_id}:v{entitlement.rule_version}:{entitlement.instalment}"
+    return key if attempt == 1 else f"{key}:a{attempt}"
 
 
 def _payable(programme_id: int) -> Any:
@@ -275,20 +277,24 @@ def _payable(programme_id: int) -> Any:
         instalment=OuterRef("instalment") - 1,
         status=PaymentStatus.PAID,
     )
-    return Entitlement.objects.filter(programme_id=programme_id, payment__isnull=True).filter(Q(instalment=1) | Exists(earlier_paid))
+    return Entitlement.objects.filter(programme_id=programme_id, payments__isnull=True).filter(Q(instalment=1) | Exists(earlier_paid))
 
 
 def _payment_work(run: Run) -> None:
+    """Entitlements made, then every payable one put on the list in one pass in key order (a
+    cursor, so that each batch reads only what follows the last one: the whole pass is linear),
+    each batch its own transaction."""
     payment_list = PaymentList.objects.get(run=run)
     rule = GrantRule.objects.select_related("programme").get(pk=run.params["rule_id"])
     _entitlements_make(run, rule)
-    total = _payable(rule.programme_id).count() + Payment.objects.filter(payment_list=payment_list).count()
-    rounds = 0
-    while rounds <= total // BATCH + 2:
-        rounds += 1
-        chunk = list(_payable(rule.programme_id).order_by("pk")[:BATCH])
+    done = Payment.objects.filter(payment_list=payment_list).count()
+    total = _payable(rule.programme_id).count() + done
+    after = 0
+    while True:
+        chunk = list(_payable(rule.programme_id).filter(pk__gt=after).order_by("pk")[:BATCH])
         if not chunk:
             break
+        after = chunk[-1].pk
         with transaction.atomic():
             Payment.objects.bulk_create(
                 [
@@ -307,7 +313,8 @@ def _payment_work(run: Run) -> None:
                 ],
                 ignore_conflicts=True,
             )
-            done = Payment.objects.filter(payment_list=payment_list).count()
+            # what this list holds of the batch (another run may have taken some of it)
+            done += Payment.objects.filter(payment_list=payment_list, entitlement_id__in=[e.pk for e in chunk]).count()
             if not runs.run_progress(run=run, done=done, total=max(total, done), counts={"payments": done}):
                 return
         _after_batch()
@@ -517,18 +524,65 @@ def results_record(*, actor: Actor, payment_list: PaymentList, rows: list[dict[s
     return {"counts": counts, "problems": problems[:200]}
 
 
+REISSUABLE = (PaymentStatus.FAILED, PaymentStatus.RETURNED)
+
+
+def payment_reissue(*, actor: Actor, payment: Payment) -> Payment:
+    """Re-issue a failed or returned payment as the entitlement's next attempt, on the same list
+    (it goes out in the list's next file, with a key of its own). Refused when the payment has no
+    such result, was re-issued already, or another attempt of the instalment is pending or paid;
+    two officers pressing at once get one re-issue (the entitlement row is locked, and the unique
+    constraints refuse a second one if anything slipped past)."""
+    from django.db import IntegrityError
+
+    payment_list = PaymentList.objects.get(pk=payment.payment_list_id)
+    require(actor, "assistance.manage", payment_list)
+    try:
+        with transaction.atomic():
+            entitlement = Entitlement.objects.select_for_update().get(pk=payment.entitlement_id)
+            payment = Payment.objects.select_for_update().get(pk=payment.pk)
+            if payment.status not in REISSUABLE:
+                raise _fail("payment", _("Only a failed or returned payment can be re-issued."))
+            if Payment.objects.filter(reissue_of=payment).exists():
+                raise _fail("payment", _("This payment was re-issued already."))
+            if Payment.objects.filter(entitlement=entitlement, status__in=[PaymentStatus.PENDING, PaymentStatus.PAID]).exists():
+                raise _fail("payment", _("This instalment already has a payment pending or paid."))
+            attempt = (Payment.objects.filter(entitlement=entitlement).aggregate(n=Max("attempt"))["n"] or 0) + 1
+            again = Payment.objects.create(
+                payment_list_id=payment.payment_list_id,
+                entitlement=entitlement,
+                household_id=entitlement.household_id,
+                programme_id=entitlement.programme_id,
+                rule_version=entitlement.rule_version,
+                instalment=entitlement.instalment,
+                attempt=attempt,
+                reissue_of=payment,
+                idempotency_key=idempotency_key(entitlement, attempt),
+                amount=entitlement.amount,
+                currency=entitlement.currency,
+            )
+            audit.record(
+                actor=actor,
+                action="assistance.payment_reissued",
+                target=again,
+                data={"payment_id": again.pk, "reissue_of_id": payment.pk, "attempt": attempt, "payment_list_id": payment.payment_list_id},
+                working_group_id=payment_list.working_group_id,
+            )
+    except IntegrityError:
+        raise _fail("payment", _("This payment was re-issued already.")) from None
+    return again
+
+
 # ---- deregistration after a return (the registry keeps the state machine) ---------------------
 
 
 def presumed_return_confirm(*, actor: Actor, household: Any) -> Any:
     """A protection officer confirms that a household presumably returned, under its programme's
     current rule (``presumed_return_months``); refused when the programme has no such rule."""
+    from sabeel.registry.deregistration import presumed_rule
     from sabeel.registry.services import household_presumed_return
 
-    programme = ReturnProgramme.objects.filter(working_group_id=household.working_group_id, is_active=True).first()
-    rule = rule_current(programme) if programme is not None else None
-    if programme is None or rule is None or rule.presumed_return_months is None:
+    rule = presumed_rule(household)
+    if rule is None:
         raise _fail("household", _("The programme sets no rule for presumed returns."))
-    return household_presumed_return(
-        actor=actor, household=household, months=rule.presumed_return_months, programme_id=programme.pk, rule_version=rule.version
-    )
+    return household_presumed_return(actor=actor, household=household, months=rule.months, programme_id=rule.programme_id, rule_version=rule.version)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("lists/<int:pk>/", views.list_detail, name="list_detail"),
     path("lists/<int:pk>/export/", views.list_export, name="list_export"),
     path("lists/<int:pk>/results/", views.results_import, name="results_import"),
+    path("lists/<int:pk>/payments/<int:payment>/reissue/", views.payment_reissue, name="payment_reissue"),
 ]

@@ -139,6 +139,22 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view
+@require_POST
+def payment_reissue(request: HttpRequest, pk: int, payment: int) -> HttpResponse:
+    """Re-issue a failed or returned payment of this list as a new attempt."""
+    actor = request_actor(request)
+    plist = selectors.payment_list_get(actor=actor, pk=pk)
+    target = selectors.payment_get(actor=actor, payment_list=plist, pk=payment)
+    try:
+        again = services.payment_reissue(actor=actor, payment=target)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Re-issued as attempt %(attempt)d; it goes out in this list's next file.") % {"attempt": again.attempt})
+    return redirect("assistance:list_detail", pk=plist.pk)
+
+
+@staff_view
 def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     programme = selectors.programme_get(actor=actor, pk=pk)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("households/<int:pk>/print/", views.household_print, name="household_print"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/status/", views.household_status, name="household_status"),
+    # deregistration after a return (the close and reopen above are "closed on request" and "reopen")
+    path("households/<int:pk>/status/verified-return/", views.household_verified_return, name="household_verified_return"),
+    path("households/<int:pk>/status/presumed-return/", views.household_presumed_return, name="household_presumed_return"),
     path("households/<int:pk>/members/new/", views.member_add, name="member_add"),
     path("households/<int:pk>/members/<int:member>/edit/", views.member_edit, name="member_edit"),
     path("households/<int:pk>/members/<int:member>/remove/", views.member_remove, name="member_remove"),

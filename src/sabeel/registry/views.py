@@ -14,14 +14,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
 from sabeel.core.views_helpers import staff_view
-from sabeel.registry import selectors, services
+from sabeel.registry import deregistration, selectors, services
+from sabeel.registry.choices import CLOSED_STATES
 from sabeel.registry.fieldgroups import NAME_FIELDS
 from sabeel.registry.filters import FUNNEL_FILTERS, HouseholdFilterForm, funnel_as_of
 from sabeel.registry.forms import (
@@ -135,6 +136,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "file": selectors.household_file(actor=actor, household=household),
         "can_update": selectors.can_update(actor=actor, household=household),
         "can_see_history": selectors.can_see_history(actor=actor, household=household),
+        "transitions": deregistration.transitions(actor=actor, household=household),
     }
     context["protection"] = household_protection(actor=actor, household=household, file=context["file"])
     return render(request, "registry/household_detail.html", context)
@@ -334,10 +336,28 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/household_edit.html", {"household": household, "form": form, "file": file})
 
 
+def _deregistration_context(request: HttpRequest, household: Household, **extra: Any) -> dict[str, Any]:
+    actor = request_actor(request)
+    closed = household.deregistration in CLOSED_STATES or household.status == "closed"
+    context: dict[str, Any] = {
+        "household": household,
+        "closed": closed,
+        "transitions": deregistration.transitions(actor=actor, household=household),
+        "form": ReasonForm(initial={"version": household.version}),
+        "arrivals": [] if closed else deregistration.arrivals(actor=actor, household=household),
+        "can_presume": not closed and deregistration.can_presume(actor=actor, household=household),
+        "rule": deregistration.presumed_rule(household),
+    }
+    context.update(extra)
+    return context
+
+
 @staff_view
 @require_http_methods(["GET", "POST"])
 def household_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a household's file with a reason, or reopen it."""
+    """Deregistration: the file's state and its transitions, and what can be done from here:
+    close on request or reopen (a reason, POSTed here), a verified return (an arrival
+    confirmation) and, for a protection officer, a presumed return (its own page)."""
     actor = request_actor(request)
     household = _for_form(request, pk)
     form = ReasonForm(request.POST or None, initial={"version": household.version})
@@ -347,7 +367,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if household.status == "open":
                 services.household_close(actor=actor, household=household, reason=reason, expected_version=version)
-                messages.success(request, _("Closed household %(number)s.") % {"number": household.registration_number})
+                messages.success(request, _("Closed household %(number)s on request.") % {"number": household.registration_number})
             else:
                 services.household_reopen(actor=actor, household=household, reason=reason, expected_version=version)
                 messages.success(request, _("Reopened household %(number)s.") % {"number": household.registration_number})
@@ -355,7 +375,57 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
             _conflict(request, form, error)
         else:
             return redirect("registry:household_detail", pk=household.pk)
-    return render(request, "registry/household_status.html", {"household": household, "form": form})
+    return render(request, "registry/household_status.html", _deregistration_context(request, household, form=form))
+
+
+@staff_view
+@require_POST
+def household_verified_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the file as a verified return, citing one of the household's arrival confirmations."""
+    actor = request_actor(request)
+    household = _for_form(request, pk)
+    error = _("Choose the household's arrival confirmation.")
+    raw = request.POST.get("confirmation", "")
+    if raw.isdigit():
+        try:
+            services.household_verified_return(actor=actor, household=household, confirmation_id=int(raw))
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Closed household %(number)s as a verified return.") % {"number": household.registration_number})
+            return redirect("registry:household_detail", pk=household.pk)
+    household.refresh_from_db()
+    return render(request, "registry/household_status.html", _deregistration_context(request, household, verified_error=error), status=400)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def household_presumed_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """A presumed return: the programme's rule and why it applies (or what stands in its way);
+    only a protection officer confirms it."""
+    actor = request_actor(request)
+    household = _household(request, pk)
+    require(actor, "deregistration.presume", household)
+    error = ""
+    if request.method == "POST":
+        rule = deregistration.presumed_rule(household)
+        try:
+            if rule is None:
+                raise ServiceError(_("The programme sets no rule for presumed returns."))
+            services.household_presumed_return(
+                actor=actor, household=household, months=rule.months, programme_id=rule.programme_id, rule_version=rule.version
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Closed household %(number)s as a presumed return.") % {"number": household.registration_number})
+            return redirect("registry:household_detail", pk=household.pk)
+        household.refresh_from_db()
+    else:
+        selectors.household_viewed(actor=actor, household=household)
+    check = deregistration.presumed_check(actor=actor, household=household)
+    context = {"household": household, "check": check, "error": error, "closed": household.deregistration in CLOSED_STATES}
+    return render(request, "registry/household_presumed.html", context, status=400 if error else 200)
 
 
 @staff_view

@@ -45,6 +45,15 @@ def _run_pk(cast: Cast, group: str) -> dict[str, Any]:
     return {"pk": _list(cast, group).run_id}
 
 
+def _failed_payment(cast: Cast, group: str) -> dict[str, Any]:
+    from sabeel.assistance import services
+
+    plist = _list(cast, group)
+    payment = plist.payments.get()
+    services.results_record(actor=cast[f"{group}_finance_officer"], payment_list=plist, rows=[{"idempotency_key": payment.idempotency_key, "result": "failed"}])
+    return {"pk": plist.pk, "payment": payment.pk}
+
+
 def _marker(cast: Cast) -> str:
     return str(_programme(cast, "lb").name)
 
@@ -63,6 +72,7 @@ PAGES = {
     # The matrix sends one body to every persona, so no file: the permitted officer is told the
     # file is missing (400); test_views.py imports real files.
     "assistance:results_import": _scoped(kwargs=_list_pk, method="post", ok=400),
+    "assistance:payment_reissue": _scoped(kwargs=_failed_payment, method="post", ok=302),
 }
 API = {
     ("get", "/api/assistance/programmes/{pk}/rules"): _scoped(kwargs=_programme_pk),
@@ -72,6 +82,7 @@ API = {
     ("get", "/api/assistance/payment-lists/{pk}"): _scoped(kwargs=_list_pk),
     ("post", "/api/assistance/payment-lists/{pk}/results"): _scoped(kwargs=_list_pk, data={"rows": []}),
     ("get", "/api/assistance/programmes/{pk}/reconciliation"): _scoped(kwargs=_programme_pk),
+    ("post", "/api/assistance/payment-lists/{pk}/payments/{payment}/reissue"): _scoped(kwargs=_failed_payment, ok=201),
 }
 
 

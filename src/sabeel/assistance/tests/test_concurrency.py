@@ -130,3 +130,31 @@ def test_a_payment_run_killed_half_way_is_resumed_with_nothing_paid_twice_or_los
     # and once more, for good measure: a finished run does nothing, a new run pays nobody
     services.payment_run_execute(run_id=run.pk)
     _assert_paid_once(households)
+
+
+def test_two_officers_reissue_the_same_failed_payment_at_once_and_one_attempt_is_made(cast, committed_db):
+    _postgres()
+    programme, _rule = programme_with_rule(cast)
+    returned(cast)
+    run = services.payment_run_start(actor=cast["lb_finance_officer"], programme=programme)
+    services.payment_run_execute(run_id=run.pk)
+    plist = PaymentList.objects.get(run_id=run.pk)
+    payment = plist.payments.get()
+    services.results_record(actor=cast["lb_finance_officer"], payment_list=plist, rows=[{"idempotency_key": payment.idempotency_key, "result": "failed"}])
+    clients = [sign_in(Client(), cast["lb_finance_officer"]) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def press(client: Client) -> None:
+        start.wait()
+        try:
+            client.post(f"/assistance/lists/{plist.pk}/payments/{payment.pk}/reissue/")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    attempts = list(Payment.objects.filter(entitlement_id=payment.entitlement_id).order_by("attempt").values_list("attempt", "status"))
+    assert attempts == [(1, "failed"), (2, "pending")]

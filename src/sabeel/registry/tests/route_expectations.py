@@ -107,6 +107,10 @@ PAGES: dict[str, Scoped | Skip] = {
     "registry:member_likely": _write(kwargs=_household, method="post", data=LIKELY_MEMBER),
     "registry:household_edit": _write(kwargs=_household),
     "registry:household_status": _write(kwargs=_household),
+    # deregistration: the matrix posts no arrival confirmation, so the permitted officer is told to
+    # choose one (400); assistance/tests/test_deregistration_pages.py closes real files
+    "registry:household_verified_return": _write(kwargs=_household, method="post", ok=400),
+    "registry:household_presumed_return": Scoped("deregistration.presume", "protection_officer", REGISTRAR, kwargs=_household),
     "registry:member_add": _write(kwargs=_household),
     "registry:member_edit": _write(kwargs=_member_of),
     "registry:member_remove": _write(kwargs=_member_of),
