@@ -24,9 +24,13 @@ class LpResult:
     rows: int
     status: str
     reception: bool = True  # False: the weaker LP without the reception points' limits
+    # the primal solution, when asked for: persons of each (group, week, crossing) in the LP's plan
+    flows: np.ndarray | None = None
 
 
-def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, reception: bool = True) -> LpResult:
+def solve_weekly_lp(
+    arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, reception: bool = True, flows: bool = False
+) -> LpResult:
     import highspy
 
     days = arr.days
@@ -160,15 +164,21 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, r
         short = np.maximum(1.0 - y[rows].reshape(ncol, per_col).sum(axis=1), 0.0)
         y[:nk] += _max_by(ck, short, nk)
         bound = min(bound, float(upper @ y))
-    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status, reception=reception)
+    out = np.zeros(0)
+    if flows:
+        x = np.maximum(np.asarray(solution.col_value), 0.0)
+        out = np.zeros((ndep * 2, weeks, ncross))
+        np.add.at(out, (g, cw, cc), x)
+    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status, reception=reception, flows=out if flows else None)
 
 
-def weekly_bounds(arr: Arrays, threads: int = 1) -> Iterator[LpResult]:
-    """First the LP without reception rows (seconds at 500,000 households), then the full one."""
-    coarse = solve_weekly_lp(arr, threads, reception=False)
+def weekly_bounds(arr: Arrays, threads: int = 1, flows: bool = False) -> Iterator[LpResult]:
+    """First the LP without reception rows (seconds at 500,000 households; with its weekly flows
+    when asked, which guide the closure sweep), then the full one."""
+    coarse = solve_weekly_lp(arr, threads, reception=False, flows=flows)
     yield coarse
     full = solve_weekly_lp(arr, threads, reception=True)
-    yield replace(full, bound=min(full.bound, coarse.bound))  # both are valid bounds
+    yield replace(full, bound=min(full.bound, coarse.bound), flows=None)  # both are valid bounds
 
 
 
