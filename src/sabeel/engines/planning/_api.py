@@ -192,7 +192,8 @@ def _finish(
                 "notes": (
                     *stats.notes,
                     f"literal reading (A's reception point not asked): {fair.strict_inversions} inversions "
-                    f"in {fair.strict_comparable_pairs} comparable pairs",
+                    f"in {fair.strict_comparable_pairs} comparable pairs; of the literal-only ones, "
+                    f"{fair.literal_explained} explained by A's full reception point, {fair.literal_unexplained} not",
                 ),
                 "seconds": time.monotonic() - started,
             }
