@@ -21,7 +21,7 @@ import numpy as np
 from sabeel.engines.planning._place import Assignment, daily_shares, ledger
 from sabeel.engines.planning._prepare import Arrays
 
-_TRIES = 200  # closures in a row that do not fit before a line stops going deadline first that day
+_TRIES = 40  # closures in a row that do not fit before a line stops going deadline first that day
 
 
 def closure_sweep(arr: Arrays, flows: np.ndarray | None = None) -> Assignment:
