@@ -83,6 +83,8 @@ class Child:
         self._timer = threading.Timer(time_limit, self._expire)
         self._timer.daemon = True
         self._timer.start()
+        if time_limit <= 0:  # no time at all: killed now, not when the timer's thread gets its turn
+            self._expire()
 
     def _expire(self) -> None:
         with self._lock:
@@ -105,8 +107,9 @@ class Child:
     def first(self) -> Any:
         """Wait (at most until the time limit) for the first result a generator's child sends and
         return it, or None; ``result()`` still gives the last one."""
-        if self._pending is None and not self._expired:
-            remaining = max(0.0, self._limit - (time.monotonic() - self._started))
+        if self._pending is None and not self._recv.closed:
+            # past the limit (the child killed meanwhile), a result it sent before is still read
+            remaining = 0.0 if self._expired else max(0.0, self._limit - (time.monotonic() - self._started))
             if self._recv.poll(remaining):
                 try:
                     self._pending = self._recv.recv()

@@ -168,3 +168,22 @@ def test_a_small_tight_instance_is_planned_within_its_bound_and_passes_the_check
     p = plan(inst)
     assert check(inst, p) == [] and p.stats.inversions == 0
     assert p.stats.upper_bound is not None and p.stats.persons_moved <= p.stats.upper_bound + 1e-6
+
+
+def _report_then_sleep() -> object:
+    yield 1
+    import time
+
+    time.sleep(60.0)
+    yield 2
+
+
+def test_a_first_result_sent_before_the_kill_is_still_read_after_it():
+    import time
+
+    child = Child(_report_then_sleep, (), 0.5)
+    time.sleep(1.5)  # the planner busy past the child's limit: the child is killed meanwhile
+    assert not child._process.is_alive()
+    assert child.first() == 1
+    result = child.result()
+    assert result.status == "killed" and result.value == 1
