@@ -17,7 +17,12 @@ households), then whole, and is killed at the time limit, keeping the first boun
 day sweep (``_place``) places households on real days, tier by tier, in order of consent, barring
 for the day every larger later household of the same tier, departure point and vehicle class once
 one could not go for want of a seat or crossing room, so no inversion can arise; it is tried in
-two orders across departure points (earliest consent, earliest deadline). The repair
+two orders across departure points (earliest consent, earliest deadline). The closure sweep
+(``_closure``) is a third candidate: each day, households whose window closes first go first, each
+together with every household of its line it must not overtake (consented earlier, no larger, in
+its window, with room at its reception point), guided to crossings by the weekly flows of the LP
+without reception rows (the child's first result, seconds); then the day is filled in order of
+consent. The repair
 (``_improve``) then moves households of departure points that reach two crossings to their other
 crossing the same day to make room for one left out, when that puts it ahead of no
 earlier-consented household that could have gone. ``_check`` verifies every constraint and counts

@@ -7,7 +7,10 @@ the reverse), is no larger than B, is eligible and within its chosen window on d
 travelled in B's place (B's seat and crossing hold A, being no smaller; A's own reception point
 has room for A on d once B is taken out), yet A travels later than d or not at all. Every pair
 meeting all conditions but the last is a comparable pair. The issue's literal reading, which does
-not ask whether A's reception point had room, is counted too (``strict_*``).
+not ask whether A's reception point had room, is counted too (``strict_*``), and each pair it adds
+is explained again from the reception loads: A's reception point had no room for A on B's day,
+even with B's room freed (``literal_explained``; ``literal_unexplained`` counts any other and must
+be 0).
 """
 
 from __future__ import annotations
@@ -94,6 +97,10 @@ def check(instance: Instance, plan: Plan) -> list[Violation]:
         fair = fairness(instance, plan)
         if fair.inversions:
             out.append(Violation("inversion", f"{fair.inversions} first-come-first-served inversions"))
+        if fair.literal_unexplained:
+            out.append(
+                Violation("literal_unexplained", f"{fair.literal_unexplained} literal inversions not explained by a full reception point")
+            )
         if (plan.stats.inversions, plan.stats.comparable_pairs) != (fair.inversions, fair.comparable_pairs):
             out.append(
                 Violation(
@@ -124,7 +131,7 @@ def fairness(instance: Instance, plan: Plan) -> Fairness:
         by_group[h.priority, h.departure, h.needs_medical_vehicle].append(
             (h.consented_on.toordinal(), h.size, lo, hi, day, dest)
         )
-    inversions = comparable = strict_inv = strict_cmp = 0
+    inversions = comparable = strict_inv = strict_cmp = explained = unexplained = 0
     for rows in by_group.values():
         if len(rows) < 2:
             continue
@@ -150,5 +157,18 @@ def fairness(instance: Instance, plan: Plan) -> Fairness:
             both = base & room & (dest[None, :] >= 0)
             comparable += int(both.sum())
             inversions += int((both & later).sum())
-    return Fairness(inversions, comparable, strict_inv, strict_cmp)
+            # each literal-only pair, explained again from the reception loads: A's reception point
+            # on B's day, with B's persons taken off when B goes there too, has no room for A
+            literal_only = base & later & ~both
+            if literal_only.any():
+                rows_b, cols_a = np.nonzero(literal_only)
+                b_idx = b[rows_b]
+                d_b = day[b_idx]
+                dest_a = dest[cols_a]
+                freed = np.where(dest_a == dest[b_idx], size[b_idx], 0)
+                left = np.where(dest_a >= 0, rec_left[np.maximum(dest_a, 0), d_b] + freed, -1)
+                no_room = left < size[cols_a]
+                explained += int(no_room.sum())
+                unexplained += int((~no_room).sum())
+    return Fairness(inversions, comparable, strict_inv, strict_cmp, explained, unexplained)
 

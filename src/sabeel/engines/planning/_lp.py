@@ -24,16 +24,23 @@ class LpResult:
     rows: int
     status: str
     reception: bool = True  # False: the weaker LP without the reception points' limits
+    # the primal solution, when asked for: persons of each (group, week, crossing) in the LP's plan
+    flows: np.ndarray | None = None
 
 
-def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, reception: bool = True) -> LpResult:
+def solve_weekly_lp(
+    arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, reception: bool = True, flows: bool = False
+) -> LpResult:
     import highspy
 
     days = arr.days
     weeks = (days + 6) // 7
     ncross = len(arr.crossing_ids)
     ndep = len(arr.dep_ids)
-    ok = (arr.lo <= arr.hi) & (arr.dep >= 0) & (arr.dest >= 0)
+    # each window narrowed to the days one of its departure point's crossings is open (no plan can
+    # use the others): classes by the weeks of these days make a tighter, still valid, bound
+    lo_all, hi_all = _usable_window(arr)
+    ok = (lo_all <= hi_all) & (arr.dep >= 0) & (arr.dest >= 0)
     dep = arr.dep[ok]
     cls = arr.medical[ok].astype(np.int64)
     if reception:
@@ -44,8 +51,8 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, r
         ndest = 1
         dest = np.zeros(len(dep), dtype=np.int64)
         receive = np.zeros(1, dtype=np.int64)
-    wlo = arr.lo[ok] // 7
-    whi = arr.hi[ok] // 7
+    wlo = lo_all[ok] // 7
+    whi = hi_all[ok] // 7
     key = (((dep * 2 + cls) * ndest + dest) * weeks + wlo) * weeks + whi
     keys, inverse = np.unique(key, return_inverse=True)
     persons = np.bincount(inverse, weights=arr.size[ok]).astype(np.float64)
@@ -73,12 +80,13 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, r
     lengths = k_whi - k_wlo + 1
     col_k = np.repeat(np.arange(nk), lengths)
     col_w = np.repeat(k_wlo, lengths) + (np.arange(len(col_k)) - np.repeat(np.cumsum(lengths) - lengths, lengths))
-    cross_table = np.full((ndep, 2), -1, dtype=np.int64)
+    width = max((len(cs) for cs in arr.dep_crossings), default=0)
+    cross_table = np.full((ndep, max(width, 1)), -1, dtype=np.int64)
     for p in range(ndep):
-        for slot, c in enumerate(arr.dep_crossings[p][:2]):
+        for slot, c in enumerate(arr.dep_crossings[p]):  # every crossing it reaches (the bound needs all)
             cross_table[p, slot] = c
     parts_k, parts_w, parts_c = [], [], []
-    for slot in range(2):
+    for slot in range(cross_table.shape[1]):
         c = cross_table[k_dep[col_k], slot]
         keep = c >= 0
         keep[keep] &= open_count[c[keep], col_w[keep]] > 0
@@ -156,17 +164,46 @@ def solve_weekly_lp(arr: Arrays, threads: int = 1, time_limit: float = 1e9, *, r
         short = np.maximum(1.0 - y[rows].reshape(ncol, per_col).sum(axis=1), 0.0)
         y[:nk] += _max_by(ck, short, nk)
         bound = min(bound, float(upper @ y))
-    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status, reception=reception)
+    out = np.zeros(0)
+    if flows:
+        x = np.maximum(np.asarray(solution.col_value), 0.0)
+        out = np.zeros((ndep * 2, weeks, ncross))
+        np.add.at(out, (g, cw, cc), x)
+    return LpResult(bound=bound, columns=ncol, rows=nrow, status=status, reception=reception, flows=out if flows else None)
 
 
-def weekly_bounds(arr: Arrays, threads: int = 1) -> Iterator[LpResult]:
-    """First the LP without reception rows (seconds at 500,000 households), then the full one."""
-    coarse = solve_weekly_lp(arr, threads, reception=False)
+def weekly_bounds(arr: Arrays, threads: int = 1, flows: bool = False) -> Iterator[LpResult]:
+    """First the LP without reception rows (seconds at 500,000 households; with its weekly flows
+    when asked, which guide the closure sweep), then the full one."""
+    coarse = solve_weekly_lp(arr, threads, reception=False, flows=flows)
     yield coarse
     full = solve_weekly_lp(arr, threads, reception=True)
-    yield replace(full, bound=min(full.bound, coarse.bound))  # both are valid bounds
+    yield replace(full, bound=min(full.bound, coarse.bound), flows=None)  # both are valid bounds
 
 
+
+
+def _usable_window(arr: Arrays) -> tuple[np.ndarray, np.ndarray]:
+    """Each household's first and last day inside its window on which a crossing its departure point
+    reaches is open (first > last when there is none)."""
+    days = arr.days
+    ndep = len(arr.dep_ids)
+    usable = np.zeros((ndep + 1, days), dtype=np.bool_)  # the last row: unknown departure points
+    for p in range(ndep):
+        if arr.dep_crossings[p]:
+            usable[p] = arr.is_open[arr.dep_crossings[p]].any(axis=0)
+    idx = np.arange(days)
+    # next usable day at or after d (days when none), last usable day at or before d (-1 when none)
+    nxt = np.where(usable, idx, days)[:, ::-1]
+    nxt = np.minimum.accumulate(nxt, axis=1)[:, ::-1]
+    prv = np.maximum.accumulate(np.where(usable, idx, -1), axis=1)
+    dep = np.where(arr.dep >= 0, arr.dep, ndep)
+    lo = np.clip(arr.lo, 0, days - 1)
+    hi = np.clip(arr.hi, 0, days - 1)
+    first = nxt[dep, lo]
+    last = prv[dep, hi]
+    empty = arr.lo > arr.hi
+    return np.where(empty, 1, first), np.where(empty, 0, last)
 
 
 def _max_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

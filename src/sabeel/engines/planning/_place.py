@@ -143,3 +143,17 @@ def sweep(arr: Arrays, *, deadline_first: bool = False) -> Assignment:
                 else:
                     barred[k] = s
     return Assignment(np.array(day_of, dtype=np.int64), np.array(cross_of, dtype=np.int64), book)
+
+
+def daily_shares(arr: Arrays, flows: np.ndarray) -> np.ndarray:
+    """[group, day, crossing]: the weekly LP's persons of each group (departure point * 2 + vehicle
+    class) through each crossing in each week, spread evenly over the days that crossing opens that
+    week."""
+    days = arr.days
+    week = np.arange(days) // 7
+    weeks = int(week[-1]) + 1 if days else 0
+    opened = np.zeros((weeks, len(arr.crossing_ids)))
+    np.add.at(opened, week, arr.is_open.T.astype(np.float64))
+    per_day = flows / np.maximum(opened, 1.0)[None, :, :]
+    out: np.ndarray = per_day[:, week, :] * arr.is_open.T[None, :, :]
+    return out

@@ -74,6 +74,7 @@ class Child:
         self._peak_mib: float | None = None
         self._expired = False
         self._lock = threading.Lock()
+        self._pending: tuple[str, Any, str, float | None] | None = None  # a message ``first()`` read
         ctx = mp.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_target, args=(send, fn, args), daemon=True)
@@ -82,6 +83,8 @@ class Child:
         self._timer = threading.Timer(time_limit, self._expire)
         self._timer.daemon = True
         self._timer.start()
+        if time_limit <= 0:  # no time at all: killed now, not when the timer's thread gets its turn
+            self._expire()
 
     def _expire(self) -> None:
         with self._lock:
@@ -101,21 +104,45 @@ class Child:
         self._process.join()
         self._recv.close()
 
+    def first(self) -> Any:
+        """Wait (at most until the time limit) for the first result a generator's child sends and
+        return it, or None; ``result()`` still gives the last one."""
+        if self._pending is None and not self._recv.closed:
+            # past the limit (the child killed meanwhile), a result it sent before is still read
+            remaining = 0.0 if self._expired else max(0.0, self._limit - (time.monotonic() - self._started))
+            if self._recv.poll(remaining):
+                try:
+                    self._pending = self._recv.recv()
+                except EOFError:
+                    return None
+        if self._pending is not None and self._pending[0] in ("partial", "ok"):
+            return self._pending[1]
+        return None
+
     def result(self) -> ChildResult:
         """Wait until the child is done or killed; a killed generator's child hands back the last
         result it sent (status "killed", value not None)."""
         value: Any = None
         grown: float | None = None
+        if self._pending is not None and self._pending[0] == "partial":
+            value = self._pending[1]
+        pending, self._pending = (self._pending if self._pending is not None and self._pending[0] != "partial" else None), None
         while True:
-            remaining = max(0.0, self._limit - (time.monotonic() - self._started))
-            ready = self._recv.poll(remaining)
+            if pending is not None:
+                status, sent, error, grown = pending
+                pending = None
+                ready = True
+            else:
+                remaining = max(0.0, self._limit - (time.monotonic() - self._started))
+                ready = self._recv.poll(remaining)
+                if ready:
+                    try:
+                        status, sent, error, grown = self._recv.recv()
+                    except EOFError:  # killed by the timer, or died without a word
+                        status, sent, error = ("killed" if self._expired else "failed"), value, (
+                            "" if self._expired else f"child exited with code {self._process.exitcode}"
+                        )
             if ready:
-                try:
-                    status, sent, error, grown = self._recv.recv()
-                except EOFError:  # killed by the timer, or died without a word
-                    status, sent, error = ("killed" if self._expired else "failed"), value, (
-                        "" if self._expired else f"child exited with code {self._process.exitcode}"
-                    )
                 if status == "partial":
                     value = sent
                     continue

@@ -130,6 +130,10 @@ class Fairness:
     comparable_pairs: int
     strict_inversions: int
     strict_comparable_pairs: int
+    # the literal inversions that are not inversions: those where A's reception point had no room
+    # for A on B's day even with B's room freed (explained), and any other (unexplained: must be 0)
+    literal_explained: int = 0
+    literal_unexplained: int = 0
 
 
 @dataclass(frozen=True, slots=True)

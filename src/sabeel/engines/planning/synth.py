@@ -6,6 +6,10 @@ sub-districts, a 90-day horizon. Capacities do not grow with the number of house
 under-subscribed and 200,000 and 500,000 over-subscribed (crossings, seats and some reception
 points binding). Frozen before any tuning: ``TUNING_SEED`` is the seed the planner was tuned on,
 ``HELD_BACK_SEED`` is never used for tuning (the benchmark reports it in rows of its own).
+
+That default style turned out too easy (greedy 0.37 % below the bound at 200,000): ``style="tight"``
+(see ``_tight``) is a second style, frozen before the planner was tuned on it; the default style's
+instances are unchanged, byte for byte.
 """
 
 from __future__ import annotations
@@ -29,8 +33,16 @@ _OPEN_DAYS = (7, 7, 6, 6, 5, 5, 5, 4, 3, 2)
 _WINDOWS = (6, 13, 20, 30, 45, 60)
 
 
-def instance(households: int, *, seed: int = TUNING_SEED) -> Instance:
-    """A reproducible instance with ``households`` households drawn with ``seed``."""
+STYLES = ("default", "tight")
+
+
+def instance(households: int, *, seed: int = TUNING_SEED, style: str = "default") -> Instance:
+    """A reproducible instance with ``households`` households drawn with ``seed`` in ``style``
+    (``"default"``, unchanged since it was frozen, or ``"tight"``, see ``_tight``)."""
+    if style == "tight":
+        return _tight(households, seed)
+    if style != "default":
+        raise ValueError(f"unknown style {style!r}; one of {STYLES}")
     rng = random.Random(seed)
     dep_weights = [rng.uniform(0.3, 1.7) for _ in range(DEPARTURES)]
     total = sum(dep_weights)
@@ -84,6 +96,112 @@ def instance(households: int, *, seed: int = TUNING_SEED) -> Instance:
                 eligible_until=until,
                 priority=rng.choices((1, 2, 3), (10, 25, 65))[0],
                 needs_medical_vehicle=rng.random() < 0.04,
+                consented_on=consented,
+            )
+        )
+    return Instance(
+        start=START,
+        days=DAYS,
+        households=tuple(rows),
+        crossings=tuple(crossings),
+        departures=tuple(departures),
+        destinations=tuple(destinations),
+    )
+
+
+# --- the tight style ------------------------------------------------------------------------------
+_TIGHT_OPEN_DAYS = (6, 5, 4, 4, 3, 3, 3, 2, 2, 1)
+_TIGHT_WINDOWS = (2, 4, 6, 9, 13, 20, 30, 45)
+_TIGHT_WINDOW_WEIGHTS = (12, 14, 15, 14, 12, 12, 11, 10)
+_TIGHT_SCALE = 1.6  # persons a day across the crossings, as a share of PERSONS_A_DAY
+_NEAR = 0.2  # share of a point with a choice that its nearest crossing is sized for
+
+
+def _tight(households: int, seed: int) -> Instance:
+    """The tight style: over-subscribed at 200,000 and 500,000 households in a way that makes the
+    choices matter, frozen before the planner was tuned on it and calibrated ONLY on the greedy
+    baseline's gap to the weekly-LP bound (aiming at the issue's 4-7 %).
+
+    - Crossings open 1 to 6 days a week (a shuffled ``_TIGHT_OPEN_DAYS``), carrying more on the days
+      they open; about 11,200 persons a day when all are open (1.6 x ``PERSONS_A_DAY``).
+    - A third of the departure points reach only their nearest crossing, a third a second one and a
+      third two more (farther: 150-360 and 300-600 minutes against 60-200). The crossings are sized
+      for a routing that sends 80 % of the travellers of the points with a choice to their farther
+      crossings: nearest-crossing-first crowds out the points that have no choice.
+    - Many narrow household windows (2, 4, 6, 9 days for more than half), earliest day 14-40 days
+      after consent, consent spread over 120 days, consent expiring 45, 60, 90 or 120 days after it,
+      so eligibility windows close inside the horizon.
+    - 6 % need a medical vehicle; medical seats are 1-3 % of a point's seats (scarce).
+    - Reception: Pareto(1.3) destinations sized at 1.1 x the daily flow in all, some binding.
+
+    Calibration (tuning seed, 200,000 households, 1,023,288 persons): weekly-LP bound 639,325
+    persons; greedy first come first served moves 595,897, 6.79 % below the bound. The weekly LP was
+    made valid for points reaching three crossings (it had used the first two only) and its windows
+    narrowed to days a crossing of the point is open, before this calibration."""
+    rng = random.Random(f"tight-{seed}")
+    dep_weights = [rng.uniform(0.3, 1.7) for _ in range(DEPARTURES)]
+    total = sum(dep_weights)
+    dep_share = [w / total for w in dep_weights]
+    # every departure point reaches two crossings, a third of them three, at different distances
+    # a third of the departure points reach only their nearest crossing, a third a second one and
+    # a third two more; the crossings are sized for a routing that sends most of the travellers of
+    # the points with a choice to their farther crossings (their nearest is the others' only one)
+    reach_of: list[list[int]] = []
+    for i in range(DEPARTURES):
+        others = [c for c in range(CROSSINGS) if c != i % CROSSINGS]
+        rng.shuffle(others)
+        reach_of.append([i % CROSSINGS, *others[: (0, 2, 1)[i % 3]]])
+    crossing_share = [0.0] * CROSSINGS
+    for i, share in enumerate(dep_share):
+        for k, c in enumerate(reach_of[i]):
+            if len(reach_of[i]) == 1:
+                crossing_share[c] += share
+            else:
+                crossing_share[c] += share * (_NEAR if k == 0 else (1 - _NEAR) / (len(reach_of[i]) - 1))
+    open_days = list(_TIGHT_OPEN_DAYS)
+    rng.shuffle(open_days)
+    daily = PERSONS_A_DAY * _TIGHT_SCALE
+    crossings = []
+    for c in range(CROSSINGS):
+        days = frozenset(rng.sample(range(7), open_days[c]))
+        capacity = round(daily * crossing_share[c] * rng.uniform(0.8, 1.2) * 7 / (open_days[c] + 2))
+        crossings.append(Crossing(id=f"X{c:02d}", capacity=max(50, capacity), weekdays=days))
+    departures = []
+    for i in range(DEPARTURES):
+        minutes = [rng.randint(60, 200), rng.randint(150, 360), rng.randint(300, 600)]
+        reach = tuple((crossings[c].id, minutes[k]) for k, c in enumerate(reach_of[i]))
+        seats = round(daily * dep_share[i] * rng.uniform(0.75, 1.15))
+        departures.append(
+            DeparturePoint(
+                id=f"D{i:02d}", seats=seats, medical_seats=max(4, round(seats * rng.uniform(0.01, 0.03))), crossings=reach
+            )
+        )
+    dest_weights = [rng.paretovariate(1.3) for _ in range(DESTINATIONS)]
+    total = sum(dest_weights)
+    destinations = [
+        Destination(id=f"S{j:03d}", reception=max(6, round(daily * 1.1 * w / total * rng.uniform(0.5, 1.3))))
+        for j, w in enumerate(dest_weights)
+    ]
+    dep_ids = [d.id for d in departures]
+    dest_ids = [d.id for d in destinations]
+    rows = []
+    for n in range(households):
+        consented = START + dt.timedelta(days=rng.randint(-60, 60))
+        earliest = consented + dt.timedelta(days=rng.randint(14, 40))
+        latest = earliest + dt.timedelta(days=rng.choices(_TIGHT_WINDOWS, _TIGHT_WINDOW_WEIGHTS)[0])
+        until = consented + dt.timedelta(days=rng.choices((45, 60, 90, 120), (15, 25, 30, 30))[0])
+        rows.append(
+            Household(
+                id=f"H{n:07d}",
+                size=rng.choices(_SIZES, _SIZE_WEIGHTS)[0],
+                departure=rng.choices(dep_ids, dep_weights)[0],
+                destination=rng.choices(dest_ids, dest_weights)[0],
+                earliest=earliest,
+                latest=latest,
+                eligible_from=consented + dt.timedelta(days=14),
+                eligible_until=until,
+                priority=rng.choices((1, 2, 3), (10, 25, 65))[0],
+                needs_medical_vehicle=rng.random() < 0.06,
                 consented_on=consented,
             )
         )

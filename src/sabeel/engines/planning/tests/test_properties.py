@@ -33,7 +33,7 @@ def instances(draw: st.DrawFn, max_households: int = 12, max_days: int = 10, max
     )
     departures = []
     for p in range(draw(st.integers(1, 2))):
-        reach = draw(st.lists(st.integers(0, ncross - 1), min_size=1, max_size=2, unique=True))
+        reach = draw(st.lists(st.integers(0, ncross - 1), min_size=1, max_size=3, unique=True))
         departures.append(
             DeparturePoint(f"D{p}", draw(st.integers(0, 14)), draw(st.integers(0, 5)), tuple((f"X{c}", 60 + c) for c in reach))
         )
@@ -191,3 +191,12 @@ def test_the_crossing_moves_keep_every_plan_valid_on_crowded_instances() -> None
                 assert violations == []
         assert check(inst, plan(inst)) == []
     assert repaired >= 5  # the moves did happen
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_households=4, max_days=2, max_crossings=3))
+def test_the_weekly_lp_bound_holds_when_a_point_reaches_three_crossings(inst: Instance) -> None:
+    p = plan(inst)
+    best = _best_by_enumeration(inst)
+    assert p.stats.persons_moved <= best
+    assert p.stats.upper_bound is not None and p.stats.upper_bound >= best - 1e-6

@@ -72,7 +72,7 @@ def test_the_solver_child_is_killed_when_the_planner_itself_fails(monkeypatch):
         started.append(self)
 
     monkeypatch.setattr(Child, "__init__", spy)
-    monkeypatch.setattr(_api, "_candidates", lambda arr: (_ for _ in ()).throw(MemoryError("sweep")))
+    monkeypatch.setattr(_api, "_candidates", lambda arr, flows: (_ for _ in ()).throw(MemoryError("sweep")))
     with pytest.raises(MemoryError):
         plan(instance([household("A", 2)]), PlanSettings(time_limit=60.0))
     assert len(started) == 1 and not started[0]._process.is_alive()
