@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from sabeel.engines.planning._types import Crossing, DeparturePoint, Destination, Household, Instance
 
@@ -78,27 +79,17 @@ def instance(households: int, *, seed: int = TUNING_SEED, style: str = "default"
     ]
     dep_ids = [d.id for d in departures]
     dest_ids = [d.id for d in destinations]
-    rows = []
-    for n in range(households):
-        consented = START + dt.timedelta(days=rng.randint(-75, 60))
-        earliest = consented + dt.timedelta(days=rng.randint(7, 70))
-        latest = earliest + dt.timedelta(days=rng.choice(_WINDOWS))
-        until = consented + dt.timedelta(days=60 if rng.random() < 0.1 else 120)
-        rows.append(
-            Household(
-                id=f"H{n:07d}",
-                size=rng.choices(_SIZES, _SIZE_WEIGHTS)[0],
-                departure=rng.choices(dep_ids, dep_weights)[0],
-                destination=rng.choices(dest_ids, dest_weights)[0],
-                earliest=earliest,
-                latest=latest,
-                eligible_from=consented + dt.timedelta(days=14),
-                eligible_until=until,
-                priority=rng.choices((1, 2, 3), (10, 25, 65))[0],
-                needs_medical_vehicle=rng.random() < 0.04,
-                consented_on=consented,
-            )
-        )
+    rows = _households(
+        rng,
+        households,
+        (dep_ids, dep_weights),
+        (dest_ids, dest_weights),
+        consented=(-75, 60),
+        earliest=(7, 70),
+        window=lambda: rng.choice(_WINDOWS),
+        valid=lambda: 60 if rng.random() < 0.1 else 120,
+        medical=0.04,
+    )
     return Instance(
         start=START,
         days=DAYS,
@@ -107,6 +98,45 @@ def instance(households: int, *, seed: int = TUNING_SEED, style: str = "default"
         departures=tuple(departures),
         destinations=tuple(destinations),
     )
+
+
+def _households(
+    rng: random.Random,
+    households: int,
+    departures: tuple[list[str], list[float]],
+    destinations: tuple[list[str], list[float]],
+    *,
+    consented: tuple[int, int],
+    earliest: tuple[int, int],
+    window: Callable[[], int],
+    valid: Callable[[], int],
+    medical: float,
+) -> list[Household]:
+    """The households of either style, drawn in one fixed order of calls on ``rng`` (the styles
+    differ in their ranges, how a window and a consent's validity are drawn, and the share of
+    medical cases)."""
+    rows = []
+    for n in range(households):
+        given = START + dt.timedelta(days=rng.randint(*consented))
+        first = given + dt.timedelta(days=rng.randint(*earliest))
+        last = first + dt.timedelta(days=window())
+        until = given + dt.timedelta(days=valid())
+        rows.append(
+            Household(
+                id=f"H{n:07d}",
+                size=rng.choices(_SIZES, _SIZE_WEIGHTS)[0],
+                departure=rng.choices(*departures)[0],
+                destination=rng.choices(*destinations)[0],
+                earliest=first,
+                latest=last,
+                eligible_from=given + dt.timedelta(days=14),
+                eligible_until=until,
+                priority=rng.choices((1, 2, 3), (10, 25, 65))[0],
+                needs_medical_vehicle=rng.random() < medical,
+                consented_on=given,
+            )
+        )
+    return rows
 
 
 # --- the tight style ------------------------------------------------------------------------------
@@ -184,27 +214,17 @@ def _tight(households: int, seed: int) -> Instance:
     ]
     dep_ids = [d.id for d in departures]
     dest_ids = [d.id for d in destinations]
-    rows = []
-    for n in range(households):
-        consented = START + dt.timedelta(days=rng.randint(-60, 60))
-        earliest = consented + dt.timedelta(days=rng.randint(14, 40))
-        latest = earliest + dt.timedelta(days=rng.choices(_TIGHT_WINDOWS, _TIGHT_WINDOW_WEIGHTS)[0])
-        until = consented + dt.timedelta(days=rng.choices((45, 60, 90, 120), (15, 25, 30, 30))[0])
-        rows.append(
-            Household(
-                id=f"H{n:07d}",
-                size=rng.choices(_SIZES, _SIZE_WEIGHTS)[0],
-                departure=rng.choices(dep_ids, dep_weights)[0],
-                destination=rng.choices(dest_ids, dest_weights)[0],
-                earliest=earliest,
-                latest=latest,
-                eligible_from=consented + dt.timedelta(days=14),
-                eligible_until=until,
-                priority=rng.choices((1, 2, 3), (10, 25, 65))[0],
-                needs_medical_vehicle=rng.random() < 0.06,
-                consented_on=consented,
-            )
-        )
+    rows = _households(
+        rng,
+        households,
+        (dep_ids, dep_weights),
+        (dest_ids, dest_weights),
+        consented=(-60, 60),
+        earliest=(14, 40),
+        window=lambda: rng.choices(_TIGHT_WINDOWS, _TIGHT_WINDOW_WEIGHTS)[0],
+        valid=lambda: rng.choices((45, 60, 90, 120), (15, 25, 30, 30))[0],
+        medical=0.06,
+    )
     return Instance(
         start=START,
         days=DAYS,
