@@ -260,17 +260,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    from registry_load import database_url, pg_admin, setup_django
+    from registry_load import postgres_database
 
-    with tempfile.TemporaryDirectory(prefix="sabeel-bench-db-") as tmp:
-        setup_django(database_url("postgresql", BENCH_DB, tmp))
-        try:
-            rows = _measure(args.entitlements)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    with postgres_database(BENCH_DB):
+        rows = _measure(args.entitlements)
     args.out.write_text(json.dumps(rows))
 
 

@@ -21,12 +21,14 @@ both sides do alike.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,21 @@ def setup_django(url: str, settings: str = "sabeel.config.settings.test") -> Non
         loader.geo_load(django_settings.SABEEL_REFERENCE_DIR, actor=system("bench"))
     else:
         loader.load_gazetteer(actor=system("bench"))
+
+
+@contextlib.contextmanager
+def postgres_database(name: str) -> Iterator[None]:
+    """Django set up on a PostgreSQL database ``name`` of its own for the block, dropped after it
+    (with its connections closed), whatever happens inside."""
+    with tempfile.TemporaryDirectory(prefix="sabeel-bench-db-") as tmp:
+        setup_django(database_url("postgresql", name, tmp))
+        try:
+            yield
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def backend_label() -> str:
