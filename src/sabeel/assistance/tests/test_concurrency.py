@@ -31,6 +31,25 @@ from sabeel.workgroups.testing import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _at_once(clients: list[Client], url: str) -> list[int]:
+    """POST ``url`` from every client at the same moment (one thread each, a barrier); the status
+    codes in the order they came back."""
+    start, outcomes = threading.Barrier(len(clients)), []
+
+    def press(client: Client) -> None:
+        start.wait()
+        try:
+            outcomes.append(client.post(url).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
 def _postgres() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
@@ -50,20 +69,7 @@ def test_two_officers_start_payment_runs_at_once_and_nobody_is_paid_twice(cast, 
     for _ in range(12):
         returned(cast)
     clients = [sign_in(Client(), cast["lb_finance_officer"]) for _ in range(2)]
-    start, outcomes = threading.Barrier(2), []
-
-    def press(client: Client) -> None:
-        start.wait()
-        try:
-            outcomes.append(client.post(f"/api/assistance/programmes/{programme.pk}/payment-runs").status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _at_once(clients, f"/api/assistance/programmes/{programme.pk}/payment-runs")
     assert outcomes == [201, 201]
     assert set(Run.objects.filter(kind=services.RUN_KIND).values_list("status", flat=True)) == {RunStatus.SUCCEEDED}
     _assert_paid_once(12)
@@ -142,19 +148,6 @@ def test_two_officers_reissue_the_same_failed_payment_at_once_and_one_attempt_is
     payment = plist.payments.get()
     services.results_record(actor=cast["lb_finance_officer"], payment_list=plist, rows=[{"idempotency_key": payment.idempotency_key, "result": "failed"}])
     clients = [sign_in(Client(), cast["lb_finance_officer"]) for _ in range(2)]
-    start = threading.Barrier(2)
-
-    def press(client: Client) -> None:
-        start.wait()
-        try:
-            client.post(f"/assistance/lists/{plist.pk}/payments/{payment.pk}/reissue/")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(clients, f"/assistance/lists/{plist.pk}/payments/{payment.pk}/reissue/")
     attempts = list(Payment.objects.filter(entitlement_id=payment.entitlement_id).order_by("attempt").values_list("attempt", "status"))
     assert attempts == [(1, "failed"), (2, "pending")]
