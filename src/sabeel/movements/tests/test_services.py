@@ -83,7 +83,7 @@ def test_the_run_says_when_the_solver_was_killed_at_its_time_limit(cast, monkeyp
     w = world(cast)
     mover(cast, w)
 
-    def slow(arr, threads):
+    def slow(arr, threads, flows=False):
         time.sleep(30)
 
     monkeypatch.setattr(_api, "weekly_bounds", slow)
