@@ -262,25 +262,30 @@ def _count(actor: Actor) -> _Counts:
         leaves[cell] = leaves.get(cell, 0) + row["n"]
         key = (row["host_country"], row["current_location_id"], row["origin_id"], row["reached"])
         people_leaves[cell] = people_leaves.get(cell, 0) + int(people.get(key, 0))
-    weeks: list[dict[tuple[str, ...], int]] = []
-    people_weeks: list[dict[tuple[str, ...], int]] = []
-    for stage in range(len(SHOWN_STAGES)):
-        counted: dict[tuple[str, ...], int] = {}
-        counted_people: dict[tuple[str, ...], int] = {}
-        by_week = (
+    # every stage's weeks at once: a group per country, last stage reached and the week each stage
+    # was reached, households counted without the members and people with them (two queries where
+    # there were nine, one per stage, each joining the members)
+    stages = range(len(SHOWN_STAGES))
+    weeks: list[dict[tuple[str, ...], int]] = [{} for _ in stages]
+    people_weeks: list[dict[tuple[str, ...], int]] = [{} for _ in stages]
+    columns = [f"week{stage}" for stage in stages]
+
+    def by_weeks(**count: Any) -> Any:
+        return (
             _households(actor)
-            .annotate(reached=_reached(), week=TruncWeek(_stage_day(stage), output_field=DateField()))
-            .filter(reached__gte=stage, week__isnull=False)
-            .values("host_country", "week")
-            .annotate(n=Count("pk", distinct=True), p=Count("members", filter=_people_counted()))
+            .annotate(reached=_reached(), **{f"week{stage}": TruncWeek(_stage_day(stage), output_field=DateField()) for stage in stages})
+            .values("host_country", "reached", *columns)
+            .annotate(**count)
             .order_by()
         )
-        for week_row in by_week:
-            week_key = (week_row["host_country"], _iso_week(week_row["week"]) or "")
-            counted[week_key] = counted.get(week_key, 0) + week_row["n"]
-            counted_people[week_key] = counted_people.get(week_key, 0) + week_row["p"]
-        weeks.append(counted)
-        people_weeks.append(counted_people)
+
+    for into, rows in ((weeks, by_weeks(n=Count("pk"))), (people_weeks, by_weeks(n=Count("members", filter=_people_counted())))):
+        for week_row in rows:
+            for stage in range(min(week_row["reached"], len(SHOWN_STAGES) - 1) + 1):
+                week = _iso_week(week_row[f"week{stage}"])
+                if week is not None:
+                    key = (week_row["host_country"], week)
+                    into[stage][key] = into[stage].get(key, 0) + week_row["n"]
     snapshot = visible_to(
         actor, HouseholdFunnel.objects.filter(household__in=Household.objects.filter(_COUNTED)), action="aggregate.view"
     )
