@@ -124,6 +124,11 @@ def recorded_on_its_day(record: ReturnConsent) -> ReturnConsent:
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(record.household.working_group.time_zone or "UTC")
+    if record.given_on >= record.created_at.astimezone(zone).date():
+        # given today: recorded now, after whatever the test recorded before it (moved back to noon,
+        # a consent renewed after a withdrawal recorded this afternoon would seem to come first:
+        # the tests that do so failed whenever they ran after noon, host-country time)
+        return record
     noon = dt.datetime.combine(record.given_on, dt.time(12), tzinfo=zone)
     if noon < record.created_at:
         ReturnConsent.objects.filter(pk=record.pk).update(created_at=noon)
