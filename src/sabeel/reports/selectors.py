@@ -284,8 +284,8 @@ def _count(actor: Actor) -> _Counts:
             for stage in range(min(week_row["reached"], len(SHOWN_STAGES) - 1) + 1):
                 week = _iso_week(week_row[f"week{stage}"])
                 if week is not None:
-                    key = (week_row["host_country"], week)
-                    into[stage][key] = into[stage].get(key, 0) + week_row["n"]
+                    week_key = (week_row["host_country"], week)
+                    into[stage][week_key] = into[stage].get(week_key, 0) + week_row["n"]
     snapshot = visible_to(
         actor, HouseholdFunnel.objects.filter(household__in=Household.objects.filter(_COUNTED)), action="aggregate.view"
     )
