@@ -321,12 +321,7 @@ def _payment_work(run: Run) -> None:
                 ignore_conflicts=True,
             )
             # what this list holds of the batch (another run may have taken some of it)
-            # (read through the entitlement index only: the list's own index grows with the run)
-            done += sum(
-                1
-                for list_id in Payment.objects.filter(entitlement_id__in=[e.pk for e in chunk]).order_by().values_list("payment_list_id", flat=True)
-                if list_id == payment_list.pk
-            )
+            done += Payment.objects.filter(payment_list=payment_list, entitlement_id__in=[e.pk for e in chunk]).count()
             if not runs.run_progress(run=run, done=done, total=max(total, done), counts={"payments": done}):
                 return
         _after_batch()
