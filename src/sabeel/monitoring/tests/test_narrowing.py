@@ -115,12 +115,23 @@ def test_the_api_ends_an_assignment_and_the_household_leaves_the_monitors_reach(
     assert monitor.post(f"/api/monitoring/households/{haddad.pk}/visits", {"visited_on": "2026-01-01", "reached": "yes"}, content_type="application/json").status_code == 404
 
 
-def test_a_name_search_finds_the_assigned_family_among_many_namesakes(cast, families):
-    """The group's best name matches may all be other households: the assigned ones are searched."""
-    from sabeel.registry.tests.factories import household_make
+def test_a_name_search_finds_the_assigned_family_among_many_namesakes(cast, families, monkeypatch):
+    """The group's best name matches may all be other households: the assigned ones are searched.
 
-    haddad, _khatib = families
-    for _ in range(12):
-        household_make(cast, "lb")  # namesakes of the Haddads' head, not assigned
-    hits = person_search(actor=cast["lb_monitor"], query="Mohamad Ahmad El Hariri", limit=3).hits
+    The candidates' cut is made 4 (it is 300) and 40 namesakes match the query better than the
+    Haddads' head (his grandfather's name differs), so the group's best matches leave the Haddads
+    out whatever the ids (checked: with the monitor searched like an officer and narrowed
+    afterwards, this test fails)."""
+    from sabeel.registry import search
+    from sabeel.registry.tests.factories import head, household_make, spouse
+
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    haddad, khatib = families
+    query = "Mohamad Ahmad Saleh El Hariri"
+    for _ in range(40):  # namesakes of the Haddads' head, closer to the query, not assigned
+        household_make(cast, "lb", members=[head(grandfather_name_lat="Saleh", grandfather_name_ar="صالح"), spouse()])
+    officer = person_search(actor=cast["lb_registration_officer"], query=query, limit=50).hits
+    assert officer and haddad.pk not in {hit.household_id for hit in officer}  # the group's best matches miss them
+    hits = person_search(actor=cast["lb_monitor"], query=query, limit=3).hits
     assert hits and {hit.household_id for hit in hits} == {haddad.pk}
+    assert khatib.pk not in {hit.household_id for hit in hits}
