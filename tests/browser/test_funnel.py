@@ -92,6 +92,13 @@ def test_a_donor_signs_in_and_reads_the_funnel_map_and_a_suppressed_cell(page, b
         overflow = mobile.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"the page is {overflow}px wider than the phone"
         assert mobile.locator('[data-testid="suppressed-cell"]').first.is_visible()
+        # Each area is a card with every stage's figure labelled: the table needs no sideways scroll.
+        table = mobile.locator('[data-testid="funnel-table"]')
+        sideways = table.evaluate("t => t.closest('.table-scroll').scrollWidth - t.closest('.table-scroll').clientWidth")
+        assert sideways <= 1, f"the funnel table scrolls {sideways}px sideways on a phone"
+        aleppo = table.locator('tr[data-key="SY02"]')
+        label = aleppo.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label.strip('"') == aleppo.locator("td").first.get_attribute("data-label") != ""
         shot(mobile, "funnel-04-donor-phone-ar")
     finally:
         phone.close()
