@@ -65,7 +65,7 @@ def _row(page: str, key: str) -> str:
 
 
 def _registered(row: str) -> str:
-    cells = re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)
+    cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, re.DOTALL)
     return html.unescape(re.sub(r"<[^>]+>", "", cells[0])).strip()
 
 
