@@ -6,6 +6,8 @@ one selector or service, render."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -41,8 +43,26 @@ from sabeel.registry.models import Individual
 LANGUAGES = ("ar", "en")
 
 
-def _error(request: HttpRequest, exc: ServiceError) -> None:
-    messages.error(request, exc.message)
+def _form_errors(form: Any, exc: ServiceError) -> None:
+    for field, errors in exc.fields.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _done(request: HttpRequest, call: Callable[[], object], success: str | None = None, *, form: Any = None) -> bool:
+    """Run a service for a view: True when it succeeded (``success`` is then shown); its refusal
+    becomes the form's errors when there is a form, else the page's error message."""
+    try:
+        call()
+    except ServiceError as exc:
+        if form is not None:
+            _form_errors(form, exc)
+        else:
+            messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
 
 
 @staff_view
@@ -54,14 +74,8 @@ def index(request: HttpRequest) -> HttpResponse:
     form = PlanRunForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         group = next(g for g in groups if g.pk == form.cleaned_data["working_group"])
-        try:
-            services.plan_run_start(actor=actor, working_group=group, start=form.cleaned_data["start"], days=form.cleaned_data["days"])
-        except ServiceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, _("The plan run is queued."))
+        queue = partial(services.plan_run_start, actor=actor, working_group=group, start=form.cleaned_data["start"], days=form.cleaned_data["days"])
+        if _done(request, queue, _("The plan run is queued."), form=form):
             return redirect("movements:index")
     context = {
         "form": form,
@@ -100,12 +114,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
-    try:
-        services.plan_approve(actor=actor, plan=plan)
-    except ServiceError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The plan is approved. The households are being told their dates."))
+    _done(request, partial(services.plan_approve, actor=actor, plan=plan), _("The plan is approved. The households are being told their dates."))
     return redirect("movements:plan_detail", pk=plan.pk)
 
 
@@ -118,12 +127,7 @@ def plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the plan is cancelled (at most 200 characters)."))
         return redirect("movements:plan_detail", pk=plan.pk)
-    try:
-        services.plan_cancel(actor=actor, plan=plan, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The plan is cancelled."))
+    _done(request, partial(services.plan_cancel, actor=actor, plan=plan, reason=form.cleaned_data["reason"]), _("The plan is cancelled."))
     return redirect("movements:plan_detail", pk=plan.pk)
 
 
@@ -216,17 +220,15 @@ def manifest_share(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShareForm(request.POST)
     data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_share_read")
     if form.is_valid():
-        try:
-            services.manifest_share(
-                actor=actor,
-                vehicle=vehicle,
-                agreement_id=form.cleaned_data["agreement"],
-                recipient_id=form.cleaned_data["recipient"],
-                individual_ids=data.individual_ids,
-            )
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
+        share = partial(
+            services.manifest_share,
+            actor=actor,
+            vehicle=vehicle,
+            agreement_id=form.cleaned_data["agreement"],
+            recipient_id=form.cleaned_data["recipient"],
+            individual_ids=data.individual_ids,
+        )
+        if _done(request, share):
             return _xlsx(data, "ar", f"manifest-{vehicle.pk}-shared.xlsx")
     else:
         messages.error(request, _("Choose the agreement and the recipient."))
@@ -267,12 +269,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     individual = None
     if form.cleaned_data.get("individual"):
         individual = Individual.objects.filter(pk=form.cleaned_data["individual"], household_id=placement.household_id).first()
-    try:
-        services.check_in(actor=actor, placement=placement, status=form.cleaned_data["status"], individual=individual)
-    except ServiceError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Recorded."))
+    check = partial(services.check_in, actor=actor, placement=placement, status=form.cleaned_data["status"], individual=individual)
+    _done(request, check, _("Recorded."))
     return _check_in_row(request, placement)
 
 
@@ -283,12 +281,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(actor=actor, pk=pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
-        try:
-            services.confirm(actor=actor, placement=placement, kind=form.cleaned_data["kind"])
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Recorded."))
+        _done(request, partial(services.confirm, actor=actor, placement=placement, kind=form.cleaned_data["kind"]), _("Recorded."))
     return _check_in_row(request, placement)
 
 
@@ -299,22 +292,10 @@ def self_return(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get(actor=actor, pk=pk)
     form = SelfReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.self_organised_return_record(actor=actor, household=household, **form.cleaned_data)
-        except ServiceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, _("The self-organised return is recorded."))
+        record = partial(services.self_organised_return_record, actor=actor, household=household, **form.cleaned_data)
+        if _done(request, record, _("The self-organised return is recorded."), form=form):
             return redirect("movements:index")
     return render(request, "movements/self_return.html", {"form": form, "household": household})
-
-
-def _form_errors(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @staff_view
@@ -330,15 +311,12 @@ def movement_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = RequestForm(request.POST or None, points=points, initial=initial)
     if request.method == "POST" and form.is_valid():
         point = next(p for p in points if p.pk == form.cleaned_data["departure_point"])
-        try:
-            services.movement_request_set(
-                actor=actor, household=household, departure_point=point,
-                earliest=form.cleaned_data["earliest"], latest=form.cleaned_data["latest"],
-            )  # fmt: skip
-        except ServiceError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Recorded."))
+        set_request = partial(
+            services.movement_request_set,
+            actor=actor, household=household, departure_point=point,
+            earliest=form.cleaned_data["earliest"], latest=form.cleaned_data["latest"],
+        )  # fmt: skip
+        if _done(request, set_request, _("Recorded."), form=form):
             return redirect("movements:request", pk=household.pk)
     return render(request, "movements/request.html", {"form": form, "household": household, "current": current})
 
@@ -353,12 +331,8 @@ def movement_flags(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"priority_tier": current.priority_tier, "needs_medical_vehicle": current.needs_medical_vehicle} if current else {}
     form = FlagsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.movement_flags_set(actor=actor, household=household, **form.cleaned_data)
-        except ServiceError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Recorded."))
+        set_flags = partial(services.movement_flags_set, actor=actor, household=household, **form.cleaned_data)
+        if _done(request, set_flags, _("Recorded."), form=form):
             return redirect("movements:flags", pk=household.pk)
     return render(request, "movements/flags.html", {"form": form, "household": household, "current": current})
 

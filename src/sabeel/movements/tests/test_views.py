@@ -148,3 +148,27 @@ def test_the_setup_page_adds_a_departure_point_a_route_and_reception_capacity(ca
     assert ReceptionCapacity.objects.get(working_group_id=group, destination=daraa).persons_per_day == 70
     page = client.get(url).content.decode()
     assert "Arsal" in page and "70 persons a day" in page
+
+
+def test_a_refused_change_shows_why_on_the_form_or_the_page_and_changes_nothing(cast):
+    """A service's refusal reaches the officer: on the form's field when there is a form (the
+    request's dates), as the page's message otherwise (approving a plan twice)."""
+    import datetime as dt
+
+    from sabeel.movements.models import MovementRequest, Plan
+
+    w = world(cast)
+    household = mover(cast, w)
+    before = MovementRequest.objects.filter(household=household).values_list("earliest", "latest").get()
+    client = sign_in(Client(), cast["lb_movement_officer"])
+    url = reverse("movements:request", kwargs={"pk": household.pk})
+    day = dt.date.today() + dt.timedelta(days=10)
+    refused = client.post(url, {"departure_point": w.point.pk, "earliest": day, "latest": day - dt.timedelta(days=3)})
+    assert refused.status_code == 200
+    assert "The latest date must not be before the earliest." in refused.content.decode()
+    assert MovementRequest.objects.filter(household=household).values_list("earliest", "latest").get() == before
+
+    plan = approved(cast, w)
+    again = client.post(reverse("movements:plan_approve", kwargs={"pk": plan.pk}), follow=True)
+    assert "Only a draft plan can be approved." in again.content.decode()
+    assert Plan.objects.get(pk=plan.pk).status == plan.status
