@@ -155,6 +155,7 @@ def test_a_refused_change_shows_why_on_the_form_or_the_page_and_changes_nothing(
     request's dates), as the page's message otherwise (approving a plan twice)."""
     import datetime as dt
 
+    from sabeel.consent.tests.factories import today
     from sabeel.movements.models import MovementRequest, Plan
 
     w = world(cast)
@@ -162,7 +163,7 @@ def test_a_refused_change_shows_why_on_the_form_or_the_page_and_changes_nothing(
     before = MovementRequest.objects.filter(household=household).values_list("earliest", "latest").get()
     client = sign_in(Client(), cast["lb_movement_officer"])
     url = reverse("movements:request", kwargs={"pk": household.pk})
-    day = dt.date.today() + dt.timedelta(days=10)
+    day = today() + dt.timedelta(days=10)
     refused = client.post(url, {"departure_point": w.point.pk, "earliest": day, "latest": day - dt.timedelta(days=3)})
     assert refused.status_code == 200
     assert "The latest date must not be before the earliest." in refused.content.decode()
