@@ -106,5 +106,7 @@ def test_from_a_pledge_to_a_service_on_the_area_page(ledger_triggers_off, page, 
     phone.wait_for_selector('[data-testid="fund-totals"]')
     assert phone.evaluate("document.documentElement.dir") == "rtl"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    figures = phone.locator('[data-testid="fund-figures"] > div')
+    assert figures.count() == 6 and all(figures.nth(k).is_visible() for k in range(6))  # no sideways scroll to reach one
     shot(phone, "fund-05-donor-phone-ar")
     phone_context.close()

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +40,8 @@ from sabeel.movements.forms import (
 )
 from sabeel.movements.models import Placement, Vehicle
 from sabeel.registry.models import Individual
+from sabeel.sharing.models import Agreement
+from sabeel.sharing.selectors import agreements_in_force
 
 LANGUAGES = ("ar", "en")
 
@@ -137,7 +140,13 @@ def manifest(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     vehicle = selectors.vehicle_get(actor=actor, pk=pk)
     data = selectors.manifest(actor=actor, vehicle=vehicle)
-    return render(request, "movements/manifest.html", {"manifest": data, "share_form": ShareForm()})
+    agreements = _share_agreements(vehicle)
+    context = {"manifest": data, "share_form": ShareForm(agreements=agreements), "can_share": agreements.exists()}
+    return render(request, "movements/manifest.html", context)
+
+
+def _share_agreements(vehicle: Vehicle) -> QuerySet[Agreement]:
+    return agreements_in_force(working_group_ids=[vehicle.plan.working_group_id])
 
 
 def _language(language: str) -> str:
@@ -217,15 +226,15 @@ def manifest_share(request: HttpRequest, pk: int) -> HttpResponse:
     file (Arabic) is the list handed over."""
     actor = request_actor(request)
     vehicle = selectors.vehicle_get(actor=actor, pk=pk)
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, agreements=_share_agreements(vehicle))
     data = selectors.manifest(actor=actor, vehicle=vehicle, action="movement.manifest_share_read")
     if form.is_valid():
         share = partial(
             services.manifest_share,
             actor=actor,
             vehicle=vehicle,
-            agreement_id=form.cleaned_data["agreement"],
-            recipient_id=form.cleaned_data["recipient"],
+            agreement_id=form.cleaned_data["agreement"].pk,
+            recipient_id=form.cleaned_data["recipient"].pk,
             individual_ids=data.individual_ids,
         )
         if _done(request, share):

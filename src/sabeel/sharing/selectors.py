@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,13 +13,15 @@ from sabeel.core.actors import Actor
 from sabeel.core.permissions import get_visible, groups_for, require, visible_to
 from sabeel.sharing.choices import AgreementStatus, Level
 from sabeel.sharing.models import Agreement, AgreementToken, ShareEntry
-from sabeel.workgroups.models import WorkingGroup
+from sabeel.workgroups.models import Organisation, WorkingGroup
 
 __all__ = [
     "agreement_get",
     "agreement_list",
+    "agreements_in_force",
     "export_agreements",
     "manageable_groups",
+    "recipients_of",
     "share_log",
     "share_log_agreements",
     "token_get",
@@ -55,11 +58,16 @@ def token_get(*, actor: Actor, agreement: Agreement, pk: int) -> AgreementToken:
 
 def export_agreements(*, actor: Actor) -> QuerySet[Agreement]:
     """Person-level agreements, active and in force, of the groups where the actor may export."""
+    return agreements_in_force(working_group_ids=groups_for(actor, "person.export"))
+
+
+def agreements_in_force(*, working_group_ids: Iterable[int]) -> QuerySet[Agreement]:
+    """Person-level agreements of these groups, active and in force: the choices a form offers
+    where names leave a group (the share's service still checks every term, in the group's zone)."""
     today = timezone.now().date()  # a day of slack either side: the check itself uses the group's zone
-    groups = groups_for(actor, "person.export")
     return (
         Agreement.objects.filter(
-            working_group_id__in=groups,
+            working_group_id__in=list(working_group_ids),
             status=AgreementStatus.ACTIVE,
             level=Level.PERSON,
             starts_on__lte=today + dt.timedelta(days=1),
@@ -69,6 +77,11 @@ def export_agreements(*, actor: Actor) -> QuerySet[Agreement]:
         .prefetch_related("parties")
         .order_by("working_group__code", "reference")
     )
+
+
+def recipients_of(agreements: QuerySet[Agreement]) -> QuerySet[Organisation]:
+    """The active organisations that are a party to one of ``agreements``, by name."""
+    return Organisation.objects.filter(agreements__in=agreements, is_active=True).distinct().order_by("name")
 
 
 def _log_groups(actor: Actor) -> set[int]:

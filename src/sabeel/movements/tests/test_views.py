@@ -41,11 +41,20 @@ def test_a_manifest_leaves_only_under_an_agreement_and_the_share_is_logged(cast)
 
     vehicle = _vehicle(cast)
     client = sign_in(Client(), cast["lb_movement_officer"])
+    page = client.get(reverse("movements:manifest", kwargs={"pk": vehicle.pk})).content.decode()
+    assert 'data-testid="no-agreement"' in page and 'data-testid="share-form"' not in page
     url = reverse("movements:manifest_share", kwargs={"pk": vehicle.pk})
     refused = client.post(url, {"agreement": 999, "recipient": cast.organisations["un"].pk})
     assert refused.status_code == 302
     assert not ShareEntry.objects.exists()
+    no_names = _agreement(cast, reference="LB-CROSSING-DOCS", categories=["documents"])
+    refused = client.post(url, {"agreement": no_names.pk, "recipient": cast.organisations["un"].pk}, follow=True)
+    assert "This agreement does not cover all the data asked for." in refused.content.decode()  # offered, refused: no names
+    assert not ShareEntry.objects.exists()
     agreement = _agreement(cast)
+    page = client.get(reverse("movements:manifest", kwargs={"pk": vehicle.pk})).content.decode()
+    assert f'<option value="{agreement.pk}">LB-CROSSING-1</option>' in page  # chosen from a list, never typed
+    assert f'<option value="{cast.organisations["un"].pk}">' in page
     shared = client.post(url, {"agreement": agreement.pk, "recipient": cast.organisations["un"].pk})
     assert shared.status_code == 200
     assert shared["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -53,7 +62,7 @@ def test_a_manifest_leaves_only_under_an_agreement_and_the_share_is_logged(cast)
     assert entry.kind == "authority_list" and entry.people_count == 2 and entry.agreement == agreement
 
 
-def _agreement(cast):  # type: ignore[no-untyped-def]
+def _agreement(cast, *, reference="LB-CROSSING-1", categories=("names_contacts",)):  # type: ignore[no-untyped-def]
     import datetime as dt
 
     from sabeel.sharing import services as sharing
@@ -62,10 +71,10 @@ def _agreement(cast):  # type: ignore[no-untyped-def]
     return sharing.agreement_create(
         actor=cast["lb_administrator"],
         working_group=cast.groups["lb"],
-        reference="LB-CROSSING-1",
+        reference=reference,
         parties=[cast.organisations["un"].pk],
         purpose="Crossing manifests",
-        categories=["names_contacts"],
+        categories=list(categories),
         level="person",
         legal_basis="mandate",
         retention_days=30,
