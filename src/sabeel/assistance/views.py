@@ -5,6 +5,7 @@ reconciliation. Registration numbers and amounts only; names leave in a file und
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +14,12 @@ from django.views.decorators.http import require_POST
 
 from sabeel.assistance import selectors, services
 from sabeel.assistance.forms import ExportForm, ResultsForm, RuleForm
+from sabeel.assistance.models import PaymentList
 from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.views_helpers import staff_view
+from sabeel.sharing.models import Agreement
+from sabeel.sharing.selectors import agreements_in_force
 
 
 def _errors(form, exc: ServiceError) -> None:  # type: ignore[no-untyped-def]
@@ -76,6 +80,10 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assistance:list_detail", pk=run.payment_list.pk)
 
 
+def _agreements(plist: PaymentList) -> QuerySet[Agreement]:
+    return agreements_in_force(working_group_ids=[plist.working_group_id])
+
+
 def _list_context(request: HttpRequest, pk: int, **extra: object) -> dict:  # type: ignore[type-arg]
     actor = request_actor(request)
     plist = selectors.payment_list_get(actor=actor, pk=pk)
@@ -85,7 +93,7 @@ def _list_context(request: HttpRequest, pk: int, **extra: object) -> dict:  # ty
         "zone": plist.working_group.time_zone,
         "payments": selectors.payments_of(actor=actor, payment_list=plist)[:500],
         "poll_url": reverse("assistance:list_detail", kwargs={"pk": plist.pk}),
-        "export_form": ExportForm(),
+        "export_form": ExportForm(agreements=_agreements(plist)),
         "results_form": ResultsForm(),
         **extra,
     }
@@ -103,15 +111,16 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     plist = selectors.payment_list_get(actor=actor, pk=pk)
-    form = ExportForm(request.POST)
+    form = ExportForm(request.POST, agreements=_agreements(plist))
     if form.is_valid():
+        agreement, recipient = form.cleaned_data.get("agreement"), form.cleaned_data.get("recipient")
         try:
             content, kind, name = services.payment_file(
                 actor=actor,
                 payment_list=plist,
                 fmt=form.cleaned_data["fmt"],
-                agreement_id=form.cleaned_data.get("agreement"),
-                recipient_id=form.cleaned_data.get("recipient"),
+                agreement_id=agreement.pk if agreement else None,
+                recipient_id=recipient.pk if recipient else None,
             )
         except ServiceError as exc:
             _errors(form, exc)

@@ -66,6 +66,21 @@ def test_run_button_export_import_and_reconciliation(cast):
     refused = client.post(f"/assistance/lists/{plist.pk}/export/", {"fmt": "csv", "agreement": "999999"})
     assert refused.status_code == 400
 
+    # names and phones: an agreement in force and its party are chosen from lists, never typed
+    from sabeel.sharing.models import ShareEntry
+    from sabeel.sharing.tests.factories import agreement_make, sharing_consent
+
+    agreement = agreement_make(cast, purpose="Return grant payments")
+    provider = cast.organisations["iom"]
+    page = client.get(f"/assistance/lists/{plist.pk}/").content.decode()
+    assert f'<option value="{agreement.pk}">{agreement.reference}</option>' in page
+    assert f'<option value="{provider.pk}">' in page
+    head = paid.members.order_by("pk").first()
+    sharing_consent(cast, head, purpose="Return grant payments")
+    named = client.post(f"/assistance/lists/{plist.pk}/export/", {"fmt": "csv", "agreement": agreement.pk, "recipient": provider.pk})
+    assert named.status_code == 200 and head.first_name_ar in named.content.decode("utf-8-sig")
+    assert ShareEntry.objects.get().agreement_id == agreement.pk
+
     keys = dict(Payment.objects.values_list("household_id", "idempotency_key"))
     results = f"idempotency_key,result\n{keys[paid.pk]},paid\n{keys[failed.pk]},failed\n".encode()
     for expected in ("Results recorded: 2", "Results recorded: 0"):
