@@ -41,6 +41,10 @@ class Command(BaseCommand):
 
         self.stdout.write(demo_fund_load(cast=cast))  # donors, pledges, projects, the ledger
 
+        from sabeel.sharing.demo import demo_sharing_load
+
+        # Agreements in force with the crossing authorities and the payment provider (names only).
+        self.stdout.write(demo_sharing_load(users=cast.users))
         from sabeel.movements.demo import demo_movements_load
 
         # Crossings, departure points, eligible households and an approved plan with manifests.
