@@ -22,7 +22,7 @@ class PlanRunForm(forms.Form):
 
     def __init__(self, *args, groups=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["working_group"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["working_group"].choices = [(g.pk, g.local_name) for g in groups]
 
 
 class CancelForm(forms.Form):
@@ -90,7 +90,7 @@ class DeparturePointForm(forms.Form):
 
     def __init__(self, *args, groups=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["working_group"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["working_group"].choices = [(g.pk, g.local_name) for g in groups]
 
 
 class RouteForm(forms.Form):
@@ -110,4 +110,4 @@ class ReceptionForm(forms.Form):
 
     def __init__(self, *args, groups=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["working_group"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["working_group"].choices = [(g.pk, g.local_name) for g in groups]

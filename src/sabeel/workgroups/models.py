@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sabeel.core.models import BaseModel
@@ -51,7 +52,18 @@ class Organisation(BaseModel):
         verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (Arabic pages get the Arabic name when there is one)."""
+        return _local(self.name, self.name_ar)
+
+
+def _local(name: str, name_ar: str) -> str:
+    if (get_language() or "").startswith("ar"):
+        return name_ar or name
+    return name or name_ar
 
 
 class WorkingGroupKind(models.TextChoices):
@@ -112,7 +124,12 @@ class WorkingGroup(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (Arabic pages get the Arabic name)."""
+        return _local(self.name, self.name_ar)
 
     @property
     def working_group_id(self) -> int:
