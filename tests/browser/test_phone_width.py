@@ -233,3 +233,26 @@ def test_an_error_shows_beside_its_radio_group_on_a_phone(browser, live_server, 
         shot(page, f"phone-intention-form-errors-{language}")
     finally:
         context.close()
+
+
+def test_the_household_filters_fold_on_a_phone_and_stay_open_on_a_wide_screen(browser, live_server, committed_db):
+    """On a phone the list comes first (the filters fold behind one line); on a wide screen they
+    are open; a filter in use keeps them open on a phone too."""
+    from django.conf import settings
+
+    world = _world()
+    url = live_server.url + reverse("registry:household_list")
+    for viewport, path, folded in ((PHONE, "", True), ({"viewport": {"width": 1280, "height": 900}}, "", False), (PHONE, "?status=active", False)):
+        context = browser.new_context(**viewport, locale="en-GB")
+        officer = world["cast"]["lb_registration_officer"]
+        context.add_cookies([_session_cookie(officer, live_server), {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+        page = context.new_page()
+        try:
+            page.goto(url + path)
+            page.wait_for_load_state("load")
+            assert page.locator('[data-testid="filter-panel"]').evaluate("d => d.open") is not folded, (viewport, path)
+            if folded:
+                top = page.locator('[data-testid="household-table"]').evaluate("t => t.getBoundingClientRect().top")
+                assert top < PHONE["viewport"]["height"], f"the list starts {top}px down, below the first screen"
+        finally:
+            context.close()

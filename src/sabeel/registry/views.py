@@ -98,6 +98,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     funnel_filtered = any(name in filters for name in FUNNEL_FILTERS)
     context = {
         "form": form,
+        "filters_active": sum(1 for name in form.fields if request.GET.get(name)),
         "page": page,
         "rows": rows,
         "funnel_filtered": funnel_filtered,

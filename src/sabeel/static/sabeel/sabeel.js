@@ -6,6 +6,8 @@
 //   data-param-name="n" data-param-from="sel"
 //                               an htmx request that sends parameter n = the value of the field
 //                               sel at the moment of the request (instead of hx-vals="js:…")
+//   data-open-wide              a <details> opened on a screen wider than a phone (40rem): on a
+//                               phone it stays folded, so that the results come first
 (function () {
   "use strict";
 
@@ -49,6 +51,11 @@
     if (field) event.detail.parameters[name] = field.value;
   });
 
-  document.addEventListener("DOMContentLoaded", function () { bindResets(document); });
+  function openWide() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 40rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { bindResets(document); openWide(); });
   document.addEventListener("htmx:load", function (event) { bindResets(event.target); });
 })();
