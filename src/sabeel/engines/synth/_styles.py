@@ -300,7 +300,9 @@ def _article(stem: str, arabic: str, style: str, rng: random.Random) -> str:
     if style == FRENCH:
         return "El " + body if roll < 0.4 else "El-" + body if roll < 0.7 else body
     if style == TURKISH:
-        return body if roll < 0.65 else "El" + body.lower() if roll < 0.8 else "Al-" + body
+        # joined to the article, the body is lowered the Turkish way: İ is i (str.lower makes it i and
+        # a combining dot, which no register spells)
+        return body if roll < 0.65 else "El" + body.replace("İ", "i").lower() if roll < 0.8 else "Al-" + body
     return "Al-" + body if roll < 0.5 else "El-" + body if roll < 0.7 else body
 
 

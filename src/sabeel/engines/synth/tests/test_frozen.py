@@ -74,6 +74,6 @@ def test_styled_overlapping_lists_are_frozen() -> None:
 # fields' defaults keep the old output.
 PLAIN = "e3dccd3a46c52bdb2b402b6b6a5f29dca27adb106cb8b16559cc57b0fc7f3d23"
 STYLED_DIGEST = "5991c0d31a1bc938e20c4887966abc2db43903ec3854ca184807d900527e50e7"
-SECOND = "3a4074cdb4691604a384cf04a1819cc2a39e78276242c2250af20c96b17e10c6"
+SECOND = "8d2b539a4ccc4830cc5be3ecfce183795dba40faa2084bd3836e50e9bbc6a824"  # 2026-12-07: a Turkish family name joined to its article keeps a plain i (2 of 1,372 records had i and a combining dot)
 OVERLAP = "5ee5d6d8ab4859d61f9b3ce23ceb90671ca5dc6dcb54b236a32cb765c54d0509"
 STYLED_OVERLAP = "37735d8026c6f16fd80006edcd7cd6bea49382d088e77a78fde580c0d6019b31"

@@ -137,3 +137,11 @@ def test_style_configs_are_checked() -> None:
         make_config(arabic_only_rate=0.7, latin_only_rate=0.5)
     with pytest.raises(ValueError, match="chat_digits_rate"):
         dataclasses.replace(make_config(), chat_digits_rate=2.0)
+
+
+def test_a_turkish_family_name_joined_to_its_article_keeps_a_plain_i():
+    """Found by the property above (seed 1638714): العيسى written Elisa, never Eli and a combining dot."""
+    name = ALL_NAMES[292]
+    assert name.arabic == "العيسى"
+    rng = random.Random(1638714)
+    assert style_spelling(name, name.spell(rng), "turkish", rng) == "Elisa"
