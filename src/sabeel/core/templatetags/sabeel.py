@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -116,3 +117,12 @@ def in_zone(value: dt.datetime | None, time_zone: str | None) -> str:
     if local is None:
         return ""
     return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({local.tzname()})"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """A share as a percentage with two decimals, none when whole: ``{{ plan.gap|percent }}`` → "2.45 %" (0.0245),
+    "0 %" (0); empty for None."""
+    if value is None:
+        return ""
+    return f"{floatformat(value * 100, -2)} %"

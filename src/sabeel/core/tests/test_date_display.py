@@ -74,3 +74,9 @@ def test_a_birth_date_reads_day_first_at_its_precision():
         assert birth_day({"date_of_birth": dt.date(1984, 5, 1), "dob_precision": "month"}) == "May 1984"
         assert birth_day({"date_of_birth": dt.date(1980, 1, 1), "dob_precision": "year"}) == "1980"
         assert birth_day({"date_of_birth": None, "dob_precision": "unknown"}) == "—"
+
+
+def test_a_share_reads_as_a_percentage():
+    from sabeel.core.templatetags.sabeel import percent
+
+    assert (percent(0.0245), percent(0.056), percent(0.0), percent(None)) == ("2.45 %", "5.60 %", "0 %", "")
