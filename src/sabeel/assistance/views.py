@@ -17,17 +17,9 @@ from sabeel.assistance.forms import ExportForm, ResultsForm, RuleForm
 from sabeel.assistance.models import PaymentList
 from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.sharing.models import Agreement
 from sabeel.sharing.selectors import agreements_in_force
-
-
-def _errors(form, exc: ServiceError) -> None:  # type: ignore[no-untyped-def]
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for field, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _index_context(request: HttpRequest, rule_form: RuleForm | None = None, programme_pk: int | None = None) -> dict:  # type: ignore[type-arg]
@@ -60,7 +52,7 @@ def rule_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             rule = services.grant_rule_create(actor=actor, programme=programme, **form.cleaned_data)
         except ServiceError as exc:
-            _errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("Version %(version)d of the grant rule is in force.") % {"version": rule.version})
             return redirect("assistance:index")
@@ -123,7 +115,7 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient_id=recipient.pk if recipient else None,
             )
         except ServiceError as exc:
-            _errors(form, exc)
+            put_errors(form, exc)
         else:
             response = HttpResponse(content, content_type=kind)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -142,7 +134,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             outcome = services.results_import(actor=actor, payment_list=plist, content=form.cleaned_data["file"].read())
         except ServiceError as exc:
-            _errors(form, exc)
+            put_errors(form, exc)
     status = 200 if outcome is not None else 400
     return render(request, "assistance/list_detail.html", _list_context(request, pk, results_form=form, outcome=outcome), status=status)
 

@@ -14,25 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sabeel.consent.choices import STAFF_CHANNELS, DataCategory, GoAndSeeOutcome, WithdrawalChannel
 from sabeel.consent.selectors import MemberLabel
-from sabeel.core.exceptions import ServiceError
 from sabeel.geo.models import BorderCrossing
 from sabeel.registry.choices import Language
 from sabeel.registry.models import Household, Individual
 from sabeel.workgroups.models import Organisation, WorkingGroup
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def put_errors(form: forms.Form, error: ServiceError) -> None:
-    """A service's per-field messages on the form's fields (or above the form)."""
-    placed = False
-    for key, messages in error.fields.items():
-        name = key.split(".")[0]
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _label(member: MemberLabel, words: Mapping[int, tuple[str, ...]]) -> str:

@@ -27,7 +27,7 @@ from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import ReadLimited
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.registry.models import Household
 
 # A partial the conditions engineer may provide for intentions; shown on the timeline if present.
@@ -145,7 +145,7 @@ def _record(
         try:
             message = save(household, form)
         except ServiceError as error:
-            consent_forms.put_errors(form, error)
+            put_errors(form, error)
         else:
             return _done(request, _timeline_url(household), message)
     template = "consent/record_form.html#form" if _is_htmx(request) else "consent/record_form.html"
@@ -409,7 +409,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.follow_up_close(actor=actor, follow_up=follow_up, outcome=form.cleaned_data["outcome"])
         except ServiceError as error:
-            consent_forms.put_errors(form, error)
+            put_errors(form, error)
         else:
             return _done(request, reverse("consent:follow_up_list"), _("Closed the follow-up."))
     template = "consent/follow_up_close.html#form" if _is_htmx(request) else "consent/follow_up_close.html"
@@ -455,7 +455,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 actor=actor, working_group=form.cleaned_data["working_group"], **{k: form.cleaned_data[k] for k in _RULES}
             )
         except ServiceError as error:
-            consent_forms.put_errors(form, error)
+            put_errors(form, error)
         else:
             return _done(request, reverse("consent:programme_list"), _("Set up the return programme."))
     return render(request, "consent/programme_form.html", {"form": form, "programme": None})
@@ -472,7 +472,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.programme_update(actor=actor, programme=programme, changes={k: form.cleaned_data[k] for k in _RULES})
         except ServiceError as error:
-            consent_forms.put_errors(form, error)
+            put_errors(form, error)
         else:
             return _done(request, reverse("consent:programme_list"), _("Saved the programme's rules."))
     return render(request, "consent/programme_form.html", {"form": form, "programme": programme})

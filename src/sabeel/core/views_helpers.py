@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-from sabeel.core.exceptions import NotSignedIn
+from sabeel.core.exceptions import NotSignedIn, ServiceError
 
 
 def is_fully_signed_in(request: HttpRequest) -> bool:
@@ -33,3 +33,18 @@ def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             return redirect_to_login(request.get_full_path())
 
     return wrapper
+
+
+def put_errors(form: Any, error: ServiceError, *, aliases: Mapping[str, str] | None = None) -> None:
+    """A service's per-field messages on the form's fields (``aliases`` maps a service's field to
+    the form's; ``members.0.name`` lands on ``members``), the rest above the form; a refusal
+    naming no field shows its message above the form."""
+    aliases = aliases or {}
+    placed = False
+    for key, messages in error.fields.items():
+        name = aliases.get(key, key.split(".")[0])
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.identity import links, merges, selectors
 from sabeel.identity.models import CandidatePair, Decision, FamilyDecision, LinkState, PersonLink
 from sabeel.registry.models import Individual
@@ -69,15 +69,6 @@ class UnmergeForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why these are two different people"), max_length=merges.REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _errors(form: forms.Form, error: ServiceError) -> None:
-    placed = False
-    for key, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(key if key in form.fields else None, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
 
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
@@ -103,7 +94,7 @@ def _propose(
                 agreement_id=form.cleaned_data.get("agreement"),
             )  # fmt: skip
         except ServiceError as error:
-            _errors(form, error)
+            put_errors(form, error)
         else:
             if link.state == LinkState.PENDING:
                 messages.success(request, _("The merge is proposed: the records are in two households, so a protection officer must decide."))
@@ -251,7 +242,7 @@ def merge_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, link=link, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
             )
         except ServiceError as error:
-            _errors(form, error)
+            put_errors(form, error)
     done = _("The decision is recorded: the records are joined.") if link.state == LinkState.ACTIVE else _("The decision is recorded.")
     return _after(request, link, "decision_form", form, done)
 
@@ -268,7 +259,7 @@ def merge_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             link = merges.unmerge(actor=actor, link=link, reason=form.cleaned_data["reason"])
         except ServiceError as error:
-            _errors(form, error)
+            put_errors(form, error)
     return _after(request, link, "unmerge_form", form, _("The merge is undone: both records read again as two people."))
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import NotPermitted, ServiceError
 from sabeel.core.permissions import can
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.identity import runs as run_services
 from sabeel.identity import selectors
 from sabeel.identity.forms import DecisionForm, ListRunForm, RegistryRunForm
@@ -49,16 +49,6 @@ def _require_any(request: HttpRequest) -> None:
     actor = request_actor(request)
     if not (can(actor, "identity.run") or can(actor, "identity.review")):
         raise NotPermitted
-
-
-def _put_errors(form: Any, error: ServiceError) -> None:
-    placed = False
-    for key, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(key if key in form.fields else None, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _forms(request: HttpRequest, **bound: Any) -> dict[str, Any]:
@@ -92,7 +82,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
         try:
             linkage_run = run_services.registry_run_start(actor=actor, working_group=form.cleaned_data["working_group"])
         except ServiceError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("The duplicate run is queued; this page follows its progress."))
             return redirect("identity:run_detail", pk=linkage_run.pk)
@@ -122,7 +112,7 @@ def list_upload(request: HttpRequest) -> HttpResponse:
                     content=upload.read(),
                 )
             except ServiceError as error:
-                _put_errors(form, error)
+                put_errors(form, error)
             else:
                 messages.success(request, _("The list is queued for comparison; this page follows its progress."))
                 return redirect("identity:run_detail", pk=linkage_run.pk)

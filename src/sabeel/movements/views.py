@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sabeel.core.actors import Actor, request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.movements import manifests, selectors, services
 from sabeel.movements.forms import (
     CancelForm,
@@ -46,12 +46,6 @@ from sabeel.sharing.selectors import agreements_in_force
 LANGUAGES = ("ar", "en")
 
 
-def _form_errors(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 def _done(request: HttpRequest, call: Callable[[], object], success: str | None = None, *, form: Any = None) -> bool:
     """Run a service for a view: True when it succeeded (``success`` is then shown); its refusal
     becomes the form's errors when there is a form, else the page's error message."""
@@ -59,7 +53,7 @@ def _done(request: HttpRequest, call: Callable[[], object], success: str | None 
         call()
     except ServiceError as exc:
         if form is not None:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.error(request, exc.message)
         return False
@@ -392,7 +386,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                     actor=actor, working_group=group, destination=data["destination"], persons_per_day=data["persons_per_day"]
                 )
         except ServiceError as exc:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("Recorded."))
             return redirect("movements:setup")

@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sabeel.core.exceptions import ServiceError
 from sabeel.geo.models import AdminUnit
 from sabeel.registry import needs
 from sabeel.registry.choices import CivilDocument, DuplicateReason, IdScheme, Language, Relationship, Sex
@@ -301,19 +300,6 @@ class MakeHeadForm(forms.Form):
     former_head_relationship = forms.ChoiceField(
         label=_("The current head becomes"), choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD]
     )
-
-
-def put_errors(form: forms.Form, error: ServiceError, *, aliases: Mapping[str, str] | None = None) -> None:
-    """Show a service's per-field messages on the form's fields (or above the form)."""
-    aliases = aliases or {}
-    placed = False
-    for key, messages in error.fields.items():
-        name = aliases.get(key, key.split(".")[0])
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 # --- member protection: absence, death or registration error, date-of-birth changes, confirmations

@@ -20,7 +20,7 @@ from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.registry import deregistration, selectors, services
 from sabeel.registry.choices import CLOSED_STATES
 from sabeel.registry.fieldgroups import NAME_FIELDS
@@ -35,7 +35,6 @@ from sabeel.registry.forms import (
     ReasonForm,
     SearchForm,
     merge_ids,
-    put_errors,
     shown_ids,
 )
 from sabeel.registry.likely import LikelyMatch, likely_matches, looked_up, shown_check

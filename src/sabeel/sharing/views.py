@@ -18,7 +18,7 @@ from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.exports import CSV_CONTENT_TYPE, to_hxl_csv
 from sabeel.core.permissions import require
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import put_errors, staff_view
 from sabeel.registry.filters import HouseholdFilterForm
 from sabeel.sharing import exports, selectors, services
 from sabeel.sharing.forms import (
@@ -32,16 +32,6 @@ from sabeel.sharing.forms import (
 from sabeel.sharing.log import SHARE_LOG_COLUMNS, share_log_rows
 from sabeel.sharing.models import Agreement, ExportFile
 from sabeel.workgroups.models import WorkingGroup
-
-
-def _put_errors(form: Any, error: ServiceError) -> None:
-    placed = False
-    for key, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(key if key in form.fields else None, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 @staff_view
@@ -64,7 +54,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         try:
             agreement = services.agreement_create(actor=actor, working_group=form.cleaned_data["working_group"], **values)
         except ServiceError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("The agreement is recorded."))
             return redirect("sharing:agreement_detail", pk=agreement.pk)
@@ -83,7 +73,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_update(actor=actor, agreement=agreement, changes=dict(form.cleaned_data))
         except ServiceError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("The agreement is changed; its earlier version is kept."))
             return redirect("sharing:agreement_detail", pk=agreement.pk)
@@ -119,7 +109,7 @@ def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_revoke(actor=actor, agreement=agreement, reason=form.cleaned_data["reason"])
         except ServiceError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("The agreement is revoked, and every token it owned with it."))
             return redirect("sharing:agreement_detail", pk=agreement.pk)
@@ -136,7 +126,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _token, raw = services.agreement_token_create(actor=actor, agreement=agreement, **form.cleaned_data)
         except ServiceError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             # Shown once, on this answer only: it is stored as a hash.
             return _detail(request, agreement, raw_token=raw)
@@ -202,7 +192,7 @@ def household_export(request: HttpRequest) -> HttpResponse:
                 filter_data=request.POST,
             )
         except ServiceError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             return redirect("sharing:export_detail", pk=run.pk)
     return render(request, "sharing/household_export.html", {"form": form, "filters": filters})
