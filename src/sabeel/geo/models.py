@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sabeel.core.i18n import in_page_language
 from sabeel.core.models import BaseModel
 from sabeel.geo.choices import Country, CrossingKind, KeyKind, Level, NameLanguage, NameType, SiteKind, Weekday
 
@@ -31,9 +31,7 @@ class LocalNameMixin:
     @property
     def local_name(self) -> str:
         """The name in the active language, falling back to the other one."""
-        if (get_language() or "").startswith("ar"):
-            return self.name_ar or self.name_en
-        return self.name_en or self.name_ar
+        return in_page_language(self.name_en, self.name_ar)
 
 
 class AdminUnit(LocalNameMixin, BaseModel):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sabeel.core.i18n import in_page_language
 from sabeel.core.models import BaseModel
 from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PlanStatus, PriorityTier, VehicleClass
 
@@ -66,11 +67,7 @@ class DeparturePoint(BaseModel):
 
     @property
     def local_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("ar"):
-            return self.name_ar or self.name_en
-        return self.name_en or self.name_ar
+        return in_page_language(self.name_en, self.name_ar)
 
 
 class DepartureRoute(BaseModel):

@@ -85,7 +85,6 @@ class AuditFilterForm(forms.Form):
         *,
         staff: Sequence[StaffLabel],
         groups: Sequence[WorkingGroup],
-        arabic: bool = False,
     ) -> None:
         super().__init__(data)
         self.groups = {str(g.pk): g for g in groups}
@@ -99,7 +98,7 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", _("Any action")), *action_choices()]  # type: ignore[attr-defined]
         self.fields["group"].choices = [  # type: ignore[attr-defined]
             ("", _("All my groups")),
-            *[(str(g.pk), (g.name_ar or g.name) if arabic else g.name) for g in groups],
+            *[(str(g.pk), g.local_name) for g in groups],
         ]
         self.fields["target_type"].choices = [("", _("Any record")), *_target_types()]  # type: ignore[attr-defined]
 

@@ -7,9 +7,9 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sabeel.core.i18n import in_page_language
 from sabeel.core.models import BaseModel
 from sabeel.core.roles import Role
 
@@ -57,13 +57,7 @@ class Organisation(BaseModel):
     @property
     def local_name(self) -> str:
         """The name in the active language (Arabic pages get the Arabic name when there is one)."""
-        return _local(self.name, self.name_ar)
-
-
-def _local(name: str, name_ar: str) -> str:
-    if (get_language() or "").startswith("ar"):
-        return name_ar or name
-    return name or name_ar
+        return in_page_language(self.name, self.name_ar)
 
 
 class WorkingGroupKind(models.TextChoices):
@@ -129,7 +123,7 @@ class WorkingGroup(BaseModel):
     @property
     def local_name(self) -> str:
         """The name in the active language (Arabic pages get the Arabic name)."""
-        return _local(self.name, self.name_ar)
+        return in_page_language(self.name, self.name_ar)
 
     @property
     def working_group_id(self) -> int:

@@ -48,7 +48,7 @@ def _filter_form(request: HttpRequest, actor: Actor) -> forms.AuditFilterForm:
     staff = selectors.audit_actor_choices(actor=actor, arabic=arabic)
     filter_keys = set(forms.AuditFilterForm.base_fields)
     data = request.GET if filter_keys & set(request.GET) else None
-    return forms.AuditFilterForm(data, staff=staff, groups=groups, arabic=arabic)
+    return forms.AuditFilterForm(data, staff=staff, groups=groups)
 
 
 def _entries(actor: Actor, reads: bool, filters: selectors.AuditFilters) -> QuerySet[Any]:
@@ -107,7 +107,7 @@ class _RowMaker:
         self.arabic = translation.get_language_bidi()
         groups = list(selectors.audit_groups(actor=actor))
         self.zones = {g.pk: g.time_zone for g in groups}
-        self.group_names = {g.pk: ((g.name_ar or g.name) if self.arabic else g.name) for g in groups}
+        self.group_names = {g.pk: g.local_name for g in groups}
         self.fallback_zone = fallback_zone
         self.targets = {m._meta.label_lower: str(m._meta.verbose_name) for m in apps.get_models()}
 
