@@ -3,15 +3,12 @@ validate it and the views put their messages back on the fields."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sabeel.assistance.choices import Trigger
+from sabeel.sharing.forms import UnderAgreementForm
 from sabeel.sharing.models import Agreement
-from sabeel.sharing.selectors import recipients_of
 from sabeel.workgroups.models import Organisation
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -46,9 +43,8 @@ class RuleForm(forms.Form):
         return found
 
 
-class ExportForm(forms.Form):
-    """Names and phones are added only under an agreement in force of the list's group, chosen
-    from a list with its party (never numbers to type); the service checks every term."""
+class ExportForm(UnderAgreementForm):
+    """Names and phones are added only under an agreement in force of the list's group."""
 
     fmt = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "Excel")])
     agreement = forms.ModelChoiceField(
@@ -58,11 +54,6 @@ class ExportForm(forms.Form):
         empty_label=_("None: registration numbers, amounts and keys only"),
     )
     recipient = forms.ModelChoiceField(label=_("Payment provider"), queryset=Organisation.objects.none(), required=False)
-
-    def __init__(self, *args: Any, agreements: QuerySet[Agreement], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
-        self.fields["recipient"].queryset = recipients_of(agreements)  # type: ignore[attr-defined]
 
 
 class ResultsForm(forms.Form):

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sabeel.geo.models import AdminUnit, BorderCrossing
 from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PriorityTier
-from sabeel.sharing.models import Agreement
-from sabeel.sharing.selectors import recipients_of
-from sabeel.workgroups.models import Organisation
+from sabeel.sharing.forms import UnderAgreementForm
 
 
 class PlanRunForm(forms.Form):
@@ -38,17 +33,8 @@ class ConfirmForm(forms.Form):
     kind = forms.ChoiceField(choices=ConfirmationKind.choices)
 
 
-class ShareForm(forms.Form):
-    """The agreements in force of the manifest's group and their parties to choose from (never a
-    number to type); the service checks that the one chosen covers names for that recipient."""
-
-    agreement = forms.ModelChoiceField(label=_("Data-sharing agreement"), queryset=Agreement.objects.none())
-    recipient = forms.ModelChoiceField(label=_("Recipient organisation"), queryset=Organisation.objects.none())
-
-    def __init__(self, *args: Any, agreements: QuerySet[Agreement], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
-        self.fields["recipient"].queryset = recipients_of(agreements)  # type: ignore[attr-defined]
+class ShareForm(UnderAgreementForm):
+    """A manifest handed to a crossing authority: the agreements in force of its group."""
 
 
 class SelfReturnForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sabeel.core.roles import FIELD_GROUP_LABELS
 from sabeel.sharing.choices import SHAREABLE_FIELD_GROUPS, LegalBasis, Level, ShareKind
 from sabeel.sharing.models import Agreement
+from sabeel.sharing.selectors import recipients_of
 from sabeel.sharing.services import TOKEN_EXPIRY_DAYS
 from sabeel.workgroups.models import Organisation, WorkingGroup
 
@@ -21,6 +22,21 @@ class _Date(forms.DateInput):
 
 def _organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+class UnderAgreementForm(forms.Form):
+    """Where names leave a group under an agreement (a manifest, a payment file): the agreements
+    offered are the group's in force and the recipients their parties, chosen from lists, never
+    numbers to type; the share's service still checks every term. Subclasses may redeclare the
+    two fields (labels, optional)."""
+
+    agreement = forms.ModelChoiceField(label=_("Data-sharing agreement"), queryset=Agreement.objects.none())
+    recipient = forms.ModelChoiceField(label=_("Recipient organisation"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, agreements: QuerySet[Agreement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
+        self.fields["recipient"].queryset = recipients_of(agreements)  # type: ignore[attr-defined]
 
 
 class AgreementForm(forms.Form):
