@@ -4,6 +4,7 @@ its own limit). The child is forked, so it sees the parent's arrays without copy
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import threading
 import time
 import traceback
@@ -38,6 +39,11 @@ def _status_kib(field: str, path: str = "/proc/self/status") -> int | None:
 
 
 def _target(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    # HiGHS prints its banner on stdout when a solver object is built, before output_flag can be
+    # set: the child's stdout goes nowhere, so it stays out of `make demo` and the worker's log
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
     try:
         with open("/proc/self/clear_refs", "w") as f:  # start the peak (VmHWM) from here
             f.write("5")

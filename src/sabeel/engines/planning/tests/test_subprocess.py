@@ -37,6 +37,19 @@ def test_a_failing_child_reports_its_error():
     assert result.status == "failed" and "ValueError: no solution" in result.error
 
 
+def _build_a_solver() -> bool:
+    import highspy
+
+    highspy.Highs()  # HiGHS prints its banner here, before any option can be set
+    return True
+
+
+def test_the_solvers_banner_stays_out_of_the_parents_output(capfd):
+    result = run_with_time_limit(_build_a_solver, (), 30.0)
+    assert result.status == "ok" and result.value is True
+    assert "HiGHS" not in capfd.readouterr().out
+
+
 def test_a_plan_whose_solver_is_killed_is_still_checked_and_has_no_bound():
     inst = instance([household(f"H{i}", 1 + i % 4, consented=-i) for i in range(30)], crossing=20)
     p = plan(inst, PlanSettings(time_limit=0.0))
