@@ -9,6 +9,8 @@ onto a placement: manifests derive it from the consent records when they are rea
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -223,6 +225,29 @@ class Plan(BaseModel):
         import datetime as dt
 
         return self.start + dt.timedelta(days=self.days - 1)
+
+    @property
+    def solver_status_display(self) -> str:
+        """The solver's status in the page's language. The engine writes it in English (it knows
+        no Django): its known forms are translated here, and a failure keeps the engine's own
+        technical detail after a translated word."""
+        status = self.solver_status
+        limit = re.search(r"time limit \(([\d.]+) s\)", status)
+        seconds = limit.group(1) if limit else ""
+        if status == "optimal":
+            return str(_("solved to optimality"))
+        if status == "not run":
+            return str(_("not run"))
+        if status.startswith("optimal without the reception limits"):
+            return str(_("solved without the reception limits; the full model was stopped at its time limit (%(seconds)s s)") % {"seconds": seconds})
+        if status.startswith("killed at the time limit"):
+            return str(_("stopped at its time limit (%(seconds)s s)") % {"seconds": seconds})
+        if status.startswith("failed: "):
+            detail = status.removeprefix("failed: ").split("; the bound is")[0]
+            if "; the bound is the LP's without the reception limits" in status:
+                return str(_("failed (%(detail)s); the bound was solved without the reception limits") % {"detail": detail})
+            return str(_("failed (%(detail)s)") % {"detail": detail})
+        return status
 
 
 class Vehicle(BaseModel):

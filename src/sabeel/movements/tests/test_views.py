@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sabeel.core.models import AuditEntry
-from sabeel.movements.models import Vehicle
-from sabeel.movements.tests.factories import approved, mover, world
+from sabeel.movements.models import Plan, Vehicle
+from sabeel.movements.tests.factories import approved, mover, planned, world
 from sabeel.workgroups.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +182,31 @@ def test_a_refused_change_shows_why_on_the_form_or_the_page_and_changes_nothing(
     again = client.post(reverse("movements:plan_approve", kwargs={"pk": plan.pk}), follow=True)
     assert "Only a draft plan can be approved." in again.content.decode()
     assert Plan.objects.get(pk=plan.pk).status == plan.status
+
+
+@pytest.mark.parametrize(
+    ("status", "arabic", "english"),
+    [
+        ("optimal", "حُلّت حتى الأمثلية", "solved to optimality"),
+        ("killed at the time limit (60 s)", "أُوقفت عند حدّها الزمني (60 ث)", "stopped at its time limit (60 s)"),
+        (
+            "optimal without the reception limits; the full LP was killed at the time limit (60 s)",
+            "حُلّت دون حدود الاستقبال؛ وأُوقف النموذج الكامل عند حدّه الزمني (60 ث)",
+            "solved without the reception limits; the full model was stopped at its time limit (60 s)",
+        ),
+        ("failed: MemoryError: ", "فشلت (MemoryError: )", "failed (MemoryError: )"),
+    ],
+)
+def test_the_solver_status_is_shown_in_the_pages_language(cast, status, arabic, english):
+    w = world(cast)
+    mover(cast, w)
+    plan = planned(cast, w)
+    Plan.objects.filter(pk=plan.pk).update(solver_status=status, solver_killed="killed" in status)
+    client = sign_in(Client(), cast["lb_movement_officer"])
+    url = reverse("movements:plan_detail", kwargs={"pk": plan.pk})
+    for language, expected in (("ar", arabic), ("en", english)):
+        client.cookies["django_language"] = language
+        page = client.get(url).content.decode()
+        shown = page.split('data-testid="plan-solver">')[1].split("</dd>")[0]
+        assert expected in shown, (language, shown)
+        assert "killed" not in shown and "LP" not in shown
