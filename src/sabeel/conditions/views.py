@@ -3,7 +3,8 @@ from and its history, the record form (htmx partial) and the printable informati
 
 from __future__ import annotations
 
-from django.contrib import messages
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +16,8 @@ from sabeel.conditions import selectors, services
 from sabeel.conditions.forms import ConditionForm, UnitSearchForm
 from sabeel.conditions.models import InformationPackage
 from sabeel.core.actors import Actor, request_actor
-from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import groups_for
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import run_service, staff_view
 from sabeel.workgroups.models import WorkingGroup
 
 PAGE_SIZE = 50
@@ -72,14 +72,9 @@ def condition_record(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.conditions_record_check(actor=actor)
     form = ConditionForm(request.POST or None, initial={"threshold": request.GET.get("threshold")})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.area_condition_record(actor=actor, admin_unit=unit, **form.cleaned_data)
-        except ServiceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, _("The condition was recorded for %(unit)s.") % {"unit": unit.local_name})
+        record = partial(services.area_condition_record, actor=actor, admin_unit=unit, **form.cleaned_data)
+        done = _("The condition was recorded for %(unit)s.") % {"unit": unit.local_name}
+        if run_service(request, record, done, form=form):
             if _htmx(request):
                 return HttpResponseClientRedirect(_unit_url(unit.pk))
             return redirect("conditions:unit_conditions", pk=unit.pk)

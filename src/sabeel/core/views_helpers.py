@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
@@ -41,10 +42,29 @@ def put_errors(form: Any, error: ServiceError, *, aliases: Mapping[str, str] | N
     naming no field shows its message above the form."""
     aliases = aliases or {}
     placed = False
-    for key, messages in error.fields.items():
+    for key, texts in error.fields.items():
         name = aliases.get(key, key.split(".")[0])
-        for message in messages:
+        for message in texts:
             form.add_error(name if name in form.fields else None, message)
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def run_service(
+    request: HttpRequest, call: Callable[[], object], success: str | None = None, *, form: Any = None
+) -> bool:
+    """Run a service for a view: True when it succeeded (``success`` is then shown as a message);
+    its refusal (a ``ServiceError``) becomes the form's errors (``put_errors``) when there is a
+    form, else the page's error message, and the answer is False."""
+    try:
+        call()
+    except ServiceError as exc:
+        if form is not None:
+            put_errors(form, exc)
+        else:
+            messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True

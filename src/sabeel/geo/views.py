@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sabeel.core.actors import request_actor
-from sabeel.core.exceptions import ServiceError
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import run_service, staff_view
 from sabeel.geo import selectors, services
 from sabeel.geo.filters import AdminUnitFilterForm, CrossingFilterForm
 from sabeel.geo.forms import CrossingOperationsForm, LookupForm
@@ -85,18 +85,14 @@ def crossing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     crossing = selectors.crossing_get(actor=actor, pk=pk, action="geo.edit")
     form = CrossingOperationsForm(request.POST) if request.method == "POST" else CrossingOperationsForm.for_crossing(crossing)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.crossing_operations_set(
-                actor=actor,
-                crossing=crossing,
-                opening_days=form.opening_days_value(),
-                daily_capacity=form.cleaned_data["daily_capacity"],
-            )
-        except ServiceError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, _("Saved the opening days and capacity of %(crossing)s.") % {"crossing": crossing})
+        save = partial(
+            services.crossing_operations_set,
+            actor=actor,
+            crossing=crossing,
+            opening_days=form.opening_days_value(),
+            daily_capacity=form.cleaned_data["daily_capacity"],
+        )
+        done = _("Saved the opening days and capacity of %(crossing)s.") % {"crossing": crossing}
+        if run_service(request, save, done, form=form):
             return redirect("geo:crossing_list")
     return render(request, "geo/crossing_edit.html", {"crossing": crossing, "form": form})

@@ -3,18 +3,17 @@ by area, and the visit form (phone-sized)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sabeel.core.actors import Actor, request_actor
-from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import get_visible, require
-from sabeel.core.views_helpers import staff_view
+from sabeel.core.views_helpers import run_service, staff_view
 from sabeel.monitoring import selectors, services
 from sabeel.monitoring.forms import VisitForm
 from sabeel.registry.models import Household
@@ -52,16 +51,9 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         severity = data.pop("incident_severity")
-        try:
-            services.visit_record(actor=actor, household=household, incidents=[severity] if severity else [], **data)
-        except ServiceError as exc:
-            if not exc.fields:
-                form.add_error(None, exc.message)
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, _("The visit was recorded."))
+        incidents = [severity] if severity else []
+        record = partial(services.visit_record, actor=actor, household=household, incidents=incidents, **data)
+        if run_service(request, record, _("The visit was recorded."), form=form):
             return redirect("monitoring:index")
     status = 400 if request.method == "POST" else 200
     return render(request, "monitoring/visit_form.html", {"household": household, "form": form}, status=status)

@@ -6,7 +6,6 @@ one selector or service, render."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -20,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sabeel.core.actors import Actor, request_actor
-from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import require
-from sabeel.core.views_helpers import put_errors, staff_view
+from sabeel.core.views_helpers import run_service, staff_view
 from sabeel.movements import manifests, selectors, services
 from sabeel.movements.forms import (
     CancelForm,
@@ -46,22 +44,6 @@ from sabeel.sharing.selectors import agreements_in_force
 LANGUAGES = ("ar", "en")
 
 
-def _done(request: HttpRequest, call: Callable[[], object], success: str | None = None, *, form: Any = None) -> bool:
-    """Run a service for a view: True when it succeeded (``success`` is then shown); its refusal
-    becomes the form's errors when there is a form, else the page's error message."""
-    try:
-        call()
-    except ServiceError as exc:
-        if form is not None:
-            put_errors(form, exc)
-        else:
-            messages.error(request, exc.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
-
-
 @staff_view
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
@@ -72,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         group = next(g for g in groups if g.pk == form.cleaned_data["working_group"])
         queue = partial(services.plan_run_start, actor=actor, working_group=group, start=form.cleaned_data["start"], days=form.cleaned_data["days"])
-        if _done(request, queue, _("The plan run is queued."), form=form):
+        if run_service(request, queue, _("The plan run is queued."), form=form):
             return redirect("movements:index")
     context = {
         "form": form,
@@ -111,7 +93,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     plan = selectors.plan_get(actor=actor, pk=pk)
-    _done(request, partial(services.plan_approve, actor=actor, plan=plan), _("The plan is approved. The households are being told their dates."))
+    run_service(request, partial(services.plan_approve, actor=actor, plan=plan), _("The plan is approved. The households are being told their dates."))
     return redirect("movements:plan_detail", pk=plan.pk)
 
 
@@ -124,7 +106,7 @@ def plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the plan is cancelled (at most 200 characters)."))
         return redirect("movements:plan_detail", pk=plan.pk)
-    _done(request, partial(services.plan_cancel, actor=actor, plan=plan, reason=form.cleaned_data["reason"]), _("The plan is cancelled."))
+    run_service(request, partial(services.plan_cancel, actor=actor, plan=plan, reason=form.cleaned_data["reason"]), _("The plan is cancelled."))
     return redirect("movements:plan_detail", pk=plan.pk)
 
 
@@ -231,7 +213,7 @@ def manifest_share(request: HttpRequest, pk: int) -> HttpResponse:
             recipient_id=form.cleaned_data["recipient"].pk,
             individual_ids=data.individual_ids,
         )
-        if _done(request, share):
+        if run_service(request, share):
             return _xlsx(data, "ar", f"manifest-{vehicle.pk}-shared.xlsx")
     else:
         messages.error(request, _("Choose the agreement and the recipient."))
@@ -273,7 +255,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     if form.cleaned_data.get("individual"):
         individual = Individual.objects.filter(pk=form.cleaned_data["individual"], household_id=placement.household_id).first()
     check = partial(services.check_in, actor=actor, placement=placement, status=form.cleaned_data["status"], individual=individual)
-    _done(request, check, _("Recorded."))
+    run_service(request, check, _("Recorded."))
     return _check_in_row(request, placement)
 
 
@@ -284,7 +266,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get(actor=actor, pk=pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
-        _done(request, partial(services.confirm, actor=actor, placement=placement, kind=form.cleaned_data["kind"]), _("Recorded."))
+        run_service(request, partial(services.confirm, actor=actor, placement=placement, kind=form.cleaned_data["kind"]), _("Recorded."))
     return _check_in_row(request, placement)
 
 
@@ -296,7 +278,7 @@ def self_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = SelfReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         record = partial(services.self_organised_return_record, actor=actor, household=household, **form.cleaned_data)
-        if _done(request, record, _("The self-organised return is recorded."), form=form):
+        if run_service(request, record, _("The self-organised return is recorded."), form=form):
             return redirect("movements:index")
     return render(request, "movements/self_return.html", {"form": form, "household": household})
 
@@ -319,7 +301,7 @@ def movement_request(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor, household=household, departure_point=point,
             earliest=form.cleaned_data["earliest"], latest=form.cleaned_data["latest"],
         )  # fmt: skip
-        if _done(request, set_request, _("Recorded."), form=form):
+        if run_service(request, set_request, _("Recorded."), form=form):
             return redirect("movements:request", pk=household.pk)
     return render(request, "movements/request.html", {"form": form, "household": household, "current": current})
 
@@ -335,7 +317,7 @@ def movement_flags(request: HttpRequest, pk: int) -> HttpResponse:
     form = FlagsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         set_flags = partial(services.movement_flags_set, actor=actor, household=household, **form.cleaned_data)
-        if _done(request, set_flags, _("Recorded."), form=form):
+        if run_service(request, set_flags, _("Recorded."), form=form):
             return redirect("movements:flags", pk=household.pk)
     return render(request, "movements/flags.html", {"form": form, "household": household, "current": current})
 
@@ -373,7 +355,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     form: Any = {"point": point_form, "route": route_form, "reception": reception_form}.get(which or "")
     if form is not None and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+
+        def record() -> None:
             if which == "point":
                 group = next(g for g in groups if g.pk == data.pop("working_group"))
                 services.departure_point_create(actor=actor, working_group=group, **data)
@@ -385,10 +368,8 @@ def setup(request: HttpRequest) -> HttpResponse:
                 services.reception_capacity_set(
                     actor=actor, working_group=group, destination=data["destination"], persons_per_day=data["persons_per_day"]
                 )
-        except ServiceError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("Recorded."))
+
+        if run_service(request, record, _("Recorded."), form=form):
             return redirect("movements:setup")
     context = {
         "points": points,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.permissions import can, require
 from sabeel.core.throttle import LIST_PAGE_CAP, ReadLimited
-from sabeel.core.views_helpers import put_errors, staff_view
+from sabeel.core.views_helpers import put_errors, run_service, staff_view
 from sabeel.registry import deregistration, selectors, services
 from sabeel.registry.choices import CLOSED_STATES
 from sabeel.registry.fieldgroups import NAME_FIELDS
@@ -706,12 +707,8 @@ def birth_date_decide(request: HttpRequest, pk: int, change: int) -> HttpRespons
     form = BirthDateDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decide = services.birth_date_change_confirm if form.cleaned_data["decision"] == "confirm" else services.birth_date_change_reject
-        try:
-            decide(actor=actor, change=found, evidence=form.cleaned_data.get("evidence") or "")
-        except ServiceError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, _("Recorded the decision."))
+        record = partial(decide, actor=actor, change=found, evidence=form.cleaned_data.get("evidence") or "")
+        if run_service(request, record, _("Recorded the decision."), form=form):
             return redirect("registry:household_detail", pk=household.pk)
     members = {m["id"]: m for m in selectors.household_file(actor=actor, household=household)["members"]}
     context = {"household": household, "person": members.get(found.individual_id), "form": form, "action": "decide", "change": found}
