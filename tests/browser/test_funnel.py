@@ -5,6 +5,8 @@ Screenshots: tests/artifacts/funnel-*.png."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from sabeel.workgroups.testing import create_cast
@@ -99,6 +101,10 @@ def test_a_donor_signs_in_and_reads_the_funnel_map_and_a_suppressed_cell(page, b
         aleppo = table.locator('tr[data-key="SY02"]')
         label = aleppo.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
         assert label.strip('"') == aleppo.locator("td").first.get_attribute("data-label") != ""
+        # One column: the stages read top to bottom in the funnel's order, each the card's full width.
+        boxes = aleppo.locator("td").evaluate_all("tds => tds.map(td => td.getBoundingClientRect().toJSON())")
+        assert len(boxes) > 1 and len({(round(b["left"]), round(b["right"])) for b in boxes}) == 1, boxes
+        assert all(a["bottom"] <= b["top"] + 1 for a, b in pairwise(boxes)), "the stages are not one under the other"
         shot(mobile, "funnel-04-donor-phone-ar")
     finally:
         phone.close()

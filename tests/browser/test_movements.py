@@ -68,7 +68,7 @@ def test_the_movements_pages_fit_a_phone_in_both_directions(browser, live_server
     from sabeel.movements.models import Vehicle
     from sabeel.movements.tests.factories import approved, mover, world
     from sabeel.workgroups.testing import create_cast
-    from tests.browser.test_phone_width import PHONE, _session_cookie, fit_problems
+    from tests.browser.test_phone_width import PHONE, _session_cookie, fit_problems, stacked_problems
 
     cast = create_cast()
     w = world(cast)
@@ -98,6 +98,8 @@ def test_the_movements_pages_fit_a_phone_in_both_directions(browser, live_server
             page.goto(live_server.url + path)
             assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
             problems += fit_problems(page, f"{name} ({language})")
+            if name == "movements-manifest":  # the people on board: a labelled card a household
+                problems += stacked_problems(page, "[data-testid=manifest]", f"{name} ({language})")
             shot(page, f"phone-{name}-{language}")
     finally:
         context.close()

@@ -182,26 +182,124 @@ def test_every_staff_page_fits_a_phone_in_both_directions(browser, live_server, 
     assert not problems, "\n".join(problems)
 
 
-def test_a_wide_table_scrolls_within_its_container_with_a_cue(browser, live_server, committed_db):
-    """The household table on a phone is wider than the screen: its container scrolls, the page
-    does not, and the container says so (a shadow at the hidden edge, and it takes the keyboard focus)."""
+STACKED = """(table) => {
+  const box = table.closest('.table-scroll');
+  const b = box.getBoundingClientRect();
+  const rows = [...table.querySelectorAll('tbody tr')];
+  const labelled = [...table.querySelectorAll('tbody td[data-label]')];
+  return {
+    box: box.scrollWidth - box.clientWidth,
+    table: table.scrollWidth - table.clientWidth,
+    page: document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth,
+    rows: rows.length,
+    cards: rows.filter(tr => getComputedStyle(tr).display !== 'table-row').length,
+    outside: rows.filter(tr => { const r = tr.getBoundingClientRect(); return r.left < b.left - 1 || r.right > b.right + 1; }).length,
+    labelled: labelled.length,
+    shown: labelled.filter(td => getComputedStyle(td, '::before').content === JSON.stringify(td.dataset.label)).length,
+    head: table.querySelector('thead').getBoundingClientRect().height,
+  };
+}"""
+
+
+def stacked_problems(page: Any, selector: str, label: str) -> list[str]:
+    """What keeps the table at ``selector`` from being a stack of labelled cards on a phone: it (or
+    its box, or the page) scrolls sideways, a row is not a card or sticks out of the box, a cell's
+    column name is not shown before its value, the column headers still take room."""
+    m = page.locator(selector).evaluate(STACKED)
+    problems = [f"{label}: {what} scrolls {m[what]}px sideways" for what in ("box", "table", "page") if m[what] > 1]
+    if not m["rows"] or m["cards"] != m["rows"] or m["outside"]:
+        problems.append(f"{label}: {m['cards']} of {m['rows']} rows are cards, {m['outside']} wider than the box")
+    if not m["labelled"] or m["shown"] != m["labelled"]:
+        problems.append(f"{label}: {m['shown']} of {m['labelled']} cells show their column's name")
+    if m["head"] > 1:
+        problems.append(f"{label}: the column headers take {m['head']}px")
+    return problems
+
+
+def _stack_context(browser: Any, live_server: Any, user: Any, language: str = "ar", viewport: dict[str, Any] | None = None) -> Any:
     from django.conf import settings
 
+    options = {**PHONE, "viewport": viewport} if viewport else PHONE
+    context = browser.new_context(**options, locale="ar" if language == "ar" else "en-GB")
+    context.add_cookies([_session_cookie(user, live_server), {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    return context
+
+
+def test_the_consent_timeline_is_a_card_per_entry_on_a_phone(browser, live_server, committed_db):
+    """The timeline on a phone in Arabic: a card per entry, each value after its column's name, a
+    consent's print link inside its card; nothing scrolls sideways. On a wide screen it is a table.
+    The intentions table above it is still a wide table: it scrolls within its own box, and says so
+    (a shadow at the hidden edge, and it takes the keyboard focus)."""
     world = _world()
-    context = browser.new_context(**PHONE, locale="en-GB")
-    context.add_cookies([_session_cookie(world["cast"]["lb_protection_officer"], live_server), {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    officer = world["cast"]["lb_protection_officer"]
+    url = live_server.url + reverse("consent:timeline", args=[world["household"].pk])
+    context = _stack_context(browser, live_server, officer)
     page = context.new_page()
     try:
-        page.goto(live_server.url + reverse("consent:timeline", args=[world["household"].pk]))
-        box = page.locator(".table-scroll").first
+        page.goto(url)
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert not stacked_problems(page, '[data-testid="timeline"]', "timeline")
+        consent = page.locator('[data-testid="timeline"] tr[data-kind="consent"]').first
+        link = consent.locator('a[data-testid^="print-consent-"]')
+        assert link.is_visible() and consent.evaluate("(tr, a) => tr.contains(a)", link.element_handle())
+        assert consent.locator("td.timeline-actions").evaluate("td => getComputedStyle(td).display") != "none"
+        empty = page.locator('[data-testid="timeline"] tr[data-kind="counselling"] td.timeline-actions')
+        assert empty.evaluate("td => td.childNodes.length === 0 && getComputedStyle(td).display === 'none'")
+        shot(page, "phone-timeline-cards-ar")
+
+        box = page.locator('[data-testid="intention-rows"] .table-scroll')
         sizes = box.evaluate(
             "(el) => ({scroll: el.scrollWidth, client: el.clientWidth, tab: el.tabIndex, overflow: getComputedStyle(el).overflowX,"
             " cue: getComputedStyle(el).backgroundImage, label: el.getAttribute('aria-label')})"
         )
-        assert sizes["scroll"] > sizes["client"], "the timeline is wider than a phone: it must scroll within its box"
+        assert sizes["scroll"] > sizes["client"], "the intentions table is wider than a phone: it must scroll within its box"
         assert sizes["overflow"] == "auto" and sizes["tab"] == 0 and sizes["label"]
         assert sizes["cue"].count("radial-gradient") == 2  # the shadows at both edges
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+
+    context = _stack_context(browser, live_server, officer, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        rows = page.locator('[data-testid="timeline"] tbody tr')
+        assert rows.first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+        assert page.locator('[data-testid="timeline"] thead').is_visible()
+        shot(page, "desktop-timeline-ar")
+    finally:
+        context.close()
+
+
+def test_the_audit_trail_and_the_read_log_are_cards_on_a_phone(browser, live_server, committed_db):
+    """The auditor's trail and read log on a phone in Arabic: a card per row, each value (the
+    data's pairs too) after its column's name; nothing scrolls sideways. On a wide screen, a table."""
+    world = _world()
+    cast = world["cast"]
+    reader = _stack_context(browser, live_server, cast["lb_protection_officer"])
+    try:  # a read of the household's people, for the read log
+        reader.new_page().goto(live_server.url + reverse("consent:timeline", args=[world["household"].pk]))
+    finally:
+        reader.close()
+    url = live_server.url + reverse("workgroups:audit")
+    context = _stack_context(browser, live_server, cast["lb_auditor"])
+    page = context.new_page()
+    try:
+        for name, query in (("audit", ""), ("read-log", "?log=reads")):
+            page.goto(url + query)
+            assert page.get_attribute("html", "dir") == "rtl"
+            assert page.locator('[data-testid="audit-row"]').count() > 0, name
+            assert not stacked_problems(page, "table.audit-table", name)
+            assert not fit_problems(page, name)
+            shot(page, f"phone-{name}-cards-ar")
+    finally:
+        context.close()
+
+    context = _stack_context(browser, live_server, cast["lb_auditor"], viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        assert page.locator('[data-testid="audit-row"]').first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+        shot(page, "desktop-audit-ar")
     finally:
         context.close()
 
