@@ -130,6 +130,11 @@ class ManifestRow:
     arrived: bool = False
     adults: list[Individual] = field(default_factory=list)
 
+    @property
+    def check_in_label(self) -> str:
+        """The check-in in the page's language (``check_in`` is the code the API hands out)."""
+        return str(CheckInStatus(self.check_in).label) if self.check_in else ""
+
 
 @dataclass
 class Manifest:

@@ -210,3 +210,19 @@ def test_the_solver_status_is_shown_in_the_pages_language(cast, status, arabic, 
         shown = page.split('data-testid="plan-solver">')[1].split("</dd>")[0]
         assert expected in shown, (language, shown)
         assert "killed" not in shown and "LP" not in shown
+
+
+def test_the_manifest_shows_a_check_in_in_the_pages_language(cast):
+    from sabeel.movements import services
+    from sabeel.movements.models import Placement
+
+    w = world(cast)
+    mover(cast, w)
+    placement = Placement.objects.get(plan=approved(cast, w))
+    services.check_in(actor=cast["lb_movement_officer"], placement=placement, status="present")
+    client = sign_in(Client(), cast["lb_movement_officer"])
+    url = reverse("movements:manifest", kwargs={"pk": placement.vehicle_id})
+    for language, shown in (("ar", "حاضر"), ("en", "Present")):
+        client.cookies["django_language"] = language
+        page = client.get(url).content.decode()
+        assert f'data-testid="manifest-check-in">{shown}</span>' in page, language
