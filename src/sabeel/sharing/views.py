@@ -4,6 +4,7 @@ list (``person.export`` under an agreement), a background run its requester down
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from sabeel.core.actors import request_actor
 from sabeel.core.exceptions import ServiceError
 from sabeel.core.exports import CSV_CONTENT_TYPE, to_hxl_csv
 from sabeel.core.permissions import require
-from sabeel.core.views_helpers import put_errors, staff_view
+from sabeel.core.views_helpers import put_errors, run_service, staff_view
 from sabeel.registry.filters import HouseholdFilterForm
 from sabeel.sharing import exports, selectors, services
 from sabeel.sharing.forms import (
@@ -70,12 +71,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["parties"] = list(agreement.parties.all())
     form = AgreementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_update(actor=actor, agreement=agreement, changes=dict(form.cleaned_data))
-        except ServiceError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, _("The agreement is changed; its earlier version is kept."))
+        update = partial(services.agreement_update, actor=actor, agreement=agreement, changes=dict(form.cleaned_data))
+        if run_service(request, update, _("The agreement is changed; its earlier version is kept."), form=form):
             return redirect("sharing:agreement_detail", pk=agreement.pk)
     return render(request, "sharing/agreement_form.html", {"form": form, "agreement": agreement})
 
@@ -106,12 +103,8 @@ def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(actor=actor, pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_revoke(actor=actor, agreement=agreement, reason=form.cleaned_data["reason"])
-        except ServiceError as error:
-            put_errors(form, error)
-        else:
-            messages.success(request, _("The agreement is revoked, and every token it owned with it."))
+        revoke = partial(services.agreement_revoke, actor=actor, agreement=agreement, reason=form.cleaned_data["reason"])
+        if run_service(request, revoke, _("The agreement is revoked, and every token it owned with it."), form=form):
             return redirect("sharing:agreement_detail", pk=agreement.pk)
     return render(request, "sharing/agreement_revoke.html", {"form": form, "agreement": agreement})
 

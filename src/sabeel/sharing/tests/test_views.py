@@ -112,6 +112,19 @@ def test_revoking_from_the_page_needs_a_reason_and_kills_the_tokens(cast):
     assert agreement.status == "revoked" and services.agreement_token_use(raw) is None
 
 
+def test_revoking_twice_from_the_page_says_why_and_changes_nothing(cast):
+    agreement = agreement_make(cast)
+    url = reverse("sharing:agreement_revoke", args=[agreement.pk])
+    assert _admin(cast).post(url, {"reason": "Partner closed its office"}).status_code == 302
+    agreement.refresh_from_db()
+    revoked_at = agreement.revoked_at
+    response = _admin(cast).post(url, {"reason": "Again"})
+    assert response.status_code == 200
+    assert "This agreement was already revoked." in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.revoked_at == revoked_at and agreement.revoked_reason == "Partner closed its office"
+
+
 def _share(cast, agreement, kind="export", count=2):  # type: ignore[no-untyped-def]
     return services.share_record(
         actor=cast["lb_registration_officer"], kind=kind, agreement=agreement, recipient=cast.organisations["iom"],
