@@ -25,11 +25,13 @@ MIN_TOUCH = 44  # px: WCAG 2.5.5 target size, for buttons, selects and text fiel
 
 def _world() -> dict[str, Any]:
     """Personas, the gazetteer and below-governorate units with conditions, a programme, a
-    household counselled with both adults consenting, a follow-up and a crossing."""
+    household counselled with both adults consenting, its answer about returning, a call-back it
+    asked for (a follow-up) and a crossing."""
     from django.utils import timezone
 
     from sabeel.conditions.tests.factories import places_load
-    from sabeel.consent.services import consent_record, counselling_record
+    from sabeel.consent.intentions import intention_record
+    from sabeel.consent.services import consent_record, counselling_record, follow_up_callback_request
     from sabeel.consent.tests.factories import family, recorded_on_its_day
     from sabeel.geo.models import AdminUnit, BorderCrossing
 
@@ -44,6 +46,17 @@ def _world() -> dict[str, Any]:
         recorded_on_its_day(
             consent_record(actor=officer, individual=person, free=True, informed=True, express=True, given_on=today - dt.timedelta(days=10))
         )
+    intention_record(
+        actor=officer,
+        household=household,
+        hopes_to_return="yes",
+        intends_within_12_months="unsure",
+        preferred_destination=AdminUnit.objects.get(key="SY12"),
+        reasons=["family", "home", "safety_improved"],
+        obstacles=["shelter", "documents", "services"],
+        go_and_see_interest=True,
+    )
+    follow_up_callback_request(actor=officer, household=household, individual=adults[0])
     crossing, _ = BorderCrossing.objects.get_or_create(
         key="phone-crossing",
         defaults={"name_en": "Nasib", "name_ar": "نصيب", "syria_unit": AdminUnit.objects.get(key="SY12"), "neighbour_country": AdminUnit.objects.get(key="JO")},
@@ -225,36 +238,39 @@ def _stack_context(browser: Any, live_server: Any, user: Any, language: str = "a
     return context
 
 
+TABLE_LABEL = "جدول"  # "Table": a stack-on-phone wrapper's name, true whether it scrolls or not
+SCROLL_LABEL = "جدول: مرّر أفقياً لرؤية كل الأعمدة"  # "Table: scroll sideways to see every column"
+WRAPPER = "(table) => { const box = table.closest('.table-scroll'); return [box.getAttribute('aria-label'), box.getAttribute('role'), box.tabIndex]; }"
+
+
 def test_the_consent_timeline_is_a_card_per_entry_on_a_phone(browser, live_server, committed_db):
     """The timeline on a phone in Arabic: a card per entry, each value after its column's name, a
-    consent's print link inside its card; nothing scrolls sideways. On a wide screen it is a table.
-    The intentions table above it is still a wide table: it scrolls within its own box, and says so
-    (a shadow at the hidden edge, and it takes the keyboard focus)."""
+    consent's print link inside its card, the names of an entry separated by the Arabic comma; the
+    household's answers about returning above it are cards too; nothing scrolls sideways. On a wide
+    screen both are tables. Each wrapper is named "Table" (it still scrolls on a narrow tablet)."""
     world = _world()
     officer = world["cast"]["lb_protection_officer"]
     url = live_server.url + reverse("consent:timeline", args=[world["household"].pk])
+    tables = {"timeline": '[data-testid="timeline"]', "intentions": '[data-testid="intention-rows"] table'}
     context = _stack_context(browser, live_server, officer)
     page = context.new_page()
     try:
         page.goto(url)
         assert page.get_attribute("html", "dir") == "rtl"
-        assert not stacked_problems(page, '[data-testid="timeline"]', "timeline")
+        for name, selector in tables.items():
+            assert not stacked_problems(page, selector, name)
+            assert page.locator(selector).evaluate(WRAPPER) == [TABLE_LABEL, "region", 0], name
+        assert not fit_problems(page, "timeline")
         consent = page.locator('[data-testid="timeline"] tr[data-kind="consent"]').first
         link = consent.locator('a[data-testid^="print-consent-"]')
         assert link.is_visible() and consent.evaluate("(tr, a) => tr.contains(a)", link.element_handle())
         assert consent.locator("td.timeline-actions").evaluate("td => getComputedStyle(td).display") != "none"
         empty = page.locator('[data-testid="timeline"] tr[data-kind="counselling"] td.timeline-actions')
         assert empty.evaluate("td => td.childNodes.length === 0 && getComputedStyle(td).display === 'none'")
+        who = page.locator('[data-testid="timeline"] tr[data-kind="counselling"] td').nth(2).inner_text()
+        assert "، " in who and "," not in who, who  # the two adults counselled, named in Arabic
+        assert page.locator('[data-testid="intention-latest"]').is_visible()
         shot(page, "phone-timeline-cards-ar")
-
-        box = page.locator('[data-testid="intention-rows"] .table-scroll')
-        sizes = box.evaluate(
-            "(el) => ({scroll: el.scrollWidth, client: el.clientWidth, tab: el.tabIndex, overflow: getComputedStyle(el).overflowX,"
-            " cue: getComputedStyle(el).backgroundImage, label: el.getAttribute('aria-label')})"
-        )
-        assert sizes["scroll"] > sizes["client"], "the intentions table is wider than a phone: it must scroll within its box"
-        assert sizes["overflow"] == "auto" and sizes["tab"] == 0 and sizes["label"]
-        assert sizes["cue"].count("radial-gradient") == 2  # the shadows at both edges
     finally:
         context.close()
 
@@ -262,10 +278,78 @@ def test_the_consent_timeline_is_a_card_per_entry_on_a_phone(browser, live_serve
     page = context.new_page()
     try:
         page.goto(url)
-        rows = page.locator('[data-testid="timeline"] tbody tr')
-        assert rows.first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
-        assert page.locator('[data-testid="timeline"] thead').is_visible()
+        for name, selector in tables.items():
+            table = page.locator(selector)
+            assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", name
+            assert table.locator("thead").is_visible(), name
+            assert table.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0], name
         shot(page, "desktop-timeline-ar")
+    finally:
+        context.close()
+
+
+def test_the_follow_ups_are_a_card_each_on_a_phone(browser, live_server, committed_db):
+    """The protection officers' work queue on a phone in Arabic: a card per follow-up, each value
+    after its column's name, its "close" link in the card; the closing form opens inside the card
+    and the page still fits. On a wide screen, a table."""
+    world = _world()
+    officer = world["cast"]["lb_protection_officer"]
+    url = live_server.url + reverse("consent:follow_up_list")
+    context = _stack_context(browser, live_server, officer)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        assert page.get_attribute("html", "dir") == "rtl"
+        queue = page.locator('[data-testid="follow-ups"]')
+        assert not stacked_problems(page, '[data-testid="follow-ups"]', "follow-ups")
+        assert queue.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0]
+        assert not fit_problems(page, "follow-ups")
+        row = queue.locator("tbody tr").first
+        close = row.locator('a[data-testid^="close-"]')
+        assert close.is_visible() and row.evaluate("(tr, a) => tr.contains(a)", close.element_handle())
+        shot(page, "phone-follow-ups-cards-ar")
+        close.click()
+        form = row.locator("form")
+        form.wait_for()
+        assert row.evaluate("(tr, f) => tr.contains(f)", form.element_handle())
+        assert not stacked_problems(page, '[data-testid="follow-ups"]', "follow-ups with the form open")
+        assert not fit_problems(page, "follow-ups with the form open")
+        shot(page, "phone-follow-ups-close-ar")
+    finally:
+        context.close()
+
+    context = _stack_context(browser, live_server, officer, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        queue = page.locator('[data-testid="follow-ups"]')
+        assert queue.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+        assert queue.locator("thead").is_visible()
+        shot(page, "desktop-follow-ups-ar")
+    finally:
+        context.close()
+
+
+def test_a_wide_table_that_is_not_stacked_scrolls_in_its_own_box_on_a_phone(browser, live_server, committed_db):
+    """The gazetteer's admin units (a reference table read across its columns) stay a table on a
+    phone: it scrolls within its own box, and says so (its name, a shadow at each hidden edge, the
+    keyboard focus); the page itself does not scroll sideways."""
+    world = _world()
+    context = _stack_context(browser, live_server, world["cast"]["lb_registration_officer"])
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("geo:admin_unit_list"))
+        assert page.get_attribute("html", "dir") == "rtl"
+        table = page.locator('[data-testid="unit-table"]')
+        sizes = table.evaluate(
+            "(t) => { const el = t.closest('.table-scroll'); return {scroll: el.scrollWidth, client: el.clientWidth,"
+            " overflow: getComputedStyle(el).overflowX, cue: getComputedStyle(el).backgroundImage}; }"
+        )
+        assert sizes["scroll"] > sizes["client"], "the admin units table is wider than a phone: it must scroll within its box"
+        assert sizes["overflow"] == "auto"
+        assert sizes["cue"].count("radial-gradient") == 2  # the shadows at both edges
+        assert table.evaluate(WRAPPER) == [SCROLL_LABEL, "region", 0]
+        assert not fit_problems(page, "unit-list")
     finally:
         context.close()
 

@@ -1,6 +1,8 @@
-"""Names kept in both languages: the one a page shows."""
+"""Text kept in both languages: the one a page shows (names; the separators of a list)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.utils.translation import get_language
 
@@ -10,3 +12,13 @@ def in_page_language(english: str, arabic: str) -> str:
     if (get_language() or "").startswith("ar"):
         return arabic or english
     return english or arabic
+
+
+def list_separator() -> str:
+    """What goes between the items of a list in running text: the Arabic comma on an Arabic page."""
+    return in_page_language(", ", "، ")
+
+
+def listed(items: Iterable[object]) -> str:
+    """``items`` one after another, separated as the page's language writes a list."""
+    return list_separator().join(str(item) for item in items)

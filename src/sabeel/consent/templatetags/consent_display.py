@@ -10,6 +10,7 @@ from django import template
 from django.utils import formats
 
 from sabeel.consent.choices import DataCategory, FollowUpKind, GoAndSeeOutcome, WithdrawalChannel
+from sabeel.core.i18n import listed
 from sabeel.registry.choices import Language, Relationship
 
 register = template.Library()
@@ -38,7 +39,7 @@ def choice(value: Any, kind: str) -> str:
 @register.filter
 def choices(values: Iterable[Any] | None, kind: str) -> str:
     items = [choice(v, kind) for v in values or ()]
-    return ", ".join(items) if items else "—"
+    return listed(items) if items else "—"
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django import template
 
 from sabeel.consent.intentions import ReturnObstacle, ReturnReason
 from sabeel.core.actors import request_actor
+from sabeel.core.i18n import listed
 
 register = template.Library()
 
@@ -17,7 +18,8 @@ _CHOICES: dict[str, Any] = {"reason": ReturnReason, "obstacle": ReturnObstacle}
 
 @register.filter
 def intention_labels(values: Iterable[str] | None, kind: str) -> str:
-    """Labels of stored reason or obstacle codes, comma-separated (``—`` when empty):
+    """Labels of stored reason or obstacle codes, comma-separated as the page's language writes a
+    list (``—`` when empty):
     ``{{ intention.reasons|intention_labels:"reason" }}``."""
     choices = _CHOICES[kind]
     labels = []
@@ -26,7 +28,7 @@ def intention_labels(values: Iterable[str] | None, kind: str) -> str:
             labels.append(str(choices(value).label))
         except ValueError:
             labels.append(str(value))
-    return ", ".join(labels) if labels else "—"
+    return listed(labels) if labels else "—"
 
 
 @register.simple_tag(takes_context=True)

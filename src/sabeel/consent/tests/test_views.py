@@ -291,6 +291,37 @@ def test_the_timeline_in_arabic_shows_dates_day_first_with_the_zone_named(cast, 
     assert zone in page
 
 
+def _cell(page: str, kind: str, label: str) -> str:
+    """The text of the ``label`` cell of the timeline's first ``kind`` entry."""
+    row = page.index(f'data-testid="entry-{kind}"')
+    start = page.index(f'data-label="{label}">', row)
+    return page[start : page.index("</td>", start)]
+
+
+def test_the_timeline_separates_names_with_the_comma_of_the_pages_language(cast, places):
+    """Names in the Who column, the reasons of an answer about returning and the people of the
+    verdict's "who is who" line: "، " and "؛ " on an Arabic page, ", " and "; " on an English one."""
+    from sabeel.consent import services
+    from sabeel.consent.intentions import intention_record
+
+    household = family(cast)
+    officer = cast["lb_protection_officer"]
+    services.counselling_record(actor=officer, household=household, held_on=days_ago(3), language="ar", attendees=list(adults(household)))
+    intention_record(actor=officer, household=household, hopes_to_return="yes", intends_within_12_months="unsure", reasons=["family", "home"])
+    url = reverse("consent:timeline", args=[household.pk])
+    english = _as(cast, "lb_protection_officer").get(url).content.decode()
+    assert "Mohamad Ahmad El Hariri, Fatima Ali Al-Zoubi" in _cell(english, "counselling", "Who")
+    assert "To rejoin family, To go back to their home or land" in english
+    assert '</span>; <span data-testid="who-' in english
+    with translation.override("ar"):
+        arabic = sign_in(Client(HTTP_ACCEPT_LANGUAGE="ar"), officer).get(url).content.decode()
+        reasons = "، ".join(str(label) for label in (translation.gettext("To rejoin family"), translation.gettext("To go back to their home or land")))
+    who = _cell(arabic, "counselling", "من")
+    assert "محمد أحمد الحريري، فاطمة علي الزعبي" in who and "," not in who
+    assert reasons in arabic
+    assert '</span>؛ <span data-testid="who-' in arabic and '</span>; <span' not in arabic
+
+
 def test_when_the_conditions_register_cannot_answer_the_timeline_says_the_household_is_not_eligible(cast, places, monkeypatch):
     household = ready_family(cast)
 

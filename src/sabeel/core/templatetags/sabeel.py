@@ -2,11 +2,13 @@
 a time with the host country's zone named in words ("6 December 2026, 14:05 (Beirut time)").
 
 ``where`` names the zone: a working group, a household (its group's zone), any object with a
-``time_zone``, or a zone name such as ``"Asia/Beirut"``."""
+``time_zone``, or a zone name such as ``"Asia/Beirut"``. Lists in running text are separated as
+the page's language writes them (``listed``, ``{% separator %}``): the Arabic comma on an Arabic page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,9 +16,12 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sabeel.core.i18n import in_page_language, list_separator
 from sabeel.core.timezones import local_time
 
 register = template.Library()
@@ -126,3 +131,18 @@ def percent(value: float | None) -> str:
     if value is None:
         return ""
     return f"{floatformat(value * 100, -2)} %"
+
+
+@register.simple_tag
+def separator(kind: str = ",") -> str:
+    """Between the items of a list in running text, as the page's language writes it: ``{% separator %}``
+    → ", " ("، " on an Arabic page); ``{% separator ";" %}`` → "; " ("؛ ")."""
+    return list_separator() if kind == "," else in_page_language("; ", "؛ ")
+
+
+@register.filter(needs_autoescape=True)
+def listed(values: Iterable[Any] | None, autoescape: bool = True) -> str:
+    """The items of a list, separated as the page's language writes it: ``{{ words|listed }}`` →
+    "head, under 18" ("رب الأسرة، دون 18" on an Arabic page)."""
+    escape = conditional_escape if autoescape else str
+    return mark_safe(list_separator().join(str(escape(value)) for value in values or ()))  # noqa: S308 - each item escaped
