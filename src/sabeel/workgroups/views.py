@@ -80,6 +80,10 @@ class _Row:
     group: str
     count: int | None
     pairs: list[tuple[str, str]]
+    # a staff actor's display name and organisations apart, so that the page can isolate a Latin
+    # name inside Arabic text (<bdi>); ``actor`` joins them for the export
+    actor_name: str = ""
+    actor_organisations: tuple[str, ...] = ()
 
     def as_export(self) -> dict[str, Any]:
         return {
@@ -129,6 +133,7 @@ class _RowMaker:
         return gettext("Not signed in")
 
     def _row(self, entry: Any, staff: dict[int, selectors.StaffLabel]) -> _Row:
+        label = staff.get(int(entry.actor_id)) if entry.actor_kind == ActorKind.USER and str(entry.actor_id).isdigit() else None
         zone = self.zones.get(entry.working_group_id or 0, self.fallback_zone)
         local = entry.at.astimezone(ZoneInfo(zone))
         return _Row(
@@ -145,6 +150,8 @@ class _RowMaker:
             group=self.group_names.get(entry.working_group_id or 0, ""),
             count=entry.count if self.reads else None,
             pairs=data_pairs(entry.data),
+            actor_name=label.name if label is not None else "",
+            actor_organisations=label.organisations if label is not None else (),
         )
 
 

@@ -39,7 +39,7 @@ def test_the_table_names_staff_by_display_name_and_organisation_and_labels_actio
     page = client.get("/groups/audit/").content.decode()
 
     organisation = officer.memberships.get().organisation.name
-    assert f"{officer.display_name} ({organisation})" in page
+    assert f"<bdi>{officer.display_name}</bdi> ({organisation})" in page  # a Latin name kept apart in Arabic text
     assert "Staff user" not in re.sub(r"<select.*?</select>", "", page, flags=re.S)
     assert "Household registered" in page and "household.created" in page
     assert "Refugee (self-service), household 12" in page
@@ -216,6 +216,9 @@ def test_the_trail_in_arabic(arabic, client, cast):
     assert 'lang="ar" dir="rtl"' in page
     assert "أُغلق ملف الأسرة" in _table(page) and "مهمة النظام: seal" in _table(page)
     assert "<dt>الأسرة</dt><dd>12</dd>" in _table(page)
+    officer = cast["lb_registration_officer"]
+    membership = officer.memberships.get()
+    assert f"<bdi>{officer.display_name}</bdi> ({membership.organisation.name_ar or membership.organisation.name})" in _table(page)
     assert '<option value="" selected>أيّ أحد</option>' in page
     assert "تُقرأ الأيام بتوقيت بيروت." in page
 
