@@ -438,3 +438,84 @@ def test_the_household_filters_fold_on_a_phone_and_stay_open_on_a_wide_screen(br
                 assert top < PHONE["viewport"]["height"], f"the list starts {top}px down, below the first screen"
         finally:
             context.close()
+
+
+def _tables_world() -> dict[str, Any]:
+    """The phone world, and a row in each of the tables below: a programme with its grant rule, a
+    condition recorded for the unit, an agreement with a partner token, a survey import whose rows
+    match no household (so its report has entries)."""
+    from django.test import TestCase
+    from django.utils import timezone
+
+    from sabeel.assistance.tests.factories import programme_with_rule
+    from sabeel.conditions.tests.factories import entry
+    from sabeel.consent.intention_import import intention_import_start
+    from sabeel.sharing.services import agreement_token_create
+    from sabeel.sharing.tests.factories import agreement_make
+
+    world = _world()
+    cast = world["cast"]
+    programme_with_rule(cast, top_ups={"DS": "25", "SM": "40"})
+    entry(world["unit"], as_of=timezone.localdate() - dt.timedelta(days=3))
+    agreement = agreement_make(cast)
+    agreement_token_create(actor=cast["lb_administrator"], agreement=agreement, recipient=cast.organisations["iom"], name="reception desk")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = intention_import_start(
+            actor=cast["lb_registration_officer"],
+            working_group=cast.groups["lb"],
+            file_name="survey.csv",
+            content=b"registration_number,hopes_to_return\nLB-NOBODY-1,yes\n",
+        )
+    return {**world, "agreement": agreement, "run": run}
+
+
+# (short name, persona, path, the tables' selectors): tables that are a card per row on a phone.
+STACKED_PAGES: list[tuple[str, str, Callable[[dict[str, Any]], str], tuple[str, ...]]] = [
+    ("programmes", "lb_administrator", lambda w: reverse("consent:programme_list"), ('[data-testid="programmes"]',)),
+    ("grant-rules", "lb_finance_officer", lambda w: reverse("assistance:index"), ('[data-testid="rules"]',)),
+    ("crossings", "lb_movement_officer", lambda w: reverse("geo:crossing_list"), ('[data-testid="crossing-table"]',)),
+    ("conditions", "lb_protection_officer", lambda w: reverse("conditions:index"), ('[data-testid="condition-units"]',)),
+    (
+        "unit-conditions",
+        "lb_protection_officer",
+        lambda w: reverse("conditions:unit_conditions", args=[w["unit"].pk]),
+        ('[data-testid="current-conditions"]', '[data-testid="condition-history"]'),
+    ),
+    ("agreement-tokens", "lb_administrator", lambda w: reverse("sharing:agreement_detail", args=[w["agreement"].pk]), ('[data-testid="tokens"]',)),
+    ("intention-import", "lb_registration_officer", lambda w: reverse("consent:intention_import"), ('[data-testid="recent-imports"]',)),
+    ("import-report", "lb_registration_officer", lambda w: reverse("consent:intention_import_detail", args=[w["run"].pk]), ('[data-testid="import-report"]',)),
+]
+
+
+def test_the_programmes_crossings_conditions_tokens_and_imports_are_cards_on_a_phone(browser, live_server, committed_db):
+    """Each of these tables, on a phone in Arabic, as the role that uses its page: a card per row,
+    each value after its column's name, nothing scrolling sideways; its wrapper named "Table". On a
+    wide screen, each is a table with its column headers."""
+    world = _tables_world()
+    cast = world["cast"]
+    problems: list[str] = []
+    for viewport, prefix in ((None, "phone"), ({"width": 1280, "height": 900}, "desktop")):
+        contexts: dict[str, Any] = {}
+        try:
+            for name, persona, path, selectors in STACKED_PAGES:
+                if persona not in contexts:
+                    contexts[persona] = _stack_context(browser, live_server, cast[persona], viewport=viewport).new_page()
+                page = contexts[persona]
+                response = page.goto(live_server.url + path(world))
+                assert response is not None and response.status == 200, f"{name}: {response and response.status}"
+                assert page.get_attribute("html", "dir") == "rtl"
+                for selector in selectors:
+                    table = page.locator(selector)
+                    assert table.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0], f"{name} {selector}"
+                    if viewport is None:
+                        problems += stacked_problems(page, selector, f"{name} {selector}")
+                    else:
+                        assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", f"{name} {selector}"
+                        assert table.locator("thead").is_visible(), f"{name} {selector}"
+                if viewport is None:
+                    problems += fit_problems(page, name)
+                shot(page, f"{prefix}-{name}-cards-ar" if viewport is None else f"{prefix}-{name}-ar")
+        finally:
+            for page in contexts.values():
+                page.context.close()
+    assert not problems, "\n".join(problems)

@@ -221,3 +221,18 @@ def test_in_arabic_the_pages_name_units_in_arabic(client, cast, gazetteer):
 
     assert 'dir="rtl"' in html
     assert "سوريا</a> › إدلب" in html  # the breadcrumb uses the Arabic names
+
+
+def test_the_crossing_list_separates_opening_days_with_the_comma_of_the_pages_language(client, cast, crossing):
+    from django.test import Client
+    from django.utils import translation
+
+    sign_in(client, cast["jo_movement_officer"])
+    client.post(reverse("geo:crossing_edit", args=[crossing.pk]), {"days_known": "on", "opening_days": ["0", "1"], "daily_capacity": ""})
+
+    english = sign_in(Client(HTTP_ACCEPT_LANGUAGE="en"), cast["jo_registration_officer"]).get(reverse("geo:crossing_list")).content.decode()
+    assert "Monday, Tuesday" in english
+    with translation.override("ar"):  # the request activates Arabic; leave the language as it was
+        arabic = sign_in(Client(HTTP_ACCEPT_LANGUAGE="ar"), cast["jo_registration_officer"]).get(reverse("geo:crossing_list")).content.decode()
+        days = "، ".join((translation.gettext("Monday"), translation.gettext("Tuesday")))
+    assert days in arabic and days.replace("، ", ", ") not in arabic

@@ -315,3 +315,25 @@ def test_a_file_not_fetched_in_time_is_dropped(cast, household, django_capture_o
     ExportFile.objects.filter(run=run).update(created_at=late)
     assert client.post(reverse("sharing:export_download", args=[run.pk])).status_code == 302
     assert ExportFile.objects.get(run=run).content is None
+
+
+def test_recipients_and_data_covered_are_listed_with_the_comma_of_the_pages_language(cast):
+    from django.utils import translation
+
+    from sabeel.core.roles import FIELD_GROUP_LABELS, FieldGroup
+
+    agreement = agreement_make(cast, parties=[cast.organisations["iom"], cast.organisations["ngo"]], categories=["names_contacts", "documents"])
+    detail = reverse("sharing:agreement_detail", args=[agreement.pk])
+    english = sign_in(Client(HTTP_ACCEPT_LANGUAGE="en"), cast["lb_administrator"])
+    page, listing = english.get(detail).content.decode(), english.get(reverse("sharing:agreement_list")).content.decode()
+    names = [str(p) for p in agreement.parties.all()]
+    covered = ", ".join(str(FIELD_GROUP_LABELS[FieldGroup(c)]) for c in agreement.categories)
+    assert ", ".join(names) in page and ", ".join(names) in listing
+    assert covered in page
+    with translation.override("ar"):  # the request activates Arabic; leave the language as it was
+        arabic = sign_in(Client(HTTP_ACCEPT_LANGUAGE="ar"), cast["lb_administrator"])
+        page, listing = arabic.get(detail).content.decode(), arabic.get(reverse("sharing:agreement_list")).content.decode()
+        names = [str(p) for p in agreement.parties.all()]
+        covered = "، ".join(str(FIELD_GROUP_LABELS[FieldGroup(c)]) for c in agreement.categories)
+    assert "، ".join(names) in page and "، ".join(names) in listing
+    assert covered in page and covered.replace("، ", ", ") not in page
