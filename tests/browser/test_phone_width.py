@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from sabeel.workgroups.testing import create_cast, sign_in
 from tests.browser.conftest import shot
+from tests.browser.test_fund import ledger_triggers_off  # noqa: F401  (a fixture: the fund's ledger rows can be flushed)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -498,6 +499,95 @@ def test_the_programmes_crossings_conditions_tokens_and_imports_are_cards_on_a_p
         contexts: dict[str, Any] = {}
         try:
             for name, persona, path, selectors in STACKED_PAGES:
+                if persona not in contexts:
+                    contexts[persona] = _stack_context(browser, live_server, cast[persona], viewport=viewport).new_page()
+                page = contexts[persona]
+                response = page.goto(live_server.url + path(world))
+                assert response is not None and response.status == 200, f"{name}: {response and response.status}"
+                assert page.get_attribute("html", "dir") == "rtl"
+                for selector in selectors:
+                    table = page.locator(selector)
+                    assert table.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0], f"{name} {selector}"
+                    if viewport is None:
+                        problems += stacked_problems(page, selector, f"{name} {selector}")
+                    else:
+                        assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", f"{name} {selector}"
+                        assert table.locator("thead").is_visible(), f"{name} {selector}"
+                if viewport is None:
+                    problems += fit_problems(page, name)
+                shot(page, f"{prefix}-{name}-cards-ar" if viewport is None else f"{prefix}-{name}-ar")
+        finally:
+            for page in contexts.values():
+                page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def _money_world() -> dict[str, Any]:
+    """The phone world, and a row in each table below: a movement plan with a day, a vehicle and a
+    household it could not place; the joint fund with a pledge, its cash and a portfolio run; an
+    agreement and a share under it; a payment list for a returned household (awaiting its result,
+    so the reconciliation shows a difference)."""
+    from sabeel.assistance import services as assistance
+    from sabeel.assistance.models import PaymentList
+    from sabeel.assistance.tests.factories import programme_with_rule, returned
+    from sabeel.consent.tests.factories import today as movements_today
+    from sabeel.fund import services as fund_services
+    from sabeel.fund.portfolio import portfolio_run_start
+    from sabeel.fund.tests.factories import DAY, fund_make, usd_pledge
+    from sabeel.movements.tests.factories import approved, mover
+    from sabeel.movements.tests.factories import world as movements_world
+    from sabeel.sharing.services import share_record
+    from sabeel.sharing.tests.factories import agreement_make
+
+    world = _world()
+    cast = world["cast"]
+    w = movements_world(cast)
+    mover(cast, w)
+    start = movements_today("lb") + dt.timedelta(days=40)
+    mover(cast, w, earliest=start, latest=start + dt.timedelta(days=5))  # asks for days after the plan's: not placed
+    plan = approved(cast, w)
+    fund = fund_make(cast)
+    pledge = usd_pledge(fund, 5000, sectors=["power"], reference="PHONE-PLEDGE")
+    fund_services.receipt_record(actor=fund["finance"], pledge=pledge, amount=2000, received_on=DAY)
+    record = portfolio_run_start(actor=fund["planner"], working_group=fund["group"])  # the task runs on commit
+    agreement = agreement_make(cast)
+    share_record(
+        actor=cast["lb_registration_officer"], kind="export", agreement=agreement, recipient=cast.organisations["iom"],
+        individual_ids=[1, 2], categories=["names_contacts"],
+    )
+    programme, _rule = programme_with_rule(cast)
+    returned(cast)
+    run = assistance.payment_run_start(actor=cast["lb_finance_officer"], programme=programme)  # the task runs on commit
+    return {**world, "plan": plan, "portfolio": record, "programme": programme, "plist": PaymentList.objects.get(run=run)}
+
+
+MONEY_PAGES: list[tuple[str, str, Callable[[dict[str, Any]], str], tuple[str, ...]]] = [
+    ("plan", "lb_movement_officer", lambda w: reverse("movements:plan_detail", args=[w["plan"].pk]), ('[data-testid="plan-days"]', '[data-testid="vehicles"]', '[data-testid="unplaced"]')),
+    ("ledger", "jrg_finance_officer", lambda w: reverse("fund:ledger"), ('[data-testid="entries"]',)),
+    ("projects", "jrg_reconstruction_planner", lambda w: reverse("fund:projects"), ('[data-testid="projects"]',)),
+    ("pledges", "jrg_finance_officer", lambda w: reverse("fund:pledges"), ('[data-testid="pledges"]',)),
+    ("portfolio", "jrg_reconstruction_planner", lambda w: reverse("fund:portfolio_detail", args=[w["portfolio"].pk]), ('[data-testid="explanations"]',)),
+    ("agreements", "lb_administrator", lambda w: reverse("sharing:agreement_list"), ('[data-testid="agreements"]',)),
+    ("share-log", "lb_auditor", lambda w: reverse("sharing:share_log"), ('[data-testid="share-log"]',)),
+    ("payment-list", "lb_finance_officer", lambda w: reverse("assistance:list_detail", args=[w["plist"].pk]), ('[data-testid="payments"]',)),
+    ("reconciliation", "lb_finance_officer", lambda w: reverse("assistance:reconciliation", args=[w["programme"].pk]), ('[data-testid="differences"]',)),
+]
+
+
+@pytest.mark.usefixtures("ledger_triggers_off")
+def test_the_plan_fund_sharing_and_payment_tables_are_cards_on_a_phone(browser, live_server, committed_db):
+    """A movement plan's days, vehicles and unplaced households; the fund's ledger, projects,
+    pledges and a portfolio run's explanations; the agreements and the share log; a payment list
+    and its programme's reconciliation: on a phone in Arabic, as the role using each page, a card
+    per row with each value after its column's name, nothing scrolling sideways, each wrapper named
+    "Table"; on a wide screen, tables with their column headers."""
+    world = _money_world()
+    cast = world["cast"]
+    problems: list[str] = []
+    for viewport, prefix in ((None, "phone"), ({"width": 1280, "height": 900}, "desktop")):
+        contexts: dict[str, Any] = {}
+        try:
+            for name, persona, path, selectors in MONEY_PAGES:
                 if persona not in contexts:
                     contexts[persona] = _stack_context(browser, live_server, cast[persona], viewport=viewport).new_page()
                 page = contexts[persona]
