@@ -488,17 +488,16 @@ STACKED_PAGES: list[tuple[str, str, Callable[[dict[str, Any]], str], tuple[str, 
 ]
 
 
-def test_the_programmes_crossings_conditions_tokens_and_imports_are_cards_on_a_phone(browser, live_server, committed_db):
-    """Each of these tables, on a phone in Arabic, as the role that uses its page: a card per row,
-    each value after its column's name, nothing scrolling sideways; its wrapper named "Table". On a
-    wide screen, each is a table with its column headers."""
-    world = _tables_world()
+def _check_stacked_pages(browser: Any, live_server: Any, world: dict[str, Any], pages: list[Any]) -> None:
+    """Each page's tables, on a phone in Arabic as the role that uses it: a card per row, each value
+    after its column's name, nothing scrolling sideways, each wrapper named "Table"; on a wide
+    screen, tables with their column headers."""
     cast = world["cast"]
     problems: list[str] = []
     for viewport, prefix in ((None, "phone"), ({"width": 1280, "height": 900}, "desktop")):
         contexts: dict[str, Any] = {}
         try:
-            for name, persona, path, selectors in STACKED_PAGES:
+            for name, persona, path, selectors in pages:
                 if persona not in contexts:
                     contexts[persona] = _stack_context(browser, live_server, cast[persona], viewport=viewport).new_page()
                 page = contexts[persona]
@@ -520,6 +519,13 @@ def test_the_programmes_crossings_conditions_tokens_and_imports_are_cards_on_a_p
             for page in contexts.values():
                 page.context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_programmes_crossings_conditions_tokens_and_imports_are_cards_on_a_phone(browser, live_server, committed_db):
+    """Each of these tables, on a phone in Arabic, as the role that uses its page: a card per row,
+    each value after its column's name, nothing scrolling sideways; its wrapper named "Table". On a
+    wide screen, each is a table with its column headers."""
+    _check_stacked_pages(browser, live_server, _tables_world(), STACKED_PAGES)
 
 
 def _money_world() -> dict[str, Any]:
@@ -581,31 +587,4 @@ def test_the_plan_fund_sharing_and_payment_tables_are_cards_on_a_phone(browser, 
     and its programme's reconciliation: on a phone in Arabic, as the role using each page, a card
     per row with each value after its column's name, nothing scrolling sideways, each wrapper named
     "Table"; on a wide screen, tables with their column headers."""
-    world = _money_world()
-    cast = world["cast"]
-    problems: list[str] = []
-    for viewport, prefix in ((None, "phone"), ({"width": 1280, "height": 900}, "desktop")):
-        contexts: dict[str, Any] = {}
-        try:
-            for name, persona, path, selectors in MONEY_PAGES:
-                if persona not in contexts:
-                    contexts[persona] = _stack_context(browser, live_server, cast[persona], viewport=viewport).new_page()
-                page = contexts[persona]
-                response = page.goto(live_server.url + path(world))
-                assert response is not None and response.status == 200, f"{name}: {response and response.status}"
-                assert page.get_attribute("html", "dir") == "rtl"
-                for selector in selectors:
-                    table = page.locator(selector)
-                    assert table.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0], f"{name} {selector}"
-                    if viewport is None:
-                        problems += stacked_problems(page, selector, f"{name} {selector}")
-                    else:
-                        assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", f"{name} {selector}"
-                        assert table.locator("thead").is_visible(), f"{name} {selector}"
-                if viewport is None:
-                    problems += fit_problems(page, name)
-                shot(page, f"{prefix}-{name}-cards-ar" if viewport is None else f"{prefix}-{name}-ar")
-        finally:
-            for page in contexts.values():
-                page.context.close()
-    assert not problems, "\n".join(problems)
+    _check_stacked_pages(browser, live_server, _money_world(), MONEY_PAGES)
