@@ -5,7 +5,8 @@ radio button or tick box sits beside its label. Screenshots: ``tests/artifacts/p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -244,6 +245,22 @@ SCROLL_LABEL = "جدول: مرّر أفقياً لرؤية كل الأعمدة" 
 WRAPPER = "(table) => { const box = table.closest('.table-scroll'); return [box.getAttribute('aria-label'), box.getAttribute('role'), box.tabIndex]; }"
 
 
+@contextmanager
+def _wide_page(browser: Any, live_server: Any, user: Any) -> Iterator[Any]:
+    """A page at 1280 px for ``user``, in Arabic, closed afterwards."""
+    context = _stack_context(browser, live_server, user, viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _assert_wide_table(table: Any, name: str) -> None:
+    """On a wide screen a stack-on-phone table is still a table, its column headers shown."""
+    assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", name
+    assert table.locator("thead").is_visible(), name
+
+
 def test_the_consent_timeline_is_a_card_per_entry_on_a_phone(browser, live_server, committed_db):
     """The timeline on a phone in Arabic: a card per entry, each value after its column's name, a
     consent's print link inside its card, the names of an entry separated by the Arabic comma; the
@@ -275,18 +292,13 @@ def test_the_consent_timeline_is_a_card_per_entry_on_a_phone(browser, live_serve
     finally:
         context.close()
 
-    context = _stack_context(browser, live_server, officer, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
+    with _wide_page(browser, live_server, officer) as page:
         page.goto(url)
         for name, selector in tables.items():
             table = page.locator(selector)
-            assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", name
-            assert table.locator("thead").is_visible(), name
+            _assert_wide_table(table, name)
             assert table.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0], name
         shot(page, "desktop-timeline-ar")
-    finally:
-        context.close()
 
 
 def test_the_follow_ups_are_a_card_each_on_a_phone(browser, live_server, committed_db):
@@ -319,16 +331,10 @@ def test_the_follow_ups_are_a_card_each_on_a_phone(browser, live_server, committ
     finally:
         context.close()
 
-    context = _stack_context(browser, live_server, officer, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
+    with _wide_page(browser, live_server, officer) as page:
         page.goto(url)
-        queue = page.locator('[data-testid="follow-ups"]')
-        assert queue.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
-        assert queue.locator("thead").is_visible()
+        _assert_wide_table(page.locator('[data-testid="follow-ups"]'), "follow-ups")
         shot(page, "desktop-follow-ups-ar")
-    finally:
-        context.close()
 
 
 def test_a_wide_table_that_is_not_stacked_scrolls_in_its_own_box_on_a_phone(browser, live_server, committed_db):
@@ -510,8 +516,7 @@ def _check_stacked_pages(browser: Any, live_server: Any, world: dict[str, Any], 
                     if viewport is None:
                         problems += stacked_problems(page, selector, f"{name} {selector}")
                     else:
-                        assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row", f"{name} {selector}"
-                        assert table.locator("thead").is_visible(), f"{name} {selector}"
+                        _assert_wide_table(table, f"{name} {selector}")
                 if viewport is None:
                     problems += fit_problems(page, name)
                 shot(page, f"{prefix}-{name}-cards-ar" if viewport is None else f"{prefix}-{name}-ar")
