@@ -149,6 +149,13 @@ class Pledge(Money, FundScoped):
     def earmarked(self) -> bool:
         return bool(self.sectors or self.governorates)
 
+    @property
+    def sector_labels(self) -> list[str]:
+        """The earmarked sectors by name, in the page's language (a code no longer a sector: as
+        stored)."""
+        known = dict(Sector.choices)
+        return [str(known.get(code, code)) for code in self.sectors]
+
     def may_fund(self, sector: str, governorate: str) -> bool:
         return (not self.sectors or sector in self.sectors) and (not self.governorates or governorate in self.governorates)
 

@@ -87,3 +87,17 @@ def test_rates_donors_and_projects_are_added_from_the_pages(cast):
     wrong = planner.post(reverse("fund:project_record"), {"code": "X-1", "title": "x", "sector": "water", "subdistrict": "SY02",
                                                          "cost_usd": "1", "duration_months": "1"}, follow=True)
     assert "Choose a sub-district in Syria." in wrong.content.decode() and not Project.objects.filter(code="X-1").exists()
+
+
+def test_a_pledges_sectors_are_named_in_the_pages_language(cast):
+    fund = fund_make(cast)
+    client = sign_in(Client(), cast["jrg_finance_officer"])
+    client.post(reverse("fund:pledges"), {"donor": fund["donor"].pk, "amount": "5000", "currency": "USD", "pledged_on": DAY,
+                                          "sectors": ["power", "health"], "reference": "NAMED-SECTORS"})
+    pledge = Pledge.objects.get(reference="NAMED-SECTORS")
+    for language, named in (("ar", "الصحة، الكهرباء"), ("en", "Health, Power")):
+        client.cookies["django_language"] = language
+        for url in (reverse("fund:pledges"), reverse("fund:pledge_detail", kwargs={"pk": pledge.pk})):
+            page = client.get(url).content.decode()
+            assert named in page, (language, url)
+            assert "health, power" not in page, (language, url)
