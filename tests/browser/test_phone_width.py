@@ -593,3 +593,62 @@ def test_the_plan_fund_sharing_and_payment_tables_are_cards_on_a_phone(browser, 
     per row with each value after its column's name, nothing scrolling sideways, each wrapper named
     "Table"; on a wide screen, tables with their column headers."""
     _check_stacked_pages(browser, live_server, _money_world(), MONEY_PAGES)
+
+
+def _account_world() -> dict[str, Any]:
+    """The phone world, and a row in each table below: an API token of the registration officer,
+    and a second protection officer opening (break-glass) the household assigned to the first."""
+    from sabeel.core.roles import Role
+    from sabeel.core.services import break_glass_open, case_assign
+    from sabeel.core.tokens import api_token_create
+    from sabeel.workgroups.models import Membership
+    from sabeel.workgroups.testing import _user
+
+    world = _world()
+    cast = world["cast"]
+    api_token_create(actor=cast["lb_registration_officer"], name="field tablet sync")
+    assigned = cast["lb_protection_officer"]
+    other = _user("lb_second_protection_officer", display_name="Second protection officer")
+    Membership.objects.create(
+        user=other, working_group=cast.groups["lb"], role=Role.PROTECTION_OFFICER, organisation=cast.organisations["un"], starts_on=dt.date(2020, 1, 1)
+    )
+    case_assign(actor=assigned, case=world["household"], officer=assigned)
+    break_glass_open(actor=other, case=world["household"], reason="Urgent call at night")
+    return world
+
+
+ACCOUNT_PAGES: list[tuple[str, str, Callable[[dict[str, Any]], str], tuple[str, ...]]] = [
+    ("tokens", "lb_registration_officer", lambda w: reverse("core:tokens"), ('[data-testid="tokens"]',)),
+    ("home-break-glass", "lb_protection_officer", lambda w: reverse("core:home"), ('[data-testid="break-glass"]',)),
+]
+
+
+def test_the_tokens_break_glass_and_place_lookup_tables_are_cards_on_a_phone(browser, live_server, committed_db):
+    """The API tokens, the home page's break-glass openings of one's cases and a place lookup's
+    matches: on a phone in Arabic, as the role using each page, a card per row with each value
+    after its column's name, nothing scrolling sideways, each wrapper named "Table"; on a wide
+    screen, tables with their column headers. (The lookup's query is posted, so it is checked
+    here rather than in ACCOUNT_PAGES.)"""
+    world = _account_world()
+    _check_stacked_pages(browser, live_server, world, ACCOUNT_PAGES)
+    selector = '[data-testid="lookup-table"]'
+    for viewport in (None, {"width": 1280, "height": 900}):
+        context = _stack_context(browser, live_server, world["cast"]["lb_registration_officer"], viewport=viewport)
+        try:
+            page = context.new_page()
+            page.goto(live_server.url + reverse("geo:admin_unit_lookup"))
+            page.fill('input[name="query"]', "حلب")
+            page.click('form.form button[type="submit"]')
+            table = page.locator(selector)
+            table.wait_for()
+            assert table.locator("tbody tr").count() >= 1
+            assert table.evaluate(WRAPPER) == [TABLE_LABEL, "region", 0]
+            if viewport is None:
+                problems = stacked_problems(page, selector, "lookup") + fit_problems(page, "lookup")
+                assert not problems, "\n".join(problems)
+                shot(page, "phone-lookup-cards-ar")
+            else:
+                _assert_wide_table(table, "lookup")
+                shot(page, "desktop-lookup-ar")
+        finally:
+            context.close()
