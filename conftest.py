@@ -10,6 +10,18 @@ from sabeel.config import env  # noqa: E402
 hypothesis_settings.load_profile("ci" if env.CI else "dev")
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_thread_reset():  # type: ignore[no-untyped-def]
+    """Each test starts and ends in the default language: a test client's request in Arabic leaves
+    Arabic active in the thread (the locale middleware does not undo it), which made a later test
+    calling a service directly get its messages in Arabic (identity's display tests, then review)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def cast(db):  # type: ignore[no-untyped-def]
     from sabeel.workgroups.testing import create_cast

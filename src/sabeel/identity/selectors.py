@@ -250,7 +250,12 @@ class Side:
     origin: str = ""
     numbers: list[tuple[str, str]] = field(default_factory=list)  # (scheme, value)
     row_number: int | None = None
-    status: str = ""
+    status: str = ""  # a registered person's status when not in the household (a MemberStatus code)
+
+    @property
+    def status_label(self) -> str:
+        """The status in the page's language (a code no longer a status: as stored)."""
+        return str(dict(MemberStatus.choices).get(self.status, self.status)) if self.status else ""
 
 
 @dataclass

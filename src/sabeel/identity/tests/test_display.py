@@ -78,3 +78,19 @@ def test_the_head_of_households_names_are_isolated_one_by_one(cast, pair):
     body = _get(cast, reverse("identity:pair_detail", args=[pair.pk]), "ar")
     cells = re.findall(r'data-testid="head-names">(.*?)</dd>', body)
     assert "<bdi>محمد أحمد خالد الحريري</bdi> / <bdi>Mohamad Ahmad Khaled El Hariri</bdi>" in cells
+
+
+def test_a_registered_persons_status_is_named_in_the_pages_language():
+    from sabeel.identity.selectors import Side
+
+    side = Side(kind="person", pk=1, status="died")
+    with translation.override("ar"):
+        assert side.status_label == "توفّي"
+    with translation.override("en"):
+        assert side.status_label == "Died"
+    assert Side(kind="person", pk=1).status_label == ""
+    from django.template.loader import render_to_string
+
+    with translation.override("ar"):
+        card = render_to_string("identity/_side.html", {"side": side, "which": "left"})
+    assert '<dd data-testid="side-status">توفّي</dd>' in card
