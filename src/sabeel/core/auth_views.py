@@ -20,9 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -58,13 +59,22 @@ class CodeForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=32)
 
 
+def _days(days: int) -> str:
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+
+# "90 days" in the language of the page that shows the choice: ``ngettext_lazy(...) % {...}`` at
+# import time translated it once, in English, for every page
+_days_lazy = lazy(_days, str)
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("What the token is for"), max_length=100)
     expires_in_days = forms.TypedChoiceField(
         label=gettext_lazy("Valid for"),
         coerce=int,
         initial=DEFAULT_EXPIRY_DAYS,
-        choices=[(d, ngettext_lazy("%(days)d day", "%(days)d days", "days") % {"days": d}) for d in EXPIRY_DAYS],
+        choices=[(d, _days_lazy(d)) for d in EXPIRY_DAYS],
     )
 
 

@@ -124,6 +124,15 @@ def test_tokens_page_lists_only_ones_own_tokens(client, cast):
     assert f'data-testid="token-{theirs.pk}"' not in page
 
 
+def test_the_lifetimes_offered_are_in_the_pages_language(client, cast):
+    sign_in(client, cast["lb_auditor"])
+    client.cookies["django_language"] = "ar"
+    arabic = client.get(TOKENS).content.decode()
+    assert "90 يومًا" in arabic and "90 days" not in arabic
+    client.cookies["django_language"] = "en"
+    assert "90 days" in client.get(TOKENS).content.decode()
+
+
 def test_tokens_page_needs_a_full_sign_in(client, cast):
     response = client.get(TOKENS)
     assert response.status_code == 302 and response["Location"].startswith(reverse("core:sign_in"))
