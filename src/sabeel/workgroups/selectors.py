@@ -154,34 +154,34 @@ class StaffLabel:
         return f"{self.name} ({', '.join(self.organisations)})" if self.organisations else self.name
 
 
-def _staff_labels(memberships: QuerySet[Membership], arabic: bool) -> dict[int, StaffLabel]:
+def _staff_labels(memberships: QuerySet[Membership]) -> dict[int, StaffLabel]:
     found: dict[int, tuple[str, list[str]]] = {}
     rows = memberships.select_related("user", "organisation").order_by("user_id", "organisation__name")
     for m in rows:
-        org = (m.organisation.name_ar or m.organisation.name) if arabic else m.organisation.name
+        org = m.organisation.local_name
         _name, orgs = found.setdefault(m.user_id, (str(m.user), []))
         if org not in orgs:
             orgs.append(org)
     return {uid: StaffLabel(uid, name, tuple(orgs)) for uid, (name, orgs) in found.items()}
 
 
-def audit_actor_choices(*, actor: Actor, arabic: bool = False) -> list[StaffLabel]:
+def audit_actor_choices(*, actor: Actor) -> list[StaffLabel]:
     """The staff of the actor's audited groups (every membership, ended ones too: a former member's
     rows stay in the trail), by display name and organisation, sorted by name."""
     groups = groups_for(actor, "audit.view")
     if not groups:
         return []
-    labels = _staff_labels(Membership.objects.filter(working_group_id__in=groups), arabic)
+    labels = _staff_labels(Membership.objects.filter(working_group_id__in=groups))
     return sorted(labels.values(), key=lambda label: (label.name.casefold(), label.user_id))
 
 
-def staff_labels(*, actor: Actor, user_ids: set[int], arabic: bool = False) -> dict[int, StaffLabel]:
+def staff_labels(*, actor: Actor, user_ids: set[int]) -> dict[int, StaffLabel]:
     """Readable names for the users acting in a page of the trail. A user with no membership
     (a platform operator) is named without an organisation."""
     require(actor, "audit.view")
     if not user_ids:
         return {}
-    labels = _staff_labels(Membership.objects.filter(user_id__in=user_ids), arabic)
+    labels = _staff_labels(Membership.objects.filter(user_id__in=user_ids))
     for user in User.objects.filter(pk__in=user_ids - labels.keys()):
         labels[user.pk] = StaffLabel(user.pk, str(user), ())
     return labels

@@ -43,9 +43,8 @@ EXPORT_CHUNK = 2000
 
 
 def _filter_form(request: HttpRequest, actor: Actor) -> forms.AuditFilterForm:
-    arabic = translation.get_language_bidi()
     groups = list(selectors.audit_groups(actor=actor))
-    staff = selectors.audit_actor_choices(actor=actor, arabic=arabic)
+    staff = selectors.audit_actor_choices(actor=actor)
     filter_keys = set(forms.AuditFilterForm.base_fields)
     data = request.GET if filter_keys & set(request.GET) else None
     return forms.AuditFilterForm(data, staff=staff, groups=groups)
@@ -108,7 +107,8 @@ class _RowMaker:
     def __init__(self, actor: Actor, reads: bool, fallback_zone: str) -> None:
         self.actor = actor
         self.reads = reads
-        self.arabic = translation.get_language_bidi()
+        # the language of the request: an export's rows are made while its answer streams
+        self.language = translation.get_language()
         groups = list(selectors.audit_groups(actor=actor))
         self.zones = {g.pk: g.time_zone for g in groups}
         self.group_names = {g.pk: g.local_name for g in groups}
@@ -118,13 +118,14 @@ class _RowMaker:
     def rows(self, entries: Iterable[Any]) -> list[_Row]:
         entries = list(entries)
         user_ids = {int(e.actor_id) for e in entries if e.actor_kind == ActorKind.USER and str(e.actor_id).isdigit()}
-        staff = selectors.staff_labels(actor=self.actor, user_ids=user_ids, arabic=self.arabic)
-        return [self._row(e, staff) for e in entries]
+        with translation.override(self.language):
+            staff = selectors.staff_labels(actor=self.actor, user_ids=user_ids)
+            return [self._row(e, staff) for e in entries]
 
-    def _actor(self, entry: Any, staff: dict[int, selectors.StaffLabel]) -> str:
+    @staticmethod
+    def _actor(entry: Any, label: selectors.StaffLabel | None) -> str:
         kind = entry.actor_kind
         if kind == ActorKind.USER:
-            label = staff.get(int(entry.actor_id)) if str(entry.actor_id).isdigit() else None
             return str(label) if label is not None else gettext("Staff user (no longer on record)")
         if kind == ActorKind.REFUGEE:
             return gettext("Refugee (self-service), household %(id)s") % {"id": entry.actor_id}
@@ -140,7 +141,7 @@ class _RowMaker:
             number=entry.id if self.reads else entry.seq,
             at_local=local_datetime(entry.at, zone),
             at_iso=local.isoformat(timespec="seconds"),
-            actor=self._actor(entry, staff),
+            actor=self._actor(entry, label),
             actor_kind=entry.actor_kind,
             action=entry.action,
             action_label=action_label(entry.action),
