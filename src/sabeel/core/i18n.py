@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Choices
 from django.utils.translation import get_language
 
 
@@ -22,3 +23,11 @@ def list_separator() -> str:
 def listed(items: Iterable[object]) -> str:
     """``items`` one after another, separated as the page's language writes a list."""
     return list_separator().join(str(item) for item in items)
+
+
+def choice_label(choices: type[Choices], code: object) -> str:
+    """The translated label of a stored choice; a code that is no longer one of them, as stored."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return str(code)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sabeel.core.i18n import choice_label
 from sabeel.core.models import BaseModel
 
 VIEW_ACTION = "fund.view"
@@ -153,8 +154,7 @@ class Pledge(Money, FundScoped):
     def sector_labels(self) -> list[str]:
         """The earmarked sectors by name, in the page's language (a code no longer a sector: as
         stored)."""
-        known = dict(Sector.choices)
-        return [str(known.get(code, code)) for code in self.sectors]
+        return [choice_label(Sector, code) for code in self.sectors]
 
     def may_fund(self, sector: str, governorate: str) -> bool:
         return (not self.sectors or sector in self.sectors) and (not self.governorates or governorate in self.governorates)

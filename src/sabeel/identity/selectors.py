@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sabeel.core import audit, throttle
 from sabeel.core.actors import Actor, as_actor
 from sabeel.core.exceptions import NotSignedIn
+from sabeel.core.i18n import choice_label
 from sabeel.core.permissions import can, get_visible, groups_for, visible_field_groups
 from sabeel.core.roles import FieldGroup
 from sabeel.core.runs import RunStatus
@@ -255,7 +256,7 @@ class Side:
     @property
     def status_label(self) -> str:
         """The status in the page's language (a code no longer a status: as stored)."""
-        return str(dict(MemberStatus.choices).get(self.status, self.status)) if self.status else ""
+        return choice_label(MemberStatus, self.status) if self.status else ""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from sabeel.core import audit, runs
 from sabeel.core.actors import Actor
+from sabeel.core.i18n import choice_label
 from sabeel.core.models import Run
 from sabeel.core.permissions import get_visible, groups_for, require, visible_to
 from sabeel.movements.choices import CheckInStatus, ConfirmationKind, PlanStatus
@@ -133,7 +134,7 @@ class ManifestRow:
     @property
     def check_in_label(self) -> str:
         """The check-in in the page's language (``check_in`` is the code the API hands out)."""
-        return str(CheckInStatus(self.check_in).label) if self.check_in else ""
+        return choice_label(CheckInStatus, self.check_in) if self.check_in else ""
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django import template
 from django.utils import formats
 
 from sabeel.consent.choices import DataCategory, FollowUpKind, GoAndSeeOutcome, WithdrawalChannel
-from sabeel.core.i18n import listed
+from sabeel.core.i18n import choice_label, listed
 from sabeel.registry.choices import Language, Relationship
 
 register = template.Library()
@@ -30,10 +30,7 @@ def choice(value: Any, kind: str) -> str:
     """The translated label of a stored choice: ``{{ w.channel|choice:"channel" }}``."""
     if value in (None, ""):
         return "—"
-    try:
-        return str(_CHOICES[kind](value).label)
-    except (KeyError, ValueError):
-        return str(value)
+    return choice_label(_CHOICES[kind], value) if kind in _CHOICES else str(value)
 
 
 @register.filter

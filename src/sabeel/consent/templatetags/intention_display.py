@@ -9,7 +9,7 @@ from django import template
 
 from sabeel.consent.intentions import ReturnObstacle, ReturnReason
 from sabeel.core.actors import request_actor
-from sabeel.core.i18n import listed
+from sabeel.core.i18n import choice_label, listed
 
 register = template.Library()
 
@@ -21,13 +21,7 @@ def intention_labels(values: Iterable[str] | None, kind: str) -> str:
     """Labels of stored reason or obstacle codes, comma-separated as the page's language writes a
     list (``—`` when empty):
     ``{{ intention.reasons|intention_labels:"reason" }}``."""
-    choices = _CHOICES[kind]
-    labels = []
-    for value in values or ():
-        try:
-            labels.append(str(choices(value).label))
-        except ValueError:
-            labels.append(str(value))
+    labels = [choice_label(_CHOICES[kind], value) for value in values or ()]
     return listed(labels) if labels else "—"
 
 

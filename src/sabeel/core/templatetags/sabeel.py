@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sabeel.core.i18n import in_page_language, list_separator
+from sabeel.core.i18n import listed as listed_text
 from sabeel.core.timezones import local_time
 
 register = template.Library()
@@ -145,4 +146,4 @@ def listed(values: Iterable[Any] | None, autoescape: bool = True) -> str:
     """The items of a list, separated as the page's language writes it: ``{{ words|listed }}`` →
     "head, under 18" ("رب الأسرة، دون 18" on an Arabic page)."""
     escape = conditional_escape if autoescape else str
-    return mark_safe(list_separator().join(str(escape(value)) for value in values or ()))  # noqa: S308 - each item escaped
+    return mark_safe(listed_text(escape(value) for value in values or ()))  # noqa: S308 - each item escaped
