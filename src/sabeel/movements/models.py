@@ -228,23 +228,25 @@ class Plan(BaseModel):
 
     @property
     def solver_status_display(self) -> str:
-        """The solver's status in the page's language. The engine writes it in English (it knows
-        no Django): its known forms are translated here, and a failure keeps the engine's own
-        technical detail after a translated word."""
+        """The solver's status in the page's language. The engine writes it in English with
+        ``SolverStatus``'s phrases (it knows no Django): they are translated here, and a failure keeps
+        the engine's own technical detail after a translated word."""
+        from sabeel.engines.planning import SolverStatus  # numpy and the planner: only when a plan is shown
+
         status = self.solver_status
-        limit = re.search(r"time limit \(([\d.]+) s\)", status)
+        limit = re.search(r"\(([\d.]+) s\)$", status)
         seconds = limit.group(1) if limit else ""
-        if status == "optimal":
+        if status == SolverStatus.OPTIMAL:
             return str(_("solved to optimality"))
-        if status == "not run":
+        if status == SolverStatus.NOT_RUN:
             return str(_("not run"))
-        if status.startswith("optimal without the reception limits"):
+        if status.startswith(SolverStatus.PARTIAL):
             return str(_("solved without the reception limits; the full model was stopped at its time limit (%(seconds)s s)") % {"seconds": seconds})
-        if status.startswith("killed at the time limit"):
+        if status.startswith(SolverStatus.KILLED):
             return str(_("stopped at its time limit (%(seconds)s s)") % {"seconds": seconds})
-        if status.startswith("failed: "):
-            detail = status.removeprefix("failed: ").split("; the bound is")[0]
-            if "; the bound is the LP's without the reception limits" in status:
+        if status.startswith(SolverStatus.FAILED):
+            detail = status.removeprefix(SolverStatus.FAILED).removesuffix(SolverStatus.PARTIAL_BOUND)
+            if status.endswith(SolverStatus.PARTIAL_BOUND):
                 return str(_("failed (%(detail)s); the bound was solved without the reception limits") % {"detail": detail})
             return str(_("failed (%(detail)s)") % {"detail": detail})
         return status

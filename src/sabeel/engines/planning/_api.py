@@ -25,6 +25,7 @@ from sabeel.engines.planning._types import (
     PlanSettings,
     PlanStats,
     Reason,
+    SolverStatus,
     Unplaced,
     VehicleClass,
     Violation,
@@ -61,22 +62,22 @@ def plan(instance: Instance, settings: PlanSettings | None = None) -> Plan:
         raise
     notes: list[str] = []
     lp: LpResult | None = None
-    status = "not run"
+    status = SolverStatus.NOT_RUN
     solver: tuple[float, float | None] | None = None
     if child is not None:
         result = child.result()
         solver = (result.seconds, result.memory_mib)
         lp = result.value
         if result.status == "ok":
-            status = "optimal"
+            status = SolverStatus.OPTIMAL
         elif result.status == "killed" and lp is not None:
-            status = f"optimal without the reception limits; the full LP was killed at the time limit ({settings.time_limit:g} s)"
+            status = f"{SolverStatus.PARTIAL}; the full LP was {SolverStatus.KILLED} ({settings.time_limit:g} s)"
         elif result.status == "killed":
-            status = f"killed at the time limit ({settings.time_limit:g} s)"
+            status = f"{SolverStatus.KILLED} ({settings.time_limit:g} s)"
         else:
-            status = f"failed: {result.error.splitlines()[0] if result.error else 'unknown'}"
+            status = f"{SolverStatus.FAILED}{result.error.splitlines()[0] if result.error else 'unknown'}"
             if lp is not None:
-                status += "; the bound is the LP's without the reception limits"
+                status += SolverStatus.PARTIAL_BOUND
         grown = "" if result.memory_mib is None else f", its child grew by {result.memory_mib:.0f} MiB"
         notes.append(f"weekly LP: {status} in {result.seconds:.1f} s{grown}")
     rejected = []
@@ -119,7 +120,7 @@ def greedy_plan(instance: Instance, *, bound: float | None = None) -> Plan:
     the gap."""
     started = time.monotonic()
     arr = prepare(instance)
-    made, violations = _finish(instance, arr, greedy(arr), "greedy first come first served", None, "not run", [], started, bound)
+    made, violations = _finish(instance, arr, greedy(arr), "greedy first come first served", None, SolverStatus.NOT_RUN, [], started, bound)
     if violations:
         raise InfeasiblePlanError("; ".join(v.detail for v in violations[:5]))
     return made

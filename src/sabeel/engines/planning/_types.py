@@ -136,6 +136,20 @@ class Fairness:
     literal_unexplained: int = 0
 
 
+class SolverStatus:
+    """The phrases ``PlanStats.solver_status`` is written with, so that the platform can translate a
+    plan's status by them: "optimal", "not run", "killed at the time limit (60 s)", "optimal without
+    the reception limits; the full LP was killed at the time limit (60 s)", "failed: <error>" (then
+    PARTIAL_BOUND when the first LP's bound stands)."""
+
+    OPTIMAL = "optimal"
+    NOT_RUN = "not run"
+    KILLED = "killed at the time limit"
+    PARTIAL = "optimal without the reception limits"
+    FAILED = "failed: "
+    PARTIAL_BOUND = "; the bound is the LP's without the reception limits"
+
+
 @dataclass(frozen=True, slots=True)
 class PlanStats:
     """What a plan achieves: persons and households moved, the bound and gap, the inversions."""
@@ -150,7 +164,7 @@ class PlanStats:
     inversions: int
     comparable_pairs: int
     seconds: float
-    solver_status: str  # "optimal", "killed at the time limit", "failed: …", "not run"
+    solver_status: str  # written with SolverStatus's phrases
     notes: tuple[str, ...] = ()
     solver_seconds: float | None = None
     solver_memory_mib: float | None = None  # the solver child's growth above what it shares with the planner
